@@ -1,0 +1,23 @@
+#!/usr/bin/env node
+// Runs the test suite with Node's own runner (TypeScript through tsx).
+// `node scripts/run-tests.mjs [folder-or-file...]` narrows it, e.g. test/scanners/aws.
+import { spawnSync } from 'node:child_process';
+import { readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+
+function find(p, out) {
+  const st = statSync(p);
+  if (st.isDirectory()) {
+    for (const e of readdirSync(p).sort()) if (e !== 'fixtures' && e !== 'node_modules') find(join(p, e), out);
+  } else if (/\.test\.tsx?$/.test(p)) out.push(p);
+  return out;
+}
+
+const roots = process.argv.slice(2);
+const files = (roots.length ? roots : ['test']).flatMap((r) => find(r, []));
+if (files.length === 0) {
+  console.error('no test files found');
+  process.exit(1);
+}
+const res = spawnSync(process.execPath, ['--import', 'tsx', '--test', '--test-reporter=spec', ...files], { stdio: 'inherit', env: { ...process.env, NHI_TEST: '1' } });
+process.exit(res.status ?? 1);

@@ -1,0 +1,168 @@
+// Opening the inventory: created 0600, WAL, busy timeout, migrations, and recovery of
+// scans a crash left "running". The inventory module is the only writer of SQLite.
+import Database from 'better-sqlite3';
+import { closeSync, existsSync, openSync, readdirSync, statSync, unlinkSync } from 'node:fs';
+import { basename, dirname, join, resolve } from 'node:path';
+import { InventoryError } from '../errors.js';
+import { MIGRATIONS, SCHEMA_VERSION } from './schema.js';
+
+export type DB = Database.Database;
+
+export interface Inventory {
+  db: DB;
+  path: string;
+  close(): void;
+}
+
+export interface OpenOptions {
+  /** Create the file when missing (scan); readers fail with a hint instead. */
+  create?: boolean;
+  readonly?: boolean;
+}
+
+export const DEFAULT_DB = 'nhi.db';
+
+export function resolveDbPath(flag: string | undefined, env: Record<string, string | undefined> = process.env): string {
+  return resolve(flag ?? env.NHI_DB ?? DEFAULT_DB);
+}
+
+/** Wrap SQLite's own errors into ones that name the file and what to do. */
+export function explainSqliteError(err: unknown, path: string): InventoryError | null {
+  const code = (err as { code?: string })?.code ?? '';
+  const msg = (err as Error)?.message ?? String(err);
+  if (code === 'SQLITE_NOTADB' || code === 'SQLITE_CORRUPT' || /not a database|malformed/i.test(msg)) {
+    return new InventoryError(
+      `${path} is not a readable nhi inventory (${msg})`,
+      'The file is corrupt or not an nhi database. nhi has not modified it. Move it aside (or restore a backup) and run `nhi scan` to build a new inventory, or pass another file with --db.',
+      err,
+    );
+  }
+  if (code === 'SQLITE_BUSY' || code === 'SQLITE_LOCKED') {
+    return new InventoryError(`${path} is locked by another process (${msg})`, 'Another nhi scan may be writing to it; wait for it to finish, or use another --db.', err);
+  }
+  if (code === 'SQLITE_READONLY' || code === 'SQLITE_CANTOPEN' || code === 'SQLITE_PERM' || code === 'SQLITE_IOERR') {
+    return new InventoryError(`cannot write ${path} (${msg})`, 'Check that the folder exists and is writable, or pass another path with --db / NHI_DB.', err);
+  }
+  return null;
+}
+
+export function openInventory(path: string, opts: OpenOptions = {}): Inventory {
+  const abs = resolve(path);
+  if (!existsSync(abs)) {
+    if (!opts.create) {
+      throw new InventoryError(`no inventory at ${abs}`, 'Run `nhi scan` (or `nhi scan --demo`) first, or point --db / NHI_DB at an existing inventory.');
+    }
+    if (!existsSync(dirname(abs))) {
+      throw new InventoryError(`cannot create ${abs}: folder ${dirname(abs)} does not exist`, 'Create the folder or pass another --db path.');
+    }
+    // Create the file ourselves so it is 0600 from the first byte; SQLite gives -wal/-shm the same mode.
+    try {
+      closeSync(openSync(abs, 'wx', 0o600));
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') {
+        throw new InventoryError(`cannot create ${abs}: ${(err as Error).message}`, 'Check the folder permissions or pass another --db path.', err);
+      }
+    }
+  } else if (statSync(abs).isDirectory()) {
+    throw new InventoryError(`${abs} is a folder, not an inventory file`, 'Pass a file path to --db, e.g. --db ./nhi.db.');
+  }
+  let db: DB;
+  try {
+    db = new Database(abs, { readonly: !!opts.readonly, fileMustExist: true });
+    db.pragma('busy_timeout = 10000');
+    if (!opts.readonly) {
+      db.pragma('journal_mode = WAL');
+      db.pragma('synchronous = NORMAL');
+    }
+    db.pragma('cache_size = -65536');
+    db.pragma('foreign_keys = ON');
+    migrate(db, abs, !!opts.readonly);
+    if (!opts.readonly) recoverInterruptedScans(db, abs);
+  } catch (err) {
+    throw explainSqliteError(err, abs) ?? err;
+  }
+  return {
+    db,
+    path: abs,
+    close() {
+      if (db.open) db.close();
+    },
+  };
+}
+
+function migrate(db: DB, path: string, readonly: boolean): void {
+  const current = db.pragma('user_version', { simple: true }) as number;
+  if (current > SCHEMA_VERSION) {
+    throw new InventoryError(`${path} has schema version ${current}, newer than this nhi understands (${SCHEMA_VERSION})`, 'Upgrade nhi, or use another --db.');
+  }
+  if (current === 0) {
+    // A file with tables but no version is not ours: refuse rather than write into it.
+    const tables = db.prepare("SELECT count(*) AS n FROM sqlite_master WHERE type = 'table'").get() as { n: number };
+    if (tables.n > 0) {
+      throw new InventoryError(`${path} is an SQLite database but not an nhi inventory`, 'nhi has not modified it. Pass another --db path.');
+    }
+  }
+  const pending = MIGRATIONS.filter((m) => m.version > current);
+  if (pending.length === 0) return;
+  if (readonly) {
+    throw new InventoryError(`${path} needs a schema upgrade (version ${current} → ${SCHEMA_VERSION})`, 'Run any writing command (for example `nhi scan`) once to upgrade it.');
+  }
+  const apply = db.transaction(() => {
+    for (const m of pending) {
+      db.exec(m.sql);
+      db.pragma(`user_version = ${m.version}`);
+    }
+    db.prepare('INSERT OR IGNORE INTO meta(key, value) VALUES (?, ?)').run('created_at', new Date().toISOString());
+  });
+  apply.immediate();
+}
+
+function pidAlive(pid: number | null): boolean {
+  if (!pid) return false;
+  if (pid === process.pid) return true;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/** Scans left "running" by a process that no longer exists were interrupted; their staging files are litter. */
+function recoverInterruptedScans(db: DB, path: string): void {
+  const running = db.prepare("SELECT id, pid FROM scans WHERE status = 'running'").all() as { id: number; pid: number | null }[];
+  const alive = new Set<number>();
+  for (const s of running) {
+    if (pidAlive(s.pid)) {
+      alive.add(s.id);
+      continue;
+    }
+    db.prepare("UPDATE scans SET status = 'interrupted', finished_at = coalesce(finished_at, ?) WHERE id = ?").run(new Date().toISOString(), s.id);
+    db.prepare("UPDATE scan_targets SET status = 'failed' WHERE scan_id = ? AND status = 'running'").run(s.id);
+  }
+  const dir = dirname(path);
+  const prefix = basename(path) + '.stage-';
+  for (const f of readdirSync(dir)) {
+    if (!f.startsWith(prefix)) continue;
+    const id = Number.parseInt(f.slice(prefix.length), 10);
+    if (alive.has(id)) continue;
+    try {
+      unlinkSync(join(dir, f));
+    } catch {
+      // Another process may have removed it first.
+    }
+  }
+}
+
+export function stagePath(inventoryPath: string, scanId: number): string {
+  return `${inventoryPath}.stage-${scanId}`;
+}
+
+export function getMeta(db: DB, key: string): string | undefined {
+  const row = db.prepare('SELECT value FROM meta WHERE key = ?').get(key) as { value: string } | undefined;
+  return row?.value;
+}
+
+export function setMeta(db: DB, key: string, value: string): void {
+  db.prepare('INSERT INTO meta(key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value').run(key, value);
+}

@@ -1,0 +1,295 @@
+// Writes one scan. Records stream into a private staging file in bounded batches;
+// only when the scan ends are they merged into the inventory, in one transaction
+// together with the rule evaluation. A scan killed at any point therefore leaves
+// every earlier snapshot exactly as it was, and its own row says "running" until
+// the next open marks it interrupted (db.ts).
+import { createHash } from 'node:crypto';
+import type { Statement } from 'better-sqlite3';
+import { closeSync, existsSync, openSync, unlinkSync } from 'node:fs';
+import type { CredentialRecord, GrantRecord, IdentityRecord, InventoryRecord, TrustRecord } from '../model/records.js';
+import { ENTITY_COLUMNS, ENTITY_NAME, type EntityTable } from './schema.js';
+import { stagePath, type Inventory } from './db.js';
+import type { FindingRow } from './rows.js';
+
+const BATCH = 5000;
+
+type Row = (string | number | null)[];
+
+function json(v: unknown): string | null {
+  if (v === undefined || v === null) return null;
+  if (typeof v === 'object' && Object.keys(v as object).length === 0) return null;
+  return JSON.stringify(v);
+}
+
+function bool(v: boolean | undefined): number {
+  return v ? 1 : 0;
+}
+
+export function shortHash(...parts: (string | null | undefined)[]): string {
+  return createHash('sha1').update(parts.map((p) => p ?? '').join('\u0000')).digest('base64url').slice(0, 22);
+}
+
+export function grantId(g: GrantRecord): string {
+  return 'g:' + shortHash(g.identityId, g.resource, g.role, g.via);
+}
+
+export function trustId(t: TrustRecord): string {
+  return 't:' + shortHash(t.identityId, t.principal, t.principalType, t.condition ?? '');
+}
+
+function identityRow(r: IdentityRecord): Row {
+  return [
+    r.id, r.provider, r.scope, r.kind, r.name, r.createdAt ?? null, r.lastUsedAt ?? null, r.lastUsedSource ?? null,
+    r.lastUsedWindowDays ?? null, r.owner ?? null, r.ownerSource ?? null, bool(r.humanUse), bool(r.providerManaged),
+    bool(r.thirdParty), bool(r.disabled), json(r.tags), json(r.attributes), json(r.raw),
+  ];
+}
+
+function credentialRow(r: CredentialRecord): Row {
+  return [
+    r.id, r.identityId ?? null, r.provider, r.scope, r.kind, r.name ?? null, r.keyId ?? null, r.createdAt ?? null,
+    r.expiresAt ?? null, r.lastUsedAt ?? null, r.lastUsedSource ?? null, r.rotatedAt ?? null, r.status, r.preview ?? null,
+    r.secretHash ?? null, json(r.attributes),
+  ];
+}
+
+function grantRow(r: GrantRecord): Row {
+  return [grantId(r), r.identityId, r.provider, r.resource, r.role, r.privilege, r.via, r.evidence ?? null, json(r.attributes)];
+}
+
+function trustRow(r: TrustRecord): Row {
+  return [trustId(r), r.identityId, r.provider, r.principal, r.principalType, r.condition ?? null, r.risk ?? null, json(r.attributes)];
+}
+
+const TABLE_OF: Record<InventoryRecord['type'], EntityTable> = {
+  identity: 'identities',
+  credential: 'credentials',
+  grant: 'grants',
+  trust: 'trusts',
+};
+
+export interface MergeCounts {
+  identities: number;
+  credentials: number;
+  grants: number;
+  trusts: number;
+  gone: number;
+  changed: number;
+}
+
+export interface FinalizeInput {
+  /** Targets that finished without any error: what they did not report is gone. */
+  completedTargets: string[];
+  /** Produces the findings of the merged inventory; runs inside the merge transaction. */
+  evaluate?: (write: (f: FindingRow) => void) => void;
+  status: 'complete' | 'partial' | 'failed';
+  evaluatedAt: string;
+}
+
+export interface FinalizeResult extends MergeCounts {
+  findingsOpen: number;
+  findingsNew: number;
+  findingsResolved: number;
+}
+
+export class ScanWriter {
+  readonly scanId: number;
+  private readonly inv: Inventory;
+  private readonly stageFile: string;
+  private pending: { table: EntityTable | 'sightings'; row: Row }[] = [];
+  private insert: Record<EntityTable | 'sightings', Statement<unknown[]>> | null = null;
+  private staged = 0;
+
+  constructor(inv: Inventory, scanId: number) {
+    this.inv = inv;
+    this.scanId = scanId;
+    this.stageFile = stagePath(inv.path, scanId);
+  }
+
+  /** Create and attach the staging file. */
+  open(): void {
+    const db = this.inv.db;
+    if (existsSync(this.stageFile)) unlinkSync(this.stageFile);
+    // The inventory is opened without SQLITE_OPEN_CREATE, which ATTACH inherits: create the file (0600) first.
+    closeSync(openSync(this.stageFile, 'wx', 0o600));
+    db.prepare('ATTACH DATABASE ? AS stage').run(this.stageFile);
+    // Staging needs no durability: a crash discards it anyway.
+    db.pragma('stage.journal_mode = OFF');
+    db.pragma('stage.synchronous = OFF');
+    const ddl: string[] = [];
+    for (const [table, cols] of Object.entries(ENTITY_COLUMNS)) {
+      ddl.push(`CREATE TABLE stage.${table} (${cols.join(', ')}, target_key, content_hash)`);
+    }
+    ddl.push('CREATE TABLE stage.sightings (credential_id, repo, path, line, commit_sha, author, committed_at)');
+    ddl.push('CREATE TABLE stage.completed_targets (target_key TEXT PRIMARY KEY)');
+    ddl.push('CREATE TABLE stage.findings (id, rule_id, severity, provider, identity_id, credential_id, message, evidence)');
+    db.exec(ddl.join(';\n'));
+    const ins = {} as Record<EntityTable | 'sightings', Statement<unknown[]>>;
+    for (const [table, cols] of Object.entries(ENTITY_COLUMNS)) {
+      const n = cols.length + 2;
+      ins[table as EntityTable] = db.prepare<unknown[]>(`INSERT INTO stage.${table} VALUES (${Array(n).fill('?').join(',')})`);
+    }
+    ins.sightings = db.prepare<unknown[]>('INSERT INTO stage.sightings VALUES (?,?,?,?,?,?,?)');
+    this.insert = ins;
+  }
+
+  /** Stage one record; flushed in batches. */
+  add(record: InventoryRecord, targetKey: string): void {
+    let row: Row;
+    switch (record.type) {
+      case 'identity':
+        row = identityRow(record);
+        break;
+      case 'credential':
+        row = credentialRow(record);
+        if (record.location) {
+          const l = record.location;
+          this.pending.push({
+            table: 'sightings',
+            row: [record.id, l.repo ?? '', l.path, l.line ?? 0, l.commit ?? '', l.author ?? null, l.date ?? null],
+          });
+        }
+        break;
+      case 'grant':
+        row = grantRow(record);
+        break;
+      case 'trust':
+        row = trustRow(record);
+        break;
+    }
+    const hash = createHash('sha1').update(JSON.stringify(row)).digest('base64url');
+    row.push(targetKey, hash);
+    this.pending.push({ table: TABLE_OF[record.type], row });
+    this.staged++;
+    if (this.pending.length >= BATCH) this.flush();
+  }
+
+  get stagedCount(): number {
+    return this.staged;
+  }
+
+  flush(): void {
+    if (this.pending.length === 0 || !this.insert) return;
+    const ins = this.insert;
+    const batch = this.pending;
+    this.pending = [];
+    this.inv.db.transaction(() => {
+      for (const { table, row } of batch) ins[table].run(...row);
+    })();
+  }
+
+  /**
+   * Merge the staged snapshot into the inventory, mark what completed targets no longer
+   * report as gone, evaluate rules and merge findings: one transaction, all or nothing.
+   */
+  finalize(input: FinalizeInput): FinalizeResult {
+    this.flush();
+    const db = this.inv.db;
+    const scan = this.scanId;
+    const result: FinalizeResult = {
+      identities: 0, credentials: 0, grants: 0, trusts: 0, gone: 0, changed: 0,
+      findingsOpen: 0, findingsNew: 0, findingsResolved: 0,
+    };
+    const run = db.transaction(() => {
+      const mark = db.prepare('INSERT OR IGNORE INTO stage.completed_targets VALUES (?)');
+      for (const t of input.completedTargets) mark.run(t);
+      for (const table of Object.keys(ENTITY_COLUMNS) as EntityTable[]) {
+        const counts = mergeEntity(db, table, scan);
+        result[table] = counts.staged;
+        result.gone += counts.gone;
+        result.changed += counts.changed;
+      }
+      db.prepare(
+        `INSERT INTO credential_sightings (credential_id, repo, path, line, commit_sha, author, committed_at, first_seen_scan, last_seen_scan)
+         SELECT credential_id, repo, path, line, commit_sha, author, committed_at, @scan, @scan FROM stage.sightings WHERE true
+         ON CONFLICT (credential_id, repo, path, line, commit_sha) DO UPDATE SET last_seen_scan = excluded.last_seen_scan`,
+      ).run({ scan });
+      if (input.evaluate) {
+        const ins = db.prepare('INSERT OR REPLACE INTO stage.findings VALUES (?,?,?,?,?,?,?,?)');
+        input.evaluate((f) => ins.run(f.id, f.ruleId, f.severity, f.provider, f.identityId, f.credentialId, f.message, JSON.stringify(f.evidence)));
+        const f = mergeFindings(db, scan);
+        result.findingsNew = f.new;
+        result.findingsResolved = f.resolved;
+        result.findingsOpen = f.open;
+      }
+      db.prepare('UPDATE scans SET status = ?, finished_at = ?, evaluated_at = ?, counts = ? WHERE id = ?').run(
+        input.status,
+        new Date().toISOString(),
+        input.evaluate ? input.evaluatedAt : null,
+        JSON.stringify(result),
+        scan,
+      );
+    });
+    run.immediate();
+    this.close();
+    return result;
+  }
+
+  /** Detach and delete the staging file (after finalize, or to abandon the scan). */
+  close(): void {
+    const db = this.inv.db;
+    if (db.open && this.insert) {
+      try {
+        db.exec('DETACH DATABASE stage');
+      } catch {
+        // Not attached (already closed).
+      }
+    }
+    this.insert = null;
+    this.pending = [];
+    try {
+      if (existsSync(this.stageFile)) unlinkSync(this.stageFile);
+    } catch {
+      // Left for the next open's cleanup.
+    }
+  }
+}
+
+function mergeEntity(db: Inventory['db'], table: EntityTable, scan: number): { staged: number; gone: number; changed: number } {
+  const cols = ENTITY_COLUMNS[table];
+  const entity = ENTITY_NAME[table];
+  const staged = (db.prepare(`SELECT count(*) AS n FROM stage.${table}`).get() as { n: number }).n;
+  // Log changes before the upsert overwrites the old content hash.
+  const changed = db
+    .prepare(
+      `INSERT OR IGNORE INTO changes (entity, entity_id, scan_id, change)
+       SELECT ?, s.id, ?, CASE WHEN t.gone_scan IS NOT NULL THEN 'returned' ELSE 'changed' END
+       FROM stage.${table} s JOIN ${table} t ON t.id = s.id
+       WHERE t.content_hash <> s.content_hash OR t.gone_scan IS NOT NULL`,
+    )
+    .run(entity, scan).changes;
+  const updates = [...cols.filter((c) => c !== 'id'), 'target_key', 'content_hash'].map((c) => `${c} = excluded.${c}`).join(', ');
+  db.prepare(
+    `INSERT INTO ${table} (${cols.join(', ')}, target_key, content_hash, first_seen_scan, last_seen_scan, gone_scan)
+     SELECT ${cols.join(', ')}, target_key, content_hash, @scan, @scan, NULL FROM stage.${table} WHERE true
+     ON CONFLICT (id) DO UPDATE SET ${updates}, last_seen_scan = excluded.last_seen_scan, gone_scan = NULL`,
+  ).run({ scan });
+  // What a completed target did not report this time is gone (not deleted: history stays).
+  const goneWhere = `target_key IN (SELECT target_key FROM stage.completed_targets) AND last_seen_scan < @scan AND gone_scan IS NULL`;
+  db.prepare(`INSERT OR IGNORE INTO changes (entity, entity_id, scan_id, change) SELECT @entity, id, @scan, 'gone' FROM ${table} WHERE ${goneWhere}`).run({ scan, entity });
+  const gone = db.prepare(`UPDATE ${table} SET gone_scan = @scan WHERE ${goneWhere}`).run({ scan }).changes;
+  return { staged, gone, changed };
+}
+
+function mergeFindings(db: Inventory['db'], scan: number): { new: number; resolved: number; open: number } {
+  const fresh = (db.prepare('SELECT count(*) AS n FROM stage.findings s WHERE NOT EXISTS (SELECT 1 FROM findings f WHERE f.id = s.id)').get() as { n: number }).n;
+  db.prepare(
+    `INSERT OR IGNORE INTO changes (entity, entity_id, scan_id, change)
+     SELECT 'finding', s.id, @scan, 'returned' FROM stage.findings s JOIN findings f ON f.id = s.id WHERE f.resolved_scan IS NOT NULL`,
+  ).run({ scan });
+  const reopened = db.prepare("SELECT count(*) AS n FROM changes WHERE scan_id = ? AND entity = 'finding' AND change = 'returned'").get(scan) as { n: number };
+  db.prepare(
+    `INSERT INTO findings (id, rule_id, severity, provider, identity_id, credential_id, message, evidence, first_seen_scan, last_seen_scan, resolved_scan)
+     SELECT id, rule_id, severity, provider, identity_id, credential_id, message, evidence, @scan, @scan, NULL FROM stage.findings WHERE true
+     ON CONFLICT (id) DO UPDATE SET severity = excluded.severity, message = excluded.message, evidence = excluded.evidence,
+       identity_id = excluded.identity_id, credential_id = excluded.credential_id, provider = excluded.provider,
+       last_seen_scan = excluded.last_seen_scan, resolved_scan = NULL`,
+  ).run({ scan });
+  db.prepare(
+    `INSERT OR IGNORE INTO changes (entity, entity_id, scan_id, change)
+     SELECT 'finding', id, @scan, 'gone' FROM findings WHERE resolved_scan IS NULL AND last_seen_scan < @scan`,
+  ).run({ scan });
+  const resolved = db.prepare('UPDATE findings SET resolved_scan = @scan WHERE resolved_scan IS NULL AND last_seen_scan < @scan').run({ scan }).changes;
+  const open = (db.prepare('SELECT count(*) AS n FROM findings WHERE resolved_scan IS NULL').get() as { n: number }).n;
+  return { new: fresh + reopened.n, resolved, open };
+}

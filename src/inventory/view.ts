@@ -1,0 +1,101 @@
+// Read access to the current inventory (what is not gone) for rules and reports.
+// Iteration pages by rowid instead of holding a cursor open, so callers may write
+// (findings) while they read, and memory stays bounded at any estate size.
+import type { Statement } from 'better-sqlite3';
+import type { DB } from './db.js';
+import { SELECT, hydrate, type CredentialRow, type GrantRow, type IdentityRow, type TrustRow } from './rows.js';
+
+const PAGE = 2000;
+
+type Table = 'identities' | 'credentials' | 'grants' | 'trusts';
+
+export class InventoryView {
+  readonly db: DB;
+  private readonly stmts = new Map<string, Statement<unknown[]>>();
+
+  constructor(db: DB) {
+    this.db = db;
+  }
+
+  private stmt(sql: string) {
+    let s = this.stmts.get(sql);
+    if (!s) {
+      s = this.db.prepare<unknown[]>(sql);
+      this.stmts.set(sql, s);
+    }
+    return s;
+  }
+
+  private *page<T>(table: Table, filter: string | undefined, params: unknown[]): Generator<T> {
+    const sql = `SELECT rowid AS _rid, ${SELECT[table]} FROM ${table} WHERE gone_scan IS NULL${filter ? ` AND (${filter})` : ''} AND rowid > ? ORDER BY rowid LIMIT ${PAGE}`;
+    const s = this.stmt(sql);
+    let after = 0;
+    for (;;) {
+      const rows = s.all(...params, after) as Record<string, unknown>[];
+      for (const r of rows) {
+        after = r._rid as number;
+        delete r._rid;
+        yield hydrate<T>(table, r);
+      }
+      if (rows.length < PAGE) return;
+    }
+  }
+
+  /** Current identities; `filter` is an SQL condition on the identities table. */
+  identities(filter?: string, ...params: unknown[]): Generator<IdentityRow> {
+    return this.page<IdentityRow>('identities', filter, params);
+  }
+
+  credentials(filter?: string, ...params: unknown[]): Generator<CredentialRow> {
+    return this.page<CredentialRow>('credentials', filter, params);
+  }
+
+  grants(filter?: string, ...params: unknown[]): Generator<GrantRow> {
+    return this.page<GrantRow>('grants', filter, params);
+  }
+
+  trusts(filter?: string, ...params: unknown[]): Generator<TrustRow> {
+    return this.page<TrustRow>('trusts', filter, params);
+  }
+
+  identity(id: string): IdentityRow | undefined {
+    const r = this.stmt(`SELECT ${SELECT.identities} FROM identities WHERE id = ?`).get(id) as Record<string, unknown> | undefined;
+    return r ? hydrate<IdentityRow>('identities', r) : undefined;
+  }
+
+  grantsOf(identityId: string): GrantRow[] {
+    return (this.stmt(`SELECT ${SELECT.grants} FROM grants WHERE identity_id = ? AND gone_scan IS NULL`).all(identityId) as Record<string, unknown>[]).map((r) =>
+      hydrate<GrantRow>('grants', r),
+    );
+  }
+
+  credentialsOf(identityId: string): CredentialRow[] {
+    return (this.stmt(`SELECT ${SELECT.credentials} FROM credentials WHERE identity_id = ? AND gone_scan IS NULL`).all(identityId) as Record<string, unknown>[]).map(
+      (r) => hydrate<CredentialRow>('credentials', r),
+    );
+  }
+
+  /** Live (provider-known) credentials carrying this key id: the target of a leak correlation. */
+  liveCredentialsByKeyId(keyId: string): CredentialRow[] {
+    return (
+      this.stmt(`SELECT ${SELECT.credentials} FROM credentials WHERE key_id = ? AND kind <> 'hardcoded_secret' AND gone_scan IS NULL`).all(keyId) as Record<
+        string,
+        unknown
+      >[]
+    ).map((r) => hydrate<CredentialRow>('credentials', r));
+  }
+
+  hasAdminGrant(identityId: string): boolean {
+    return !!this.stmt("SELECT 1 FROM grants WHERE identity_id = ? AND privilege = 'admin' AND gone_scan IS NULL LIMIT 1").get(identityId);
+  }
+
+  sightings(credentialId: string, limit = 20): { repo: string; path: string; line: number; commit: string; author: string | null; date: string | null }[] {
+    return this.stmt(
+      `SELECT repo, path, line, commit_sha AS "commit", author, committed_at AS date FROM credential_sightings WHERE credential_id = ? ORDER BY committed_at DESC, path LIMIT ?`,
+    ).all(credentialId, limit) as { repo: string; path: string; line: number; commit: string; author: string | null; date: string | null }[];
+  }
+
+  sightingCount(credentialId: string): number {
+    return (this.stmt('SELECT count(*) AS n FROM credential_sightings WHERE credential_id = ?').get(credentialId) as { n: number }).n;
+  }
+}

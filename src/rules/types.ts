@@ -1,0 +1,70 @@
+// The rule contract: metadata beside the logic, validated at load (./metadata.ts).
+import type { Provider, Severity } from '../model/records.js';
+import type { ResolvedConfig } from '../config/config.js';
+import type { InventoryView } from '../inventory/view.js';
+
+/** OWASP Non-Human Identities Top 10 (2025). */
+export const OWASP_NHI = {
+  NHI1: 'Improper Offboarding',
+  NHI2: 'Secret Leakage',
+  NHI3: 'Vulnerable Third-Party NHI',
+  NHI4: 'Insecure Authentication',
+  NHI5: 'Overprivileged NHI',
+  NHI6: 'Insecure Cloud Deployment Configurations',
+  NHI7: 'Long-Lived Secrets',
+  NHI8: 'Environment Isolation',
+  NHI9: 'NHI Reuse',
+  NHI10: 'Human Use of NHI',
+} as const;
+export type OwaspNhiId = keyof typeof OWASP_NHI;
+
+export interface RuleMeta {
+  /** Equal to the rule's file name (src/rules/<id>.ts). */
+  id: string;
+  title: string;
+  /** Default severity; a finding may raise or lower it with a reason in its evidence. */
+  severity: Severity;
+  owasp: OwaspNhiId[];
+  /** What the rule flags, in one or two sentences. */
+  description: string;
+  /** Why it matters. */
+  risk: string;
+  /** What to do about it. */
+  remediation: string;
+  references: string[];
+  /** Thresholds the rule reads from config, for `nhi rules`. */
+  thresholds?: string[];
+}
+
+export interface RuleContext {
+  inventory: InventoryView;
+  config: ResolvedConfig;
+  /** The evaluation clock (`--as-of` or now). */
+  now: Date;
+}
+
+export interface FindingDraft {
+  provider: Provider | null;
+  identityId?: string | null;
+  credentialId?: string | null;
+  /** Distinguishes two findings of one rule on one subject (a trust principal). */
+  discriminator?: string;
+  severity?: Severity;
+  message: string;
+  evidence: Record<string, unknown>;
+}
+
+export interface Rule {
+  meta: RuleMeta;
+  evaluate(ctx: RuleContext): Iterable<FindingDraft>;
+}
+
+export const DAY_MS = 86_400_000;
+
+/** Whole days from `iso` to `now` (negative when in the future); null when unknown. */
+export function daysSince(iso: string | null | undefined, now: Date): number | null {
+  if (!iso) return null;
+  const t = Date.parse(iso);
+  if (Number.isNaN(t)) return null;
+  return Math.floor((now.getTime() - t) / DAY_MS);
+}
