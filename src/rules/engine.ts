@@ -21,7 +21,7 @@ export interface EvaluateInput {
 export function* evaluateRules(input: EvaluateInput): Generator<FindingRow> {
   for (const rule of input.rules ?? RULES) {
     for (const d of rule.evaluate({ inventory: input.inventory, config: input.config, now: input.now })) {
-      const subject = [d.identityId ?? '', d.credentialId ?? '', d.discriminator ?? ''].join('\u0000');
+      const subject = d.subject ?? [d.identityId ?? '', d.credentialId ?? '', d.discriminator ?? ''].join('\u0000');
       yield {
         id: findingId(rule.meta.id, subject),
         ruleId: rule.meta.id,

@@ -49,6 +49,11 @@ export interface FindingDraft {
   credentialId?: string | null;
   /** Distinguishes two findings of one rule on one subject (a trust principal). */
   discriminator?: string;
+  /**
+   * What the finding id is derived from, when not identity + credential + discriminator: a leak keeps
+   * its id when a later scan ties it to a live identity.
+   */
+  subject?: string;
   severity?: Severity;
   message: string;
   evidence: Record<string, unknown>;

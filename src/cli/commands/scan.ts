@@ -1,0 +1,139 @@
+// `nhi scan`: resolve scanners and their options, run the scan service with live progress,
+// print a one-screen summary, exit 0 / 3 / 2 / 130.
+import { loadConfig } from '../../config/config.js';
+import { resolveDbPath } from '../../inventory/db.js';
+import { ConfigError, EXIT } from '../../errors.js';
+import { SCANNERS } from '../../scanners/registry.js';
+import { resolveScannerOptions } from '../../scan/options.js';
+import { runScan, type ScanSummary } from '../../scan/scan-service.js';
+import type { ScannerRun } from '../../scan/pipeline.js';
+import { prepareDemoDatabase, startDemo } from '../../demo/demo.js';
+import { plainScanProgress, renderScanProgress, type ProgressView } from '../../ui/scan-progress.js';
+import { renderTable } from '../../report/text-table.js';
+import { parseScanArgs, scanHelp } from '../scan-args.js';
+import { runReportCommand } from './report.js';
+
+export async function scanCommand(tokens: string[]): Promise<number> {
+  const args = parseScanArgs(tokens, SCANNERS);
+  if (args.global.help) {
+    process.stdout.write(scanHelp(SCANNERS));
+    return EXIT.ok;
+  }
+  const config = loadConfig({ configPath: args.global.config, ignorePath: args.global.ignoreFile });
+  const env = { ...process.env };
+  const dbPath = resolveDbPath(args.global.db, env);
+  const now = new Date();
+  const named = args.segments.map((s) => s.scanner);
+  let demo = null;
+  if (args.global.demo) {
+    const chosen = named.length ? named : SCANNERS.filter((s) => s.demo);
+    if (chosen.length === 0) throw new ConfigError('no scanner has a demo part yet');
+    prepareDemoDatabase(dbPath);
+    demo = await startDemo(chosen, now);
+  }
+  try {
+    const runs: ScannerRun[] = [];
+    const candidates = demo ? [...demo.options.keys()].map((n) => SCANNERS.find((s) => s.name === n)!) : named.length ? named : SCANNERS;
+    for (const scanner of candidates) {
+      const seg = args.segments.find((s) => s.scanner === scanner);
+      const section = config.scanners[scanner.name];
+      const options = resolveScannerOptions(scanner, {
+        flags: { ...(demo?.options.get(scanner.name) ?? {}), ...(seg?.flags ?? {}) },
+        env: demo ? {} : env,
+        section: demo ? undefined : section,
+      });
+      if (!demo && !seg && !scanner.isConfigured(options, env, section !== undefined)) continue;
+      runs.push({ scanner, options });
+    }
+    if (runs.length === 0) {
+      throw new ConfigError(
+        'no scanner is configured',
+        `Name one (\`nhi scan aws\`, \`nhi scan repo .\`), add a "scanners" section to nhi.config.json, or try the demo: \`nhi scan --demo\`. Providers: ${SCANNERS.map((s) => s.name).join(', ')}.`,
+      );
+    }
+    const view: ProgressView = args.global.progress && process.stderr.isTTY && !process.env.CI ? renderScanProgress() : plainScanProgress();
+    const controller = new AbortController();
+    let interrupts = 0;
+    const onSigint = () => {
+      interrupts++;
+      if (interrupts === 1) {
+        process.stderr.write('\nstopping… the scan is discarded and earlier scans stay intact (Ctrl-C again to quit at once)\n');
+        controller.abort();
+      } else process.exit(130);
+    };
+    process.on('SIGINT', onSigint);
+    process.on('SIGTERM', onSigint);
+    let summary: ScanSummary;
+    try {
+      summary = await runScan({
+        dbPath,
+        runs,
+        config,
+        env,
+        concurrency: args.global.concurrency ?? 4,
+        signal: controller.signal,
+        now,
+        listener: view.listener,
+        demo: demo !== null,
+      });
+    } finally {
+      view.stop();
+      process.off('SIGINT', onSigint);
+      process.off('SIGTERM', onSigint);
+    }
+    process.stdout.write(formatScanSummary(summary));
+    if (demo && summary.status !== 'interrupted') {
+      process.stdout.write('\n');
+      await runReportCommand({ db: dbPath, format: 'table', limit: '15' }, { quietHint: true });
+      process.stdout.write(`\nThe demo inventory is ${dbPath}. Try: nhi report --format sarif · nhi ls identities --provider aws · nhi show ${'ci-deployer'}\n`);
+    }
+    return summary.status === 'complete' ? EXIT.ok : summary.status === 'interrupted' ? 130 : EXIT.partial;
+  } finally {
+    await demo?.stop();
+  }
+}
+
+export function formatScanSummary(s: ScanSummary): string {
+  const out: string[] = [];
+  const secs = (s.durationMs / 1000).toFixed(1);
+  out.push(`scan #${s.scanId} ${s.status} in ${secs}s → ${s.dbPath}`);
+  const targets = s.targets.filter((t) => !t.targetKey.endsWith(':discovery') || t.state === 'failed');
+  if (targets.length) {
+    out.push(
+      renderTable(targets, [
+        { header: 'scanner', get: (t) => t.scanner },
+        { header: 'target', get: (t) => t.label, max: 40 },
+        { header: 'status', get: (t) => t.state },
+        { header: 'records', get: (t) => t.found, align: 'right' },
+        { header: 'api calls', get: (t) => t.apiCalls, align: 'right' },
+        { header: 'retries', get: (t) => t.retries, align: 'right' },
+        { header: 'errors', get: (t) => t.errors, align: 'right' },
+      ]).trimEnd(),
+    );
+  }
+  if (s.counts) {
+    const c = s.counts;
+    out.push(
+      `inventory: ${c.identities} identities, ${c.credentials} credentials, ${c.grants} grants, ${c.trusts} trust edges seen; ` +
+        `${c.changed} changed, ${c.gone} gone since the last scan`,
+    );
+    out.push(`findings: ${c.findingsOpen} open (${c.findingsNew} new, ${c.findingsResolved} resolved) — \`nhi report\` for the details`);
+  }
+  if (s.status === 'interrupted') out.push('the scan was interrupted: nothing was merged; the previous snapshot is unchanged');
+  if (s.errors.length) {
+    out.push('');
+    out.push(`${s.errors.length} target(s)/endpoint(s) could not be read:`);
+    for (const e of s.errors.slice(0, 20)) {
+      out.push(`  ✖ ${e.scanner} ${e.targetKey ?? ''} — ${e.operation ?? ''}: ${e.code ?? 'error'}: ${e.message}`);
+      if (e.fix) out.push(`      fix: ${e.fix}`);
+    }
+    if (s.errors.length > 20) out.push(`  … ${s.errors.length - 20} more: nhi scans --errors ${s.scanId}`);
+  }
+  if (s.notes.length) {
+    out.push('');
+    out.push('notes:');
+    for (const n of s.notes.slice(0, 10)) out.push(`  · ${n.scanner} ${n.targetKey ?? ''}: ${n.message}`);
+    if (s.notes.length > 10) out.push(`  … ${s.notes.length - 10} more: nhi scans --errors ${s.scanId}`);
+  }
+  return out.join('\n') + '\n';
+}

@@ -1,0 +1,42 @@
+// What every command shares: where the inventory is, the loaded config, output helpers.
+import { loadConfig, type ResolvedConfig } from '../config/config.js';
+import { resolveDbPath } from '../inventory/db.js';
+import { ConfigError } from '../errors.js';
+
+export interface CommonFlags {
+  db?: string;
+  config?: string;
+  ignoreFile?: string;
+}
+
+export interface CommandContext {
+  dbPath: string;
+  config: ResolvedConfig;
+  env: Record<string, string | undefined>;
+}
+
+export function commandContext(flags: CommonFlags): CommandContext {
+  return {
+    dbPath: resolveDbPath(flags.db),
+    config: loadConfig({ configPath: flags.config, ignorePath: flags.ignoreFile }),
+    env: { ...process.env },
+  };
+}
+
+/** Split repeatable/comma-separated flag values. */
+export function list(v: string[] | string | undefined): string[] | undefined {
+  if (v === undefined) return undefined;
+  const out = (Array.isArray(v) ? v : [v]).flatMap((x) => x.split(',')).map((x) => x.trim()).filter(Boolean);
+  return out.length ? out : undefined;
+}
+
+export function collect(value: string, previous: string[] = []): string[] {
+  return [...previous, value];
+}
+
+export function parseDate(s: string | undefined, flag: string): Date | undefined {
+  if (s === undefined) return undefined;
+  const t = Date.parse(/^\d{4}-\d{2}-\d{2}$/.test(s) ? `${s}T00:00:00Z` : s);
+  if (Number.isNaN(t)) throw new ConfigError(`${flag} must be a date like 2026-06-30, got "${s}"`);
+  return new Date(t);
+}

@@ -1,0 +1,66 @@
+// The human summary: one screen that says what to fix first.
+import { SEVERITIES } from '../../model/records.js';
+import type { ReportFinding, ReportSummary } from '../report-service.js';
+import { renderTable } from '../text-table.js';
+
+export function formatTable(s: ReportSummary, top: ReportFinding[], totalShown: number): string {
+  const out: string[] = [];
+  const scan = s.scan;
+  out.push(`nhi report — ${s.inventory}`);
+  out.push(
+    scan
+      ? `latest scan #${scan.id} (${scan.status}${scan.demo ? ', demo estate' : ''}) started ${scan.startedAt}; findings evaluated as of ${s.asOf?.slice(0, 10)}${s.reEvaluated ? ' (re-evaluated for this report)' : ''}`
+      : 'no scan yet',
+  );
+  out.push('');
+  out.push(
+    `${s.totals.identities} identities, ${s.totals.credentials} credentials, ${s.totals.grants} grants, ${s.totals.trusts} trust edges; ` +
+      `${s.totals.findings} open findings${s.totals.suppressed ? ` (+${s.totals.suppressed} suppressed)` : ''}`,
+  );
+  out.push('  ' + SEVERITIES.map((sev) => `${sev} ${s.findingsBySeverity[sev]}`).join(' · '));
+  out.push('');
+  if (s.identitiesByProvider.length) {
+    out.push('Identities by provider and kind');
+    out.push(renderTable(s.identitiesByProvider, [
+      { header: 'provider', get: (r) => r.provider },
+      { header: 'kind', get: (r) => r.kind },
+      { header: 'count', get: (r) => r.count, align: 'right' },
+    ]));
+  }
+  if (s.findingsByRule.length) {
+    out.push('Findings by rule');
+    out.push(renderTable(s.findingsByRule, [
+      { header: 'rule', get: (r) => r.ruleId },
+      { header: 'count', get: (r) => r.count, align: 'right' },
+      { header: 'title', get: (r) => r.title },
+    ]));
+  }
+  if (s.riskiest.length) {
+    out.push('Riskiest identities (fix these first)');
+    out.push(renderTable(s.riskiest, [
+      { header: 'worst', get: (r) => r.worst },
+      { header: 'score', get: (r) => r.score, align: 'right' },
+      { header: 'identity', get: (r) => `${r.provider}/${r.kind} ${r.name}`, max: 60 },
+      { header: 'scope', get: (r) => r.scope, max: 28 },
+      { header: 'owner', get: (r) => r.owner, max: 20 },
+      { header: 'rules', get: (r) => r.rules.join(','), max: 50 },
+    ]));
+  }
+  if (top.length) {
+    out.push(`Top findings (${top.length} of ${totalShown}; all of them: nhi report --format json|csv|sarif)`);
+    out.push(renderTable(top, [
+      { header: 'severity', get: (f) => f.severity },
+      { header: 'rule', get: (f) => f.ruleId },
+      { header: 'finding', get: (f) => f.message, max: 110 },
+    ]));
+  }
+  const errors = s.scanErrors.filter((e) => e.level === 'error');
+  if (errors.length) {
+    out.push(`Scan #${scan?.id} could not read everything (${errors.length}):`);
+    for (const e of errors.slice(0, 15)) out.push(`  ${e.scanner} ${e.targetKey ?? ''} ${e.operation ?? ''}: ${e.code ?? ''} ${e.message}${e.fix ? `\n    fix: ${e.fix}` : ''}`);
+    if (errors.length > 15) out.push(`  … and ${errors.length - 15} more (nhi scans --errors ${scan?.id})`);
+    out.push('');
+  }
+  out.push('Next: `nhi show <identity id>` for one identity, `nhi ls findings --severity high`, `nhi export findings --format csv --out findings.csv`.');
+  return out.join('\n') + '\n';
+}

@@ -1,0 +1,45 @@
+import type { Rule } from './types.js';
+import { unusedDays } from './usage.js';
+
+export const godMode: Rule = {
+  meta: {
+    id: 'god-mode',
+    title: 'Admin-equivalent non-human identity',
+    severity: 'high',
+    owasp: ['NHI5'],
+    description:
+      'The identity holds a grant its scanner normalized to admin: full access, the power to change its own permissions, or an escalation path to an admin role.',
+    risk: 'Whoever holds one of its credentials owns the account, subscription, project or organisation. Machine identities with admin rights are the prize of every cloud breach.',
+    remediation:
+      'Replace the admin grant with a role scoped to what the workload does (use the provider\'s access analysis to find the actions it really calls), then remove the admin grant. If it must stay, give it an owner, short-lived credentials and monitoring.',
+    references: ['https://owasp.org/www-project-non-human-identities-top-10/2025/5-overprivileged-nhi/'],
+    thresholds: ['staleDays (raises to critical when admin and unused)'],
+  },
+  *evaluate({ inventory, config, now }) {
+    const staleDays = config.thresholds.staleDays;
+    for (const id of inventory.identities("id IN (SELECT identity_id FROM grants WHERE privilege = 'admin' AND gone_scan IS NULL)")) {
+      const admin = inventory.grantsOf(id.id).filter((g) => g.privilege === 'admin');
+      if (admin.length === 0) continue;
+      const u = unusedDays(id, now);
+      const unused = u !== null && u.days > staleDays && !id.providerManaged;
+      const external = id.thirdParty;
+      const reasons = [unused ? `no use for ${u.days}+ days` : null, external ? 'built by a third party' : null].filter(Boolean);
+      yield {
+        provider: id.provider,
+        identityId: id.id,
+        severity: unused || external ? 'critical' : 'high',
+        message: `${id.kind} ${id.name} is admin-equivalent via ${admin
+          .slice(0, 3)
+          .map((g) => `${g.role} on ${g.resource}`)
+          .join(', ')}${admin.length > 3 ? ` and ${admin.length - 3} more` : ''}${reasons.length ? ` (${reasons.join('; ')})` : ''}`,
+        evidence: {
+          grants: admin.slice(0, 10).map((g) => ({ role: g.role, resource: g.resource, via: g.via, evidence: g.evidence })),
+          adminGrants: admin.length,
+          lastUsedAt: id.lastUsedAt,
+          unusedDays: unused ? u.days : null,
+          thirdParty: external,
+        },
+      };
+    }
+  },
+};

@@ -1,0 +1,243 @@
+// Read-side queries for `nhi ls`, `nhi show`, `nhi scans`, `nhi diff` and `nhi export`.
+// All return data; the CLI formats it.
+import type { DB } from '../inventory/db.js';
+import { SELECT, hydrate, type CredentialRow, type GrantRow, type IdentityRow, type StoredFinding, type TrustRow } from '../inventory/rows.js';
+import { NhiError } from '../errors.js';
+
+const PAGE = 2000;
+
+function* paged<T>(db: DB, table: 'identities' | 'credentials', where: string[], params: unknown[], limit: number): Generator<T> {
+  const stmt = db.prepare(`SELECT rowid AS _rid, ${SELECT[table]} FROM ${table} WHERE ${where.length ? where.join(' AND ') : '1'} AND rowid > ? ORDER BY rowid LIMIT ${PAGE}`);
+  let after = 0;
+  let n = 0;
+  for (;;) {
+    const rows = stmt.all(...params, after) as Record<string, unknown>[];
+    for (const r of rows) {
+      after = r._rid as number;
+      delete r._rid;
+      yield hydrate<T>(table, r);
+      if (++n >= limit) return;
+    }
+    if (rows.length < PAGE) return;
+  }
+}
+
+export interface IdentityFilters {
+  provider?: string[];
+  kind?: string[];
+  /** An owner, or `none` for unowned. */
+  owner?: string;
+  /** Substring of id or name. */
+  search?: string;
+  includeGone?: boolean;
+  limit?: number;
+}
+
+export function listIdentities(db: DB, f: IdentityFilters = {}): Generator<IdentityRow> {
+  const where: string[] = [];
+  const params: unknown[] = [];
+  if (!f.includeGone) where.push('gone_scan IS NULL');
+  if (f.provider?.length) {
+    where.push(`provider IN (${f.provider.map(() => '?').join(',')})`);
+    params.push(...f.provider);
+  }
+  if (f.kind?.length) {
+    where.push(`kind IN (${f.kind.map(() => '?').join(',')})`);
+    params.push(...f.kind);
+  }
+  if (f.owner === 'none') where.push('owner IS NULL');
+  else if (f.owner) {
+    where.push('owner = ?');
+    params.push(f.owner);
+  }
+  if (f.search) {
+    where.push("(instr(lower(id), lower(?)) > 0 OR instr(lower(name), lower(?)) > 0)");
+    params.push(f.search, f.search);
+  }
+  return paged<IdentityRow>(db, 'identities', where, params, f.limit ?? Infinity);
+}
+
+export interface CredentialFilters {
+  provider?: string[];
+  kind?: string[];
+  status?: string[];
+  identity?: string;
+  includeGone?: boolean;
+  limit?: number;
+}
+
+export function listCredentials(db: DB, f: CredentialFilters = {}): Generator<CredentialRow> {
+  const where: string[] = [];
+  const params: unknown[] = [];
+  if (!f.includeGone) where.push('gone_scan IS NULL');
+  for (const [col, vals] of [['provider', f.provider], ['kind', f.kind], ['status', f.status]] as const) {
+    if (vals?.length) {
+      where.push(`${col} IN (${vals.map(() => '?').join(',')})`);
+      params.push(...vals);
+    }
+  }
+  if (f.identity) {
+    where.push('identity_id = ?');
+    params.push(f.identity);
+  }
+  return paged<CredentialRow>(db, 'credentials', where, params, f.limit ?? Infinity);
+}
+
+export interface IdentityDetail {
+  identity: IdentityRow;
+  raw: unknown;
+  credentials: CredentialRow[];
+  grants: GrantRow[];
+  trusts: TrustRow[];
+  findings: StoredFinding[];
+  history: { scanId: number; startedAt: string | null; change: string; entity: string; entityId: string }[];
+}
+
+/** One identity by exact id, or by a name/id fragment that matches exactly one identity. */
+export function showIdentity(db: DB, ref: string): IdentityDetail {
+  let raw = db.prepare(`SELECT ${SELECT.identities}, raw AS _raw FROM identities WHERE id = ?`).get(ref) as Record<string, unknown> | undefined;
+  if (!raw) {
+    const matches = db
+      .prepare(`SELECT ${SELECT.identities}, raw AS _raw FROM identities WHERE name = ? OR instr(id, ?) > 0 ORDER BY gone_scan IS NOT NULL, id LIMIT 6`)
+      .all(ref, ref) as Record<string, unknown>[];
+    if (matches.length === 0) throw new NhiError(`no identity matches "${ref}"`, { hint: 'List candidates with `nhi ls identities --search <text>`.' });
+    if (matches.length > 1 && matches[0].name !== ref) {
+      throw new NhiError(`"${ref}" matches several identities: ${matches.slice(0, 5).map((m) => m.id).join(', ')}${matches.length > 5 ? ', …' : ''}`, {
+        hint: 'Pass the full id.',
+      });
+    }
+    raw = matches[0];
+  }
+  const rawCopy = raw._raw ? JSON.parse(raw._raw as string) : null;
+  delete raw._raw;
+  const identity = hydrate<IdentityRow>('identities', raw);
+  const id = identity.id;
+  const all = <T>(table: 'credentials' | 'grants' | 'trusts', col: string) =>
+    (db.prepare(`SELECT ${SELECT[table]} FROM ${table} WHERE ${col} = ? ORDER BY gone_scan IS NOT NULL, id`).all(id) as Record<string, unknown>[]).map((r) => hydrate<T>(table, r));
+  const credentials = all<CredentialRow>('credentials', 'identity_id');
+  const findings = (db.prepare(`SELECT ${SELECT.findings} FROM findings WHERE identity_id = ? ORDER BY resolved_scan IS NOT NULL, severity`).all(id) as Record<string, unknown>[]).map((r) =>
+    hydrate<StoredFinding>('findings', r),
+  );
+  const history = db
+    .prepare(
+      `SELECT c.scan_id AS scanId, s.started_at AS startedAt, c.change, c.entity, c.entity_id AS entityId FROM changes c LEFT JOIN scans s ON s.id = c.scan_id
+       WHERE (c.entity = 'identity' AND c.entity_id = @id) OR (c.entity = 'credential' AND c.entity_id IN (SELECT id FROM credentials WHERE identity_id = @id))
+       ORDER BY c.scan_id`,
+    )
+    .all({ id }) as IdentityDetail['history'];
+  const first = db.prepare('SELECT started_at FROM scans WHERE id = ?').get(identity.firstSeenScan) as { started_at: string } | undefined;
+  history.unshift({ scanId: identity.firstSeenScan, startedAt: first?.started_at ?? null, change: 'appeared', entity: 'identity', entityId: id });
+  return { identity, raw: rawCopy, credentials, grants: all<GrantRow>('grants', 'identity_id'), trusts: all<TrustRow>('trusts', 'identity_id'), findings, history };
+}
+
+export interface ScanRow {
+  id: number;
+  startedAt: string;
+  finishedAt: string | null;
+  status: string;
+  scanners: string[];
+  demo: boolean;
+  toolVersion: string;
+  counts: Record<string, number> | null;
+  errors: number;
+  notes: number;
+}
+
+export function listScans(db: DB, limit = 50): ScanRow[] {
+  return (
+    db
+      .prepare(
+        `SELECT id, started_at AS startedAt, finished_at AS finishedAt, status, scanners, demo, tool_version AS toolVersion, counts,
+           (SELECT count(*) FROM scan_errors e WHERE e.scan_id = s.id AND level = 'error') AS errors,
+           (SELECT count(*) FROM scan_errors e WHERE e.scan_id = s.id AND level = 'note') AS notes
+         FROM scans s ORDER BY id DESC LIMIT ?`,
+      )
+      .all(limit) as (Omit<ScanRow, 'scanners' | 'counts' | 'demo'> & { scanners: string; counts: string | null; demo: number })[]
+  ).map((r) => ({ ...r, scanners: JSON.parse(r.scanners) as string[], counts: r.counts ? (JSON.parse(r.counts) as Record<string, number>) : null, demo: r.demo === 1 }));
+}
+
+export function scanErrors(db: DB, scanId: number) {
+  return db
+    .prepare('SELECT scanner, target_key AS targetKey, level, operation, code, message, fix, resource FROM scan_errors WHERE scan_id = ? ORDER BY level, id')
+    .all(scanId) as { scanner: string; targetKey: string | null; level: string; operation: string | null; code: string | null; message: string; fix: string | null; resource: string | null }[];
+}
+
+// ---- diff ----
+
+type Entity = 'identity' | 'credential' | 'finding';
+const TABLE: Record<Entity, string> = { identity: 'identities', credential: 'credentials', finding: 'findings' };
+
+export interface DiffSide {
+  appeared: string[];
+  disappeared: string[];
+  changed: string[];
+}
+
+export interface DiffResult {
+  from: number;
+  to: number;
+  identities: DiffSide;
+  credentials: DiffSide;
+  findings: { new: { id: string; ruleId: string; severity: string; message: string }[]; resolved: { id: string; ruleId: string; severity: string; message: string }[] };
+}
+
+/** Scans whose data was merged into the inventory (interrupted ones never were). */
+function mergedScans(db: DB): number[] {
+  return (db.prepare("SELECT id FROM scans WHERE status IN ('complete','partial','failed') ORDER BY id").all() as { id: number }[]).map((r) => r.id);
+}
+
+export function resolveDiffRange(db: DB, from?: number, to?: number): { from: number; to: number } {
+  const merged = mergedScans(db);
+  if (merged.length === 0) throw new NhiError('no finished scan to compare', { hint: 'Run `nhi scan` (twice, to see a difference).' });
+  const check = (n: number, flag: string) => {
+    if (!merged.includes(n) && n !== 0) {
+      throw new NhiError(`${flag} ${n} is not a finished scan`, { hint: `Finished scans: ${merged.slice(-10).join(', ')} (see \`nhi scans\`).` });
+    }
+  };
+  const t = to ?? merged[merged.length - 1];
+  check(t, '--to');
+  const f = from ?? [...merged].reverse().find((id) => id < t) ?? 0;
+  check(f, '--from');
+  if (f >= t) throw new NhiError(`--from (${f}) must be an earlier scan than --to (${t})`);
+  return { from: f, to: t };
+}
+
+function diffEntity(db: DB, entity: Entity, from: number, to: number): DiffSide {
+  const table = TABLE[entity];
+  const candidates = db
+    .prepare(
+      `SELECT id, first_seen_scan AS first FROM ${table} WHERE first_seen_scan > @from AND first_seen_scan <= @to
+       UNION SELECT c.entity_id AS id, t.first_seen_scan AS first FROM changes c JOIN ${table} t ON t.id = c.entity_id
+       WHERE c.entity = @entity AND c.scan_id > @from AND c.scan_id <= @to`,
+    )
+    .all({ from, to, entity }) as { id: string; first: number }[];
+  const lastPresence = db.prepare(
+    "SELECT change FROM changes WHERE entity = ? AND entity_id = ? AND scan_id <= ? AND change IN ('gone','returned') ORDER BY scan_id DESC LIMIT 1",
+  );
+  const changedBetween = db.prepare("SELECT 1 FROM changes WHERE entity = ? AND entity_id = ? AND scan_id > ? AND scan_id <= ? AND change = 'changed' LIMIT 1");
+  const present = (id: string, first: number, at: number) => first <= at && (lastPresence.get(entity, id, at) as { change: string } | undefined)?.change !== 'gone';
+  const out: DiffSide = { appeared: [], disappeared: [], changed: [] };
+  for (const c of candidates) {
+    const a = present(c.id, c.first, from);
+    const b = present(c.id, c.first, to);
+    if (!a && b) out.appeared.push(c.id);
+    else if (a && !b) out.disappeared.push(c.id);
+    else if (a && b && changedBetween.get(entity, c.id, from, to)) out.changed.push(c.id);
+  }
+  for (const k of ['appeared', 'disappeared', 'changed'] as const) out[k].sort();
+  return out;
+}
+
+export function diffScans(db: DB, fromArg?: number, toArg?: number): DiffResult {
+  const { from, to } = resolveDiffRange(db, fromArg, toArg);
+  const f = diffEntity(db, 'finding', from, to);
+  const info = db.prepare('SELECT id, rule_id AS ruleId, severity, message FROM findings WHERE id = ?');
+  const load = (ids: string[]) => ids.map((id) => info.get(id) as { id: string; ruleId: string; severity: string; message: string });
+  return {
+    from,
+    to,
+    identities: diffEntity(db, 'identity', from, to),
+    credentials: diffEntity(db, 'credential', from, to),
+    findings: { new: load(f.appeared), resolved: load(f.disappeared) },
+  };
+}

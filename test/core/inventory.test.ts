@@ -1,0 +1,98 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { statSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { defaultConfig } from '../../src/config/config.js';
+import { openInventory } from '../../src/inventory/db.js';
+import { SCHEMA_VERSION } from '../../src/inventory/schema.js';
+import { runScan } from '../../src/scan/scan-service.js';
+import { diffScans, showIdentity } from '../../src/services/inventory-queries.js';
+import type { ScanRecord } from '../../src/model/records.js';
+import { fakeScanner, identity, type FakeEstate } from '../helpers/fake-scanner.js';
+import { tempDir } from '../helpers/temp.js';
+
+async function scan(dbPath: string, estate: FakeEstate) {
+  const s = fakeScanner(estate);
+  return runScan({ dbPath, runs: [{ scanner: s, options: { estate } }], config: defaultConfig(), env: {}, concurrency: 2, signal: new AbortController().signal });
+}
+
+const key = (id: string): ScanRecord => ({ type: 'credential', id, identityId: 'u1', provider: 'aws', scope: 'aws:1', kind: 'access_key', keyId: id, status: 'active', createdAt: '2025-01-01T00:00:00Z' });
+
+test('the inventory file, its WAL and its hash key are private (0600) and the schema is versioned', async () => {
+  const dir = tempDir();
+  const db = join(dir, 'nhi.db');
+  await scan(db, { targets: { 'aws:1': [identity('u1')] } });
+  for (const f of [db, `${db}.key`]) assert.equal(statSync(f).mode & 0o777, 0o600, f);
+  const raw = new Database(db, { readonly: true });
+  assert.equal(raw.pragma('journal_mode', { simple: true }), 'wal');
+  assert.equal(raw.pragma('user_version', { simple: true }), SCHEMA_VERSION);
+  raw.close();
+});
+
+test('each scan is a snapshot: first/last seen, gone only when its target completed, returned, changed', async () => {
+  const dir = tempDir();
+  const db = join(dir, 'nhi.db');
+  const s1 = await scan(db, { targets: { 'aws:1': [identity('u1'), identity('u2'), key('AKIA1')], 'aws:2': [identity('v1')] } });
+  assert.equal(s1.status, 'complete');
+  // aws:1 completes without u2 → gone; aws:2 fails → v1 is NOT marked gone.
+  const s2 = await scan(db, { targets: { 'aws:1': [identity('u1', { owner: 'team-a' }), key('AKIA1')], 'aws:2': 'AccessDenied' } });
+  assert.equal(s2.status, 'partial');
+  assert.equal(s2.errors[0].fix, 'grant iam:List*');
+  const inv = openInventory(db, { readonly: true });
+  const row = (id: string) => inv.db.prepare('SELECT first_seen_scan AS f, last_seen_scan AS l, gone_scan AS g FROM identities WHERE id = ?').get(id);
+  assert.deepEqual(row('u1'), { f: s1.scanId, l: s2.scanId, g: null });
+  assert.deepEqual(row('u2'), { f: s1.scanId, l: s1.scanId, g: s2.scanId });
+  assert.deepEqual(row('v1'), { f: s1.scanId, l: s1.scanId, g: null }, 'a failed target keeps its previous snapshot');
+  const d = diffScans(inv.db);
+  assert.deepEqual(d.identities, { appeared: [], disappeared: ['u2'], changed: ['u1'] });
+  inv.close();
+  const s3 = await scan(db, { targets: { 'aws:1': [identity('u1', { owner: 'team-a' }), identity('u2'), key('AKIA1')], 'aws:2': [identity('v1')] } });
+  const inv2 = openInventory(db, { readonly: true });
+  assert.deepEqual(diffScans(inv2.db).identities, { appeared: ['u2'], disappeared: [], changed: [] });
+  assert.deepEqual(diffScans(inv2.db, s1.scanId, s3.scanId).identities, { appeared: [], disappeared: [], changed: ['u1'] });
+  const detail = showIdentity(inv2.db, 'u2');
+  assert.deepEqual(detail.history.map((h) => `${h.scanId}:${h.change}`), [`${s1.scanId}:appeared`, `${s2.scanId}:gone`, `${s3.scanId}:returned`]);
+  inv2.close();
+});
+
+test('a malformed record from a scanner is a scan error, not a crash or a bad row', async () => {
+  const dir = tempDir();
+  const db = join(dir, 'nhi.db');
+  const bad = { type: 'identity', id: 'x', provider: 'aws', scope: 'aws:1', kind: 'iam_user', name: 'x', createdAt: 'yesterday' } as ScanRecord;
+  const s = await scan(db, { targets: { 'aws:1': [identity('ok'), bad] } });
+  assert.equal(s.status, 'partial');
+  assert.equal(s.errors[0].code, 'invalid-record');
+  assert.match(s.errors[0].message, /createdAt must be an ISO-8601 timestamp/);
+  const inv = openInventory(db, { readonly: true });
+  assert.equal((inv.db.prepare('SELECT count(*) AS n FROM identities').get() as { n: number }).n, 1);
+  inv.close();
+});
+
+test('files that are not an nhi inventory get a clear error and are left untouched', async () => {
+  const dir = tempDir();
+  const garbage = join(dir, 'garbage.db');
+  writeFileSync(garbage, 'this is not sqlite at all, just some text that someone saved here');
+  const before = statSync(garbage).size;
+  assert.throws(() => openInventory(garbage, { create: true }), (e: Error & { hint?: string }) => /not a readable nhi inventory/.test(e.message) && /not modified/.test(e.hint ?? ''));
+  assert.equal(statSync(garbage).size, before);
+  const other = join(dir, 'other.db');
+  const o = new Database(other);
+  o.exec('CREATE TABLE customers (id)');
+  o.close();
+  assert.throws(() => openInventory(other, { create: true }), /not an nhi inventory/);
+  const newer = join(dir, 'newer.db');
+  const n = new Database(newer);
+  n.pragma(`user_version = ${SCHEMA_VERSION + 1}`);
+  n.close();
+  assert.throws(() => openInventory(newer), /newer than this nhi understands/);
+  assert.throws(() => openInventory(join(dir, 'missing.db')), /no inventory at/);
+});
+
+test('a hash key that does not belong to the inventory is refused (sightings would never match)', async () => {
+  const dir = tempDir();
+  const db = join(dir, 'nhi.db');
+  await scan(db, { targets: { 'aws:1': [identity('u1')] } });
+  writeFileSync(`${db}.key`, 'ab'.repeat(32));
+  await assert.rejects(scan(db, { targets: { 'aws:1': [identity('u1')] } }), /does not belong to/);
+});
