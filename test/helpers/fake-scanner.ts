@@ -26,9 +26,10 @@ export function fakeScanner(estate: FakeEstate, name = 'fake') {
       const recs = ctx.options.estate.targets[ctx.target.key];
       if (typeof recs === 'string') throw Object.assign(new Error(recs), { code: 'AccessDenied' });
       let n = 0;
+      const onYield = ctx.options.estate.onYield;
       for (const r of recs) {
         ctx.progress.apiCall('List');
-        await ctx.options.estate.onYield?.(n++);
+        if (onYield) await onYield(n++);
         yield r;
       }
     },

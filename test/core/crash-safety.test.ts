@@ -1,0 +1,91 @@
+// A scan killed at any point (SIGKILL while staging, SIGKILL while merging, Ctrl-C) leaves
+// every earlier snapshot intact and readable, and the interrupted scan marked not complete.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { existsSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import Database from 'better-sqlite3';
+import { openInventory } from '../../src/inventory/db.js';
+import { tempDir } from '../helpers/temp.js';
+
+const child = fileURLToPath(new URL('../helpers/crash-child.ts', import.meta.url));
+
+function run(db: string, count: number, tag: string, opts: { killOn?: string; delayMs?: number; signal?: NodeJS.Signals; slow?: boolean } = {}) {
+  return new Promise<{ code: number | null; signal: string | null; out: string }>((resolve) => {
+    const p = spawn(process.execPath, ['--import', 'tsx', child, db, String(count), tag, opts.slow ? 'slow' : 'fast'], { stdio: ['ignore', 'pipe', 'inherit'] });
+    let out = '';
+    p.stdout.on('data', (d: Buffer) => {
+      out += d.toString();
+      if (opts.killOn && out.includes(opts.killOn + '\n')) {
+        const when = opts.killOn;
+        opts.killOn = undefined;
+        setTimeout(() => p.kill(opts.signal ?? 'SIGKILL'), opts.delayMs ?? 0);
+        void when;
+      }
+    });
+    p.on('exit', (code, signal) => resolve({ code, signal, out }));
+  });
+}
+
+function snapshot(db: string) {
+  const d = new Database(db, { readonly: true });
+  try {
+    return {
+      identities: d.prepare("SELECT count(*) AS n, group_concat(DISTINCT json_extract(attributes, '$.tag')) AS tags FROM identities WHERE gone_scan IS NULL").get(),
+      findings: (d.prepare('SELECT count(*) AS n FROM findings WHERE resolved_scan IS NULL').get() as { n: number }).n,
+      scans: d.prepare('SELECT id, status FROM scans ORDER BY id').all() as { id: number; status: string }[],
+    };
+  } finally {
+    d.close();
+  }
+}
+
+test('SIGKILL while staging, SIGKILL while merging, and Ctrl-C all leave the earlier snapshot intact', { timeout: 120_000 }, async () => {
+  const dir = tempDir();
+  const db = join(dir, 'nhi.db');
+  const first = await run(db, 30_000, 'first');
+  assert.match(first.out, /done complete/);
+  const before = snapshot(db);
+  assert.deepEqual(before.identities, { n: 30_000, tags: 'first' });
+  assert.equal(before.findings, 60_000, 'god-mode + unowned per identity');
+
+  // 1. Killed while records stream into staging.
+  const k1 = await run(db, 60_000, 'second', { killOn: 'staged', slow: true });
+  assert.equal(k1.signal, 'SIGKILL');
+  // 2. Killed in the middle of the merge transaction (a large estate makes the merge take a while).
+  let killedInMerge = 0;
+  for (const delayMs of [20, 150, 400]) {
+    const k = await run(db, 90_000, 'third', { killOn: 'finalizing', delayMs });
+    if (k.signal === 'SIGKILL') killedInMerge++;
+    if (k.signal !== 'SIGKILL') assert.match(k.out, /done complete/, 'a scan that finished before the kill must be complete');
+    else {
+      const s = snapshot(db);
+      assert.deepEqual(s.identities, before.identities, `killed ${delayMs} ms into the merge: earlier snapshot must be intact`);
+      assert.equal(s.findings, before.findings);
+    }
+  }
+  assert.ok(killedInMerge >= 1, 'at least one kill must land inside the merge for this test to mean anything');
+  // 3. Ctrl-C: the scan stops, says so, and is discarded.
+  const int = await run(db, 60_000, 'fourth', { killOn: 'staged', signal: 'SIGINT', slow: true });
+  assert.equal(int.code, 130);
+  assert.match(int.out, /done interrupted/);
+
+  const after = snapshot(db);
+  const merged = after.scans.filter((s) => s.status === 'complete');
+  assert.ok(merged.length >= 1);
+  // Opening for writing (what the next scan does) marks killed scans interrupted and removes their staging files.
+  openInventory(db, { create: true }).close();
+  const recovered = snapshot(db);
+  assert.ok(recovered.scans.every((s) => s.status === 'complete' || s.status === 'interrupted'), JSON.stringify(recovered.scans));
+  assert.ok(recovered.scans.filter((s) => s.status === 'interrupted').length >= 2);
+  assert.deepEqual(readdirSync(dir).filter((f) => f.includes('.stage-')), []);
+  // Whatever the last complete scan was, what is stored is exactly one whole snapshot.
+  const tags = (recovered.identities as { tags: string }).tags;
+  assert.ok(tags === 'first' || tags === 'third', `one snapshot, not a mix: ${tags}`);
+  // And the inventory still takes a new scan.
+  const next = await run(db, 1000, 'fifth');
+  assert.match(next.out, /done complete/);
+  assert.ok(existsSync(db));
+});
