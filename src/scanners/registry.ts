@@ -1,7 +1,8 @@
 // The explicit list of scanners. Adding a provider = adding one line here.
 import type { AnyScanner } from './contract.js';
+import { gcpScanner } from '../../scanners/gcp/index.js';
 
-export const SCANNERS: AnyScanner[] = [];
+export const SCANNERS: AnyScanner[] = [gcpScanner];
 
 export function scannerByName(name: string): AnyScanner | undefined {
   return SCANNERS.find((s) => s.name === name);

@@ -1,0 +1,396 @@
+// One project target: its IAM policy and the inherited folder/organisation policies become
+// grants, its service accounts and user-managed keys become identities and credentials,
+// and everyone who may act as one of its service accounts becomes a trust edge.
+import type { CredentialRecord, GrantRecord, IdentityRecord, ScanRecord, TrustRecord } from '../../src/model/records.js';
+import type { ScanContext } from '../../src/scanners/contract.js';
+import type { iam_v1 } from '@googleapis/iam';
+import { ACTIVITY_SOURCE, loadActivity, type ActivityMaps } from './activity.js';
+import { call, type CallContext } from './call.js';
+import type { GcpClients } from './clients.js';
+import { failureRecord } from './errors.js';
+import { ancestry, getProject, normalizeBindings, sharedClients, type AncestorInfo, type Binding, type ProjectInfo, type TargetData } from './hierarchy.js';
+import type { GcpOptions } from './options.js';
+import {
+  ADMIN_ROLES,
+  IMPERSONATION_ROLES,
+  PROJECT_WIDE_IMPERSONATION,
+  classifyRole,
+  defaultAccountKind,
+  isServiceAgent,
+  parseMember,
+  renderCondition,
+} from './privilege.js';
+
+/** Keys valid until this year or later never expire (Google writes 9999-12-31T23:59:59Z). */
+const NEVER_EXPIRES_YEAR = 9999;
+const CONCURRENCY = 4;
+
+export function callContext(ctx: ScanContext<GcpOptions> | { progress: ScanContext<GcpOptions>['progress']; signal: AbortSignal; options: GcpOptions }): CallContext {
+  return { progress: ctx.progress, signal: ctx.signal, maxRetries: ctx.options.maxRetries ?? 6, retryBaseMs: ctx.options.retryBaseMs ?? 1000 };
+}
+
+/** Policy sources for a project, nearest first: the project itself, then folders, then the organisation. */
+interface PolicySource {
+  resource: string;
+  via: 'direct' | 'inherited';
+  bindings: Binding[];
+}
+
+interface Impersonator {
+  member: string;
+  role: string;
+  resource: string;
+  condition: string | null;
+}
+
+async function mapLimit<T, R>(items: T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
+  const out: R[] = new Array(items.length);
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: Math.min(limit, items.length) }, async () => {
+      while (next < items.length) {
+        const i = next++;
+        out[i] = await fn(items[i]);
+      }
+    }),
+  );
+  return out;
+}
+
+function ownerFromDescription(description: string | null | undefined, prefix: string | undefined): string | null {
+  if (!description || !prefix) return null;
+  for (const line of description.split(/[\n;]/)) {
+    const t = line.trim();
+    if (t.toLowerCase().startsWith(prefix.toLowerCase())) {
+      const v = t.slice(prefix.length).trim();
+      if (v) return v;
+    }
+  }
+  return null;
+}
+
+function ownerFromLabels(labels: Record<string, string>, keys: string[]): { owner: string; key: string } | null {
+  for (const k of keys) if (labels[k]) return { owner: labels[k], key: k };
+  return null;
+}
+
+function yearOf(iso: string | null | undefined): number | null {
+  if (!iso) return null;
+  const m = /^(\d{4,})-/.exec(iso);
+  return m ? Number(m[1]) : null;
+}
+
+function iso(v: string | null | undefined): string | null {
+  if (!v) return null;
+  const t = Date.parse(v);
+  return Number.isNaN(t) ? null : new Date(t).toISOString();
+}
+
+export async function* scanProject(ctx: ScanContext<GcpOptions>): AsyncGenerator<ScanRecord> {
+  // One listener on the scan's signal per project; the project's requests listen on this one.
+  const abort = new AbortController();
+  const onAbort = () => abort.abort(ctx.signal.reason);
+  if (ctx.signal.aborted) abort.abort(ctx.signal.reason);
+  else ctx.signal.addEventListener('abort', onAbort, { once: true });
+  try {
+    yield* scanProjectWith({ ...ctx, signal: abort.signal });
+  } finally {
+    ctx.signal.removeEventListener('abort', onAbort);
+  }
+}
+
+async function* scanProjectWith(ctx: ScanContext<GcpOptions>): AsyncGenerator<ScanRecord> {
+  const data = ctx.target.data as TargetData;
+  const shared = data.shared;
+  const cx = callContext(ctx);
+  const clients = await sharedClients(shared, ctx.options);
+  const projectId = data.projectId;
+  const scope = `gcp:${projectId}`;
+  const projectResource = `projects/${projectId}`;
+
+  let project: ProjectInfo | null = data.project;
+  if (!project) {
+    try {
+      project = await getProject(clients, cx, projectId);
+    } catch (err) {
+      yield failureRecord('projects.get', err, projectResource);
+    }
+  }
+  const labels = project?.labels ?? {};
+
+  // Ancestors and their policies (cached per scan).
+  const ancestors: AncestorInfo[] = project?.parent ? await ancestry(shared, clients, cx, project.parent) : [];
+  for (const a of ancestors) for (const e of a.errors) yield { ...e, message: `${e.message} (needed for project ${projectId})` };
+  const org = ancestors.find((a) => a.kind === 'organization');
+  const internalDomains = new Set<string>((ctx.options.domain ?? []).map((d) => d.toLowerCase()));
+  if (org?.displayName && /\./.test(org.displayName)) internalDomains.add(org.displayName.toLowerCase());
+
+  const sources: PolicySource[] = [];
+  try {
+    const [pol] = await call(cx, 'projects.getIamPolicy', () =>
+      clients.projects.getIamPolicy({ resource: projectResource, options: { requestedPolicyVersion: 3 } }, { maxRetries: 0 }),
+    );
+    sources.push({ resource: projectResource, via: 'direct', bindings: normalizeBindings(pol as unknown as Record<string, unknown>) });
+  } catch (err) {
+    yield failureRecord('projects.getIamPolicy', err, projectResource);
+  }
+  for (const a of ancestors) if (a.bindings) sources.push({ resource: a.name, via: 'inherited', bindings: a.bindings });
+
+  // Grants for service-account members, service agents as provider-managed identities,
+  // and the members who may act as every service account of the project.
+  const grants = new Map<string, GrantRecord>();
+  const agents = new Map<string, IdentityRecord>();
+  const foreign = new Map<string, IdentityRecord>();
+  const impersonators: Impersonator[] = [];
+  for (const src of sources) {
+    for (const b of src.bindings) {
+      const condition = renderCondition(b.condition);
+      const { privilege, evidence } = classifyRole(b.role);
+      for (const member of b.members) {
+        const m = parseMember(member, internalDomains);
+        if (PROJECT_WIDE_IMPERSONATION.has(b.role) || (IMPERSONATION_ROLES.has(b.role) && m.risk !== null)) {
+          impersonators.push({ member, role: b.role, resource: src.resource, condition });
+        }
+        if (m.type !== 'serviceAccount') continue;
+        const email = m.value.toLowerCase();
+        const key = `${email}|${src.resource}|${b.role}|${src.via}`;
+        const existing = grants.get(key);
+        if (existing) {
+          const conds = new Set((existing.attributes?.conditions as string[] | undefined) ?? []);
+          if (condition) conds.add(condition);
+          existing.attributes = { ...existing.attributes, conditions: [...conds].sort(), conditional: (existing.attributes?.conditional as boolean) && condition !== null };
+          continue;
+        }
+        grants.set(key, {
+          type: 'grant',
+          identityId: email,
+          provider: 'gcp',
+          resource: src.resource,
+          role: b.role,
+          privilege,
+          via: src.via,
+          evidence: `${evidence}${src.via === 'inherited' ? ` (inherited from ${src.resource})` : ''}${condition ? ` — only when ${condition}` : ''}`,
+          attributes: { project: projectId, conditional: condition !== null, ...(condition ? { conditions: [condition] } : {}) },
+        });
+        if (isServiceAgent(email) && !agents.has(email)) {
+          agents.set(email, {
+            type: 'identity',
+            id: email,
+            provider: 'gcp',
+            scope,
+            kind: 'service_agent',
+            name: email,
+            providerManaged: true,
+            lastUsedAt: null,
+            lastUsedSource: null,
+            attributes: { projectId, googleManaged: true },
+          });
+        } else if (!isServiceAgent(email) && shared.fullEstate && !agents.has(email)) {
+          const home = /@([a-z0-9-]+)\.iam\.gserviceaccount\.com$/.exec(email)?.[1];
+          if (home && !shared.projectIds.has(home) && !foreign.has(email)) {
+            foreign.set(email, {
+              type: 'identity',
+              id: email,
+              provider: 'gcp',
+              scope,
+              kind: 'foreign_service_account',
+              name: email,
+              attributes: { projectId: home, grantedIn: projectId, note: 'service account of a project outside the scanned estate' },
+            });
+          }
+        }
+      }
+    }
+  }
+  for (const r of agents.values()) yield r;
+  for (const r of foreign.values()) yield r;
+  for (const g of [...grants.values()].sort((a, b) => `${a.identityId}|${a.resource}|${a.role}`.localeCompare(`${b.identityId}|${b.resource}|${b.role}`))) yield g;
+  grants.clear();
+
+  // Last authentication (Policy Analyzer), before the accounts so they carry it.
+  let activity: ActivityMaps = { accounts: null, keys: null, problems: [] };
+  if (!ctx.options.skipActivity) {
+    activity = await loadActivity(clients, cx, projectId);
+    for (const p of activity.problems) yield p;
+  }
+
+  // Service accounts, page by page; keys and SA-level policies with bounded concurrency.
+  const owners = { labels: ownerFromLabels(labels, ctx.config.ownerKeys) };
+  let pageToken: string | undefined;
+  do {
+    let page: iam_v1.Schema$ListServiceAccountsResponse;
+    try {
+      const res = await call(cx, 'serviceAccounts.list', (signal) =>
+        clients.iam.projects.serviceAccounts.list(
+          { name: projectResource, pageSize: ctx.options.pageSize ?? 100, pageToken },
+          { signal, retry: false },
+        ),
+      );
+      page = res.data;
+    } catch (err) {
+      if ((err as Error)?.name === 'AbortError') throw err;
+      yield failureRecord('serviceAccounts.list', err, projectResource);
+      break;
+    }
+    const accounts = (page.accounts ?? []).filter((a) => a.email);
+    const batches = await mapLimit(accounts, CONCURRENCY, (sa) => serviceAccountRecords(ctx, clients, cx, sa, { projectId, scope, activity, impersonators, owners, internalDomains }));
+    for (const batch of batches) for (const r of batch) yield r;
+    pageToken = page.nextPageToken || undefined;
+  } while (pageToken);
+}
+
+interface SaContext {
+  projectId: string;
+  scope: string;
+  activity: ActivityMaps;
+  impersonators: Impersonator[];
+  owners: { labels: { owner: string; key: string } | null };
+  internalDomains: Set<string>;
+}
+
+async function serviceAccountRecords(
+  ctx: ScanContext<GcpOptions>,
+  clients: GcpClients,
+  cx: CallContext,
+  sa: iam_v1.Schema$ServiceAccount,
+  s: SaContext,
+): Promise<ScanRecord[]> {
+  const out: ScanRecord[] = [];
+  const email = (sa.email ?? '').toLowerCase();
+  const name = sa.name ?? `projects/${s.projectId}/serviceAccounts/${email}`;
+
+  // Keys: user-managed ones are credentials; system-managed ones are Google-held and rotated.
+  let keys: iam_v1.Schema$ServiceAccountKey[] | null = null;
+  try {
+    const res = await call(cx, 'serviceAccounts.keys.list', (signal) => clients.iam.projects.serviceAccounts.keys.list({ name }, { signal, retry: false }));
+    keys = res.data.keys ?? [];
+  } catch (err) {
+    if ((err as Error)?.name === 'AbortError') throw err;
+    out.push(failureRecord('serviceAccounts.keys.list', err, name));
+  }
+  let policy: Binding[] | null = null;
+  try {
+    const res = await call(cx, 'serviceAccounts.getIamPolicy', (signal) =>
+      clients.iam.projects.serviceAccounts.getIamPolicy({ resource: name, 'options.requestedPolicyVersion': 3 }, { signal, retry: false }),
+    );
+    policy = normalizeBindings(res.data as Record<string, unknown>);
+  } catch (err) {
+    if ((err as Error)?.name === 'AbortError') throw err;
+    out.push(failureRecord('serviceAccounts.getIamPolicy', err, name));
+  }
+
+  const userKeys = (keys ?? []).filter((k) => k.keyType !== 'SYSTEM_MANAGED');
+  const systemKeys = (keys ?? []).filter((k) => k.keyType === 'SYSTEM_MANAGED');
+  const activeUserKeys = userKeys.filter((k) => !k.disabled && !(yearOf(k.validBeforeTime) !== null && Date.parse(k.validBeforeTime ?? '') < ctx.now.getTime()));
+  const defaultKind = defaultAccountKind(email, s.projectId);
+  const descOwner = ownerFromDescription(sa.description, ctx.options.ownerDescriptionPrefix);
+  const owner = descOwner ?? s.owners.labels?.owner ?? null;
+  const ownerSource = descOwner ? `description:${ctx.options.ownerDescriptionPrefix}` : s.owners.labels ? `label:${s.owners.labels.key}` : null;
+  const hasActivity = s.activity.accounts !== null;
+  const lastUsed = hasActivity ? (s.activity.accounts?.get(email) ?? (sa.uniqueId ? s.activity.accounts?.get(sa.uniqueId) : undefined) ?? null) : null;
+
+  const identity: IdentityRecord = {
+    type: 'identity',
+    id: email,
+    provider: 'gcp',
+    scope: s.scope,
+    kind: 'service_account',
+    name: email,
+    createdAt: null,
+    lastUsedAt: iso(lastUsed),
+    lastUsedSource: hasActivity ? ACTIVITY_SOURCE : null,
+    owner,
+    ownerSource: owner ? ownerSource : null,
+    providerManaged: isServiceAgent(email),
+    disabled: sa.disabled === true,
+    attributes: {
+      projectId: s.projectId,
+      uniqueId: sa.uniqueId ?? null,
+      displayName: sa.displayName ?? null,
+      description: sa.description ?? null,
+      resourceName: name,
+      defaultServiceAccount: defaultKind,
+      userManagedKeys: keys ? userKeys.length : null,
+      activeUserManagedKeys: keys ? activeUserKeys.length : null,
+      systemManagedKeys: keys ? systemKeys.length : null,
+      keyless: keys ? activeUserKeys.length === 0 : null,
+    },
+    raw: { name: sa.name, projectId: sa.projectId, uniqueId: sa.uniqueId, email: sa.email, displayName: sa.displayName, description: sa.description, oauth2ClientId: sa.oauth2ClientId, disabled: sa.disabled ?? false },
+  };
+  out.push(identity);
+
+  for (const k of userKeys.sort((a, b) => (a.name ?? '').localeCompare(b.name ?? ''))) {
+    const keyId = (k.name ?? '').split('/').pop() ?? '';
+    if (!keyId) continue;
+    const validAfter = iso(k.validAfterTime);
+    const neverExpires = (yearOf(k.validBeforeTime) ?? 0) >= NEVER_EXPIRES_YEAR;
+    const expiresAt = neverExpires ? null : iso(k.validBeforeTime);
+    const expired = expiresAt !== null && Date.parse(expiresAt) < ctx.now.getTime();
+    const keyUsed = s.activity.keys ? (s.activity.keys.get(keyId) ?? null) : null;
+    const cred: CredentialRecord = {
+      type: 'credential',
+      id: keyId,
+      identityId: email,
+      provider: 'gcp',
+      scope: s.scope,
+      kind: 'sa_key',
+      name: `${email} key ${keyId.slice(0, 12)}`,
+      keyId,
+      createdAt: validAfter,
+      expiresAt,
+      lastUsedAt: iso(keyUsed),
+      lastUsedSource: s.activity.keys ? ACTIVITY_SOURCE : null,
+      status: k.disabled ? 'inactive' : expired ? 'expired' : 'active',
+      attributes: {
+        keyType: k.keyType ?? 'USER_MANAGED',
+        keyOrigin: k.keyOrigin ?? null,
+        keyAlgorithm: k.keyAlgorithm ?? null,
+        neverExpires,
+        disabled: k.disabled === true,
+        ...(k.disableReason ? { disableReason: k.disableReason } : {}),
+        ...(k.extendedStatus?.length ? { extendedStatus: k.extendedStatus.map((x) => x.key).filter(Boolean).sort() } : {}),
+        resourceName: k.name,
+      },
+    };
+    out.push(cred);
+  }
+
+  // Trust: SA-level bindings, then project-wide (and inherited) impersonators.
+  const trusts = new Map<string, TrustRecord>();
+  const addTrust = (member: string, role: string, resource: string, condition: string | null, level: string) => {
+    const m = parseMember(member, s.internalDomains);
+    if (m.type === 'serviceAccount' && m.value.toLowerCase() === email) return;
+    if (m.type === 'deleted') return;
+    const principal = member;
+    const key = `${principal}\u0000${condition ?? ''}`;
+    const t = trusts.get(key);
+    if (t) {
+      const roles = new Set(t.attributes?.roles as string[]);
+      roles.add(role);
+      const grantedOn = new Set(t.attributes?.grantedOn as string[]);
+      grantedOn.add(resource);
+      t.attributes = { ...t.attributes, roles: [...roles].sort(), grantedOn: [...grantedOn].sort() };
+      return;
+    }
+    trusts.set(key, {
+      type: 'trust',
+      identityId: email,
+      provider: 'gcp',
+      principal,
+      principalType: m.principalType,
+      condition,
+      risk: m.risk,
+      attributes: { roles: [role], grantedOn: [resource], level, ...(m.domain ? { domain: m.domain } : {}) },
+    });
+  };
+  for (const b of policy ?? []) {
+    if (!IMPERSONATION_ROLES.has(b.role)) continue;
+    const condition = renderCondition(b.condition);
+    for (const member of b.members) addTrust(member, b.role, name, condition, 'service-account');
+  }
+  for (const i of s.impersonators) addTrust(i.member, i.role, i.resource, i.condition, i.resource.startsWith('projects/') ? 'project' : 'inherited');
+  for (const t of [...trusts.values()].sort((a, b) => `${a.principal}|${a.condition ?? ''}`.localeCompare(`${b.principal}|${b.condition ?? ''}`))) out.push(t);
+  return out;
+}
+
+export { ADMIN_ROLES };
