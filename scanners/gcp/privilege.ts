@@ -99,6 +99,10 @@ export function parseMember(member: string, internalDomains: ReadonlySet<string>
   const type = i > 0 ? member.slice(0, i) : 'other';
   const value = i > 0 ? member.slice(i + 1) : member;
   if (type === 'deleted') return { type, value, principalType: 'identity', risk: null, domain: null };
+  if (type === 'serviceAccount' && /\.svc\.id\.goog\[[^\]]+\]$/.test(value)) {
+    // GKE workload identity: a Kubernetes service account `<pool>.svc.id.goog[namespace/name]`.
+    return { type: 'principal', value, principalType: 'federated', risk: null, domain: null };
+  }
   if (type === 'serviceAccount') {
     return { type, value, principalType: isServiceAgent(value) ? 'service' : 'identity', risk: null, domain: null };
   }

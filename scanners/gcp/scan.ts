@@ -18,6 +18,7 @@ import {
   defaultAccountKind,
   isServiceAgent,
   parseMember,
+  type MemberInfo,
   renderCondition,
 } from './privilege.js';
 
@@ -41,6 +42,22 @@ interface Impersonator {
   role: string;
   resource: string;
   condition: string | null;
+}
+
+/** Home project of a service account email, when the email names one. */
+export function homeProject(email: string): string | null {
+  const e = email.toLowerCase();
+  return /@([a-z0-9-]+)\.iam\.gserviceaccount\.com$/.exec(e)?.[1] ?? /^([a-z0-9-]+)@appspot\.gserviceaccount\.com$/.exec(e)?.[1] ?? null;
+}
+
+/** parseMember, plus: a service account of a project outside the scanned estate is external. */
+function classifyMember(member: string, internalDomains: ReadonlySet<string>, shared: TargetData['shared']): MemberInfo {
+  const m = parseMember(member, internalDomains);
+  if (m.type === 'serviceAccount' && m.principalType === 'identity' && shared.fullEstate) {
+    const home = homeProject(m.value);
+    if (home && !shared.projectIds.has(home)) return { ...m, principalType: 'external-account', risk: 'external' };
+  }
+  return m;
 }
 
 async function mapLimit<T, R>(items: T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
@@ -126,6 +143,7 @@ async function* scanProjectWith(ctx: ScanContext<GcpOptions>): AsyncGenerator<Sc
   if (org?.displayName && /\./.test(org.displayName)) internalDomains.add(org.displayName.toLowerCase());
 
   const sources: PolicySource[] = [];
+  let domainNoteDue = internalDomains.size === 0;
   try {
     const [pol] = await call(cx, 'projects.getIamPolicy', () =>
       clients.projects.getIamPolicy({ resource: projectResource, options: { requestedPolicyVersion: 3 } }, { maxRetries: 0 }),
@@ -147,9 +165,17 @@ async function* scanProjectWith(ctx: ScanContext<GcpOptions>): AsyncGenerator<Sc
       const condition = renderCondition(b.condition);
       const { privilege, evidence } = classifyRole(b.role);
       for (const member of b.members) {
-        const m = parseMember(member, internalDomains);
+        const m = classifyMember(member, internalDomains, shared);
         if (PROJECT_WIDE_IMPERSONATION.has(b.role) || (IMPERSONATION_ROLES.has(b.role) && m.risk !== null)) {
           impersonators.push({ member, role: b.role, resource: src.resource, condition });
+        }
+        if (domainNoteDue && (m.type === 'user' || m.type === 'group' || m.type === 'domain') && !m.risk) {
+          domainNoteDue = false;
+          yield {
+            type: 'note',
+            operation: 'projects.getIamPolicy',
+            message: `Project ${projectId}: no organisation domain is known (no organisation, or it could not be read) and no --domain was given, so users and groups of other domains cannot be told from yours; only consumer accounts (gmail.com) are marked external. Pass --domain <your domain>.`,
+          };
         }
         if (m.type !== 'serviceAccount') continue;
         const email = m.value.toLowerCase();
@@ -186,7 +212,7 @@ async function* scanProjectWith(ctx: ScanContext<GcpOptions>): AsyncGenerator<Sc
             attributes: { projectId, googleManaged: true },
           });
         } else if (!isServiceAgent(email) && shared.fullEstate && !agents.has(email)) {
-          const home = /@([a-z0-9-]+)\.iam\.gserviceaccount\.com$/.exec(email)?.[1];
+          const home = homeProject(email);
           if (home && !shared.projectIds.has(home) && !foreign.has(email)) {
             foreign.set(email, {
               type: 'identity',
@@ -233,13 +259,14 @@ async function* scanProjectWith(ctx: ScanContext<GcpOptions>): AsyncGenerator<Sc
       break;
     }
     const accounts = (page.accounts ?? []).filter((a) => a.email);
-    const batches = await mapLimit(accounts, CONCURRENCY, (sa) => serviceAccountRecords(ctx, clients, cx, sa, { projectId, scope, activity, impersonators, owners, internalDomains }));
+    const batches = await mapLimit(accounts, CONCURRENCY, (sa) => serviceAccountRecords(ctx, clients, cx, sa, { shared, projectId, scope, activity, impersonators, owners, internalDomains }));
     for (const batch of batches) for (const r of batch) yield r;
     pageToken = page.nextPageToken || undefined;
   } while (pageToken);
 }
 
 interface SaContext {
+  shared: TargetData['shared'];
   projectId: string;
   scope: string;
   activity: ActivityMaps;
@@ -358,7 +385,7 @@ async function serviceAccountRecords(
   // Trust: SA-level bindings, then project-wide (and inherited) impersonators.
   const trusts = new Map<string, TrustRecord>();
   const addTrust = (member: string, role: string, resource: string, condition: string | null, level: string) => {
-    const m = parseMember(member, s.internalDomains);
+    const m = classifyMember(member, s.internalDomains, s.shared);
     if (m.type === 'serviceAccount' && m.value.toLowerCase() === email) return;
     if (m.type === 'deleted') return;
     const principal = member;

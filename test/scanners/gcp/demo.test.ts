@@ -62,6 +62,10 @@ test('gcp demo: the headline risky identities and their healthy counterparts', a
   assert.equal(ciFederation.length, 1);
   assert.equal(ciFederation[0].risk, null);
   assert.ok(findings.some((f) => f.rule === 'external-trust' && f.id === 'gh-actions-any@acme-ci.iam.gserviceaccount.com' && /without pinning/.test(f.message)));
+  // GKE workload identity (a Kubernetes service account) is federation, pinned to one namespace/name.
+  const gke = res.records.find((r): r is TrustRecord => r.type === 'trust' && r.identityId === 'api-runtime@acme-prod.iam.gserviceaccount.com' && r.principal.includes('svc.id.goog'))!;
+  assert.equal(gke.principalType, 'federated');
+  assert.equal(gke.risk, null);
   // Google's service agents are present but never stale or unowned.
   const agents = ids.filter((i) => i.kind === 'service_agent');
   assert.ok(agents.length >= 2);

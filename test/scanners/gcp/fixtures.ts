@@ -68,6 +68,7 @@ export function fixtureEstate(): FakeEstate {
             ],
             policy: [
               { role: 'roles/iam.workloadIdentityUser', members: ['principalSet://iam.googleapis.com/projects/111/locations/global/workloadIdentityPools/gh/attribute.repository/example/app'] },
+              { role: 'roles/iam.serviceAccountTokenCreator', members: ['serviceAccount:robot@vendor-proj.iam.gserviceaccount.com', 'serviceAccount:ci@gamma.iam.gserviceaccount.com'] },
               { role: 'roles/iam.serviceAccountTokenCreator', members: ['allAuthenticatedUsers'], condition: { title: 'business-hours', expression: 'request.time.getHours("Europe/Paris") < 18' } },
             ],
           },

@@ -121,6 +121,14 @@ test('gcp: hierarchy, service accounts, keys, grants, trust and last use through
   const pinned = app.find((x) => x.principal.startsWith('principalSet://') )!;
   assert.equal(pinned.principalType, 'federated');
   assert.equal(pinned.risk, null);
+  // A service account of a project outside the estate may mint tokens for app: external.
+  const vendor = app.find((x) => x.principal === 'serviceAccount:robot@vendor-proj.iam.gserviceaccount.com')!;
+  assert.equal(vendor.principalType, 'external-account');
+  assert.equal(vendor.risk, 'external');
+  // Held on the SA and project-wide: one edge, both places named.
+  const ciOnApp = app.find((x) => x.principal === 'serviceAccount:ci@gamma.iam.gserviceaccount.com')!;
+  assert.deepEqual(ciOnApp.attributes?.grantedOn, ['projects/alpha', 'projects/alpha/serviceAccounts/app@alpha.iam.gserviceaccount.com']);
+  assert.equal(ciOnApp.risk, null);
   const unpinned = on('wif@alpha.iam.gserviceaccount.com').find((x) => x.principal.endsWith('/gh/*'))!;
   assert.equal(unpinned.risk, 'unpinned-subject');
   // Project-wide token creator: the CI account (same estate) and an outside vendor, on every SA of alpha.
@@ -235,10 +243,26 @@ test('gcp: --project names projects (projects.get), --org keeps only projects un
   const estate = fixtureEstate();
   estate.organizations.push({ id: '7007', domain: 'other.example', createTime: '2020-01-01T00:00:00Z', policy: [] });
   estate.projects.push({ projectId: 'elsewhere', number: '777', parent: 'organizations/7007', createTime: '2020-01-01T00:00:00Z', policy: [], serviceAccounts: [] });
+  estate.projects.push({
+    projectId: 'solo',
+    number: '888',
+    parent: '',
+    createTime: '2020-01-01T00:00:00Z',
+    policy: [{ role: 'roles/iam.serviceAccountUser', members: ['user:bob@somewhere.example'] }],
+    serviceAccounts: [{ email: 'job@solo.iam.gserviceaccount.com', uniqueId: '800000000000000000001' }],
+  });
   const server = await serve(estate);
   t.after(() => server.close());
   const named = await collect({ scanner: gcpScanner, options: optionsFor(server, { project: ['beta', 'alpha'] }), now: NOW });
   assert.deepEqual(named.completedTargets.sort(), ['gcp:alpha', 'gcp:beta']);
+  // A project without an organisation: members' domains cannot be judged; a note says how to tell.
+  const solo = await collect({ scanner: gcpScanner, options: optionsFor(server, { project: ['solo'] }), now: NOW });
+  assert.equal(solo.errors.length, 0, JSON.stringify(solo.errors));
+  assert.ok(solo.notes.some((n) => /--domain/.test(n.message)), JSON.stringify(solo.notes));
+  assert.equal(trusts(solo.records).find((x) => x.principal === 'user:bob@somewhere.example')?.risk, null);
+  const soloDomain = await collect({ scanner: gcpScanner, options: optionsFor(server, { project: ['solo'], domain: ['acme.example'] }), now: NOW });
+  assert.equal(trusts(soloDomain.records).find((x) => x.principal === 'user:bob@somewhere.example')?.risk, 'external');
+  assert.ok(!soloDomain.notes.some((n) => /--domain/.test(n.message)));
   assert.ok(server.requests.some((r) => r.path === '/v3/projects/beta'));
   assert.equal(identities(named.records).find((i) => i.id === '111-compute@developer.gserviceaccount.com')?.owner, 'payments', 'labels from projects.get');
   const underOrg = await collect({ scanner: gcpScanner, options: optionsFor(server, { org: '1001', skipActivity: true }), now: NOW });
