@@ -2,7 +2,7 @@
 // (policyanalyzer.googleapis.com v1, activities:query), called as REST through the auth
 // client since no dedicated client exists. A disabled API or a missing role is a note.
 import type { ErrorRecord, NoteRecord } from '../../src/model/records.js';
-import type { GcpClients } from './clients.js';
+import { REQUEST_TIMEOUT_MS, type GcpClients } from './clients.js';
 import { call, describeFailure, isServiceDisabled, isThrottled, type CallContext } from './call.js';
 import { failureRecord } from './errors.js';
 
@@ -38,7 +38,7 @@ async function query(
   let pageToken: string | undefined;
   do {
     const res = await call(cx, 'activities.query', (signal) =>
-      clients.auth.request<ActivityPage>({ url, method: 'GET', params: { pageSize: 1000, ...(pageToken ? { pageToken } : {}) }, signal, retry: false }),
+      clients.auth.request<ActivityPage>({ url, method: 'GET', params: { pageSize: 1000, ...(pageToken ? { pageToken } : {}) }, signal, retry: false, timeout: REQUEST_TIMEOUT_MS }),
     );
     for (const a of res.data?.activities ?? []) {
       const act = a.activity ?? {};

@@ -39,15 +39,23 @@ export interface GcpClients {
 }
 
 export async function buildAuth(options: GcpOptions): Promise<AuthClient> {
+  let client: AuthClient;
   if (options.accessToken) {
     // A token handed over as is: no refresh, no token endpoint contacted.
     const c = new OAuth2Client();
     c.setCredentials({ access_token: options.accessToken });
-    return c;
+    client = c;
+  } else {
+    const ga = new GoogleAuth({ scopes: [CLOUD_PLATFORM_SCOPE], keyFilename: options.keyFile || undefined });
+    client = (await ga.getClient()) as AuthClient;
   }
-  const ga = new GoogleAuth({ scopes: [CLOUD_PLATFORM_SCOPE], keyFilename: options.keyFile || undefined });
-  return (await ga.getClient()) as AuthClient;
+  // Sent as x-goog-user-project on every request.
+  if (options.quotaProject) client.quotaProjectId = options.quotaProject;
+  return client;
 }
+
+/** Per-request timeout of the IAM and Policy Analyzer calls (the resource manager clients have their own 60 s). */
+export const REQUEST_TIMEOUT_MS = 60_000;
 
 function gaxOptions(auth: AuthClient, endpoint: string | undefined) {
   const base = { fallback: true as const, authClient: auth };

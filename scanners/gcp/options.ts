@@ -17,6 +17,8 @@ export interface GcpOptions {
   keyFile?: string;
   /** A ready OAuth access token (tests, short-lived CI tokens). */
   accessToken?: string;
+  /** Project billed for the API quota (x-goog-user-project), e.g. when user credentials need one for Policy Analyzer. */
+  quotaProject?: string;
   /** Cloud Resource Manager endpoint, e.g. https://cloudresourcemanager.p.googleapis.com */
   resourceManagerEndpoint?: string;
   /** IAM endpoint, e.g. https://iam.p.googleapis.com */
@@ -67,6 +69,13 @@ export const GCP_OPTIONS: ScannerOption[] = [
     type: 'string',
     env: ['NHI_GCP_ACCESS_TOKEN', 'CLOUDSDK_AUTH_ACCESS_TOKEN'],
     secret: true,
+  },
+  {
+    key: 'quotaProject',
+    flag: '--quota-project <id>',
+    description: 'Project billed for API quota (sent as x-goog-user-project)',
+    type: 'string',
+    env: ['GOOGLE_CLOUD_QUOTA_PROJECT'],
   },
   {
     key: 'resourceManagerEndpoint',

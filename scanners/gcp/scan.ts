@@ -6,7 +6,7 @@ import type { ScanContext } from '../../src/scanners/contract.js';
 import type { iam_v1 } from '@googleapis/iam';
 import { ACTIVITY_SOURCE, loadActivity, type ActivityMaps } from './activity.js';
 import { call, type CallContext } from './call.js';
-import type { GcpClients } from './clients.js';
+import { REQUEST_TIMEOUT_MS, type GcpClients } from './clients.js';
 import { failureRecord } from './errors.js';
 import { ancestry, getProject, normalizeBindings, sharedClients, type AncestorInfo, type Binding, type ProjectInfo, type TargetData } from './hierarchy.js';
 import type { GcpOptions } from './options.js';
@@ -249,7 +249,7 @@ async function* scanProjectWith(ctx: ScanContext<GcpOptions>): AsyncGenerator<Sc
       const res = await call(cx, 'serviceAccounts.list', (signal) =>
         clients.iam.projects.serviceAccounts.list(
           { name: projectResource, pageSize: ctx.options.pageSize ?? 100, pageToken },
-          { signal, retry: false },
+          { signal, retry: false, timeout: REQUEST_TIMEOUT_MS },
         ),
       );
       page = res.data;
@@ -289,7 +289,7 @@ async function serviceAccountRecords(
   // Keys: user-managed ones are credentials; system-managed ones are Google-held and rotated.
   let keys: iam_v1.Schema$ServiceAccountKey[] | null = null;
   try {
-    const res = await call(cx, 'serviceAccounts.keys.list', (signal) => clients.iam.projects.serviceAccounts.keys.list({ name }, { signal, retry: false }));
+    const res = await call(cx, 'serviceAccounts.keys.list', (signal) => clients.iam.projects.serviceAccounts.keys.list({ name }, { signal, retry: false, timeout: REQUEST_TIMEOUT_MS }));
     keys = res.data.keys ?? [];
   } catch (err) {
     if ((err as Error)?.name === 'AbortError') throw err;
@@ -298,7 +298,7 @@ async function serviceAccountRecords(
   let policy: Binding[] | null = null;
   try {
     const res = await call(cx, 'serviceAccounts.getIamPolicy', (signal) =>
-      clients.iam.projects.serviceAccounts.getIamPolicy({ resource: name, 'options.requestedPolicyVersion': 3 }, { signal, retry: false }),
+      clients.iam.projects.serviceAccounts.getIamPolicy({ resource: name, 'options.requestedPolicyVersion': 3 }, { signal, retry: false, timeout: REQUEST_TIMEOUT_MS }),
     );
     policy = normalizeBindings(res.data as Record<string, unknown>);
   } catch (err) {

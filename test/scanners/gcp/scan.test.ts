@@ -255,6 +255,12 @@ test('gcp: --project names projects (projects.get), --org keeps only projects un
   t.after(() => server.close());
   const named = await collect({ scanner: gcpScanner, options: optionsFor(server, { project: ['beta', 'alpha'] }), now: NOW });
   assert.deepEqual(named.completedTargets.sort(), ['gcp:alpha', 'gcp:beta']);
+  // A quota project rides on every request, whichever client sent it.
+  const before = server.requests.length;
+  await collect({ scanner: gcpScanner, options: optionsFor(server, { project: ['beta'], quotaProject: 'billing-proj' }), now: NOW });
+  const sent = server.requests.slice(before);
+  assert.ok(sent.length > 3);
+  for (const r of sent) assert.equal(r.headers['x-goog-user-project'], 'billing-proj', r.path);
   // A project without an organisation: members' domains cannot be judged; a note says how to tell.
   const solo = await collect({ scanner: gcpScanner, options: optionsFor(server, { project: ['solo'] }), now: NOW });
   assert.equal(solo.errors.length, 0, JSON.stringify(solo.errors));
