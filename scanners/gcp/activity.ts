@@ -45,7 +45,8 @@ async function query(
       const inner = (act.serviceAccount ?? act.serviceAccountKey ?? {}) as { fullResourceName?: string; serviceAccountId?: string };
       onActivity(a.fullResourceName ?? inner.fullResourceName ?? '', act);
     }
-    pageToken = res.data?.nextPageToken || undefined;
+    const next: string | undefined = res.data?.nextPageToken || undefined;
+    pageToken = next && next !== pageToken ? next : undefined;
   } while (pageToken);
 }
 

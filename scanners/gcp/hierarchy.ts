@@ -123,7 +123,8 @@ export async function* searchProjects(clients: GcpClients, cx: CallContext, page
       const info = normalizeProject(p as unknown as Loose);
       if (info && (info.state === null || info.state === 'ACTIVE')) yield info;
     }
-    pageToken = (raw as { nextPageToken?: string } | undefined)?.nextPageToken || undefined;
+    const next: string | undefined = (raw as { nextPageToken?: string } | undefined)?.nextPageToken || undefined;
+    pageToken = next && next !== pageToken ? next : undefined;
   } while (pageToken);
 }
 

@@ -51,7 +51,9 @@ export const gcpScanner = defineScanner<GcpOptions>({
         if (!p.parent) continue;
         if (p.parent !== org) {
           const chain = await ancestry(shared, clients, cx, p.parent);
-          if (!chain.some((a) => a.name === org)) continue;
+          // A folder we may not read breaks the chain: keep the project (its scan reports the folder error).
+          const broken = chain.length > 0 && chain[chain.length - 1].kind === 'folder' && chain[chain.length - 1].parent === null;
+          if (!chain.some((a) => a.name === org) && !broken) continue;
         }
       }
       add(p.projectId, p);

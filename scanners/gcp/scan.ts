@@ -261,7 +261,8 @@ async function* scanProjectWith(ctx: ScanContext<GcpOptions>): AsyncGenerator<Sc
     const accounts = (page.accounts ?? []).filter((a) => a.email);
     const batches = await mapLimit(accounts, CONCURRENCY, (sa) => serviceAccountRecords(ctx, clients, cx, sa, { shared, projectId, scope, activity, impersonators, owners, internalDomains }));
     for (const batch of batches) for (const r of batch) yield r;
-    pageToken = page.nextPageToken || undefined;
+    const next: string | undefined = page.nextPageToken || undefined;
+    pageToken = next && next !== pageToken ? next : undefined;
   } while (pageToken);
 }
 

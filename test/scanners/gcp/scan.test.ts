@@ -274,6 +274,18 @@ test('gcp: --project names projects (projects.get), --org keeps only projects un
   const underOrg = await collect({ scanner: gcpScanner, options: optionsFor(server, { org: '1001', skipActivity: true }), now: NOW });
   assert.deepEqual(underOrg.completedTargets.sort(), ['gcp:alpha', 'gcp:beta', 'gcp:gamma']);
   assert.equal(identities(underOrg.records).find((i) => i.id === 'app@alpha.iam.gserviceaccount.com')?.lastUsedSource, null, '--skip-activity');
+  assert.ok(!underOrg.completedTargets.includes('gcp:elsewhere'));
+});
+
+test('gcp: an unreadable folder is a scan error on the projects below it, which are still scanned', async (t) => {
+  const server = await serve(fixtureEstate(), { deny: (req, op) => (op === 'folders.get' ? 'resourcemanager.folders.get' : op === 'folders.getIamPolicy' ? 'resourcemanager.folders.getIamPolicy' : null) });
+  t.after(() => server.close());
+  const res = await collect({ scanner: gcpScanner, options: optionsFor(server, { org: '1001' }), now: NOW });
+  const alpha = res.errors.filter((e) => e.targetKey === 'gcp:alpha');
+  assert.deepEqual(alpha.map((e) => e.operation).sort(), ['folders.get', 'folders.getIamPolicy']);
+  assert.match(alpha.find((e) => e.operation === 'folders.getIamPolicy')!.fix ?? '', /roles\/iam\.securityReviewer \(permission resourcemanager\.folders\.getIamPolicy\) on folders\/2001/);
+  assert.ok(identities(res.records).some((i) => i.id === 'app@alpha.iam.gserviceaccount.com'));
+  assert.deepEqual(res.completedTargets.sort(), ['gcp:beta', 'gcp:gamma']);
 });
 
 test('gcp: explainError and configuration', async () => {
