@@ -1,0 +1,282 @@
+// One organisation's scan: list every endpoint page by page (Link-header pagination),
+// normalize as pages arrive, and turn a failed endpoint into an error (or a note) while
+// the rest of the scan goes on. At most 4 requests in flight per organisation.
+import type { ErrorRecord, NoteRecord, ScanRecord } from '../../src/model/records.js';
+import type { ScanContext } from '../../src/scanners/contract.js';
+import type { GitHubClient } from './client.js';
+import { ENDPOINTS, failureRecord, httpStatus, type EndpointSpec } from './errors.js';
+import {
+  botSignal,
+  normalizeAlert,
+  normalizeBot,
+  normalizeCredentialAuthorization,
+  normalizeDeployKey,
+  normalizeHook,
+  normalizeInstallation,
+  normalizeOrgSecret,
+  normalizePatGrant,
+  normalizePatRequest,
+  normalizeRepoSecret,
+  orgScope,
+  type OrgFacts,
+} from './normalize.js';
+import type { GitHubOptions } from './options.js';
+import type { CredentialAuthorization, Integration, MinimalRepository, SimpleUser } from './wire.js';
+
+const PER_PAGE = 100;
+const REPO_CONCURRENCY = 4;
+/** Repositories named in an aggregated per-repository error. */
+const SAMPLE = 10;
+
+type Listed<T> = { item: T } | { failure: ErrorRecord | NoteRecord; err: unknown };
+
+/** Items of a paginated list; a failure (even after some pages) is yielded last instead of thrown. */
+async function* listAll<T>(spec: EndpointSpec, pages: () => AsyncIterable<{ data: T[] }>, signal: AbortSignal, resource?: string): AsyncGenerator<Listed<T>> {
+  try {
+    for await (const page of pages()) for (const item of page.data) yield { item };
+  } catch (err) {
+    if (signal.aborted) throw err;
+    yield { failure: failureRecord(spec, err, resource), err };
+  }
+}
+
+async function eachLimit<T>(items: T[], limit: number, fn: (item: T, index: number) => Promise<void>): Promise<void> {
+  let next = 0;
+  const workers = Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, async () => {
+    while (next < items.length) {
+      const i = next++;
+      await fn(items[i], i);
+    }
+  });
+  await Promise.all(workers);
+}
+
+/** Collects one kind of per-repository failure into a single error with a count and sample. */
+class FailureTally {
+  private readonly byKey = new Map<string, { first: ErrorRecord; repos: string[]; count: number }>();
+  add(rec: ErrorRecord, repo: string): void {
+    const key = `${rec.operation}\u0000${rec.code}`;
+    const t = this.byKey.get(key) ?? { first: rec, repos: [], count: 0 };
+    t.count++;
+    if (t.repos.length < SAMPLE) t.repos.push(repo);
+    this.byKey.set(key, t);
+  }
+  *records(): Generator<ErrorRecord> {
+    for (const t of this.byKey.values()) {
+      const more = t.count > t.repos.length ? ` and ${t.count - t.repos.length} more` : '';
+      yield {
+        ...t.first,
+        message: t.count === 1 ? t.first.message : `${t.first.message} (on ${t.count} repositories: ${t.repos.join(', ')}${more})`,
+        resource: t.count === 1 ? t.first.resource : `${t.count} repositories`,
+      };
+    }
+  }
+}
+
+export interface OrgClients {
+  /** Everything else: the App installation when configured (higher limits), else the token. */
+  main: GitHubClient;
+  /** Fine-grained PAT endpoints: only a GitHub App may call them. */
+  pat: GitHubClient;
+  /** SAML credential authorizations: only an organisation owner's token may call it. */
+  saml: GitHubClient;
+}
+
+export async function* scanOrganization(ctx: ScanContext<GitHubOptions>, clients: OrgClients, orgLogin: string): AsyncGenerator<ScanRecord> {
+  const { signal } = ctx;
+  const octokit = clients.main;
+  const org = orgLogin.toLowerCase();
+  const f: OrgFacts = { org, scope: orgScope(org), people: new Set<string>(), secrets: ctx.secrets, now: ctx.now };
+  const people = f.people as Set<string>;
+
+  // Members first: who is still here decides owners, and bot accounts are identities.
+  const admins = new Set<string>();
+  let membersOk = true;
+  for await (const r of listAll<SimpleUser>(ENDPOINTS.members, () => octokit.paginate.iterator(octokit.rest.orgs.listMembers, { org: orgLogin, role: 'admin', per_page: PER_PAGE }), signal)) {
+    if ('failure' in r) {
+      // The organisation itself is unreadable: fail the target with the explained error.
+      if (httpStatus(r.err) === 404 || httpStatus(r.err) === 401) throw r.err;
+      membersOk = false;
+      yield r.failure;
+      break;
+    }
+    admins.add(r.item.login.toLowerCase());
+  }
+  if (membersOk) {
+    for await (const r of listAll<SimpleUser>(ENDPOINTS.members, () => octokit.paginate.iterator(octokit.rest.orgs.listMembers, { org: orgLogin, per_page: PER_PAGE }), signal)) {
+      if ('failure' in r) {
+        membersOk = false;
+        yield r.failure;
+        break;
+      }
+      people.add(r.item.login.toLowerCase());
+      const sig = botSignal(r.item);
+      if (sig) yield* normalizeBot(r.item, admins.has(r.item.login.toLowerCase()) ? 'admin' : 'member', sig, f);
+    }
+  }
+  for await (const r of listAll<SimpleUser>(ENDPOINTS.outsideCollaborators, () => octokit.paginate.iterator(octokit.rest.orgs.listOutsideCollaborators, { org: orgLogin, per_page: PER_PAGE }), signal)) {
+    if ('failure' in r) {
+      membersOk = false;
+      yield r.failure;
+      break;
+    }
+    people.add(r.item.login.toLowerCase());
+    const sig = botSignal(r.item);
+    if (sig) yield* normalizeBot(r.item, 'outside_collaborator', sig, f);
+  }
+  if (!membersOk) {
+    // Without the full list nobody can be called departed: keep API owners as they are.
+    f.people = null;
+    yield { type: 'note', operation: ENDPOINTS.members.op, message: 'members or outside collaborators could not be listed, so owners who left the organisation cannot be detected in this scan' };
+  }
+
+  // Whether workflows request OIDC tokens (id-token: write): one code search, best effort.
+  if (!ctx.options.skipOidcSearch) {
+    try {
+      const res = await octokit.rest.search.code({ q: `"id-token: write" org:${orgLogin} path:.github/workflows`, per_page: PER_PAGE });
+      const repos = [...new Set(res.data.items.map((i) => i.repository.full_name))].sort();
+      f.oidc = { used: res.data.total_count > 0, repositories: repos };
+      yield {
+        type: 'note',
+        operation: ENDPOINTS.codeSearch.op,
+        message: res.data.total_count > 0
+          ? `workflows in ${repos.length} repositories request OIDC tokens (id-token: write): ${repos.slice(0, SAMPLE).join(', ')}${repos.length > SAMPLE ? ', …' : ''}`
+          : 'no workflow requests OIDC tokens (id-token: write); static cloud keys in Actions secrets have no federated replacement yet',
+      };
+    } catch (err) {
+      if (signal.aborted) throw err;
+      f.oidc = null;
+      yield { type: 'note', operation: ENDPOINTS.codeSearch.op, message: `could not tell whether workflows use OIDC (code search answered ${httpStatus(err) ?? 'with an error'}); needs ${ENDPOINTS.codeSearch.needs}` };
+    }
+  }
+
+  // GitHub App installations, with the publisher of each app (one lookup per app).
+  const apps = new Map<string, Integration | null>();
+  for await (const r of listAll(ENDPOINTS.installations, () => octokit.paginate.iterator(octokit.rest.orgs.listAppInstallations, { org: orgLogin, per_page: PER_PAGE }), signal)) {
+    if ('failure' in r) {
+      yield r.failure;
+      break;
+    }
+    const inst = r.item;
+    if (!apps.has(inst.app_slug)) {
+      try {
+        const res = await octokit.rest.apps.getBySlug({ app_slug: inst.app_slug });
+        apps.set(inst.app_slug, res.data);
+      } catch (err) {
+        if (signal.aborted) throw err;
+        apps.set(inst.app_slug, null);
+        yield { type: 'note', operation: ENDPOINTS.app.op, message: `publisher of app ${inst.app_slug} unknown (GET /apps/${inst.app_slug} answered ${httpStatus(err) ?? 'with an error'}); third-party status not set` };
+      }
+    }
+    yield* normalizeInstallation(inst, apps.get(inst.app_slug) ?? null, f);
+  }
+
+  // Fine-grained personal access tokens (GitHub App authentication only).
+  for await (const r of listAll(ENDPOINTS.patGrants, () => clients.pat.paginate.iterator(clients.pat.rest.orgs.listPatGrants, { org: orgLogin, per_page: PER_PAGE }), signal)) {
+    if ('failure' in r) {
+      yield r.failure;
+      break;
+    }
+    let selected: string[] | null = null;
+    if (r.item.repository_selection === 'subset') {
+      selected = [];
+      const patId = r.item.id;
+      for await (const x of listAll(ENDPOINTS.patRepositories, () => clients.pat.paginate.iterator(clients.pat.rest.orgs.listPatGrantRepositories, { org: orgLogin, pat_id: patId, per_page: PER_PAGE }), signal)) {
+        if ('failure' in x) {
+          selected = null;
+          break;
+        }
+        if (selected.length < 100) selected.push(x.item.full_name);
+      }
+      selected?.sort();
+    }
+    yield* normalizePatGrant(r.item, f, selected);
+  }
+  for await (const r of listAll(ENDPOINTS.patRequests, () => clients.pat.paginate.iterator(clients.pat.rest.orgs.listPatGrantRequests, { org: orgLogin, per_page: PER_PAGE }), signal)) {
+    if ('failure' in r) {
+      yield r.failure;
+      break;
+    }
+    yield* normalizePatRequest(r.item, f);
+  }
+
+  // Classic PATs and SSH keys authorized for SAML SSO (GitHub Enterprise Cloud).
+  for await (const r of listAll<CredentialAuthorization>(
+    ENDPOINTS.credentialAuthorizations,
+    () => clients.saml.paginate.iterator('GET /orgs/{org}/credential-authorizations', { org: orgLogin, per_page: PER_PAGE }) as AsyncIterable<{ data: CredentialAuthorization[] }>,
+    signal,
+  )) {
+    if ('failure' in r) {
+      yield r.failure;
+      break;
+    }
+    yield* normalizeCredentialAuthorization(r.item, f);
+  }
+
+  // Organisation webhooks.
+  for await (const r of listAll(ENDPOINTS.hooks, () => octokit.paginate.iterator(octokit.rest.orgs.listWebhooks, { org: orgLogin, per_page: PER_PAGE }), signal)) {
+    if ('failure' in r) {
+      yield r.failure;
+      break;
+    }
+    yield* normalizeHook(r.item, f);
+  }
+
+  // Organisation Actions secrets.
+  for await (const r of listAll(ENDPOINTS.orgSecrets, () => octokit.paginate.iterator(octokit.rest.actions.listOrgSecrets, { org: orgLogin, per_page: PER_PAGE }), signal)) {
+    if ('failure' in r) {
+      yield r.failure;
+      break;
+    }
+    yield normalizeOrgSecret(r.item, f);
+  }
+
+  // Open secret-scanning alerts (the secret value is protected inside normalizeAlert).
+  for await (const r of listAll(ENDPOINTS.secretScanning, () => octokit.paginate.iterator(octokit.rest.secretScanning.listAlertsForOrg, { org: orgLogin, state: 'open', per_page: PER_PAGE }), signal)) {
+    if ('failure' in r) {
+      yield r.failure;
+      break;
+    }
+    yield normalizeAlert(r.item, f);
+  }
+
+  // Repositories: deploy keys and repository secrets, 4 repositories at a time, page by page.
+  if (ctx.options.skipRepos) return;
+  const tally = new FailureTally();
+  const repoPages = () => octokit.paginate.iterator(octokit.rest.repos.listForOrg, { org: orgLogin, type: 'all', per_page: PER_PAGE });
+  try {
+    for await (const page of repoPages()) {
+      const repos = page.data as MinimalRepository[];
+      const results: ScanRecord[][] = new Array(repos.length);
+      await eachLimit(repos, REPO_CONCURRENCY, async (repo, i) => {
+        results[i] = await readRepository(octokit, repo, f, tally, signal);
+      });
+      for (const recs of results) yield* recs;
+    }
+  } catch (err) {
+    if (signal.aborted) throw err;
+    yield failureRecord(ENDPOINTS.repos, err);
+  }
+  yield* tally.records();
+}
+
+async function readRepository(octokit: GitHubClient, repo: MinimalRepository, f: OrgFacts, tally: FailureTally, signal: AbortSignal): Promise<ScanRecord[]> {
+  const out: ScanRecord[] = [];
+  const owner = repo.owner.login;
+  const name = repo.name;
+  for await (const r of listAll(ENDPOINTS.deployKeys, () => octokit.paginate.iterator(octokit.rest.repos.listDeployKeys, { owner, repo: name, per_page: PER_PAGE }), signal, repo.full_name)) {
+    if ('failure' in r) {
+      if (r.failure.type === 'error') tally.add(r.failure, repo.full_name);
+      break;
+    }
+    out.push(...normalizeDeployKey(r.item, repo, f));
+  }
+  for await (const r of listAll(ENDPOINTS.repoSecrets, () => octokit.paginate.iterator(octokit.rest.actions.listRepoSecrets, { owner, repo: name, per_page: PER_PAGE }), signal, repo.full_name)) {
+    if ('failure' in r) {
+      if (r.failure.type === 'error') tally.add(r.failure, repo.full_name);
+      break;
+    }
+    out.push(normalizeRepoSecret(r.item, repo, f));
+  }
+  return out;
+}

@@ -1,0 +1,97 @@
+// The GitHub scanner: Apps, tokens, deploy keys, Actions secrets, webhooks, secret-scanning
+// alerts and bot accounts of one or more organisations. See ./README.md.
+import { ConfigError } from '../../src/errors.js';
+import { defineScanner, type DiscoveryContext, type ScanTarget } from '../../src/scanners/contract.js';
+import { authMode, createClient, type AuthMode, type GitHubClient } from './client.js';
+import { scanOrganization } from './enumerate.js';
+import { explainGitHubError } from './errors.js';
+import { orgScope } from './normalize.js';
+import { GITHUB_OPTIONS, type GitHubOptions } from './options.js';
+import { startGitHubDemo } from './demo/index.js';
+
+function orgTarget(login: string, installationId?: number): ScanTarget {
+  return { key: orgScope(login), label: `github:${login}`, data: { login, installationId } };
+}
+
+async function discoverOrgs(ctx: DiscoveryContext<GitHubOptions>, auth: AuthMode): Promise<ScanTarget[]> {
+  const base = { options: ctx.options, progress: ctx.progress, signal: ctx.signal };
+  if (auth.app && auth.app.installationId === undefined) {
+    // As the App itself (JWT): every organisation it is installed on.
+    const app = createClient({ ...base, auth: { app: auth.app } });
+    const out: ScanTarget[] = [];
+    for await (const page of app.paginate.iterator(app.rest.apps.listInstallations, { per_page: 100 })) {
+      for (const inst of page.data) {
+        const account = inst.account && 'login' in inst.account ? inst.account.login : null;
+        if (account && inst.target_type === 'Organization') out.push(orgTarget(account, inst.id));
+      }
+    }
+    return out;
+  }
+  if (auth.app) {
+    // One installation: the organisation it belongs to.
+    const client = createClient({ ...base, auth: { app: auth.app, installationId: auth.app.installationId } });
+    const res = await client.rest.apps.listReposAccessibleToInstallation({ per_page: 1 });
+    const owner = res.data.repositories[0]?.owner;
+    if (!owner) throw new ConfigError('the App installation has no repositories to tell its organisation', 'Pass --org explicitly.');
+    return [orgTarget(owner.login, auth.app.installationId)];
+  }
+  const client = createClient({ ...base, auth: auth.token ? { token: auth.token } : null });
+  const out: ScanTarget[] = [];
+  for await (const page of client.paginate.iterator(client.rest.orgs.listForAuthenticatedUser, { per_page: 100 })) {
+    for (const o of page.data) out.push(orgTarget(o.login));
+  }
+  return out;
+}
+
+export const githubScanner = defineScanner<GitHubOptions>({
+  name: 'github',
+  provider: 'github',
+  title: 'GitHub',
+  description:
+    'GitHub App installations, fine-grained and SAML-authorized personal access tokens, SSH keys, deploy keys, Actions secrets, webhooks, open secret-scanning alerts and bot accounts of GitHub organisations.',
+  needs: [
+    'a classic token with read:org, admin:org_hook, repo and security_events (read-only use), or a GitHub App with read permissions (Members, Administration, Webhooks, Secrets, Personal access tokens, Secret scanning alerts)',
+    'network access to api.github.com or the GitHub Enterprise Server API (--github-url)',
+  ],
+  options: GITHUB_OPTIONS,
+  isConfigured(options, env, hasConfigSection) {
+    if (hasConfigSection) return true;
+    if ((options.org ?? []).length > 0) return true;
+    // App credentials are explicit intent; a bare GITHUB_TOKEN (set in every Actions job) is not.
+    return Boolean(options.appId && options.appPrivateKey) || Boolean(env.NHI_GITHUB_ORGS);
+  },
+  async targets(ctx) {
+    const auth = authMode(ctx.options);
+    if (!auth.token && !auth.app) {
+      throw new ConfigError('the GitHub scanner needs a token or GitHub App credentials', 'Set GITHUB_TOKEN / GH_TOKEN (or --token), or --app-id with --app-private-key.');
+    }
+    const orgs = [...new Set((ctx.options.org ?? []).map((o) => o.trim()).filter(Boolean))];
+    if (orgs.length > 0) return orgs.map((o) => orgTarget(o));
+    const found = await discoverOrgs(ctx, auth);
+    if (found.length === 0) throw new ConfigError('no GitHub organisation to scan', 'Pass --org <org> (repeatable).');
+    return found;
+  },
+  async *scan(ctx) {
+    const auth = authMode(ctx.options);
+    const data = ctx.target.data as { login: string; installationId?: number };
+    const base = { options: ctx.options, progress: ctx.progress, signal: ctx.signal };
+    let app: GitHubClient | null = null;
+    if (auth.app) {
+      let installationId = data.installationId ?? auth.app.installationId;
+      if (installationId === undefined) {
+        // This organisation's installation of the App (asked as the App, with its JWT).
+        const asApp = createClient({ ...base, auth: { app: auth.app } });
+        installationId = (await asApp.rest.apps.getOrgInstallation({ org: data.login })).data.id;
+      }
+      app = createClient({ ...base, auth: { app: auth.app, installationId } });
+    }
+    const token = auth.token ? createClient({ ...base, auth: { token: auth.token } }) : null;
+    const main = (app ?? token) as GitHubClient;
+    // Fine-grained PAT listings answer only to an App; SAML credential authorizations only to an owner's token.
+    yield* scanOrganization(ctx, { main, pat: app ?? main, saml: token ?? main }, data.login);
+  },
+  explainError: explainGitHubError,
+  demo: startGitHubDemo,
+});
+
+export default githubScanner;

@@ -1,0 +1,30 @@
+// Options of the GitHub scanner: flag > environment > `scanners.github` config section > default.
+import type { ScannerOption } from '../../src/scanners/contract.js';
+
+export interface GitHubOptions {
+  org?: string[];
+  token?: string;
+  githubUrl?: string;
+  appId?: string;
+  appPrivateKey?: string;
+  appInstallationId?: string;
+  /** Do not read repositories (deploy keys, repository secrets). */
+  skipRepos?: boolean;
+  /** Do not search for workflows that request OIDC tokens (one code search per organisation). */
+  skipOidcSearch?: boolean;
+  maxRetries?: number;
+  retryBaseMs?: number;
+}
+
+export const GITHUB_OPTIONS: ScannerOption[] = [
+  { key: 'org', flag: '--org <org>', description: 'Organisation to scan (repeatable; default: every organisation the token or App can see)', type: 'string[]', env: ['NHI_GITHUB_ORGS'] },
+  { key: 'token', flag: '--token <token>', description: 'Token (classic PAT with read:org, admin:org_hook, repo, security_events; or a fine-grained token)', type: 'string', env: ['GITHUB_TOKEN', 'GH_TOKEN'], secret: true },
+  { key: 'githubUrl', flag: '--github-url <url>', description: 'REST API base URL (GitHub Enterprise Server: https://HOST/api/v3)', type: 'string', env: ['GITHUB_API_URL'], default: 'https://api.github.com' },
+  { key: 'appId', flag: '--app-id <id>', description: 'GitHub App id (authenticate as an App instead of a token)', type: 'string', env: ['GITHUB_APP_ID'] },
+  { key: 'appPrivateKey', flag: '--app-private-key <pem-or-path>', description: 'GitHub App private key (PEM text or path to the .pem file)', type: 'string', env: ['GITHUB_APP_PRIVATE_KEY'], secret: true },
+  { key: 'appInstallationId', flag: '--app-installation-id <id>', description: 'Installation id of the App (default: found per organisation)', type: 'string', env: ['GITHUB_APP_INSTALLATION_ID'] },
+  { key: 'skipRepos', flag: '--skip-repos', description: 'Do not read every repository for deploy keys and repository Actions secrets', type: 'boolean', default: false },
+  { key: 'skipOidcSearch', flag: '--skip-oidc-search', description: 'Do not run the one code search per organisation that finds workflows requesting OIDC tokens (id-token: write)', type: 'boolean', default: false },
+  { key: 'maxRetries', flag: '--max-retries <n>', description: 'Retries per request on rate limits and server errors before it becomes a scan error', type: 'number', default: 5 },
+  { key: 'retryBaseMs', flag: '--retry-base-ms <ms>', description: 'Milliseconds per second of GitHub\'s retry-after (1000 = honour it exactly; lower only for tests)', type: 'number', default: 1000 },
+];
