@@ -11,7 +11,6 @@ import { failureRecord } from './errors.js';
 import { ancestry, getProject, normalizeBindings, sharedClients, type AncestorInfo, type Binding, type ProjectInfo, type TargetData } from './hierarchy.js';
 import type { GcpOptions } from './options.js';
 import {
-  ADMIN_ROLES,
   IMPERSONATION_ROLES,
   PROJECT_WIDE_IMPERSONATION,
   classifyRole,
@@ -421,4 +420,3 @@ async function serviceAccountRecords(
   return out;
 }
 
-export { ADMIN_ROLES };

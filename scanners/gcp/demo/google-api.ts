@@ -59,6 +59,10 @@ export interface FakeFaults {
   deny?: (req: LocalRequest, operation: string) => string | null;
   /** Answer this many 429s before the first success of each operation named. */
   throttle?: Record<string, number>;
+  /** How throttling is answered: 429 RESOURCE_EXHAUSTED (default) or the older 403 rateLimitExceeded. */
+  throttleStyle?: '429' | '403-rateLimitExceeded';
+  /** Retry-After header sent with throttling answers (seconds; default 0). */
+  retryAfter?: string;
   /** Largest page the server returns (forces paging). */
   maxPage?: number;
 }
@@ -244,9 +248,12 @@ export function googleApiHandler(estate: FakeEstate, faults: FakeFaults = {}): L
       const used = throttled.get(op) ?? 0;
       if (used < left) {
         throttled.set(op, used + 1);
+        if (faults.throttleStyle === '403-rateLimitExceeded') {
+          return json(res, 403, { error: { code: 403, message: 'Rate Limit Exceeded', errors: [{ message: 'Rate Limit Exceeded', domain: 'usageLimits', reason: 'rateLimitExceeded' }] } }, { 'retry-after': faults.retryAfter ?? '0' });
+        }
         return googleError(res, 429, 'RESOURCE_EXHAUSTED', `Quota exceeded for quota metric 'Read requests' and limit 'Read requests per minute' of service '${op.startsWith('activities') ? 'policyanalyzer' : op.startsWith('serviceAccounts') ? 'iam' : 'cloudresourcemanager'}.googleapis.com'.`, [
           { '@type': 'type.googleapis.com/google.rpc.ErrorInfo', reason: 'RATE_LIMIT_EXCEEDED', domain: 'googleapis.com', metadata: { quota_metric: 'read_requests', quota_limit: 'ReadRequestsPerMinutePerProject' } },
-        ], { 'retry-after': '0' });
+        ], { 'retry-after': faults.retryAfter ?? '0' });
       }
       const denied = faults.deny?.(req, op);
       if (denied) {

@@ -229,6 +229,17 @@ test('gcp: 429 RESOURCE_EXHAUSTED is retried (fast here) and never aborts the sc
   assert.ok(identities(res.records).some((i) => i.id === 'app@alpha.iam.gserviceaccount.com'));
 });
 
+test('gcp: Retry-After is honoured over the backoff, and an older-style 403 rateLimitExceeded is throttling too', async (t) => {
+  const server = await serve(fixtureEstate(), { throttle: { 'serviceAccounts.list': 1, 'serviceAccounts.keys.list': 1 }, throttleStyle: '403-rateLimitExceeded', retryAfter: '0.02' });
+  t.after(() => server.close());
+  const started = Date.now();
+  // A 30 s backoff would time the test out: the 20 ms Retry-After is what is waited.
+  const res = await collect({ scanner: gcpScanner, options: optionsFor(server, { retryBaseMs: 30_000 }), now: NOW });
+  assert.ok(Date.now() - started < 5000);
+  assert.equal(res.errors.length, 0, JSON.stringify(res.errors));
+  assert.equal(res.targets.reduce((n, x) => n + x.retries, 0), 2);
+});
+
 test('gcp: quota that never clears becomes a throttled scan error, not an abort', async (t) => {
   const server = await serve(fixtureEstate(), { throttle: { 'serviceAccounts.list': 1000 } });
   t.after(() => server.close());
