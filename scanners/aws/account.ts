@@ -1,0 +1,436 @@
+// One account: read IAM (authorization details, credential report, access keys, identity
+// providers) and stream normalized records. Policies and groups are read first (bounded by
+// IAM quotas) so each user and role is normalized and yielded as its page arrives.
+import {
+  GetAccessKeyLastUsedCommand,
+  GetAccountAuthorizationDetailsCommand,
+  GetPolicyCommand,
+  GetPolicyVersionCommand,
+  ListAccessKeysCommand,
+  ListOpenIDConnectProvidersCommand,
+  ListSAMLProvidersCommand,
+  type AccessKeyMetadata,
+  type EntityType,
+  type GetAccountAuthorizationDetailsCommandOutput,
+  type IAMClient,
+  type RoleDetail,
+  type UserDetail,
+} from '@aws-sdk/client-iam';
+import type { CredentialRecord, IdentityRecord, ScanRecord } from '../../src/model/records.js';
+import type { ScanContext } from '../../src/scanners/contract.js';
+import { AwsScanError, errorInfo, isAccessDenied, type AwsOptions } from './clients.js';
+import { fetchReport, startReport, type ReportOutcome, type ReportRow } from './credential-report.js';
+import { analyseIdentity, parsePolicyDocument, type PolicyDocument, type PolicySource } from './policy.js';
+import { trustEdges, type TrustContext } from './trust.js';
+import { WELL_KNOWN_AWS_POLICIES } from './well-known.js';
+
+export interface AccountTargetData {
+  accountId: string;
+  /** Role to assume in this account (org mode); null = use the caller's credentials. */
+  roleArn: string | null;
+  /** Accounts of the scanned estate: the organisation's, or just this one. */
+  estateAccounts: string[];
+  orgId: string | null;
+}
+
+/** IAM keeps RoleLastUsed for the trailing 400 days. */
+export const ROLE_LAST_USED_WINDOW_DAYS = 400;
+
+interface ManagedPolicy {
+  arn: string;
+  name: string;
+  document: PolicyDocument | null;
+  awsManaged: boolean;
+}
+
+interface Group {
+  name: string;
+  attached: { name: string; arn: string }[];
+  inline: { name: string; document: PolicyDocument | null }[];
+}
+
+/** Run fn over items with at most `limit` in flight; results keep the input order. */
+export async function mapOrdered<T, R>(items: T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
+  const out = new Array<R>(items.length);
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, async () => {
+      while (next < items.length) {
+        const i = next++;
+        out[i] = await fn(items[i] as T);
+      }
+    }),
+  );
+  return out;
+}
+
+const iso = (d: Date | undefined | null): string | null => (d ? d.toISOString() : null);
+const latest = (...xs: (string | null | undefined)[]): string | null =>
+  xs.filter((x): x is string => !!x).sort().at(-1) ?? null;
+
+function tagsOf(tags: { Key?: string; Value?: string }[] | undefined): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const t of tags ?? []) if (t.Key) out[t.Key] = t.Value ?? '';
+  return out;
+}
+
+export function ownerFromTags(tags: Record<string, string>, ownerKeys: string[]): { owner: string | null; ownerSource: string | null } {
+  for (const k of ownerKeys) {
+    const v = tags[k];
+    if (v && v.trim()) return { owner: v.trim(), ownerSource: `tag:${k}` };
+  }
+  return { owner: null, ownerSource: null };
+}
+
+const PROVIDER_MANAGED_PATHS = ['/aws-service-role/', '/aws-reserved/'];
+
+export async function* scanAccount(ctx: ScanContext<AwsOptions>, iam: IAMClient, data: AccountTargetData): AsyncGenerator<ScanRecord> {
+  const { accountId } = data;
+  const scope = `aws:${accountId}`;
+  const signal = ctx.signal;
+  const o = ctx.options;
+  const send = <T>(cmd: object) => (iam.send.bind(iam) as (c: never, o: unknown) => Promise<unknown>)(cmd as never, { abortSignal: signal }) as Promise<T>;
+
+  // 1. Ask for the credential report now; it generates while the policies are read.
+  const started = await startReport(iam, signal);
+
+  // 2. Identity providers (for trust edges) — a denial here is a scan error, the rest goes on.
+  const providers = new Set<string>();
+  for (const [op, cmd, pick] of [
+    ['iam:ListOpenIDConnectProviders', () => new ListOpenIDConnectProvidersCommand({}), (r: { OpenIDConnectProviderList?: { Arn?: string }[] }) => r.OpenIDConnectProviderList ?? []],
+    ['iam:ListSAMLProviders', () => new ListSAMLProvidersCommand({}), (r: { SAMLProviderList?: { Arn?: string }[] }) => r.SAMLProviderList ?? []],
+  ] as const) {
+    try {
+      const r = await send<Record<string, unknown>>(cmd());
+      for (const p of (pick as (x: unknown) => { Arn?: string }[])(r)) if (p.Arn) providers.add(p.Arn);
+    } catch (err) {
+      if ((err as Error)?.name === 'AbortError') throw err;
+      const { code, message } = errorInfo(err);
+      yield { type: 'error', operation: op, code, message, fix: isAccessDenied(err) ? `Grant ${op} to the scanning role in account ${accountId}.` : null, resource: scope };
+    }
+  }
+
+  // 3. Managed policies and groups (bounded by IAM quotas; needed to evaluate every user and role).
+  const policies = new Map<string, ManagedPolicy>();
+  const groups = new Map<string, Group>();
+  const gaad = async function* (filter: EntityType[]): AsyncGenerator<GetAccountAuthorizationDetailsCommandOutput> {
+    let marker: string | undefined;
+    do {
+      let page: GetAccountAuthorizationDetailsCommandOutput;
+      try {
+        page = await send<GetAccountAuthorizationDetailsCommandOutput>(new GetAccountAuthorizationDetailsCommand({ Filter: filter, Marker: marker, MaxItems: 1000 }));
+      } catch (err) {
+        if (isAccessDenied(err)) {
+          throw new AwsScanError(
+            `account ${accountId}: ${errorInfo(err).message}`,
+            errorInfo(err).code,
+            `Grant iam:GetAccountAuthorizationDetails to the scanning ${data.roleArn ? `role ${data.roleArn}` : 'identity'} (e.g. attach the AWS managed SecurityAudit policy).`,
+          );
+        }
+        throw err;
+      }
+      yield page;
+      marker = page.IsTruncated ? page.Marker : undefined;
+    } while (marker);
+  };
+  for await (const page of gaad(['LocalManagedPolicy', 'AWSManagedPolicy', 'Group'])) {
+    for (const p of page.Policies ?? []) {
+      if (!p.Arn) continue;
+      const v = (p.PolicyVersionList ?? []).find((x) => x.IsDefaultVersion) ?? (p.PolicyVersionList ?? []).find((x) => x.VersionId === p.DefaultVersionId);
+      policies.set(p.Arn, { arn: p.Arn, name: p.PolicyName ?? p.Arn, document: parsePolicyDocument(v?.Document), awsManaged: /^arn:aws[\w-]*:iam::aws:policy\//.test(p.Arn) });
+    }
+    for (const g of page.GroupDetailList ?? []) {
+      if (!g.GroupName) continue;
+      groups.set(g.GroupName, {
+        name: g.GroupName,
+        attached: (g.AttachedManagedPolicies ?? []).map((a) => ({ name: a.PolicyName ?? a.PolicyArn ?? '?', arn: a.PolicyArn ?? '' })),
+        inline: (g.GroupPolicyList ?? []).map((i) => ({ name: i.PolicyName ?? '?', document: parsePolicyDocument(i.PolicyDocument) })),
+      });
+    }
+  }
+
+  // A managed policy GetAccountAuthorizationDetails did not return: fetch it (GetPolicy + GetPolicyVersion).
+  let policyFetchDenied = false;
+  const pending: ScanRecord[] = [];
+  const policyByArn = async (arn: string, name: string): Promise<ManagedPolicy> => {
+    const known = policies.get(arn);
+    if (known) return known;
+    const mp: ManagedPolicy = { arn, name, document: null, awsManaged: /:iam::aws:policy\//.test(arn) };
+    policies.set(arn, mp);
+    if (!policyFetchDenied) {
+      try {
+        const p = await send<{ Policy?: { DefaultVersionId?: string } }>(new GetPolicyCommand({ PolicyArn: arn }));
+        const v = await send<{ PolicyVersion?: { Document?: string } }>(new GetPolicyVersionCommand({ PolicyArn: arn, VersionId: p.Policy?.DefaultVersionId ?? 'v1' }));
+        mp.document = parsePolicyDocument(v.PolicyVersion?.Document);
+      } catch (err) {
+        if ((err as Error)?.name === 'AbortError') throw err;
+        const { code, message } = errorInfo(err);
+        if (isAccessDenied(err)) policyFetchDenied = true;
+        pending.push({ type: 'error', operation: 'iam:GetPolicyVersion', code, message: `${arn}: ${message}`, fix: isAccessDenied(err) ? 'Grant iam:GetPolicy and iam:GetPolicyVersion to the scanning role.' : null, resource: arn });
+      }
+    }
+    if (!mp.document && mp.awsManaged) {
+      const wk = WELL_KNOWN_AWS_POLICIES[mp.name];
+      if (wk) mp.document = wk;
+    }
+    return mp;
+  };
+
+  // 4. The credential report (bounded wait), or the per-user fallback.
+  let report: ReportOutcome;
+  if ('ok' in started) report = started;
+  else report = await fetchReport(iam, started.state, { waitMs: (o.reportWaitSeconds ?? 60) * 1000, pollMs: o.reportPollMs ?? 2000, signal });
+  const rows: Map<string, ReportRow> | null = report.ok ? report.rows : null;
+  if (!report.ok) {
+    const fix = report.permission ? ` Grant ${report.permission} to use the credential report.` : '';
+    yield {
+      type: 'note',
+      operation: 'iam:GetCredentialReport',
+      message: `account ${accountId}: credential report unavailable (${report.message}); fell back to ListAccessKeys + GetAccessKeyLastUsed per user — console password, MFA and password last-use are unknown.${fix}`,
+    };
+  } else {
+    const root = rows?.get('<root_account>');
+    const rootKeys = root ? root.keys.filter((k) => k.active).length : 0;
+    if (rootKeys > 0) yield { type: 'note', operation: 'iam:GetCredentialReport', message: `account ${accountId}: the root user has ${rootKeys} active access key(s); delete them.` };
+  }
+
+  const trustCtx: TrustContext = { accountId, estateAccounts: new Set(data.estateAccounts.length ? data.estateAccounts : [accountId]), orgId: data.orgId };
+
+  // 5. Users and roles, streamed page by page.
+  for await (const page of gaad(['User', 'Role'])) {
+    const users = await mapOrdered(page.UserDetailList ?? [], 4, (u) => normalizeUser(u));
+    for (const recs of users) yield* recs;
+    for (const r of page.RoleDetailList ?? []) yield* await normalizeRole(r);
+    while (pending.length) yield pending.shift() as ScanRecord;
+  }
+
+  async function policySources(attached: { PolicyName?: string; PolicyArn?: string }[] | undefined, inline: { PolicyName?: string; PolicyDocument?: string }[] | undefined, groupNames: string[]): Promise<PolicySource[]> {
+    const out: PolicySource[] = [];
+    for (const a of attached ?? []) {
+      if (!a.PolicyArn) continue;
+      const mp = await policyByArn(a.PolicyArn, a.PolicyName ?? a.PolicyArn);
+      out.push({ name: mp.name, arn: mp.arn, via: 'direct', document: mp.document });
+    }
+    for (const i of inline ?? []) out.push({ name: i.PolicyName ?? '?', via: 'inline', document: parsePolicyDocument(i.PolicyDocument) });
+    for (const gName of [...groupNames].sort()) {
+      const g = groups.get(gName);
+      if (!g) continue;
+      for (const a of g.attached) {
+        const mp = await policyByArn(a.arn, a.name);
+        out.push({ name: mp.name, arn: mp.arn, via: `group:${gName}`, document: mp.document });
+      }
+      for (const i of g.inline) out.push({ name: i.name, via: `group:${gName}:inline`, document: i.document });
+    }
+    return out;
+  }
+
+  async function boundaryOf(pb: { PermissionsBoundaryArn?: string } | undefined): Promise<PolicySource | null> {
+    if (!pb?.PermissionsBoundaryArn) return null;
+    const mp = await policyByArn(pb.PermissionsBoundaryArn, pb.PermissionsBoundaryArn.split('/').at(-1) ?? pb.PermissionsBoundaryArn);
+    return { name: mp.name, arn: mp.arn, via: 'boundary', document: mp.document };
+  }
+
+  function grantsFor(identityId: string, sources: PolicySource[], boundary: PolicySource | null, arn: string, name: string, kind: 'user' | 'role'): { records: ScanRecord[]; admin: boolean } {
+    const analysis = analyseIdentity({ arn, accountId, name, kind, policies: sources, boundary });
+    const seen = new Set<string>();
+    const records: ScanRecord[] = [];
+    for (const g of analysis.grants) {
+      const key = `${g.source.name}\u0000${g.source.via}`;
+      if (seen.has(key)) continue;
+      seen.add(key);
+      records.push({
+        type: 'grant',
+        identityId,
+        provider: 'aws',
+        resource: scope,
+        role: g.source.name,
+        privilege: g.privilege,
+        via: g.source.via,
+        evidence: g.evidence,
+        attributes: {
+          policyType: g.source.arn ? (/:iam::aws:policy\//.test(g.source.arn) ? 'aws-managed' : 'customer-managed') : 'inline',
+          ...(g.source.arn ? { policyArn: g.source.arn } : {}),
+          ...(boundary ? { permissionsBoundary: boundary.arn, boundaryReadable: !!boundary.document } : {}),
+        },
+      });
+    }
+    return { records, admin: analysis.admin };
+  }
+
+  async function keysOf(u: UserDetail, row: ReportRow | undefined): Promise<{ records: CredentialRecord[]; lastUsed: string | null; errors: ScanRecord[] }> {
+    const name = u.UserName as string;
+    const arn = u.Arn as string;
+    const errors: ScanRecord[] = [];
+    // With a report, only users it shows with keys need ListAccessKeys (the report has no key ids).
+    if (row && !row.keys.some((k) => k.active || k.lastRotated)) return { records: [], lastUsed: null, errors };
+    let metas: AccessKeyMetadata[] = [];
+    try {
+      let marker: string | undefined;
+      do {
+        const r = await send<{ AccessKeyMetadata?: AccessKeyMetadata[]; IsTruncated?: boolean; Marker?: string }>(new ListAccessKeysCommand({ UserName: name, Marker: marker }));
+        metas.push(...(r.AccessKeyMetadata ?? []));
+        marker = r.IsTruncated ? r.Marker : undefined;
+      } while (marker);
+    } catch (err) {
+      if ((err as Error)?.name === 'AbortError') throw err;
+      const { code, message } = errorInfo(err);
+      errors.push({ type: 'error', operation: 'iam:ListAccessKeys', code, message: `user ${name}: ${message}`, fix: isAccessDenied(err) ? `Grant iam:ListAccessKeys on ${arn} to the scanning role.` : null, resource: arn });
+      return { records: [], lastUsed: null, errors };
+    }
+    metas = metas.filter((m) => m.AccessKeyId).sort((a, b) => (a.CreateDate?.getTime() ?? 0) - (b.CreateDate?.getTime() ?? 0));
+    const used = new Set<number>();
+    const records: CredentialRecord[] = [];
+    let lastUsed: string | null = null;
+    for (const [i, m] of metas.entries()) {
+      const created = iso(m.CreateDate);
+      let lu: { date: string | null; service: string | null; region: string | null; source: string | null } = { date: null, service: null, region: null, source: null };
+      let slot = -1;
+      if (row) {
+        // Match the report's key slot by its creation/rotation time, else by position.
+        slot = row.keys.findIndex((k, j) => !used.has(j) && k.lastRotated && created && Math.abs(Date.parse(k.lastRotated) - Date.parse(created)) < 2000);
+        if (slot < 0 && metas.length <= 2 && !used.has(i)) slot = i;
+      }
+      if (slot >= 0 && row) {
+        used.add(slot);
+        const k = row.keys[slot] as ReportRow['keys'][number];
+        lu = { date: k.lastUsed, service: k.lastUsedService, region: k.lastUsedRegion, source: 'credential-report' };
+      } else {
+        try {
+          const r = await send<{ AccessKeyLastUsed?: { LastUsedDate?: Date; ServiceName?: string; Region?: string } }>(new GetAccessKeyLastUsedCommand({ AccessKeyId: m.AccessKeyId }));
+          const l = r.AccessKeyLastUsed;
+          lu = { date: iso(l?.LastUsedDate), service: l?.ServiceName && l.ServiceName !== 'N/A' ? l.ServiceName : null, region: l?.Region && l.Region !== 'N/A' ? l.Region : null, source: 'GetAccessKeyLastUsed' };
+        } catch (err) {
+          if ((err as Error)?.name === 'AbortError') throw err;
+          const { code, message } = errorInfo(err);
+          errors.push({ type: 'error', operation: 'iam:GetAccessKeyLastUsed', code, message: `${m.AccessKeyId}: ${message}`, fix: isAccessDenied(err) ? 'Grant iam:GetAccessKeyLastUsed to the scanning role.' : null, resource: arn });
+        }
+      }
+      lastUsed = latest(lastUsed, lu.date);
+      records.push({
+        type: 'credential',
+        id: m.AccessKeyId as string,
+        identityId: arn,
+        provider: 'aws',
+        scope,
+        kind: 'access_key',
+        name: `${name}/${m.AccessKeyId}`,
+        keyId: m.AccessKeyId as string,
+        createdAt: created,
+        expiresAt: null,
+        lastUsedAt: lu.date,
+        lastUsedSource: lu.source,
+        status: m.Status === 'Active' ? 'active' : m.Status === 'Inactive' ? 'inactive' : 'unknown',
+        attributes: { userName: name, neverExpires: true, ...(lu.service ? { lastUsedService: lu.service } : {}), ...(lu.region ? { lastUsedRegion: lu.region } : {}) },
+      });
+    }
+    return { records, lastUsed, errors };
+  }
+
+  async function normalizeUser(u: UserDetail): Promise<ScanRecord[]> {
+    if (!u.Arn || !u.UserName) return [];
+    const row = rows?.get(u.UserName);
+    const tags = tagsOf(u.Tags);
+    const sources = await policySources(u.AttachedManagedPolicies, u.UserPolicyList, u.GroupList ?? []);
+    const boundary = await boundaryOf(u.PermissionsBoundary);
+    const grants = grantsFor(u.Arn, sources, boundary, u.Arn, u.UserName, 'user');
+    const keys = await keysOf(u, row);
+    const signs = row ? [...(row.passwordEnabled ? ['console password'] : []), ...(row.mfaActive ? ['MFA device'] : [])] : [];
+    const lastUsedAt = latest(row?.passwordLastUsed, keys.lastUsed);
+    const lastUsedSource = rows ? 'credential-report' : keys.records.length ? 'GetAccessKeyLastUsed' : null;
+    const identity: IdentityRecord = {
+      type: 'identity',
+      id: u.Arn,
+      provider: 'aws',
+      scope,
+      kind: 'iam_user',
+      name: u.UserName,
+      createdAt: iso(u.CreateDate),
+      lastUsedAt,
+      lastUsedSource,
+      ...ownerFromTags(tags, ctx.config.ownerKeys),
+      humanUse: signs.length > 0,
+      providerManaged: false,
+      tags,
+      attributes: {
+        accountId,
+        path: u.Path ?? '/',
+        userId: u.UserId,
+        groups: [...(u.GroupList ?? [])].sort(),
+        admin: grants.admin,
+        accessKeys: keys.records.length,
+        activeAccessKeys: keys.records.filter((k) => k.status === 'active').length,
+        ...(signs.length ? { humanUseSigns: signs } : {}),
+        ...(row ? { passwordEnabled: row.passwordEnabled, passwordLastUsed: row.passwordLastUsed, mfaActive: row.mfaActive, activeSigningCertificates: row.certsActive } : {}),
+        ...(u.PermissionsBoundary?.PermissionsBoundaryArn ? { permissionsBoundary: u.PermissionsBoundary.PermissionsBoundaryArn } : {}),
+      },
+      raw: redactDetail(u),
+    };
+    return [identity, ...keys.records, ...grants.records, ...keys.errors];
+  }
+
+  async function normalizeRole(r: RoleDetail): Promise<ScanRecord[]> {
+    if (!r.Arn || !r.RoleName) return [];
+    const tags = tagsOf(r.Tags);
+    const path = r.Path ?? '/';
+    const serviceLinked = path.startsWith('/aws-service-role/');
+    const providerManaged = PROVIDER_MANAGED_PATHS.some((p) => path.startsWith(p));
+    const trustDoc = parsePolicyDocument(r.AssumeRolePolicyDocument);
+    const edges = trustEdges(trustDoc, trustCtx);
+    const saml = edges.some((e) => e.saml);
+    const sources = await policySources(r.AttachedManagedPolicies, r.RolePolicyList, []);
+    const boundary = await boundaryOf(r.PermissionsBoundary);
+    const grants = grantsFor(r.Arn, sources, boundary, r.Arn, r.RoleName, 'role');
+    const identity: IdentityRecord = {
+      type: 'identity',
+      id: r.Arn,
+      provider: 'aws',
+      scope,
+      kind: serviceLinked ? 'service_linked_role' : 'iam_role',
+      name: r.RoleName,
+      createdAt: iso(r.CreateDate),
+      lastUsedAt: iso(r.RoleLastUsed?.LastUsedDate),
+      lastUsedSource: 'RoleLastUsed',
+      lastUsedWindowDays: ROLE_LAST_USED_WINDOW_DAYS,
+      ...ownerFromTags(tags, ctx.config.ownerKeys),
+      humanUse: saml,
+      providerManaged,
+      tags,
+      attributes: {
+        accountId,
+        path,
+        roleId: r.RoleId,
+        admin: grants.admin,
+        instanceProfiles: (r.InstanceProfileList ?? []).map((p) => p.InstanceProfileName).filter(Boolean).sort(),
+        ...(r.RoleLastUsed?.Region ? { lastUsedRegion: r.RoleLastUsed.Region } : {}),
+        ...(saml ? { humanUseSigns: ['SAML-federated'] } : {}),
+        ...(path.startsWith('/aws-reserved/sso.amazonaws.com/') ? { identityCenter: true } : {}),
+        ...(r.PermissionsBoundary?.PermissionsBoundaryArn ? { permissionsBoundary: r.PermissionsBoundary.PermissionsBoundaryArn } : {}),
+        ...(trustDoc ? {} : { trustPolicyUnreadable: true }),
+      },
+      raw: redactDetail(r),
+    };
+    const trusts: ScanRecord[] = edges.map((e) => ({
+      type: 'trust',
+      identityId: r.Arn as string,
+      provider: 'aws',
+      principal: e.principal,
+      principalType: e.principalType,
+      condition: e.condition,
+      risk: e.risk,
+      attributes: { ...e.attributes, ...(e.principalType === 'federated' ? { providerRegistered: providers.size ? providers.has(e.principal) : null } : {}) },
+    }));
+    return [identity, ...grants.records, ...trusts];
+  }
+}
+
+/** Drill-down copy of a user/role detail: policy documents replaced by their names. */
+function redactDetail(d: UserDetail | RoleDetail): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(d)) {
+    if (k === 'UserPolicyList' || k === 'RolePolicyList') out[k] = (v as { PolicyName?: string }[]).map((p) => ({ PolicyName: p.PolicyName }));
+    else if (k === 'AssumeRolePolicyDocument') out[k] = parsePolicyDocument(v as string);
+    else if (v instanceof Date) out[k] = v.toISOString();
+    else out[k] = v;
+  }
+  return out;
+}

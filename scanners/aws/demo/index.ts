@@ -1,0 +1,25 @@
+// The AWS part of `nhi scan --demo`: the demo organisation served by the local IAM/STS/
+// Organizations stand-in, scanned in --org mode like a real organisation.
+import type { DemoEndpoint, DemoInput } from '../../../src/scanners/contract.js';
+import type { AwsOptions } from '../clients.js';
+import { startFakeAws } from './fake-aws.js';
+import { demoEstate } from './estate.js';
+
+export async function startAwsDemo(input: DemoInput): Promise<DemoEndpoint<AwsOptions>> {
+  const estate = demoEstate(input.now);
+  const fake = await startFakeAws(estate);
+  return {
+    options: {
+      org: true,
+      assumeRole: 'nhi-readonly',
+      endpointUrl: fake.url,
+      region: 'us-east-1',
+      accessKeyId: estate.accessKeyId,
+      secretAccessKey: estate.secretAccessKey,
+      retryBaseDelayMs: 10,
+      reportPollMs: 20,
+      reportWaitSeconds: 5,
+    },
+    stop: () => fake.close(),
+  };
+}

@@ -1,0 +1,167 @@
+// The AWS scanner: IAM users, roles, access keys, grants and trust across one account or an
+// AWS Organization (assuming a read-only role in each member account).
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { GetCallerIdentityCommand, AssumeRoleCommand } from '@aws-sdk/client-sts';
+import { DescribeOrganizationCommand, ListAccountsCommand, type Account } from '@aws-sdk/client-organizations';
+import { defineScanner, type ScanTarget } from '../../src/scanners/contract.js';
+import type { ScanRecord } from '../../src/model/records.js';
+import { AwsScanError, errorInfo, explainAwsError, iamClient, isAccessDenied, organizationsClient, stsClient, type AwsOptions } from './clients.js';
+import { scanAccount, type AccountTargetData } from './account.js';
+import { startAwsDemo } from './demo/index.js';
+
+export const DEFAULT_ASSUME_ROLE = 'nhi-readonly';
+
+interface TargetData extends AccountTargetData {
+  callerArn: string;
+  roleName: string | null;
+}
+
+export const awsScanner = defineScanner<AwsOptions>({
+  name: 'aws',
+  provider: 'aws',
+  title: 'AWS IAM',
+  description: 'IAM users, roles (service-linked roles marked), access keys, attached/inline/group policies, permission boundaries and role trust, for one account or every account of an AWS Organization.',
+  needs: [
+    'AWS credentials from the SDK default chain (profile, SSO, environment, instance/container role)',
+    'read-only IAM permissions (SecurityAudit, or the minimal policy in scanners/aws/README.md)',
+    '--org: organizations:ListAccounts in the management (or delegated admin) account and a read-only role to assume in each member account',
+  ],
+  options: [
+    { key: 'profile', flag: '--profile <name>', description: 'Named profile from ~/.aws/config (SSO profiles included)', type: 'string', env: ['AWS_PROFILE'] },
+    { key: 'region', flag: '--region <region>', description: 'Region for signing and STS (IAM is global); default us-east-1', type: 'string', env: ['AWS_REGION', 'AWS_DEFAULT_REGION'] },
+    { key: 'org', flag: '--org', description: 'Scan every active account of the AWS Organization (AssumeRole into each)', type: 'boolean', default: false },
+    { key: 'assumeRole', flag: '--assume-role <name>', description: `Role name to assume in each member account with --org (read-only; default ${DEFAULT_ASSUME_ROLE})`, type: 'string', env: ['NHI_AWS_ASSUME_ROLE'], default: DEFAULT_ASSUME_ROLE },
+    { key: 'externalId', flag: '--external-id <id>', description: 'sts:ExternalId to pass when assuming the member-account role', type: 'string', env: ['NHI_AWS_EXTERNAL_ID'] },
+    { key: 'accounts', flag: '--accounts <ids>', description: 'With --org: only these account ids (comma-separated)', type: 'string[]' },
+    { key: 'endpointUrl', flag: '--endpoint-url <url>', description: 'Endpoint for every AWS service (local emulators); AWS_ENDPOINT_URL and AWS_ENDPOINT_URL_<SERVICE> work too', type: 'string' },
+    { key: 'iamEndpoint', flag: '--iam-endpoint <url>', description: 'IAM endpoint override', type: 'string' },
+    { key: 'stsEndpoint', flag: '--sts-endpoint <url>', description: 'STS endpoint override', type: 'string' },
+    { key: 'organizationsEndpoint', flag: '--organizations-endpoint <url>', description: 'Organizations endpoint override', type: 'string' },
+    { key: 'accessKeyId', flag: '--access-key-id <id>', description: 'Static access key id (tests, emulators); prefer profiles', type: 'string', secret: true },
+    { key: 'secretAccessKey', flag: '--secret-access-key <key>', description: 'Static secret access key (tests, emulators)', type: 'string', secret: true },
+    { key: 'sessionToken', flag: '--session-token <token>', description: 'Static session token (tests, emulators)', type: 'string', secret: true },
+    { key: 'maxAttempts', flag: '--max-attempts <n>', description: 'Attempts per request with the SDK adaptive retry mode (throttling is retried, never fatal until this bound)', type: 'number', env: ['AWS_MAX_ATTEMPTS'], default: 8 },
+    { key: 'retryBaseDelayMs', flag: '--retry-base-delay-ms <ms>', description: 'Base retry backoff in ms (default: the SDK own 100 ms / 500 ms when throttled)', type: 'number' },
+    { key: 'reportWaitSeconds', flag: '--report-wait <seconds>', description: 'How long to wait for the IAM credential report before falling back to per-user calls', type: 'number', default: 60 },
+    { key: 'reportPollMs', flag: '--report-poll-ms <ms>', description: 'Credential report polling interval', type: 'number', default: 2000 },
+  ],
+
+  isConfigured(o, env, hasConfigSection) {
+    if (hasConfigSection || o.profile || o.accessKeyId || o.endpointUrl || o.org) return true;
+    if (env.AWS_ACCESS_KEY_ID || env.AWS_PROFILE || env.AWS_WEB_IDENTITY_TOKEN_FILE || env.AWS_CONTAINER_CREDENTIALS_FULL_URI || env.AWS_CONTAINER_CREDENTIALS_RELATIVE_URI) return true;
+    const home = env.HOME ?? env.USERPROFILE;
+    const files = [env.AWS_SHARED_CREDENTIALS_FILE, env.AWS_CONFIG_FILE, home ? join(home, '.aws', 'credentials') : undefined, home ? join(home, '.aws', 'config') : undefined];
+    return files.some((f) => !!f && existsSync(f));
+  },
+
+  async targets(ctx): Promise<ScanTarget[]> {
+    const o = ctx.options;
+    const sts = stsClient({ options: o, env: ctx.env, progress: ctx.progress });
+    let callerArn: string;
+    let callerAccount: string;
+    try {
+      const me = await sts.send(new GetCallerIdentityCommand({}), { abortSignal: ctx.signal });
+      callerArn = me.Arn ?? '';
+      callerAccount = me.Account ?? '';
+    } finally {
+      sts.destroy();
+    }
+    if (!/^\d{12}$/.test(callerAccount)) throw new AwsScanError(`sts:GetCallerIdentity returned no account id`, 'no-account', 'Check the credentials and the STS endpoint.');
+    const partition = callerArn.split(':')[1] || 'aws';
+    if (!o.org) {
+      const data: TargetData = { accountId: callerAccount, roleArn: null, estateAccounts: [callerAccount], orgId: null, callerArn, roleName: null };
+      return [{ key: `aws:${callerAccount}`, label: `aws ${callerAccount}`, data }];
+    }
+
+    const org = organizationsClient({ options: o, env: ctx.env, progress: ctx.progress });
+    const accounts: Account[] = [];
+    let orgId: string | null = null;
+    try {
+      try {
+        const d = await org.send(new DescribeOrganizationCommand({}), { abortSignal: ctx.signal });
+        orgId = d.Organization?.Id ?? null;
+      } catch (err) {
+        if (!isAccessDenied(err)) throw err; // the organisation id only sharpens trust analysis
+      }
+      let token: string | undefined;
+      do {
+        const page = await org.send(new ListAccountsCommand({ NextToken: token }), { abortSignal: ctx.signal });
+        accounts.push(...(page.Accounts ?? []));
+        token = page.NextToken;
+      } while (token);
+    } catch (err) {
+      const { code, message } = errorInfo(err);
+      throw new AwsScanError(
+        `organizations:ListAccounts from ${callerArn}: ${message}`,
+        code,
+        isAccessDenied(err) || /AWSOrganizationsNotInUse/.test(code)
+          ? 'Run --org with credentials of the Organizations management account or a delegated administrator, allowed organizations:ListAccounts and organizations:DescribeOrganization; or drop --org to scan only the current account.'
+          : undefined,
+      );
+    } finally {
+      org.destroy();
+    }
+    const estate = accounts.map((a) => a.Id).filter((x): x is string => !!x).sort();
+    const wanted = o.accounts?.length ? new Set(o.accounts) : null;
+    const roleName = (o.assumeRole || DEFAULT_ASSUME_ROLE).replace(/^\/+/, '');
+    return accounts
+      .filter((a) => a.Id && (a.State ?? a.Status ?? 'ACTIVE') === 'ACTIVE' && (!wanted || wanted.has(a.Id)))
+      .sort((a, b) => (a.Id as string).localeCompare(b.Id as string))
+      .map((a) => {
+        const id = a.Id as string;
+        const data: TargetData = {
+          accountId: id,
+          roleArn: id === callerAccount ? null : `arn:${partition}:iam::${id}:role/${roleName}`,
+          estateAccounts: estate,
+          orgId,
+          callerArn,
+          roleName,
+        };
+        return { key: `aws:${id}`, label: `aws ${id}${a.Name ? ` (${a.Name})` : ''}`, data };
+      });
+  },
+
+  async *scan(ctx): AsyncIterable<ScanRecord> {
+    const o = ctx.options;
+    const data = ctx.target.data as TargetData;
+    let credentials;
+    if (data.roleArn) {
+      const sts = stsClient({ options: o, env: ctx.env, progress: ctx.progress });
+      try {
+        const r = await sts.send(
+          new AssumeRoleCommand({ RoleArn: data.roleArn, RoleSessionName: 'nhi-scan', DurationSeconds: 3600, ...(o.externalId ? { ExternalId: o.externalId } : {}) }),
+          { abortSignal: ctx.signal },
+        );
+        const c = r.Credentials;
+        if (!c?.AccessKeyId || !c.SecretAccessKey) throw new AwsScanError(`AssumeRole ${data.roleArn} returned no credentials`, 'no-credentials');
+        credentials = { accessKeyId: c.AccessKeyId, secretAccessKey: c.SecretAccessKey, sessionToken: c.SessionToken };
+      } catch (err) {
+        if (err instanceof AwsScanError || (err as Error)?.name === 'AbortError') throw err;
+        const { code, message } = errorInfo(err);
+        const mgmt = data.callerArn.split(':')[4] ?? '';
+        throw new AwsScanError(
+          `cannot assume ${data.roleArn}: ${message}`,
+          code,
+          `Create role ${data.roleName} in account ${data.accountId} (or fix its trust policy) so that it trusts ${data.callerArn || `arn:aws:iam::${mgmt}:root`}` +
+            `${o.externalId ? ' with the sts:ExternalId you passed' : ''} and allows sts:AssumeRole; attach the read-only policy from scanners/aws/README.md. ` +
+            `Or pass the role your organisation deploys with --assume-role NAME (never OrganizationAccountAccessRole: it is admin).`,
+        );
+      } finally {
+        sts.destroy();
+      }
+    }
+    const iam = iamClient({ options: o, env: ctx.env, progress: ctx.progress, credentials });
+    try {
+      yield* scanAccount(ctx, iam, data);
+    } finally {
+      iam.destroy();
+    }
+  },
+
+  explainError: explainAwsError,
+
+  demo: (input) => startAwsDemo(input),
+});
+
+export default awsScanner;

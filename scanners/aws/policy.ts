@@ -1,0 +1,383 @@
+// IAM identity-policy analysis: which grants make an identity admin-equivalent.
+// Wildcard matching follows IAM's own rules: `*` matches any run of characters, `?` one
+// character; actions match case-insensitively, resources case-sensitively. Explicit
+// denies win over allows, a permissions boundary caps what identity policies allow,
+// NotAction/NotResource allow everything they do not name.
+import type { Privilege } from '../../src/model/records.js';
+
+export interface PolicyStatement {
+  Sid?: string;
+  Effect?: string;
+  Action?: string | string[];
+  NotAction?: string | string[];
+  Resource?: string | string[];
+  NotResource?: string | string[];
+  Principal?: unknown;
+  NotPrincipal?: unknown;
+  Condition?: Record<string, Record<string, unknown>>;
+}
+
+export interface PolicyDocument {
+  Version?: string;
+  Statement?: PolicyStatement | PolicyStatement[];
+}
+
+/** One policy attached to an identity, however it got there. */
+export interface PolicySource {
+  /** Policy name (managed) or inline policy name. */
+  name: string;
+  /** Managed policy ARN; absent for inline policies. */
+  arn?: string;
+  /** How the identity has it: direct, inline, group:<name>, group:<name>:inline. */
+  via: string;
+  /** Parsed document, or null when it could not be read. */
+  document: PolicyDocument | null;
+}
+
+/** Parse a policy document as IAM returns it (URL-encoded JSON in the query API, plain JSON elsewhere). */
+export function parsePolicyDocument(text: string | undefined | null): PolicyDocument | null {
+  if (!text) return null;
+  let s = text.trim();
+  if (!s.startsWith('{')) {
+    try {
+      s = decodeURIComponent(s);
+    } catch {
+      return null;
+    }
+  }
+  try {
+    const doc = JSON.parse(s) as unknown;
+    return typeof doc === 'object' && doc !== null && !Array.isArray(doc) ? (doc as PolicyDocument) : null;
+  } catch {
+    return null;
+  }
+}
+
+export function list(x: unknown): string[] {
+  if (x === undefined || x === null) return [];
+  if (Array.isArray(x)) return x.filter((v): v is string => typeof v === 'string');
+  return typeof x === 'string' ? [x] : [];
+}
+
+export function statementsOf(doc: PolicyDocument | null): PolicyStatement[] {
+  if (!doc || doc.Statement === undefined || doc.Statement === null) return [];
+  const s = Array.isArray(doc.Statement) ? doc.Statement : [doc.Statement];
+  return s.filter((x): x is PolicyStatement => typeof x === 'object' && x !== null);
+}
+
+const globCache = new Map<string, RegExp>();
+
+/** IAM wildcard match: `*` any run, `?` one character. */
+export function globMatch(pattern: string, value: string, caseInsensitive: boolean): boolean {
+  const key = `${caseInsensitive ? 'i' : 's'}${pattern}`;
+  let re = globCache.get(key);
+  if (!re) {
+    const body = pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.');
+    re = new RegExp(`^${body}$`, caseInsensitive ? 'is' : 's');
+    if (globCache.size > 5000) globCache.clear();
+    globCache.set(key, re);
+  }
+  return re.test(value);
+}
+
+/** A statement flattened with where it came from, for evidence. */
+export interface Stmt {
+  allow: boolean;
+  actions: string[] | null;
+  notActions: string[] | null;
+  resources: string[] | null;
+  notResources: string[] | null;
+  conditional: boolean;
+  source: PolicySource;
+  index: number;
+  sid: string | null;
+}
+
+export function flatten(sources: PolicySource[]): Stmt[] {
+  const out: Stmt[] = [];
+  for (const source of sources) {
+    statementsOf(source.document).forEach((s, index) => {
+      const effect = String(s.Effect ?? '').toLowerCase();
+      if (effect !== 'allow' && effect !== 'deny') return;
+      out.push({
+        allow: effect === 'allow',
+        actions: s.Action !== undefined ? list(s.Action) : null,
+        notActions: s.NotAction !== undefined ? list(s.NotAction) : null,
+        resources: s.Resource !== undefined ? list(s.Resource) : null,
+        notResources: s.NotResource !== undefined ? list(s.NotResource) : null,
+        conditional: !!s.Condition && typeof s.Condition === 'object' && Object.keys(s.Condition).length > 0,
+        source,
+        index,
+        sid: typeof s.Sid === 'string' && s.Sid ? s.Sid : null,
+      });
+    });
+  }
+  return out;
+}
+
+export function statementLabel(s: Stmt): string {
+  const where = s.source.via === 'direct' ? '' : ` (${s.source.via})`;
+  return `${s.source.name}${where} statement ${s.sid ? `"${s.sid}"` : `#${s.index + 1}`}`;
+}
+
+const isAllWildcard = (p: string) => /^\*+(:\*+)?$/.test(p.trim());
+
+/** Does the statement cover the concrete action (or, for `*`, every action)? Returns the matching pattern. */
+export function coversAction(s: Stmt, action: string): string | null {
+  if (action === '*') {
+    if (s.actions) return s.actions.find(isAllWildcard) ?? null;
+    return null; // NotAction always leaves something out
+  }
+  if (s.actions) return s.actions.find((p) => globMatch(p, action, true)) ?? null;
+  if (s.notActions) return s.notActions.some((p) => globMatch(p, action, true)) ? null : `NotAction ${JSON.stringify(s.notActions)}`;
+  return null;
+}
+
+const servicePart = (p: string) => p.split(':')[0] ?? '';
+const namePart = (p: string) => p.split(':')[1] ?? '';
+/** The pattern covers every action of the service (`iam:*`, `i*:*`, `*`). */
+const wholeService = (p: string, svc: string) => isAllWildcard(p) || (globMatch(servicePart(p), svc, true) && namePart(p) !== '' && namePart(p).replace(/\*/g, '') === '');
+/** The pattern may match some action of the service. */
+const someOfService = (p: string, svc: string) => isAllWildcard(p) || globMatch(servicePart(p), svc, true);
+
+/** Does the statement cover every action of a service (`iam:*`)? Returns the matching pattern. */
+export function coversService(s: Stmt, service: string): string | null {
+  if (s.actions) return s.actions.find((p) => wholeService(p, service)) ?? null;
+  if (s.notActions) return s.notActions.some((p) => someOfService(p, service)) ? null : `NotAction ${JSON.stringify(s.notActions)}`;
+  return null;
+}
+
+/** Does the statement touch any action of the service at all? */
+function touchesService(s: Stmt, service: string): boolean {
+  if (s.actions) return s.actions.some((p) => someOfService(p, service));
+  if (s.notActions) return !s.notActions.some((p) => wholeService(p, service));
+  return false;
+}
+
+/** Substitute the policy variables IAM resolves for the caller. */
+function substitute(pattern: string, vars: Record<string, string>): string {
+  return pattern.replace(/\$\{([^}]+)\}/g, (m, name: string) => vars[name.toLowerCase()] ?? m);
+}
+
+/** Does the statement apply to the resource? `*` asks for "every resource". */
+export function coversResource(s: Stmt, resource: string, vars: Record<string, string> = {}): string | null {
+  if (resource === '*') {
+    if (s.resources) return s.resources.find(isAllWildcard) ?? null;
+    if (s.notResources) return s.notResources.length === 0 ? 'NotResource []' : null;
+    return null;
+  }
+  if (s.resources) return s.resources.find((p) => globMatch(substitute(p, vars), resource, false)) ?? null;
+  if (s.notResources) return s.notResources.some((p) => globMatch(substitute(p, vars), resource, false)) ? null : `NotResource ${JSON.stringify(s.notResources)}`;
+  return null;
+}
+
+export interface Allowance {
+  stmt: Stmt;
+  actionPattern: string;
+  resourcePattern: string;
+  resource: string;
+}
+
+export interface IdentityPolicies {
+  /** The identity's own ARN, account and name (for self-targeted escalation and policy variables). */
+  arn: string;
+  accountId: string;
+  name: string;
+  kind: 'user' | 'role';
+  /** Every identity policy (attached, inline, via groups). */
+  policies: PolicySource[];
+  /** Permissions boundary policy, when one is set and readable. */
+  boundary?: PolicySource | null;
+}
+
+export interface Analysis {
+  /** Per policy (same order as input): privilege and the evidence for it. */
+  grants: { source: PolicySource; privilege: Privilege; evidence: string }[];
+  admin: boolean;
+}
+
+interface Probe {
+  action: string;
+  /** Resources to test; `*` = every resource. */
+  resources: string[];
+}
+
+/** Compute-creating actions that run code as a passed role (PMapper's PassRole edges). */
+export const PASSROLE_COMPUTE = [
+  'ec2:RunInstances',
+  'lambda:CreateFunction',
+  'cloudformation:CreateStack',
+  'ecs:RunTask',
+  'glue:CreateDevEndpoint',
+  'glue:CreateJob',
+  'sagemaker:CreateNotebookInstance',
+  'sagemaker:CreateTrainingJob',
+  'codebuild:CreateProject',
+  'datapipeline:CreatePipeline',
+  'states:CreateStateMachine',
+];
+
+interface Check {
+  id: string;
+  title: string;
+  probes: (p: IdentityPolicies) => Probe[];
+}
+
+const iamArn = (p: IdentityPolicies, type: string, name = 'nhi-any') => `arn:aws:iam::${p.accountId}:${type}/${name}`;
+
+/** Escalation primitives: any one on every resource (or on the identity itself) is admin-equivalent. */
+export const ESCALATION_CHECKS: Check[] = [
+  { id: 'policy-version', title: 'can rewrite a managed policy (iam:CreatePolicyVersion)', probes: (p) => [{ action: 'iam:CreatePolicyVersion', resources: [iamArn(p, 'policy')] }] },
+  { id: 'default-version', title: 'can switch a managed policy to another version (iam:SetDefaultPolicyVersion)', probes: (p) => [{ action: 'iam:SetDefaultPolicyVersion', resources: [iamArn(p, 'policy')] }] },
+  { id: 'attach-user', title: 'can attach any policy to a user (iam:AttachUserPolicy)', probes: (p) => [{ action: 'iam:AttachUserPolicy', resources: [iamArn(p, 'user'), ...(p.kind === 'user' ? [p.arn] : [])] }] },
+  { id: 'attach-group', title: 'can attach any policy to a group (iam:AttachGroupPolicy)', probes: (p) => [{ action: 'iam:AttachGroupPolicy', resources: [iamArn(p, 'group')] }] },
+  { id: 'attach-role', title: 'can attach any policy to a role (iam:AttachRolePolicy)', probes: (p) => [{ action: 'iam:AttachRolePolicy', resources: [iamArn(p, 'role'), ...(p.kind === 'role' ? [p.arn] : [])] }] },
+  { id: 'put-user', title: 'can write an inline policy on a user (iam:PutUserPolicy)', probes: (p) => [{ action: 'iam:PutUserPolicy', resources: [iamArn(p, 'user'), ...(p.kind === 'user' ? [p.arn] : [])] }] },
+  { id: 'put-group', title: 'can write an inline policy on a group (iam:PutGroupPolicy)', probes: (p) => [{ action: 'iam:PutGroupPolicy', resources: [iamArn(p, 'group')] }] },
+  { id: 'put-role', title: 'can write an inline policy on a role (iam:PutRolePolicy)', probes: (p) => [{ action: 'iam:PutRolePolicy', resources: [iamArn(p, 'role'), ...(p.kind === 'role' ? [p.arn] : [])] }] },
+  { id: 'add-to-group', title: 'can add users to any group (iam:AddUserToGroup)', probes: (p) => [{ action: 'iam:AddUserToGroup', resources: [iamArn(p, 'group')] }] },
+  { id: 'create-key', title: "can create access keys for other users (iam:CreateAccessKey)", probes: (p) => [{ action: 'iam:CreateAccessKey', resources: [iamArn(p, 'user')] }] },
+  { id: 'login-profile', title: "can set other users' console passwords (iam:CreateLoginProfile)", probes: (p) => [{ action: 'iam:CreateLoginProfile', resources: [iamArn(p, 'user')] }] },
+  { id: 'update-login', title: "can reset other users' console passwords (iam:UpdateLoginProfile)", probes: (p) => [{ action: 'iam:UpdateLoginProfile', resources: [iamArn(p, 'user')] }] },
+  { id: 'trust-policy', title: 'can rewrite any role trust policy (iam:UpdateAssumeRolePolicy)', probes: (p) => [{ action: 'iam:UpdateAssumeRolePolicy', resources: [iamArn(p, 'role')] }] },
+];
+
+export interface Verdict {
+  allowed: boolean;
+  by?: Allowance;
+  deniedBy?: Stmt;
+  cappedByBoundary?: boolean;
+}
+
+function vars(p: IdentityPolicies): Record<string, string> {
+  return {
+    'aws:username': p.kind === 'user' ? p.name : '',
+    'aws:principalaccount': p.accountId,
+    'aws:principalarn': p.arn,
+  };
+}
+
+function firstAllow(stmts: Stmt[], action: string, resources: string[], v: Record<string, string>): Allowance | null {
+  for (const s of stmts) {
+    if (!s.allow) continue;
+    const ap = coversAction(s, action);
+    if (!ap) continue;
+    for (const r of resources) {
+      const rp = coversResource(s, r, v);
+      if (rp) return { stmt: s, actionPattern: ap, resourcePattern: rp, resource: r };
+    }
+  }
+  return null;
+}
+
+function firstDeny(stmts: Stmt[], action: string, resource: string, v: Record<string, string>): Stmt | null {
+  for (const s of stmts) {
+    if (s.allow || s.conditional) continue; // a conditional deny may not apply: do not let it hide admin
+    if (action === '*') {
+      // Full access is only full when nothing at all is denied on every resource.
+      if ((s.actions || s.notActions) && coversResource(s, '*', v)) return s;
+      continue;
+    }
+    if (coversAction(s, action) && coversResource(s, resource, v)) return s;
+  }
+  return null;
+}
+
+/** Is `action` allowed on one of `resources` for the identity, given its allows, denies and boundary? */
+export function evaluate(allows: Stmt[], all: Stmt[], boundary: Stmt[] | null, p: IdentityPolicies, action: string, resources: string[]): Verdict {
+  const v = vars(p);
+  for (const r of resources) {
+    const by = firstAllow(allows, action, [r], v);
+    if (!by) continue;
+    const deniedBy = firstDeny(all, action, r, v) ?? (boundary ? firstDeny(boundary, action, r, v) : null);
+    if (deniedBy) return { allowed: false, by, deniedBy };
+    if (boundary && !firstAllow(boundary, action, [r], v)) return { allowed: false, by, cappedByBoundary: true };
+    return { allowed: true, by };
+  }
+  return { allowed: false };
+}
+
+function describe(a: Allowance, action: string): string {
+  const cond = a.stmt.conditional ? ' (with conditions)' : '';
+  const act = a.actionPattern === action ? action : `${action} via ${a.actionPattern}`;
+  const res = a.resource === '*' ? '*' : a.resourcePattern === a.resource ? a.resource : `${a.resourcePattern}`;
+  return `${statementLabel(a.stmt)} allows ${act} on ${res}${cond}`;
+}
+
+/** Which admin-equivalence a set of allows reaches; null when none. */
+function adminVerdict(allows: Stmt[], all: Stmt[], boundary: Stmt[] | null, p: IdentityPolicies): string | null {
+  const v = vars(p);
+  // 1. Full access: an allow of every action on every resource, nothing denied, boundary not limiting.
+  const full = firstAllow(allows, '*', ['*'], v);
+  if (full && !firstDeny(all, '*', '*', v) && !(boundary && (!firstAllow(boundary, '*', ['*'], v) || firstDeny(boundary, '*', '*', v)))) {
+    return `full access: ${describe(full, '*')}`;
+  }
+  // 2. Every IAM action on every resource.
+  for (const s of allows) {
+    const ap = coversService(s, 'iam');
+    if (!ap) continue;
+    const rp = coversResource(s, '*', v);
+    if (!rp) continue;
+    const denied = all.some((d) => !d.allow && !d.conditional && touchesService(d, 'iam') && coversResource(d, '*', v));
+    const capped = boundary ? !boundary.some((b) => b.allow && coversService(b, 'iam') && coversResource(b, '*', v)) || boundary.some((d) => !d.allow && !d.conditional && touchesService(d, 'iam')) : false;
+    if (!denied && !capped) return `all IAM actions: ${statementLabel(s)} allows ${ap === 'iam:*' ? 'iam:*' : `iam:* via ${ap}`} on *${s.conditional ? ' (with conditions)' : ''}`;
+  }
+  // 3. Privilege-escalation primitives.
+  for (const c of ESCALATION_CHECKS) {
+    for (const probe of c.probes(p)) {
+      const verdict = evaluate(allows, all, boundary, p, probe.action, probe.resources);
+      if (verdict.allowed && verdict.by) return `privilege escalation, ${c.title}: ${describe(verdict.by, probe.action)}`;
+    }
+  }
+  // 4. PassRole to a compute service that runs code as the passed role.
+  const pass = evaluate(allows, all, boundary, p, 'iam:PassRole', [iamArn(p, 'role')]);
+  if (pass.allowed && pass.by) {
+    for (const compute of PASSROLE_COMPUTE) {
+      const run = evaluate(all.filter((s) => s.allow), all, boundary, p, compute, ['*']);
+      if (run.allowed && run.by) {
+        return `privilege escalation, can pass any role to new compute (iam:PassRole + ${compute}): ${describe(pass.by, 'iam:PassRole')}; ${describe(run.by, compute)}`;
+      }
+    }
+  }
+  return null;
+}
+
+const READ_VERBS = /^(get|list|describe|batchget|search|lookup|view|query|scan|head|select|read|test|simulate|preview|estimate|validate|verify|check|filter|retrieve|download|export|generate(credentialreport|servicelastaccesseddetails))/i;
+
+/** Read-only when every action pattern is a read verb (or a wildcard over read verbs only). */
+function actionIsRead(pattern: string): boolean {
+  const [, name] = pattern.split(':');
+  if (name === undefined) return false;
+  if (name.startsWith('*')) return false;
+  return READ_VERBS.test(name.replace(/\*.*$/, '')) && (!name.includes('*') || READ_VERBS.test(name.slice(0, name.indexOf('*'))));
+}
+
+/** Non-admin privilege of one policy: write when it allows any change, read when only reads. */
+function plainPrivilege(stmts: Stmt[]): { privilege: Privilege; evidence: string } {
+  const allows = stmts.filter((s) => s.allow);
+  if (allows.length === 0) return { privilege: 'read', evidence: 'grants no Allow statement' };
+  for (const s of allows) {
+    if (s.notActions) return { privilege: 'write', evidence: `${statementLabel(s)} allows everything except ${JSON.stringify(s.notActions)}` };
+    const w = (s.actions ?? []).find((a) => !actionIsRead(a));
+    if (w) return { privilege: 'write', evidence: `${statementLabel(s)} allows ${w}` };
+  }
+  const first = allows[0];
+  return { privilege: 'read', evidence: `${statementLabel(first)} allows only read actions (${(first.actions ?? []).slice(0, 3).join(', ')})` };
+}
+
+/** Analyse an identity's policies: privilege per policy and whether the identity is admin-equivalent. */
+export function analyseIdentity(p: IdentityPolicies): Analysis {
+  const all = flatten(p.policies);
+  const boundary = p.boundary?.document ? flatten([p.boundary]) : null;
+  const grants = p.policies.map((source) => {
+    if (!source.document) return { source, privilege: 'unknown' as Privilege, evidence: 'policy document could not be read' };
+    const own = all.filter((s) => s.source === source);
+    const admin = adminVerdict(own, all, boundary, p);
+    if (admin) return { source, privilege: 'admin' as Privilege, evidence: admin };
+    const plain = plainPrivilege(own);
+    return { source, ...plain };
+  });
+  // Admin reached only by combining policies (PassRole in one, compute in another) is caught
+  // above because compute actions are looked up across every policy.
+  return { grants, admin: grants.some((g) => g.privilege === 'admin') };
+}
