@@ -52,7 +52,13 @@ export function fixFor(operation: string, f: GoogleFailure, resource?: string | 
   return 'Check the API error message; re-run when the API is reachable.';
 }
 
+/** An interrupted scan is not an API failure: let it through. */
+export function rethrowAbort(err: unknown): void {
+  if ((err as Error)?.name === 'AbortError') throw err;
+}
+
 export function failureRecord(operation: string, err: unknown, resource?: string | null): ErrorRecord {
+  rethrowAbort(err);
   const f = describeFailure(err);
   return {
     type: 'error',

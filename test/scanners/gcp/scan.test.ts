@@ -308,7 +308,6 @@ test('gcp: explainError and configuration', async () => {
   assert.equal(gcpScanner.isConfigured({ ...opts, accessToken: undefined, project: ['p'] }, {}, false), true);
   assert.equal(gcpScanner.isConfigured({ ...opts, accessToken: undefined }, {}, true), true);
   assert.ok(gcpScanner.options.find((o) => o.key === 'accessToken')?.secret);
-  void defaultConfig;
 });
 
 test('gcp: a bad token fails the discovery with an authentication fix', async (t) => {
@@ -318,4 +317,27 @@ test('gcp: a bad token fails the discovery with an authentication fix', async (t
   assert.equal(res.errors.length, 1);
   assert.equal(res.errors[0].operation, 'discover targets');
   assert.ok(res.errors[0].fix);
+});
+
+test('gcp: an interrupted scan stops promptly and is not reported as API errors', async (t) => {
+  const { runPipeline } = await import('../../../src/scan/pipeline.js');
+  const { createProtector } = await import('../../../src/secrets/protect.js');
+  const { bigEstate } = await import('./fixtures.js');
+  const server = await serve(bigEstate(3, 40), { maxPage: 5 });
+  t.after(() => server.close());
+  const ac = new AbortController();
+  const errors: { code: string | null; operation: string | null }[] = [];
+  let seen = 0;
+  const res = await runPipeline(
+    { runs: [{ scanner: gcpScanner, options: optionsFor(server) }], config: defaultConfig(), env: {}, secrets: createProtector(Buffer.alloc(32, 1)), concurrency: 2, signal: ac.signal, now: NOW },
+    {
+      record: () => {
+        if (++seen === 5) ac.abort();
+      },
+      error: (e) => errors.push({ code: e.code, operation: e.operation }),
+    },
+  );
+  assert.equal(res.aborted, true);
+  assert.ok(seen < 120, `stopped after ${seen} records`);
+  assert.ok(errors.every((e) => e.code === 'aborted'), JSON.stringify(errors));
 });
