@@ -367,13 +367,15 @@ async function serviceAccountRecords(
       expiresAt,
       lastUsedAt: iso(keyUsed),
       lastUsedSource: s.activity.keys ? ACTIVITY_SOURCE : null,
-      status: k.disabled ? 'inactive' : expired ? 'expired' : 'active',
+      // A key of a disabled account cannot authenticate until the account is enabled again.
+      status: k.disabled || sa.disabled ? 'inactive' : expired ? 'expired' : 'active',
       attributes: {
         keyType: k.keyType ?? 'USER_MANAGED',
         keyOrigin: k.keyOrigin ?? null,
         keyAlgorithm: k.keyAlgorithm ?? null,
         neverExpires,
         disabled: k.disabled === true,
+        ...(sa.disabled ? { serviceAccountDisabled: true } : {}),
         ...(k.disableReason ? { disableReason: k.disableReason } : {}),
         ...(k.extendedStatus?.length ? { extendedStatus: k.extendedStatus.map((x) => x.key).filter(Boolean).sort() } : {}),
         resourceName: k.name,

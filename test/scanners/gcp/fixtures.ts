@@ -13,6 +13,7 @@ export const KEYS = {
   expired: '3f0e2d3c4b5a69788796a5b4c3d2e1f001122334',
   system: '4f0e2d3c4b5a69788796a5b4c3d2e1f001122334',
   fresh: '5f0e2d3c4b5a69788796a5b4c3d2e1f001122334',
+  ofDisabledAccount: '6f0e2d3c4b5a69788796a5b4c3d2e1f001122334',
 };
 
 /** Organisation example.com > folder 2001 > alpha; beta and gamma directly under the organisation. */
@@ -79,7 +80,12 @@ export function fixtureEstate(): FakeEstate {
             policy: [{ role: 'roles/iam.workloadIdentityUser', members: ['principalSet://iam.googleapis.com/projects/111/locations/global/workloadIdentityPools/gh/*'] }],
             lastAuthenticated: ago(0),
           },
-          { email: 'auditor@alpha.iam.gserviceaccount.com', uniqueId: '100000000000000000006', disabled: true },
+          {
+            email: 'auditor@alpha.iam.gserviceaccount.com',
+            uniqueId: '100000000000000000006',
+            disabled: true,
+            keys: [{ id: KEYS.ofDisabledAccount, keyType: 'USER_MANAGED', validAfterTime: ago(30), validBeforeTime: FOREVER }],
+          },
         ],
       },
       {

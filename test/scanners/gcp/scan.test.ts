@@ -86,6 +86,8 @@ test('gcp: hierarchy, service accounts, keys, grants, trust and last use through
   assert.equal(creds.get(KEYS.disabled)!.attributes?.keyOrigin, 'USER_PROVIDED');
   assert.equal(creds.get(KEYS.disabled)!.lastUsedAt, null);
   assert.equal(creds.get(KEYS.expired)!.status, 'expired');
+  assert.equal(creds.get(KEYS.ofDisabledAccount)!.status, 'inactive', 'the account is disabled');
+  assert.equal(creds.get(KEYS.ofDisabledAccount)!.attributes?.serviceAccountDisabled, true);
   assert.equal(creds.get(KEYS.fresh)!.lastUsedSource, null, 'activity API disabled in beta');
 
   // Grants: privilege table, inherited bindings, conditions, custom roles.
