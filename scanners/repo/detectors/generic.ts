@@ -1,0 +1,31 @@
+// Generic: a high-entropy literal assigned to a secret-like name (password, secret,
+// token, api_key, private_key, credentials…) in code, YAML, JSON, INI or tfvars. Low
+// confidence; every more specific detector wins over it on the same value.
+import type { Detector } from './types.js';
+import { charClasses, entropy, looksLikeCode } from './util.js';
+
+const NOT_A_SECRET_NAME = /(name|type|file|path|dir|url|uri|ref|len|length|size|count|env|var|field|header|prefix|suffix|id|ids|key_id|keyid|format|mode|method|version|policy|provider|store|manager|endpoint|expiry|expires|ttl|hint|label|template|pattern|regex|placeholder|class|kind|enabled|required|rotation|arn)$/i;
+
+export const genericSecret: Detector = {
+  id: 'generic-secret',
+  title: 'High-entropy value assigned to a secret-like name',
+  provider: 'generic',
+  confidence: 'low',
+  keywords: ['secret', 'passw', 'pwd', 'token', 'api_key', 'apikey', 'api-key', 'access_key', 'accesskey', 'private_key', 'credential', 'auth_key'],
+  caseInsensitive: true,
+  scope: 'line',
+  regex: /([A-Za-z0-9_.-]{0,40}(?:secret|passw(?:or)?d|passwd|pwd|token|api[_.-]?key|apikey|access[_.-]?key|private[_.-]?key|credentials?|auth[_.-]?key)[A-Za-z0-9_.-]{0,40})["'`]?\]?\s{0,4}(?::=|=>|\|\|=|[:=]|\s+=\s+)\s{0,4}(?:[a-z]{1,3}["'`]|["'`])?([^"'`\s,;)}\]]{12,300})["'`]?/gi,
+  verify(m) {
+    const [, name, value] = m;
+    if (NOT_A_SECRET_NAME.test(name)) return null;
+    if (/^(sk|pk|rk)_test_|^pk_live_/.test(value)) return null; // Stripe test-mode and publishable keys
+    if (looksLikeCode(value) || /^[a-z][a-z0-9+.-]*:\/\//i.test(value) || /^[./~]/.test(value)) return null;
+    if (entropy(value) < 3.5 || charClasses(value) < 2 || !/[0-9]/.test(value) || !/[A-Za-z]/.test(value)) return null;
+    // identifiers and words joined by separators: my-secret-name, SOME_TOKEN_VAR
+    if (/^[A-Za-z]+([_-][A-Za-z]+)*\d{0,2}$/.test(value)) return null;
+    const start = m.index + m[0].lastIndexOf(value);
+    return { value, range: [start, start + value.length], attributes: { variable: name.slice(0, 80) } };
+  },
+};
+
+export const GENERIC_DETECTORS = [genericSecret];

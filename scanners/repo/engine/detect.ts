@@ -1,0 +1,168 @@
+// Runs the detectors over one text (a file, or the lines a commit added to a file).
+// Pre-filter: a detector's regex only runs on the lines (or windows) where one of its
+// keywords occurs; lines are sliced once per detector so no regex ever scans a whole
+// large file. Overlapping findings keep the higher-priority detector's; AWS secrets are
+// paired with the key id a few lines away.
+import { DETECTORS } from '../detectors/index.js';
+import type { Confidence, Detector, FindingAttributes, Verified } from '../detectors/types.js';
+import { isFixturePath, isPlaceholder } from '../detectors/util.js';
+
+/** A finding inside the scanner process. `value` never leaves it: it is hashed at once. */
+export interface RawFinding {
+  detector: string;
+  value: string;
+  keyId?: string;
+  /** 1-based line in the text (before any line map). */
+  line: number;
+  confidence: Confidence;
+  attributes?: FindingAttributes;
+  expiresAt?: string;
+}
+
+export interface DetectOptions {
+  /** Report unverified secrets in test fixtures / mocks / examples folders too. */
+  includeFixtures?: boolean;
+}
+
+interface Candidate {
+  det: Detector;
+  prio: number;
+  start: number;
+  end: number;
+  v: Verified;
+}
+
+const COMPILED = DETECTORS.map((d) => ({ det: d, re: new RegExp(d.regex.source, d.regex.flags.includes('d') ? d.regex.flags : d.regex.flags + 'd') }));
+
+/** Pair an AWS secret/session token with a key id at most this many lines away. */
+const PAIR_LINES = 6;
+const AWS_SECRET_SHAPE = /^[A-Za-z0-9/+]{40}$/;
+
+export function detect(text: string, path = '', opts: DetectOptions = {}): RawFinding[] {
+  const fixture = !opts.includeFixtures && isFixturePath(path);
+  let lower: string | null = null;
+  const cands: Candidate[] = [];
+  for (let prio = 0; prio < COMPILED.length; prio++) {
+    const { det, re } = COMPILED[prio];
+    if (fixture && !det.checksummed) continue;
+    if (det.appliesTo && !det.appliesTo(path)) continue;
+    if (det.requires && !det.requires.every((r) => text.includes(r))) continue;
+    let hay = text;
+    if (det.caseInsensitive) {
+      if (lower === null) {
+        lower = text.toLowerCase();
+        // Unicode case mapping can change lengths; then offsets would drift: use a safe per-char map.
+        if (lower.length !== text.length) lower = text.replace(/[A-Z]/g, (c) => c.toLowerCase());
+      }
+      hay = lower;
+    }
+    const seen = new Set<number>();
+    for (const kw of det.keywords) {
+      let from = 0;
+      for (;;) {
+        const at = hay.indexOf(kw, from);
+        if (at < 0) break;
+        const ls = text.lastIndexOf('\n', at) + 1;
+        let le = text.indexOf('\n', at);
+        if (le < 0) le = text.length;
+        from = le + 1;
+        if (det.scope === 'line') {
+          if (seen.has(ls)) continue;
+          seen.add(ls);
+          run(det, prio, re, text.slice(ls, le), ls, path, cands, null);
+        } else {
+          const ws = Math.max(0, ls - det.scope.before);
+          const we = Math.min(text.length, le + det.scope.after);
+          run(det, prio, re, text.slice(ws, we), ws, path, cands, seen);
+        }
+        if (from >= text.length) break;
+      }
+    }
+  }
+  if (cands.length === 0) return [];
+  // Overlaps: keep the higher-priority (lower index) detector's finding.
+  cands.sort((a, b) => a.prio - b.prio || a.start - b.start);
+  const kept: Candidate[] = [];
+  for (const c of cands) {
+    if (kept.some((k) => c.start < k.end && k.start < c.end)) continue;
+    kept.push(c);
+  }
+  kept.sort((a, b) => a.start - b.start);
+  // Line numbers in one forward pass.
+  const lines: number[] = [];
+  let line = 1;
+  let pos = 0;
+  for (const k of kept) {
+    for (let i = text.indexOf('\n', pos); i >= 0 && i < k.start; i = text.indexOf('\n', i + 1)) line++;
+    pos = k.start;
+    lines.push(line);
+  }
+  const out: RawFinding[] = kept.map((k, i) => ({
+    detector: k.det.id,
+    value: k.v.value,
+    keyId: k.v.keyId,
+    line: lines[i],
+    confidence: k.v.confidence ?? k.det.confidence,
+    attributes: k.v.attributes,
+    expiresAt: k.v.expiresAt,
+  }));
+  pairAws(out);
+  return out;
+}
+
+function run(det: Detector, prio: number, re: RegExp, chunk: string, offset: number, path: string, out: Candidate[], seen: Set<number> | null): void {
+  re.lastIndex = 0;
+  let m: RegExpExecArray | null;
+  while ((m = re.exec(chunk))) {
+    if (m[0].length === 0) {
+      re.lastIndex++;
+      continue;
+    }
+    if (seen) {
+      if (seen.has(offset + m.index)) continue;
+      seen.add(offset + m.index);
+    }
+    let v: Verified | null;
+    try {
+      v = det.verify ? det.verify(m, { text: chunk, path }) : { value: m[1] ?? m[0] };
+    } catch {
+      v = null;
+    }
+    if (!v || !v.value) continue;
+    if (det.placeholderCheck !== false && !det.checksummed && isPlaceholder(v.value)) continue;
+    let range = v.range;
+    if (!range) {
+      const ind = (m as RegExpExecArray & { indices?: ([number, number] | undefined)[] }).indices;
+      range = ind?.[1] ?? [m.index, m.index + m[0].length];
+    }
+    out.push({ det, prio, start: offset + range[0], end: offset + range[1], v });
+  }
+}
+
+function pairAws(findings: RawFinding[]): void {
+  const ids = findings.filter((f) => f.detector === 'aws-access-key-id');
+  if (ids.length === 0) return;
+  for (const f of findings) {
+    // A 40-character base64 value under any secret-like name next to a key id is that key's secret.
+    const awsShaped = f.detector === 'generic-secret' && AWS_SECRET_SHAPE.test(f.value);
+    if ((f.detector !== 'aws-secret-access-key' && f.detector !== 'aws-session-token' && !awsShaped) || f.keyId) continue;
+    let best: RawFinding | undefined;
+    for (const id of ids) {
+      const d = Math.abs(id.line - f.line);
+      if (d > PAIR_LINES) continue;
+      // A session token pairs with a temporary (ASIA) id; a secret key with either.
+      if (f.detector === 'aws-session-token' && !id.value.startsWith('ASIA')) continue;
+      if (!best || d < Math.abs(best.line - f.line)) best = id;
+    }
+    if (best) {
+      if (awsShaped) {
+        f.detector = 'aws-secret-access-key';
+        f.confidence = 'high';
+        f.attributes = undefined;
+      }
+      f.keyId = best.value;
+      f.attributes = { ...f.attributes, pairedKeyLine: best.line };
+      best.attributes = { ...best.attributes, pairedWithSecret: true };
+    }
+  }
+}

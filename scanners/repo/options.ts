@@ -1,0 +1,36 @@
+// Options of the repo scanner (flag > environment > config section `scanners.repo` > default).
+import { availableParallelism } from 'node:os';
+import type { ScannerOption } from '../../src/scanners/contract.js';
+
+export interface RepoOptions {
+  /** Directories or git repositories to scan (positional: `nhi scan repo PATH...`). Default: the current directory. */
+  paths: string[];
+  /** Also scan every commit reachable from every ref. */
+  history: boolean;
+  /** Files (and per-commit file patches) larger than this many bytes are skipped. */
+  maxFileSize: number;
+  /** Scan node_modules, vendor, dist and the like too. */
+  includeVendored: boolean;
+  /** Extra directory/file names or root-relative path prefixes to skip. */
+  exclude: string[];
+  /** Report unverified secrets in test fixture / mock / example folders too. */
+  includeFixtures: boolean;
+  /** Detection worker threads (0 = in the main thread). Default: one per core, at most 8. */
+  workers: number;
+}
+
+export const DEFAULT_MAX_FILE_SIZE = 5 * 1024 * 1024;
+
+export function defaultWorkers(): number {
+  return Math.max(1, Math.min(8, availableParallelism()));
+}
+
+export const REPO_OPTIONS: ScannerOption[] = [
+  { key: 'paths', flag: '--path <paths...>', description: 'Directories or git repositories to scan (also positional: nhi scan repo PATH...)', type: 'string[]', env: ['NHI_REPO_PATHS'] },
+  { key: 'history', flag: '--history', description: 'Scan every commit reachable from every ref, not only the working tree', type: 'boolean', env: ['NHI_REPO_HISTORY'], default: false },
+  { key: 'maxFileSize', flag: '--max-file-size <bytes>', description: 'Skip files (and per-commit patches) larger than this', type: 'number', env: ['NHI_REPO_MAX_FILE_SIZE'], default: DEFAULT_MAX_FILE_SIZE },
+  { key: 'includeVendored', flag: '--include-vendored', description: 'Also scan node_modules, vendor, dist, virtualenvs and other vendored/generated folders', type: 'boolean', default: false },
+  { key: 'exclude', flag: '--exclude <names...>', description: 'Directory/file names or root-relative path prefixes to skip', type: 'string[]', default: [] },
+  { key: 'includeFixtures', flag: '--include-fixtures', description: 'Report unverified secrets in test fixture/mock/example folders too (checksummed tokens are always reported)', type: 'boolean', default: false },
+  { key: 'workers', flag: '--workers <n>', description: 'Detection worker threads (default: one per core, 0 = main thread)', type: 'number', env: ['NHI_REPO_WORKERS'] },
+];
