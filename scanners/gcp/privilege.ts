@@ -50,7 +50,7 @@ export function classifyRole(role: string): { privilege: Privilege; evidence: st
   if (READ_ROLES.has(role)) return { privilege: 'read', evidence: `${role}: read-only` };
   const leaf = role.split('/').pop() ?? role;
   const last = leaf.split('.').pop() ?? leaf;
-  if (/(viewer|reader|browser|Viewer|Reader|Browser|lister|Lister|Auditor|auditor)$/.test(last) || /^(roles\/)?(.*\.)?(viewer|reader)$/i.test(leaf)) {
+  if (/(viewer|reader|browser|Viewer|Reader|Browser|lister|Lister|Auditor|auditor|Accessor|accessor)$/.test(last) || /^(roles\/)?(.*\.)?(viewer|reader)$/i.test(leaf)) {
     return { privilege: 'read', evidence: `${role}: predefined read role` };
   }
   if (/(admin|Admin|editor|Editor|developer|Developer|writer|Writer|creator|Creator|user|User|invoker|Invoker|publisher|Publisher|deployer|Deployer|operator|Operator|owner|Owner|manager|Manager|agent|Agent|client|Client)$/.test(last)) {
