@@ -118,11 +118,25 @@ function parse(v: unknown): Record<string, unknown> {
   return typeof v === 'string' ? (JSON.parse(v) as Record<string, unknown>) : {};
 }
 
+/** Parse a JSON column on first access: most rule passes never look at most rows' attributes. */
+function lazyJson(raw: Raw, key: string): void {
+  const text = raw[key];
+  let value: Record<string, unknown> | undefined;
+  Object.defineProperty(raw, key, {
+    enumerable: true,
+    configurable: true,
+    get: () => (value ??= parse(text)),
+    set: (v: Record<string, unknown>) => {
+      value = v;
+    },
+  });
+}
+
 /** Turn a raw SELECT row into its typed shape (JSON columns parsed, flags as booleans). */
 export function hydrate<T>(table: keyof typeof SELECT, raw: Raw): T {
-  if ('attributes' in raw) raw.attributes = parse(raw.attributes);
+  if ('attributes' in raw) lazyJson(raw, 'attributes');
   if (table === 'identities') {
-    raw.tags = parse(raw.tags);
+    lazyJson(raw, 'tags');
     raw.humanUse = raw.humanUse === 1;
     raw.providerManaged = raw.providerManaged === 1;
     raw.thirdParty = raw.thirdParty === 1;

@@ -3,15 +3,17 @@
 // together with the rule evaluation. A scan killed at any point therefore leaves
 // every earlier snapshot exactly as it was, and its own row says "running" until
 // the next open marks it interrupted (db.ts).
-import { createHash } from 'node:crypto';
 import type { Statement } from 'better-sqlite3';
 import { closeSync, existsSync, openSync, unlinkSync } from 'node:fs';
 import type { CredentialRecord, GrantRecord, IdentityRecord, InventoryRecord, TrustRecord } from '../model/records.js';
 import { ENTITY_COLUMNS, ENTITY_NAME, type EntityTable } from './schema.js';
 import { stagePath, type Inventory } from './db.js';
 import type { FindingRow } from './rows.js';
+import { stableId } from '../model/ids.js';
 
 const BATCH = 5000;
+/** Rows per multi-row INSERT (at most 32766 bound values per statement). */
+const MULTI = 50;
 
 type Row = (string | number | null)[];
 
@@ -25,21 +27,23 @@ function bool(v: boolean | undefined): number {
   return v ? 1 : 0;
 }
 
-export function shortHash(...parts: (string | null | undefined)[]): string {
-  return createHash('sha1').update(parts.map((p) => p ?? '').join('\u0000')).digest('base64url').slice(0, 22);
+/** One timestamp format in the inventory (ISO-8601 UTC, ms), so SQL can compare dates as text. */
+function ts(v: string | null | undefined): string | null {
+  if (!v) return null;
+  return new Date(v).toISOString();
 }
 
 export function grantId(g: GrantRecord): string {
-  return 'g:' + shortHash(g.identityId, g.resource, g.role, g.via);
+  return 'g:' + stableId(g.identityId, g.resource, g.role, g.via);
 }
 
 export function trustId(t: TrustRecord): string {
-  return 't:' + shortHash(t.identityId, t.principal, t.principalType, t.condition ?? '');
+  return 't:' + stableId(t.identityId, t.principal, t.principalType, t.condition ?? '');
 }
 
 function identityRow(r: IdentityRecord): Row {
   return [
-    r.id, r.provider, r.scope, r.kind, r.name, r.createdAt ?? null, r.lastUsedAt ?? null, r.lastUsedSource ?? null,
+    r.id, r.provider, r.scope, r.kind, r.name, ts(r.createdAt), ts(r.lastUsedAt), r.lastUsedSource ?? null,
     r.lastUsedWindowDays ?? null, r.owner ?? null, r.ownerSource ?? null, bool(r.humanUse), bool(r.providerManaged),
     bool(r.thirdParty), bool(r.disabled), json(r.tags), json(r.attributes), json(r.raw),
   ];
@@ -47,8 +51,8 @@ function identityRow(r: IdentityRecord): Row {
 
 function credentialRow(r: CredentialRecord): Row {
   return [
-    r.id, r.identityId ?? null, r.provider, r.scope, r.kind, r.name ?? null, r.keyId ?? null, r.createdAt ?? null,
-    r.expiresAt ?? null, r.lastUsedAt ?? null, r.lastUsedSource ?? null, r.rotatedAt ?? null, r.status, r.preview ?? null,
+    r.id, r.identityId ?? null, r.provider, r.scope, r.kind, r.name ?? null, r.keyId ?? null, ts(r.createdAt),
+    ts(r.expiresAt), ts(r.lastUsedAt), r.lastUsedSource ?? null, ts(r.rotatedAt), r.status, r.preview ?? null,
     r.secretHash ?? null, json(r.attributes),
   ];
 }
@@ -90,6 +94,10 @@ export interface FinalizeResult extends MergeCounts {
   findingsOpen: number;
   findingsNew: number;
   findingsResolved: number;
+  /** Milliseconds spent merging the snapshot, evaluating rules (with the findings merge), and committing. */
+  mergeMs: number;
+  rulesMs: number;
+  commitMs: number;
 }
 
 export class ScanWriter {
@@ -118,7 +126,7 @@ export class ScanWriter {
     db.pragma('stage.synchronous = OFF');
     const ddl: string[] = [];
     for (const [table, cols] of Object.entries(ENTITY_COLUMNS)) {
-      ddl.push(`CREATE TABLE stage.${table} (${cols.join(', ')}, target_key, content_hash)`);
+      ddl.push(`CREATE TABLE stage.${table} (${cols.join(', ')}, target_key)`);
     }
     ddl.push('CREATE TABLE stage.sightings (credential_id, repo, path, line, commit_sha, author, committed_at)');
     ddl.push('CREATE TABLE stage.completed_targets (target_key TEXT PRIMARY KEY)');
@@ -126,7 +134,7 @@ export class ScanWriter {
     db.exec(ddl.join(';\n'));
     const ins = {} as Record<EntityTable | 'sightings', Statement<unknown[]>>;
     for (const [table, cols] of Object.entries(ENTITY_COLUMNS)) {
-      const n = cols.length + 2;
+      const n = cols.length + 1;
       ins[table as EntityTable] = db.prepare<unknown[]>(`INSERT INTO stage.${table} VALUES (${Array(n).fill('?').join(',')})`);
     }
     ins.sightings = db.prepare<unknown[]>('INSERT INTO stage.sightings VALUES (?,?,?,?,?,?,?)');
@@ -146,7 +154,7 @@ export class ScanWriter {
           const l = record.location;
           this.pending.push({
             table: 'sightings',
-            row: [record.id, l.repo ?? '', l.path, l.line ?? 0, l.commit ?? '', l.author ?? null, l.date ?? null],
+            row: [record.id, l.repo ?? '', l.path, l.line ?? 0, l.commit ?? '', l.author ?? null, ts(l.date)],
           });
         }
         break;
@@ -157,8 +165,7 @@ export class ScanWriter {
         row = trustRow(record);
         break;
     }
-    const hash = createHash('sha1').update(JSON.stringify(row)).digest('base64url');
-    row.push(targetKey, hash);
+    row.push(targetKey);
     this.pending.push({ table: TABLE_OF[record.type], row });
     this.staged++;
     if (this.pending.length >= BATCH) this.flush();
@@ -173,9 +180,33 @@ export class ScanWriter {
     const ins = this.insert;
     const batch = this.pending;
     this.pending = [];
+    const byTable = new Map<EntityTable | 'sightings', Row[]>();
+    for (const { table, row } of batch) {
+      const rows = byTable.get(table);
+      if (rows) rows.push(row);
+      else byTable.set(table, [row]);
+    }
     this.inv.db.transaction(() => {
-      for (const { table, row } of batch) ins[table].run(...row);
+      for (const [table, rows] of byTable) {
+        // Many rows per statement: binding is per value either way, but statement overhead is per call.
+        const multi = this.multiInsert(table, rows[0].length);
+        let i = 0;
+        for (; i + MULTI <= rows.length; i += MULTI) multi.run(...rows.slice(i, i + MULTI).flat());
+        for (; i < rows.length; i++) ins[table].run(...rows[i]);
+      }
     })();
+  }
+
+  private multi = new Map<string, Statement<unknown[]>>();
+
+  private multiInsert(table: EntityTable | 'sightings', width: number): Statement<unknown[]> {
+    let s = this.multi.get(table);
+    if (!s) {
+      const one = `(${Array(width).fill('?').join(',')})`;
+      s = this.inv.db.prepare<unknown[]>(`INSERT INTO stage.${table} VALUES ${Array(MULTI).fill(one).join(',')}`);
+      this.multi.set(table, s);
+    }
+    return s;
   }
 
   /**
@@ -188,7 +219,14 @@ export class ScanWriter {
     const scan = this.scanId;
     const result: FinalizeResult = {
       identities: 0, credentials: 0, grants: 0, trusts: 0, gone: 0, changed: 0,
-      findingsOpen: 0, findingsNew: 0, findingsResolved: 0,
+      findingsOpen: 0, findingsNew: 0, findingsResolved: 0, mergeMs: 0, rulesMs: 0, commitMs: 0,
+    };
+    let t = performance.now();
+    const lap = () => {
+      const n = performance.now();
+      const d = Math.round(n - t);
+      t = n;
+      return d;
     };
     const run = db.transaction(() => {
       const mark = db.prepare('INSERT OR IGNORE INTO stage.completed_targets VALUES (?)');
@@ -204,6 +242,7 @@ export class ScanWriter {
          SELECT credential_id, repo, path, line, commit_sha, author, committed_at, @scan, @scan FROM stage.sightings WHERE true
          ON CONFLICT (credential_id, repo, path, line, commit_sha) DO UPDATE SET last_seen_scan = excluded.last_seen_scan`,
       ).run({ scan });
+      result.mergeMs = lap();
       if (input.evaluate) {
         const ins = db.prepare('INSERT OR REPLACE INTO stage.findings VALUES (?,?,?,?,?,?,?,?)');
         input.evaluate((f) => ins.run(f.id, f.ruleId, f.severity, f.provider, f.identityId, f.credentialId, f.message, JSON.stringify(f.evidence)));
@@ -212,6 +251,7 @@ export class ScanWriter {
         result.findingsResolved = f.resolved;
         result.findingsOpen = f.open;
       }
+      result.rulesMs = lap();
       db.prepare('UPDATE scans SET status = ?, finished_at = ?, evaluated_at = ?, counts = ? WHERE id = ?').run(
         input.status,
         new Date().toISOString(),
@@ -221,6 +261,7 @@ export class ScanWriter {
       );
     });
     run.immediate();
+    result.commitMs = lap();
     this.close();
     return result;
   }
@@ -236,6 +277,7 @@ export class ScanWriter {
       }
     }
     this.insert = null;
+    this.multi.clear();
     this.pending = [];
     try {
       if (existsSync(this.stageFile)) unlinkSync(this.stageFile);
@@ -249,19 +291,20 @@ function mergeEntity(db: Inventory['db'], table: EntityTable, scan: number): { s
   const cols = ENTITY_COLUMNS[table];
   const entity = ENTITY_NAME[table];
   const staged = (db.prepare(`SELECT count(*) AS n FROM stage.${table}`).get() as { n: number }).n;
-  // Log changes before the upsert overwrites the old content hash.
+  // Log changes before the upsert overwrites the old values (compared column by column, in SQL).
+  const differs = cols.filter((c) => c !== 'id').map((c) => `t.${c} IS NOT s.${c}`).join(' OR ');
   const changed = db
     .prepare(
       `INSERT OR IGNORE INTO changes (entity, entity_id, scan_id, change)
        SELECT ?, s.id, ?, CASE WHEN t.gone_scan IS NOT NULL THEN 'returned' ELSE 'changed' END
        FROM stage.${table} s JOIN ${table} t ON t.id = s.id
-       WHERE t.content_hash <> s.content_hash OR t.gone_scan IS NOT NULL`,
+       WHERE t.gone_scan IS NOT NULL OR ${differs}`,
     )
     .run(entity, scan).changes;
-  const updates = [...cols.filter((c) => c !== 'id'), 'target_key', 'content_hash'].map((c) => `${c} = excluded.${c}`).join(', ');
+  const updates = [...cols.filter((c) => c !== 'id'), 'target_key'].map((c) => `${c} = excluded.${c}`).join(', ');
   db.prepare(
-    `INSERT INTO ${table} (${cols.join(', ')}, target_key, content_hash, first_seen_scan, last_seen_scan, gone_scan)
-     SELECT ${cols.join(', ')}, target_key, content_hash, @scan, @scan, NULL FROM stage.${table} WHERE true
+    `INSERT INTO ${table} (${cols.join(', ')}, target_key, first_seen_scan, last_seen_scan, gone_scan)
+     SELECT ${cols.join(', ')}, target_key, @scan, @scan, NULL FROM stage.${table} WHERE true
      ON CONFLICT (id) DO UPDATE SET ${updates}, last_seen_scan = excluded.last_seen_scan, gone_scan = NULL`,
   ).run({ scan });
   // What a completed target did not report this time is gone (not deleted: history stays).

@@ -10,11 +10,12 @@ export interface Migration {
 // Columns shared by every snapshotted entity table: what a scan saw and when.
 const SNAPSHOT_COLUMNS = `
   target_key TEXT NOT NULL,
-  content_hash TEXT NOT NULL,
   first_seen_scan INTEGER NOT NULL,
   last_seen_scan INTEGER NOT NULL,
   gone_scan INTEGER`;
 
+// Indexes are few on purpose: each one costs every write of a million-row scan. Gone-marking
+// and diff scan a table once instead; lookups by id, identity and key id are indexed.
 export const MIGRATIONS: Migration[] = [
   {
     version: 1,
@@ -84,8 +85,6 @@ CREATE TABLE identities (
   attributes TEXT,
   raw TEXT,${SNAPSHOT_COLUMNS}
 );
-CREATE INDEX identities_target ON identities(target_key);
-CREATE INDEX identities_first_seen ON identities(first_seen_scan);
 
 CREATE TABLE credentials (
   id TEXT PRIMARY KEY,
@@ -107,8 +106,6 @@ CREATE TABLE credentials (
 );
 CREATE INDEX credentials_identity ON credentials(identity_id);
 CREATE INDEX credentials_key_id ON credentials(key_id) WHERE key_id IS NOT NULL;
-CREATE INDEX credentials_target ON credentials(target_key);
-CREATE INDEX credentials_first_seen ON credentials(first_seen_scan);
 
 CREATE TABLE credential_sightings (
   credential_id TEXT NOT NULL,
@@ -135,7 +132,6 @@ CREATE TABLE grants (
   attributes TEXT,${SNAPSHOT_COLUMNS}
 );
 CREATE INDEX grants_identity ON grants(identity_id);
-CREATE INDEX grants_target ON grants(target_key);
 
 CREATE TABLE trusts (
   id TEXT PRIMARY KEY,
@@ -148,7 +144,6 @@ CREATE TABLE trusts (
   attributes TEXT,${SNAPSHOT_COLUMNS}
 );
 CREATE INDEX trusts_identity ON trusts(identity_id);
-CREATE INDEX trusts_target ON trusts(target_key);
 
 CREATE TABLE findings (
   id TEXT PRIMARY KEY,
@@ -164,7 +159,6 @@ CREATE TABLE findings (
   resolved_scan INTEGER
 );
 CREATE INDEX findings_identity ON findings(identity_id);
-CREATE INDEX findings_open ON findings(resolved_scan);
 
 -- What changed between snapshots. 'appeared' is not logged: it is first_seen_scan.
 CREATE TABLE changes (

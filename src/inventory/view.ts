@@ -85,8 +85,31 @@ export class InventoryView {
     ).map((r) => hydrate<CredentialRow>('credentials', r));
   }
 
+  private admins: Set<string> | null = null;
+
+  /**
+   * Identities holding at least one admin grant. Computed once per view: rules ask about
+   * nearly every identity, and a set lookup beats a query each time (admins are a few percent).
+   */
+  adminIdentities(): Set<string> {
+    if (!this.admins) {
+      this.admins = new Set(
+        (this.stmt("SELECT DISTINCT identity_id AS id FROM grants WHERE privilege = 'admin' AND gone_scan IS NULL").all() as { id: string }[]).map((r) => r.id),
+      );
+    }
+    return this.admins;
+  }
+
   hasAdminGrant(identityId: string): boolean {
-    return !!this.stmt("SELECT 1 FROM grants WHERE identity_id = ? AND privilege = 'admin' AND gone_scan IS NULL LIMIT 1").get(identityId);
+    return this.adminIdentities().has(identityId);
+  }
+
+  /** Current identities by id, skipping ids that are gone or unknown. */
+  *identitiesById(ids: Iterable<string>): Generator<IdentityRow> {
+    for (const id of ids) {
+      const row = this.identity(id);
+      if (row && row.goneScan === null) yield row;
+    }
   }
 
   sightings(credentialId: string, limit = 20): { repo: string; path: string; line: number; commit: string; author: string | null; date: string | null }[] {

@@ -1,14 +1,14 @@
 // Runs every rule over the inventory and gives each finding its stable id.
-import { createHash } from 'node:crypto';
 import type { ResolvedConfig } from '../config/config.js';
 import type { InventoryView } from '../inventory/view.js';
 import type { FindingRow } from '../inventory/rows.js';
 import type { Rule } from './types.js';
 import { RULES } from './index.js';
+import { stableHash } from '../model/ids.js';
 
 /** Stable finding id: rule + subject, so a finding keeps its id (and suppressions) across rescans. */
 export function findingId(ruleId: string, subject: string): string {
-  return `${ruleId}/${createHash('sha256').update(subject).digest('hex').slice(0, 16)}`;
+  return `${ruleId}/${stableHash(subject)}`;
 }
 
 export interface EvaluateInput {

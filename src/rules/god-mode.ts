@@ -17,7 +17,7 @@ export const godMode: Rule = {
   },
   *evaluate({ inventory, config, now }) {
     const staleDays = config.thresholds.staleDays;
-    for (const id of inventory.identities("id IN (SELECT identity_id FROM grants WHERE privilege = 'admin' AND gone_scan IS NULL)")) {
+    for (const id of inventory.identitiesById([...inventory.adminIdentities()].sort())) {
       const admin = inventory.grantsOf(id.id).filter((g) => g.privilege === 'admin');
       if (admin.length === 0) continue;
       const u = unusedDays(id, now);

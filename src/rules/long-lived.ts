@@ -20,7 +20,10 @@ export const longLived: Rule = {
   *evaluate({ inventory, config, now }) {
     const maxAge = config.thresholds.maxCredentialAgeDays;
     const maxExpiry = config.thresholds.maxExpiryDays;
-    for (const c of inventory.credentials(`status = 'active' AND kind NOT IN ${EXCLUDED}`)) {
+    const ageCutoff = new Date(now.getTime() - maxAge * 86_400_000).toISOString();
+    const expiryCutoff = new Date(now.getTime() + maxExpiry * 86_400_000).toISOString();
+    const filter = `status = 'active' AND kind NOT IN ${EXCLUDED} AND (coalesce(rotated_at, created_at) < ? OR expires_at > ? OR json_extract(attributes, '$.neverExpires') = 1)`;
+    for (const c of inventory.credentials(filter, ageCutoff, expiryCutoff)) {
       const reasons: string[] = [];
       const age = daysSince(c.rotatedAt ?? c.createdAt, now);
       if (age !== null && age > maxAge) reasons.push(`${c.rotatedAt ? 'not rotated for' : 'created'} ${age} days${c.rotatedAt ? '' : ' ago'}`);

@@ -14,9 +14,14 @@ export const multipleActiveKeys: Rule = {
     references: ['https://owasp.org/www-project-non-human-identities-top-10/2025/9-nhi-reuse/'],
   },
   *evaluate({ inventory }) {
-    const filter = `id IN (SELECT identity_id FROM credentials WHERE status = 'active' AND gone_scan IS NULL AND kind IN ${KEYED}
-      GROUP BY identity_id, kind HAVING count(*) > 1)`;
-    for (const id of inventory.identities(filter)) {
+    // One grouped pass finds the candidates; a paged filter with this subquery would re-run it per page.
+    const candidates = inventory.db
+      .prepare(
+        `SELECT DISTINCT identity_id AS id FROM credentials WHERE status = 'active' AND gone_scan IS NULL AND identity_id IS NOT NULL AND kind IN ${KEYED}
+         GROUP BY identity_id, kind HAVING count(*) > 1 ORDER BY identity_id`,
+      )
+      .all() as { id: string }[];
+    for (const id of inventory.identitiesById(candidates.map((c) => c.id))) {
       const byKind = new Map<string, string[]>();
       for (const c of inventory.credentialsOf(id.id)) {
         if (c.status !== 'active' || !KEYED.includes(`'${c.kind}'`)) continue;

@@ -18,7 +18,10 @@ export const stale: Rule = {
   *evaluate(ctx: RuleContext): Iterable<FindingDraft> {
     const { inventory, config, now } = ctx;
     const limit = config.thresholds.staleDays;
-    for (const id of inventory.identities('provider_managed = 0 AND disabled = 0 AND (last_used_at IS NOT NULL OR last_used_source IS NOT NULL)')) {
+    // Timestamps are stored in one ISO form, so the date test runs in SQL; JS refines the rest.
+    const cutoff = new Date(now.getTime() - limit * 86_400_000).toISOString();
+    const unused = '((last_used_at IS NOT NULL AND last_used_at < ?) OR (last_used_at IS NULL AND last_used_source IS NOT NULL AND created_at < ?))';
+    for (const id of inventory.identities(`provider_managed = 0 AND disabled = 0 AND ${unused}`, cutoff, cutoff)) {
       const u = unusedDays(id, now);
       if (!u || u.days <= limit) continue;
       const admin = inventory.hasAdminGrant(id.id);
@@ -30,7 +33,7 @@ export const stale: Rule = {
         evidence: { lastUsedAt: id.lastUsedAt, lastUsedSource: id.lastUsedSource, createdAt: id.createdAt, unusedDays: u.days, neverUsed: u.never, admin },
       };
     }
-    for (const c of inventory.credentials("status = 'active' AND kind <> 'hardcoded_secret' AND (last_used_at IS NOT NULL OR last_used_source IS NOT NULL)")) {
+    for (const c of inventory.credentials(`status = 'active' AND kind <> 'hardcoded_secret' AND ${unused}`, cutoff, cutoff)) {
       const u = unusedDays({ ...c, lastUsedWindowDays: null }, now);
       if (!u || u.days <= limit) continue;
       yield {

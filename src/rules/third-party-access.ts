@@ -14,8 +14,9 @@ export const thirdPartyAccess: Rule = {
     references: ['https://owasp.org/www-project-non-human-identities-top-10/2025/3-vulnerable-third-party-nhi/'],
   },
   *evaluate({ inventory }) {
-    for (const id of inventory.identities("third_party = 1 AND id IN (SELECT identity_id FROM grants WHERE privilege IN ('admin','write') AND gone_scan IS NULL)")) {
+    for (const id of inventory.identities('third_party = 1')) {
       const grants = inventory.grantsOf(id.id).filter((g) => g.privilege === 'admin' || g.privilege === 'write');
+      if (grants.length === 0) continue;
       const admin = grants.some((g) => g.privilege === 'admin');
       yield {
         provider: id.provider,
