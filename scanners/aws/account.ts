@@ -152,11 +152,23 @@ export async function* scanAccount(ctx: ScanContext<AwsOptions>, iam: IAMClient,
   // A managed policy GetAccountAuthorizationDetails did not return: fetch it (GetPolicy + GetPolicyVersion).
   let policyFetchDenied = false;
   const pending: ScanRecord[] = [];
-  const policyByArn = async (arn: string, name: string): Promise<ManagedPolicy> => {
+  const inflight = new Map<string, Promise<ManagedPolicy>>();
+  const policyByArn = (arn: string, name: string): Promise<ManagedPolicy> => {
     const known = policies.get(arn);
-    if (known) return known;
+    if (known) return Promise.resolve(known);
+    let p = inflight.get(arn);
+    if (!p) {
+      p = fetchPolicy(arn, name).then((mp) => {
+        policies.set(arn, mp);
+        inflight.delete(arn);
+        return mp;
+      });
+      inflight.set(arn, p);
+    }
+    return p;
+  };
+  const fetchPolicy = async (arn: string, name: string): Promise<ManagedPolicy> => {
     const mp: ManagedPolicy = { arn, name, document: null, awsManaged: /:iam::aws:policy\//.test(arn) };
-    policies.set(arn, mp);
     if (!policyFetchDenied) {
       try {
         const p = await send<{ Policy?: { DefaultVersionId?: string } }>(new GetPolicyCommand({ PolicyArn: arn }));
@@ -165,10 +177,15 @@ export async function* scanAccount(ctx: ScanContext<AwsOptions>, iam: IAMClient,
       } catch (err) {
         if ((err as Error)?.name === 'AbortError') throw err;
         const { code, message } = errorInfo(err);
-        if (isAccessDenied(err)) policyFetchDenied = true;
+        const denied = isAccessDenied(err);
+        if (denied && policyFetchDenied) return withWellKnown(mp); // reported once already
+        if (denied) policyFetchDenied = true;
         pending.push({ type: 'error', operation: 'iam:GetPolicyVersion', code, message: `${arn}: ${message}`, fix: isAccessDenied(err) ? 'Grant iam:GetPolicy and iam:GetPolicyVersion to the scanning role.' : null, resource: arn });
       }
     }
+    return withWellKnown(mp);
+  };
+  const withWellKnown = (mp: ManagedPolicy): ManagedPolicy => {
     if (!mp.document && mp.awsManaged) {
       const wk = WELL_KNOWN_AWS_POLICIES[mp.name];
       if (wk) mp.document = wk;
