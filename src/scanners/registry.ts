@@ -3,9 +3,10 @@ import type { AnyScanner } from './contract.js';
 import { awsScanner } from '../../scanners/aws/index.js';
 import { githubScanner } from '../../scanners/github/index.js';
 import { repoScanner } from '../../scanners/repo/index.js';
+import { azureScanner } from '../../scanners/azure/index.js';
 import { gcpScanner } from '../../scanners/gcp/index.js';
 
-export const SCANNERS: AnyScanner[] = [awsScanner, githubScanner, repoScanner, gcpScanner];
+export const SCANNERS: AnyScanner[] = [awsScanner, githubScanner, repoScanner, azureScanner, gcpScanner];
 
 export function scannerByName(name: string): AnyScanner | undefined {
   return SCANNERS.find((s) => s.name === name);

@@ -1,0 +1,126 @@
+// What a failure means and what fixes it: the Graph permission or Azure role, named exactly.
+import { isRestError } from '@azure/core-rest-pipeline';
+import type { ErrorRecord, NoteRecord } from '../../src/model/records.js';
+import type { ExplainedError } from '../../src/scanners/contract.js';
+import { AzureHttpError } from './clients.js';
+
+const GRAPH_FIX = {
+  applications: 'Application.Read.All (Microsoft Graph application permission; Directory.Read.All also works)',
+  servicePrincipals: 'Application.Read.All (Microsoft Graph application permission; Directory.Read.All also works)',
+  directoryRoles: 'RoleManagement.Read.Directory (Microsoft Graph application permission; Directory.Read.All also works)',
+  reports:
+    'AuditLog.Read.All (Microsoft Graph application permission, with admin consent; Directory.Read.All also works) — the sign-in activity reports also need a Microsoft Entra ID P1/P2 licence',
+  organization: 'Organization.Read.All or Directory.Read.All (Microsoft Graph application permission), or pass --tenant',
+} as const;
+
+export function graphFix(kind: keyof typeof GRAPH_FIX): string {
+  return GRAPH_FIX[kind];
+}
+
+export const ARM_FIX = {
+  roleAssignments: 'the Reader role on the subscription (Microsoft.Authorization/roleAssignments/read)',
+  roleDefinitions: 'the Reader role on the subscription (Microsoft.Authorization/roleDefinitions/read)',
+  identities: 'the Reader role on the subscription (Microsoft.ManagedIdentity/userAssignedIdentities/read)',
+  resources: 'the Reader role on the subscription (Microsoft.Resources/subscriptions/resources/read)',
+  subscriptions: 'the Reader role on at least one subscription (Microsoft.Resources/subscriptions/read), or pass --subscription',
+} as const;
+
+export function statusOf(err: unknown): number | undefined {
+  if (err instanceof AzureHttpError) return err.statusCode;
+  if (isRestError(err)) return err.statusCode;
+  return undefined;
+}
+
+function codeOf(err: unknown): string {
+  if (err instanceof AzureHttpError) return err.code;
+  if (isRestError(err)) {
+    const details = (err as { details?: { error?: { code?: string } } }).details;
+    return details?.error?.code ?? err.code ?? (err.statusCode ? `HTTP${err.statusCode}` : 'RestError');
+  }
+  return (err as { code?: string })?.code ?? 'error';
+}
+
+function messageOf(err: unknown): string {
+  const m = (err as Error)?.message ?? String(err);
+  // Service messages can be long JSON blobs; keep the first line, bounded.
+  return m.split('\n')[0].slice(0, 400);
+}
+
+function isProviderError(err: unknown): boolean {
+  if ((err as Error)?.name === 'AbortError') return false;
+  return err instanceof AzureHttpError || isRestError(err);
+}
+
+/**
+ * Recoverable failures of one call become error records; the same operation failing the same
+ * way again (per owner list, per subscription…) is counted, not repeated, and summarized once.
+ */
+export class ProblemsImpl {
+  private seen = new Map<string, { operation: string; status: string; count: number }>();
+
+  collect(err: unknown, operation: string, fix: string, resource?: string): (ErrorRecord | NoteRecord)[] {
+    if (!isProviderError(err)) throw err;
+    const status = String(statusOf(err) ?? codeOf(err));
+    const key = `${operation}|${status}`;
+    const entry = this.seen.get(key);
+    if (entry) {
+      entry.count++;
+      return [];
+    }
+    this.seen.set(key, { operation, status, count: 1 });
+    const st = statusOf(err);
+    return [
+      {
+        type: 'error',
+        operation,
+        code: st ? `${st} ${codeOf(err)}` : codeOf(err),
+        message: `${operation} failed: ${messageOf(err)}`,
+        fix: st === 403 || st === 401 ? fix : st === 429 ? 'Throttled beyond the retry budget: run again later or raise --max-retries' : fix,
+        resource: resource ?? null,
+      },
+    ];
+  }
+
+  *report(err: unknown, operation: string, fix: string, resource?: string): Generator<ErrorRecord | NoteRecord> {
+    yield* this.collect(err, operation, fix, resource);
+  }
+
+  *summary(): Generator<NoteRecord> {
+    for (const e of this.seen.values()) {
+      if (e.count > 1) yield { type: 'note', operation: e.operation, message: `${e.operation}: ${e.count - 1} more failure(s) like the first (${e.status}) not listed separately` };
+    }
+  }
+}
+
+export type Problems = ProblemsImpl;
+
+export function problemOf(err: unknown): string {
+  return messageOf(err);
+}
+
+/** Map a thrown error (credential, SDK, REST) to a code and the setting that fixes it. */
+export function explainAzureError(err: unknown): ExplainedError {
+  const name = (err as Error)?.name ?? '';
+  if (name === 'CredentialUnavailableError' || name === 'AggregateAuthenticationError') {
+    return {
+      code: 'no-credentials',
+      fix: 'Sign in with `az login`, or set AZURE_TENANT_ID + AZURE_CLIENT_ID + AZURE_CLIENT_SECRET (or a federated token / managed identity) for DefaultAzureCredential',
+      message: messageOf(err),
+    };
+  }
+  if (name === 'AuthenticationRequiredError' || name === 'AuthenticationError') {
+    return { code: 'authentication-failed', fix: 'Check the tenant id and the credential (expired secret, wrong client id), then `az login` again', message: messageOf(err) };
+  }
+  const st = statusOf(err);
+  if (st === 401) return { code: `401 ${codeOf(err)}`, fix: 'The token was rejected: sign in again (`az login`) or check --tenant / --azure-cloud', message: messageOf(err) };
+  if (st === 403) {
+    return {
+      code: `403 ${codeOf(err)}`,
+      fix: `Grant ${ARM_FIX.subscriptions} and the Microsoft Graph application permissions Application.Read.All, RoleManagement.Read.Directory, AuditLog.Read.All`,
+      message: messageOf(err),
+    };
+  }
+  if (st === 429) return { code: '429 throttled', fix: 'Throttled beyond the retry budget: run again later or raise --max-retries', message: messageOf(err) };
+  if (st) return { code: `${st} ${codeOf(err)}`, message: messageOf(err) };
+  return { code: codeOf(err), message: messageOf(err) };
+}

@@ -1,0 +1,313 @@
+// The tenant target (`azure:<tenantId>`): Microsoft Graph. Applications with their secrets,
+// certificates, federated credentials and owners, merged with their service principal in this
+// tenant; every other service principal (third-party, Microsoft, managed identities outside
+// the scanned subscriptions); app role assignments (application permissions) and directory
+// role memberships as grants; last use from the sign-in activity reports.
+import type { GrantRecord, ScanRecord } from '../../src/model/records.js';
+import type { ScanContext } from '../../src/scanners/contract.js';
+import { AzureHttpError, mapLimit, type Clients } from './clients.js';
+import { graphFix, ProblemsImpl, type Problems } from './errors.js';
+import {
+  APP_SELECT,
+  appCredentials,
+  federatedRecords,
+  identityBase,
+  iso,
+  managedIdentityResource,
+  maxIso,
+  ownerString,
+  SP_SELECT,
+  spFlags,
+  spKind,
+  type GraphApplication,
+  type GraphDirectoryObject,
+  type GraphFederatedCredential,
+  type GraphServicePrincipal,
+  type SignInIndex,
+} from './normalize.js';
+import type { AzureOptions } from './options.js';
+import { classifyAppRole, classifyDirectoryRole } from './privilege.js';
+
+export interface TenantTargetData {
+  kind: 'tenant';
+  tenantId: string;
+  /** Subscriptions scanned by their own targets: their managed identities come from ARM (tags, resource). */
+  scannedSubscriptions: string[];
+}
+
+const OWNER_SELECT = '$select=id,displayName,userPrincipalName,mail';
+
+/** Read the two sign-in activity reports into a compact index (ids → date). Null when not permitted. */
+async function* loadSignIns(c: Clients, problems: Problems, out: { index: SignInIndex | null }): AsyncGenerator<ScanRecord> {
+  const index: SignInIndex = { byAppId: new Map(), byKeyId: new Map() };
+  try {
+    for await (const page of c.graph.pages<{ appId?: string; lastSignInActivity?: { lastSignInDateTime?: string | null } | null }>(
+      '/beta/reports/servicePrincipalSignInActivities',
+    )) {
+      for (const a of page) {
+        const d = iso(a.lastSignInActivity?.lastSignInDateTime);
+        if (a.appId && d) index.byAppId.set(a.appId.toLowerCase(), maxIso(index.byAppId.get(a.appId.toLowerCase()), d)!);
+      }
+    }
+    for await (const page of c.graph.pages<{ keyId?: string; signInActivity?: { lastSignInDateTime?: string | null } | null }>(
+      '/beta/reports/appCredentialSignInActivities',
+    )) {
+      for (const a of page) {
+        const d = iso(a.signInActivity?.lastSignInDateTime);
+        if (a.keyId && d) index.byKeyId.set(a.keyId.toLowerCase(), maxIso(index.byKeyId.get(a.keyId.toLowerCase()), d)!);
+      }
+    }
+    out.index = index;
+  } catch (err) {
+    if (!(err instanceof AzureHttpError)) throw err;
+    out.index = null;
+    if ([400, 401, 403, 404].includes(err.statusCode)) {
+      yield {
+        type: 'note',
+        operation: err.operation,
+        message: `sign-in activity reports not readable (${err.statusCode} ${err.code}): last use of service principals and app credentials is unknown, so they are not judged stale. Grant the Microsoft Graph application permission ${graphFix('reports')}.`,
+      };
+    } else {
+      yield* problems.report(err, 'read sign-in activity reports', graphFix('reports'));
+    }
+  }
+}
+
+/** A call's items, or the error records it became. */
+interface Got<T> {
+  items: T[];
+  problems: ScanRecord[];
+}
+
+async function listAll<T>(c: Clients, path: string, problems: Problems, operation: string, fix: string): Promise<Got<T>> {
+  const items: T[] = [];
+  try {
+    for await (const page of c.graph.pages<T>(path)) items.push(...page);
+    return { items, problems: [] };
+  } catch (err) {
+    return { items, problems: problems.collect(err, operation, fix) };
+  }
+}
+
+const owners = (c: Clients, path: string, problems: Problems, fix: string) => listAll<GraphDirectoryObject>(c, `${path}?${OWNER_SELECT}`, problems, 'list owners', fix);
+
+export async function* scanTenant(ctx: ScanContext<AzureOptions>, c: Clients, data: TenantTargetData): AsyncGenerator<ScanRecord> {
+  const tenantId = data.tenantId.toLowerCase();
+  const scope = `azure:${tenantId}`;
+  const now = ctx.now;
+  const top = Math.min(999, Math.max(1, ctx.options.pageSize ?? 999));
+  const problems = new ProblemsImpl();
+  const scanned = new Set(data.scannedSubscriptions.map((s) => s.toLowerCase()));
+
+  // 1. Last use.
+  const signIn: { index: SignInIndex | null } = { index: null };
+  if (!ctx.options.skipSignInActivity) yield* loadSignIns(c, problems, signIn);
+  else yield { type: 'note', operation: 'sign-in activity', message: 'sign-in activity reports skipped (--skip-sign-in-activity): last use unknown' };
+  const signIns = signIn.index;
+
+  // 2. Directory roles held by service principals.
+  try {
+    for await (const roles of c.graph.pages<{ id: string; displayName?: string; roleTemplateId?: string }>('/v1.0/directoryRoles')) {
+      for (const role of roles) {
+        const cls = classifyDirectoryRole(role.roleTemplateId, role.displayName);
+        for await (const members of c.graph.pages<GraphDirectoryObject>(`/v1.0/directoryRoles/${role.id}/members?$select=id,displayName`)) {
+          for (const m of members) {
+            if (m['@odata.type'] !== '#microsoft.graph.servicePrincipal') continue;
+            yield {
+              type: 'grant',
+              identityId: m.id.toLowerCase(),
+              provider: 'azure',
+              resource: `tenant:${tenantId}`,
+              role: role.displayName ?? role.roleTemplateId ?? role.id,
+              privilege: cls.privilege,
+              via: 'directory-role',
+              evidence: cls.evidence,
+              attributes: { roleTemplateId: role.roleTemplateId ?? null, directoryRoleId: role.id },
+            } satisfies GrantRecord;
+          }
+        }
+      }
+    }
+  } catch (err) {
+    yield* problems.report(err, 'list directory role members', graphFix('directoryRoles'));
+  }
+
+  // 3. Applications registered in this tenant, merged with their service principal here.
+  const emitted = new Set<string>();
+  try {
+    for await (const apps of c.graph.pages<GraphApplication>(`/v1.0/applications?$select=${APP_SELECT}&$top=${top}`)) {
+      const batches = await mapLimit(apps, 4, (app) => applicationRecords(c, app, { tenantId, scope, now, signIns, problems }));
+      for (const b of batches) {
+        for (const r of b) {
+          if (r.type === 'identity') emitted.add(r.id);
+          yield r;
+        }
+      }
+    }
+  } catch (err) {
+    yield* problems.report(err, 'list applications', graphFix('applications'));
+  }
+
+  // 4. Every other service principal; app role assignments granted on each API.
+  try {
+    for await (const sps of c.graph.pages<GraphServicePrincipal>(`/v1.0/servicePrincipals?$select=${SP_SELECT}&$top=${top}`)) {
+      const batches = await mapLimit(sps, 4, async (sp) => {
+        const recs: ScanRecord[] = [];
+        const id = sp.id.toLowerCase();
+        const mi = sp.servicePrincipalType === 'ManagedIdentity' ? managedIdentityResource(sp) : null;
+        const fromArm = mi !== null && scanned.has(mi.subscriptionId);
+        if (!emitted.has(id) && !fromArm) recs.push(...(await servicePrincipalRecords(c, sp, { tenantId, scope, now, signIns, problems })));
+        recs.push(...(await appRoleGrants(c, sp, problems)));
+        return recs;
+      });
+      for (const b of batches) yield* b;
+    }
+  } catch (err) {
+    yield* problems.report(err, 'list service principals', graphFix('servicePrincipals'));
+  }
+  yield* problems.summary();
+}
+
+interface Ctx {
+  tenantId: string;
+  scope: string;
+  now: Date;
+  signIns: SignInIndex | null;
+  problems: Problems;
+}
+
+function lastUse(ctx: Ctx, appId: string | undefined, keyIds: (string | undefined)[]): { lastUsedAt: string | null; lastUsedSource: string | null } {
+  if (!ctx.signIns) return { lastUsedAt: null, lastUsedSource: null };
+  const dates = [appId ? ctx.signIns.byAppId.get(appId.toLowerCase()) : undefined, ...keyIds.map((k) => (k ? ctx.signIns!.byKeyId.get(k.toLowerCase()) : undefined))];
+  return { lastUsedAt: maxIso(...dates), lastUsedSource: 'sign-in-activity' };
+}
+
+async function applicationRecords(c: Clients, app: GraphApplication, ctx: Ctx): Promise<ScanRecord[]> {
+  const out: ScanRecord[] = [];
+  const [appOwners, fics, sp] = await Promise.all([
+    owners(c, `/v1.0/applications/${app.id}/owners`, ctx.problems, graphFix('applications')),
+    listAll<GraphFederatedCredential>(c, `/beta/applications/${app.id}/federatedIdentityCredentials`, ctx.problems, 'list federated identity credentials', graphFix('applications')),
+    (async (): Promise<Got<GraphServicePrincipal>> => {
+      try {
+        return { items: [await c.graph.get<GraphServicePrincipal>(`/v1.0/servicePrincipals(appId='${app.appId}')?$select=${SP_SELECT}`)], problems: [] };
+      } catch (err) {
+        if (err instanceof AzureHttpError && err.statusCode === 404) return { items: [], problems: [] };
+        return { items: [], problems: ctx.problems.collect(err, 'get service principal of application', graphFix('servicePrincipals')) };
+      }
+    })(),
+  ]);
+  const servicePrincipal = sp.items[0] ?? null;
+  out.push(...appOwners.problems, ...fics.problems, ...sp.problems);
+  let ownerList = appOwners.items;
+  if (servicePrincipal) {
+    const spOwners = await owners(c, `/v1.0/servicePrincipals/${servicePrincipal.id}/owners`, ctx.problems, graphFix('servicePrincipals'));
+    out.push(...spOwners.problems);
+    ownerList = ownerList.concat(spOwners.items);
+  }
+  const identityId = (servicePrincipal?.id ?? app.id).toLowerCase();
+  const owner = ownerString(ownerList);
+  const keyIds = [...(app.passwordCredentials ?? []), ...(app.keyCredentials ?? []), ...(servicePrincipal?.passwordCredentials ?? [])].map((k) => k.keyId);
+  out.unshift(
+    identityBase({
+      id: identityId,
+      scope: ctx.scope,
+      kind: spKind(servicePrincipal),
+      name: app.displayName ?? app.appId,
+      createdAt: iso(app.createdDateTime),
+      ...lastUse(ctx, app.appId, keyIds),
+      owner,
+      ownerSource: owner ? 'api:owners' : null,
+      disabled: servicePrincipal ? servicePrincipal.accountEnabled === false : false,
+      attributes: {
+        appId: app.appId,
+        applicationObjectId: app.id,
+        servicePrincipalId: servicePrincipal?.id ?? null,
+        servicePrincipalType: servicePrincipal?.servicePrincipalType ?? null,
+        signInAudience: app.signInAudience ?? null,
+        multiTenant: /Multiple/i.test(app.signInAudience ?? ''),
+        publisherDomain: app.publisherDomain ?? null,
+        owners: ownerList.map((o) => o.userPrincipalName ?? o.displayName ?? o.id).sort(),
+      },
+    }),
+  );
+  out.push(...appCredentials({ identityId, scope: ctx.scope, origin: 'application' }, app.passwordCredentials, app.keyCredentials, ctx.signIns, ctx.now));
+  if (servicePrincipal) {
+    out.push(...appCredentials({ identityId, scope: ctx.scope, origin: 'servicePrincipal' }, servicePrincipal.passwordCredentials, servicePrincipal.keyCredentials, ctx.signIns, ctx.now));
+  }
+  for (const f of [...fics.items].sort((a, b) => a.id.localeCompare(b.id))) out.push(...federatedRecords(identityId, ctx.scope, f));
+  return out;
+}
+
+async function servicePrincipalRecords(c: Clients, sp: GraphServicePrincipal, ctx: Ctx): Promise<ScanRecord[]> {
+  const out: ScanRecord[] = [];
+  const id = sp.id.toLowerCase();
+  const flags = spFlags(sp, ctx.tenantId);
+  let ownerList: GraphDirectoryObject[] = [];
+  if (!flags.providerManaged && sp.servicePrincipalType !== 'ManagedIdentity') {
+    const o = await owners(c, `/v1.0/servicePrincipals/${sp.id}/owners`, ctx.problems, graphFix('servicePrincipals'));
+    out.push(...o.problems);
+    ownerList = o.items;
+  }
+  const owner = ownerString(ownerList);
+  const mi = sp.servicePrincipalType === 'ManagedIdentity' ? managedIdentityResource(sp) : null;
+  const keyIds = [...(sp.passwordCredentials ?? []), ...(sp.keyCredentials ?? [])].map((k) => k.keyId);
+  out.push(
+    identityBase({
+      id,
+      scope: ctx.scope,
+      kind: spKind(sp),
+      name: sp.displayName ?? sp.appId ?? sp.id,
+      createdAt: null,
+      ...lastUse(ctx, sp.appId, keyIds),
+      owner,
+      ownerSource: owner ? 'api:owners' : null,
+      thirdParty: flags.thirdParty,
+      providerManaged: flags.providerManaged,
+      disabled: sp.accountEnabled === false,
+      attributes: {
+        appId: sp.appId ?? null,
+        servicePrincipalType: sp.servicePrincipalType ?? null,
+        appOwnerOrganizationId: sp.appOwnerOrganizationId ?? null,
+        publisher: sp.verifiedPublisher?.displayName ?? sp.publisherName ?? null,
+        signInAudience: sp.signInAudience ?? null,
+        managedIdentityResourceId: mi?.resourceId ?? null,
+      },
+    }),
+  );
+  out.push(...appCredentials({ identityId: id, scope: ctx.scope, origin: 'servicePrincipal' }, sp.passwordCredentials, sp.keyCredentials, ctx.signIns, ctx.now));
+  return out;
+}
+
+/** Grants of application permissions on this API (resource SP), resolved through its own appRoles. */
+async function appRoleGrants(c: Clients, resource: GraphServicePrincipal, problems: Problems): Promise<ScanRecord[]> {
+  const appRoles = (resource.appRoles ?? []).filter((r) => (r.allowedMemberTypes ?? []).includes('Application'));
+  if (appRoles.length === 0) return [];
+  const byId = new Map(appRoles.map((r) => [r.id.toLowerCase(), r]));
+  const out: ScanRecord[] = [];
+  try {
+    for await (const page of c.graph.pages<{ id: string; appRoleId: string; principalId: string; principalType?: string; resourceId?: string; resourceDisplayName?: string; createdDateTime?: string }>(
+      `/v1.0/servicePrincipals/${resource.id}/appRoleAssignedTo`,
+    )) {
+      for (const a of page) {
+        if (a.principalType !== 'ServicePrincipal') continue;
+        const role = byId.get(a.appRoleId.toLowerCase());
+        const cls = classifyAppRole(role?.value ?? undefined, resource.appId?.toLowerCase());
+        out.push({
+          type: 'grant',
+          identityId: a.principalId.toLowerCase(),
+          provider: 'azure',
+          resource: `${resource.displayName ?? a.resourceDisplayName ?? 'API'} (${resource.appId ?? resource.id})`,
+          role: role?.value ?? a.appRoleId,
+          privilege: cls.privilege,
+          via: 'app-role',
+          evidence: cls.evidence,
+          attributes: { appRoleId: a.appRoleId, resourceServicePrincipalId: resource.id, assignmentId: a.id, createdAt: iso(a.createdDateTime) },
+        });
+      }
+    }
+  } catch (err) {
+    out.push(...problems.collect(err, 'list app role assignments', graphFix('servicePrincipals')));
+  }
+  return out;
+}
+
