@@ -290,7 +290,7 @@ export class ScanWriter {
 function mergeEntity(db: Inventory['db'], table: EntityTable, scan: number): { staged: number; gone: number; changed: number } {
   const cols = ENTITY_COLUMNS[table];
   const entity = ENTITY_NAME[table];
-  const staged = (db.prepare(`SELECT count(*) AS n FROM stage.${table}`).get() as { n: number }).n;
+  const staged = (db.prepare(`SELECT count(DISTINCT id) AS n FROM stage.${table}`).get() as { n: number }).n;
   // Log changes before the upsert overwrites the old values (compared column by column, in SQL).
   const differs = cols.filter((c) => c !== 'id').map((c) => `t.${c} IS NOT s.${c}`).join(' OR ');
   const changed = db

@@ -4,8 +4,6 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createRequire } from 'node:module';
 import { parse } from 'csv-parse/sync';
-import Ajv from 'ajv-draft-04';
-import addFormats from 'ajv-formats';
 import { defaultConfig, loadConfig, type ResolvedConfig } from '../../src/config/config.js';
 import { openReport } from '../../src/report/report-service.js';
 import { openOutput } from '../../src/report/output.js';
@@ -106,6 +104,9 @@ test('SARIF validates against the official SARIF 2.1.0 schema and carries rule h
   const sarif = JSON.parse(render(dbPath, dir, defaultConfig(), (o, r) => writeSarif(o, r.summary(), r.findings())));
   const schema = JSON.parse(readFileSync(require.resolve('@microsoft/jest-sarif/lib/schemas/sarif-2.1.0-rtm.5.json'), 'utf8'));
   // The official schema has a language-tag pattern that is only valid without the u flag.
+  // The official schema is draft-04, which needs Ajv's draft-04 build (CommonJS).
+  const Ajv = require('ajv-draft-04') as new (o: object) => { compile(s: object): ((d: unknown) => boolean) & { errors?: unknown[] } };
+  const addFormats = require('ajv-formats') as (a: unknown) => void;
   const ajv = new Ajv({ allErrors: true, strict: false, unicodeRegExp: false });
   addFormats(ajv);
   const validate = ajv.compile(schema);

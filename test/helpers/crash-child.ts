@@ -21,7 +21,7 @@ const controller = new AbortController();
 process.on('SIGINT', () => controller.abort());
 const estateSpec = {
   targets: { 'aws:111111111111': records },
-  onYield: async (n) => {
+  onYield: async (n: number) => {
     if (n === 20_000) process.stdout.write('staged\n');
     if (slow && n >= 20_000) await new Promise((r) => setTimeout(r, 5));
     if (n === records.length - 1) process.stdout.write('finalizing\n');
