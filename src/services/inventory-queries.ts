@@ -97,11 +97,13 @@ export interface IdentityDetail {
 export function showIdentity(db: DB, ref: string): IdentityDetail {
   let raw = db.prepare(`SELECT ${SELECT.identities}, raw AS _raw FROM identities WHERE id = ?`).get(ref) as Record<string, unknown> | undefined;
   if (!raw) {
-    const matches = db
-      .prepare(`SELECT ${SELECT.identities}, raw AS _raw FROM identities WHERE name = ? OR instr(id, ?) > 0 ORDER BY gone_scan IS NOT NULL, id LIMIT 6`)
-      .all(ref, ref) as Record<string, unknown>[];
+    // An exact name wins over id fragments; several exact names (one per account) need the id.
+    const byName = db.prepare(`SELECT ${SELECT.identities}, raw AS _raw FROM identities WHERE name = ? ORDER BY gone_scan IS NOT NULL, id LIMIT 6`).all(ref) as Record<string, unknown>[];
+    const matches = byName.length
+      ? byName
+      : (db.prepare(`SELECT ${SELECT.identities}, raw AS _raw FROM identities WHERE instr(id, ?) > 0 ORDER BY gone_scan IS NOT NULL, id LIMIT 6`).all(ref) as Record<string, unknown>[]);
     if (matches.length === 0) throw new NhiError(`no identity matches "${ref}"`, { hint: 'List candidates with `nhi ls identities --search <text>`.' });
-    if (matches.length > 1 && matches[0].name !== ref) {
+    if (matches.length > 1) {
       throw new NhiError(`"${ref}" matches several identities: ${matches.slice(0, 5).map((m) => m.id).join(', ')}${matches.length > 5 ? ', …' : ''}`, {
         hint: 'Pass the full id.',
       });

@@ -28,7 +28,7 @@ const admin = (identityId: string): ScanRecord => ({ type: 'grant', identityId, 
 
 const ESTATE: ScanRecord[] = [
   id('healthy'),
-  cred('AKIAHEALTHY', 'healthy'),
+  cred('AKIAHEALTHY', 'healthy', { attributes: { neverExpires: true } }), // AWS keys never expire: young is fine
   id('god', { lastUsedAt: daysAgo(2) }),
   admin('god'),
   id('god-unused', { lastUsedAt: daysAgo(200) }),
