@@ -10,7 +10,25 @@ import { VERSION } from '../../src/version.js';
 import type { ProgressSink } from '../../src/scanners/contract.js';
 import type { GitHubOptions } from './options.js';
 
-export const GitHub = Octokit.plugin(throttling, retry);
+/**
+ * Reports every attempt to the progress sink. Listed before the throttling and retry plugins so
+ * its hook sits inside theirs and sees each retried attempt (same options object) again.
+ */
+const progressPlugin: Parameters<typeof Octokit.plugin>[0] = (octokit, options) => {
+  const progress = (options as { nhiProgress?: ProgressSink }).nhiProgress;
+  if (!progress) return {};
+  const seen = new WeakSet<object>();
+  octokit.hook.before('request', (req) => {
+    const op = operationOf(req);
+    const key = req.request as object | undefined;
+    if (key && seen.has(key)) progress.retry(op, undefined, 'retrying after a rate limit or server error');
+    else if (key) seen.add(key);
+    progress.apiCall(op);
+  });
+  return {};
+};
+
+export const GitHub = Octokit.plugin(progressPlugin, throttling, retry);
 export type GitHubClient = InstanceType<typeof GitHub>;
 
 export const DEFAULT_API_URL = 'https://api.github.com';
@@ -59,8 +77,16 @@ export interface ClientInput {
   signal: AbortSignal;
 }
 
-function operationOf(o: { method?: string; url?: string }): string {
-  return `${o.method ?? 'GET'} ${o.url ?? ''}`;
+/** `GET /orgs/acme/members`: method and path, never the origin or the query. */
+export function operationOf(o: { method?: string; url?: string }): string {
+  const url = o.url ?? '';
+  let path = url;
+  try {
+    path = new URL(url, 'http://x').pathname;
+  } catch {
+    path = url.split('?')[0];
+  }
+  return `${o.method ?? 'GET'} ${path}`;
 }
 
 export function createClient(input: ClientInput): GitHubClient {
@@ -89,7 +115,7 @@ export function createClient(input: ClientInput): GitHubClient {
     ...auth,
     baseUrl,
     userAgent: `nhi/${VERSION}`,
-    request: { signal: input.signal },
+    nhiProgress: progress,
     log: { debug: () => {}, info: () => {}, warn: (m: string) => progress.log(String(m).slice(0, 300)), error: () => {} },
     retry: { retries: Math.min(maxRetries, 3), retryAfterBaseValue: baseMs },
     throttle: {
@@ -99,11 +125,11 @@ export function createClient(input: ClientInput): GitHubClient {
       onSecondaryRateLimit: onLimit('secondary rate limit'),
     },
   });
-  octokit.hook.before('request', (req) => {
-    const op = operationOf(req);
-    const n = (req.request as { retryCount?: number } | undefined)?.retryCount ?? 0;
-    if (n > 0) progress.retry(op, undefined, `attempt ${n + 1}`);
-    progress.apiCall(op);
+  // Outermost hook, once per call: a fresh `request` options object (Octokit shares one defaults
+  // object between calls, and the plugins keep their retry counts in it) carrying the abort signal.
+  // Every hook layer receives this same options object, so the plugins count per call.
+  octokit.hook.before('request', (options) => {
+    options.request = { ...options.request, signal: input.signal };
   });
   return octokit;
 }

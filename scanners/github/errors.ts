@@ -108,7 +108,8 @@ export function failureRecord(spec: EndpointSpec, err: unknown, resource?: strin
   const status = httpStatus(err);
   if (status === 404 && spec.notFoundNote) return { type: 'note', operation: spec.op, message: spec.notFoundNote };
   const ex = explainGitHubError(err);
-  const fix = status === 403 || status === 404 || status === 401 ? `Grant: ${spec.needs}.` : ex.fix ?? null;
+  const denied = !isRateLimited(err) && (status === 403 || status === 404 || status === 401);
+  const fix = denied ? `Grant: ${spec.needs}.` : (ex.fix ?? null);
   return { type: 'error', operation: spec.op, code: ex.code, message: shortMessage(err), fix, resource: resource ?? null };
 }
 
