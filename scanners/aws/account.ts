@@ -20,8 +20,8 @@ import type { CredentialRecord, IdentityRecord, ScanRecord } from '../../src/mod
 import type { ScanContext } from '../../src/scanners/contract.js';
 import { AwsScanError, errorInfo, isAccessDenied, type AwsOptions } from './clients.js';
 import { fetchReport, startReport, type ReportOutcome, type ReportRow } from './credential-report.js';
-import { analyseIdentity, parsePolicyDocument, type PolicyDocument, type PolicySource } from './policy.js';
-import { trustEdges, type TrustContext } from './trust.js';
+import { analyseIdentity, assumeRelevant, assumeVerdict, describeAllowance, parsePolicyDocument, type IdentityPolicies, type PolicyDocument, type PolicySource } from './policy.js';
+import { trustEdges, type TrustContext, type TrustEdge } from './trust.js';
 import { WELL_KNOWN_AWS_POLICIES } from './well-known.js';
 
 export interface AccountTargetData {
@@ -112,6 +112,9 @@ export async function* scanAccount(ctx: ScanContext<AwsOptions>, iam: IAMClient,
 
   // 3. Managed policies and groups (bounded by IAM quotas; needed to evaluate every user and role).
   const policies = new Map<string, ManagedPolicy>();
+  const seenIdentities = new Set<string>();
+  const assumers: IdentityPolicies[] = [];
+  const adminRoles: { arn: string; name: string; edges: TrustEdge[] }[] = [];
   const groups = new Map<string, Group>();
   const gaad = async function* (filter: EntityType[]): AsyncGenerator<GetAccountAuthorizationDetailsCommandOutput> {
     let marker: string | undefined;
@@ -213,12 +216,43 @@ export async function* scanAccount(ctx: ScanContext<AwsOptions>, iam: IAMClient,
 
   const trustCtx: TrustContext = { accountId, estateAccounts: new Set(data.estateAccounts.length ? data.estateAccounts : [accountId]), orgId: data.orgId };
 
-  // 5. Users and roles, streamed page by page.
+  // 5. Users and roles, streamed page by page. What is needed to find who can reach an admin
+  //    role (PMapper's "can become admin") is kept small: admin roles' same-account trust edges,
+  //    and the sts:AssumeRole statements of identities that have any.
   for await (const page of gaad(['User', 'Role'])) {
     const users = await mapOrdered(page.UserDetailList ?? [], 4, (u) => normalizeUser(u));
     for (const recs of users) yield* recs;
     for (const r of page.RoleDetailList ?? []) yield* await normalizeRole(r);
     while (pending.length) yield pending.shift() as ScanRecord;
+  }
+  yield* reachableAdminRoles();
+
+  function* reachableAdminRoles(): Generator<ScanRecord> {
+    const emitted = new Set<string>();
+    const grant = (identityId: string, role: { arn: string; name: string }, evidence: string): ScanRecord | null => {
+      const key = `${identityId}\u0000${role.arn}`;
+      if (identityId === role.arn || emitted.has(key) || !seenIdentities.has(identityId)) return null;
+      emitted.add(key);
+      return { type: 'grant', identityId, provider: 'aws', resource: scope, role: role.name, privilege: 'admin', via: 'assumable-role', evidence, attributes: { roleArn: role.arn } };
+    };
+    for (const role of adminRoles) {
+      for (const e of role.edges) {
+        const when = e.condition ? ` when ${e.condition}` : '';
+        if (e.principalType === 'identity' && e.attributes.account === accountId) {
+          // Same account: a trust policy naming the principal is enough on its own.
+          const g = grant(e.principal, role, `can assume admin role ${role.arn}: its trust policy names it${when}`);
+          if (g) yield g;
+        } else if (e.principalType === 'account' && e.attributes.account === accountId) {
+          // Trust in the account: any identity whose own policies allow sts:AssumeRole on the role.
+          for (const a of assumers) {
+            const v = assumeVerdict(a, role.arn);
+            if (!v.allowed || !v.by) continue;
+            const g = grant(a.arn, role, `can assume admin role ${role.arn} (trusts account ${accountId}${when}): ${describeAllowance(v.by, 'sts:AssumeRole')}`);
+            if (g) yield g;
+          }
+        }
+      }
+    }
   }
 
   async function policySources(attached: { PolicyName?: string; PolicyArn?: string }[] | undefined, inline: { PolicyName?: string; PolicyDocument?: string }[] | undefined, groupNames: string[]): Promise<PolicySource[]> {
@@ -248,7 +282,11 @@ export async function* scanAccount(ctx: ScanContext<AwsOptions>, iam: IAMClient,
   }
 
   function grantsFor(identityId: string, sources: PolicySource[], boundary: PolicySource | null, arn: string, name: string, kind: 'user' | 'role'): { records: ScanRecord[]; admin: boolean } {
-    const analysis = analyseIdentity({ arn, accountId, name, kind, policies: sources, boundary });
+    const input: IdentityPolicies = { arn, accountId, name, kind, policies: sources, boundary };
+    const analysis = analyseIdentity(input);
+    seenIdentities.add(arn);
+    const relevant = assumeRelevant(input);
+    if (relevant) assumers.push(relevant);
     const seen = new Set<string>();
     const records: ScanRecord[] = [];
     for (const g of analysis.grants) {
@@ -436,6 +474,7 @@ export async function* scanAccount(ctx: ScanContext<AwsOptions>, iam: IAMClient,
       risk: e.risk,
       attributes: { ...e.attributes, ...(e.principalType === 'federated' ? { providerRegistered: providers.size ? providers.has(e.principal) : null } : {}) },
     }));
+    if (grants.admin && !providerManaged) adminRoles.push({ arn: r.Arn, name: r.RoleName, edges: edges.filter((e) => e.principalType === 'identity' || e.principalType === 'account') });
     return [identity, ...grants.records, ...trusts];
   }
 }

@@ -117,7 +117,7 @@ export function flatten(sources: PolicySource[]): Stmt[] {
 
 export function statementLabel(s: Stmt): string {
   const where = s.source.via === 'direct' ? '' : ` (${s.source.via})`;
-  return `${s.source.name}${where} statement ${s.sid ? `"${s.sid}"` : `#${s.index + 1}`}`;
+  return `${s.source.name}${where} statement ${s.sid ? (/^#\d+$/.test(s.sid) ? s.sid : `"${s.sid}"`) : `#${s.index + 1}`}`;
 }
 
 const isAllWildcard = (p: string) => /^\*+(:\*+)?$/.test(p.trim());
@@ -380,4 +380,37 @@ export function analyseIdentity(p: IdentityPolicies): Analysis {
   // Admin reached only by combining policies (PassRole in one, compute in another) is caught
   // above because compute actions are looked up across every policy.
   return { grants, admin: grants.some((g) => g.privilege === 'admin') };
+}
+
+/**
+ * The part of an identity's policies that can allow sts:AssumeRole (null when nothing does), kept
+ * per identity until the account's admin roles are known, to find who can reach them.
+ */
+export function assumeRelevant(p: IdentityPolicies): IdentityPolicies | null {
+  const reduce = (src: PolicySource): PolicySource => {
+    if (!src.document) return { ...src, document: null };
+    const kept = statementsOf(src.document)
+      .map((st, i) => ({ st, i }))
+      .filter(({ st }) => {
+        const f = flatten([{ ...src, document: { Statement: [st] } }])[0];
+        return f ? coversAction(f, 'sts:AssumeRole') !== null : false;
+      })
+      // Keep the original statement number for evidence.
+      .map(({ st, i }) => ({ ...st, Sid: st.Sid || `#${i + 1}` }));
+    return { ...src, document: { Version: src.document.Version, Statement: kept } };
+  };
+  const policies = p.policies.map(reduce).filter((s) => statementsOf(s.document).length > 0);
+  if (!flatten(policies).some((s) => s.allow)) return null;
+  return { ...p, policies };
+}
+
+/** Can the identity call sts:AssumeRole on the role (identity policies, denies, boundary)? */
+export function assumeVerdict(p: IdentityPolicies, roleArn: string): Verdict {
+  const all = flatten(p.policies);
+  const boundary = p.boundary?.document ? flatten([p.boundary]) : null;
+  return evaluate(all.filter((s) => s.allow), all, boundary, p, 'sts:AssumeRole', [roleArn]);
+}
+
+export function describeAllowance(a: Allowance, action: string): string {
+  return describe(a, action);
 }

@@ -323,3 +323,43 @@ test('isConfigured and explainError', () => {
   assert.equal(awsScanner.explainError!(Object.assign(new Error('Could not load credentials from any providers'), { name: 'CredentialsProviderError' })).code, 'no-credentials');
   assert.match(awsScanner.explainError!(Object.assign(new Error('Rate exceeded'), { name: 'Throttling' })).fix ?? '', /max-attempts/);
 });
+
+test('reaching an admin role makes an identity admin (assumable-role), as PMapper counts it', async () => {
+  const acct: FakeAccount = {
+    id: ACCT,
+    name: 'reach',
+    policies: [{ arn: ADMIN, doc: allowAll }],
+    users: [
+      { name: 'u-assumer', created: ago(10), inline: { hop: { Version: '2012-10-17', Statement: [{ Sid: 'Hop', Effect: 'Allow', Action: 'sts:AssumeRole', Resource: `arn:aws:iam::${ACCT}:role/*` }] } } },
+      { name: 'u-assumer-denied', created: ago(10), inline: { hop: { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 'sts:*', Resource: '*' }, { Effect: 'Deny', Action: 'sts:AssumeRole', Resource: `arn:aws:iam::${ACCT}:role/r-admin` }] } } },
+      { name: 'u-named', created: ago(10) },
+      { name: 'u-nothing', created: ago(10), inline: { s3: { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 's3:GetObject', Resource: '*' }] } } },
+    ],
+    roles: [
+      {
+        name: 'r-admin',
+        created: ago(10),
+        attached: [ADMIN],
+        trust: {
+          Version: '2012-10-17',
+          Statement: [
+            { Effect: 'Allow', Principal: { AWS: `arn:aws:iam::${ACCT}:root` }, Action: 'sts:AssumeRole', Condition: { Bool: { 'aws:MultiFactorAuthPresent': 'true' } } },
+            { Effect: 'Allow', Principal: { AWS: `arn:aws:iam::${ACCT}:user/u-named` }, Action: 'sts:AssumeRole' },
+          ],
+        },
+      },
+      { name: 'r-plain', created: ago(10), trust: svcTrust('ec2.amazonaws.com'), inline: { hop: { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 'sts:AssumeRole', Resource: '*' }] } } },
+    ],
+  };
+  const fake = await startFakeAws(estate([acct]));
+  try {
+    const res = await collect({ scanner: awsScanner, options: { endpointUrl: fake.url, accessKeyId: KEY_ID, secretAccessKey: SECRET, ...fast }, now });
+    assert.deepEqual(res.errors, []);
+    const reach = res.records.filter((r): r is GrantRecord => r.type === 'grant' && r.via === 'assumable-role');
+    assert.deepEqual(reach.map((g) => `${g.identityId.split('/').at(-1)}|${g.role}|${g.privilege}`).sort(), ['r-plain|r-admin|admin', 'u-assumer|r-admin|admin', 'u-named|r-admin|admin']);
+    assert.match(reach.find((g) => g.identityId.endsWith('/u-assumer'))?.evidence ?? '', /can assume admin role arn:aws:iam::123456789012:role\/r-admin \(trusts account 123456789012 when Bool aws:MultiFactorAuthPresent=true\): hop \(inline\) statement "Hop" allows sts:AssumeRole on arn:aws:iam::123456789012:role\/\*/);
+    assert.match(reach.find((g) => g.identityId.endsWith('/u-named'))?.evidence ?? '', /its trust policy names it/);
+  } finally {
+    await fake.close();
+  }
+});
