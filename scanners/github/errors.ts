@@ -118,6 +118,11 @@ export function explainGitHubError(err: unknown): ExplainedError {
   const e = err as HttpishError;
   if (e?.name === 'AbortError') return { code: 'aborted', message: 'scan interrupted' };
   const status = httpStatus(err);
+  const code = e?.code ?? (e as { cause?: { code?: string } })?.cause?.code;
+  // Octokit reports an unreachable host as a RequestError with status 500 and "fetch failed".
+  if (code === 'ECONNREFUSED' || code === 'ENOTFOUND' || code === 'ETIMEDOUT' || /fetch failed|ECONNREFUSED|ENOTFOUND/i.test(e?.message ?? '')) {
+    return { code: 'network', fix: 'Check network access to the GitHub API and the --github-url / GITHUB_API_URL setting.' };
+  }
   if (isRateLimited(err)) {
     return { code: 'rate-limited', fix: 'The rate limit did not clear within the retry budget; rerun later, raise --max-retries, or scan as a GitHub App (higher limits).' };
   }
@@ -132,9 +137,5 @@ export function explainGitHubError(err: unknown): ExplainedError {
       break;
   }
   if (typeof status === 'number' && status >= 500) return { code: `http-${status}`, fix: 'GitHub returned a server error after retries; rerun the scan.' };
-  const code = e?.code;
-  if (code === 'ECONNREFUSED' || code === 'ENOTFOUND' || code === 'ETIMEDOUT' || /fetch failed/i.test(e?.message ?? '')) {
-    return { code: 'network', fix: 'Check network access to the GitHub API and the --github-url / GITHUB_API_URL setting.' };
-  }
   return { code: typeof status === 'number' ? `http-${status}` : 'error' };
 }
