@@ -218,6 +218,7 @@ export async function* scanSubscription(ctx: ScanContext<AzureOptions>, c: Clien
     yield* problems.report(err, 'list resources with system-assigned identities', ARM_FIX.resources, `/subscriptions/${sub}`);
   }
   if (lastUse.unavailable) yield lastUse.unavailable;
+  yield* lastUse.failures;
   yield* problems.summary();
 }
 
@@ -227,6 +228,8 @@ export async function* scanSubscription(ctx: ScanContext<AzureOptions>, c: Clien
  */
 class SignInLookup {
   unavailable: ScanRecord | null = null;
+  /** Failures other than "not permitted", reported once the identities are out. */
+  readonly failures: ScanRecord[] = [];
   private disabled: boolean;
 
   constructor(
@@ -253,7 +256,8 @@ class SignInLookup {
       return { lastUsedAt: iso(row?.lastSignInActivity?.lastSignInDateTime), lastUsedSource: 'sign-in-activity' };
     } catch (err) {
       if (!(err instanceof AzureHttpError)) throw err;
-      if ([400, 401, 403, 404].includes(err.statusCode)) {
+      if (err.statusCode === 404) return { lastUsedAt: null, lastUsedSource: null }; // its service principal is gone or not replicated yet
+      if ([400, 401, 403].includes(err.statusCode)) {
         this.disabled = true;
         this.unavailable = {
           type: 'note',
@@ -262,7 +266,7 @@ class SignInLookup {
         };
         return { lastUsedAt: null, lastUsedSource: null };
       }
-      this.problems.collect(err, 'read managed identity sign-in activity', graphFix('reports'));
+      this.failures.push(...this.problems.collect(err, 'read managed identity sign-in activity', graphFix('reports')));
       return { lastUsedAt: null, lastUsedSource: null };
     }
   }

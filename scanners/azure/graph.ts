@@ -274,7 +274,10 @@ async function servicePrincipalRecords(c: Clients, sp: GraphServicePrincipal, ct
       },
     }),
   );
-  out.push(...appCredentials({ identityId: id, scope: ctx.scope, origin: 'servicePrincipal' }, sp.passwordCredentials, sp.keyCredentials, ctx.signIns, ctx.now));
+  // A managed identity's certificates are issued and rotated by the platform: not credentials anyone holds.
+  if (sp.servicePrincipalType !== 'ManagedIdentity') {
+    out.push(...appCredentials({ identityId: id, scope: ctx.scope, origin: 'servicePrincipal' }, sp.passwordCredentials, sp.keyCredentials, ctx.signIns, ctx.now));
+  }
   return out;
 }
 

@@ -81,7 +81,6 @@ const reportsForbidden = {
 test('wire: paging, throttling, a forbidden subscription and no sign-in reports', async () => {
   const now = new Date();
   const throttled = new Set<string>();
-  let local: AzureLocal | undefined;
   const hook = (req: LocalRequest) => {
     // One 429 per route (Retry-After 1s): Graph's service principal list and ARM's prod role assignments.
     if (req.path === '/v1.0/servicePrincipals' && !throttled.has('graph')) {
@@ -108,7 +107,7 @@ test('wire: paging, throttling, a forbidden subscription and no sign-in reports'
   const estate = buildAzureEstate(now);
   const expectedProd = estate.arm.roleAssignments[PROD].filter((a) => (a.properties as { principalType: string }).principalType === 'ServicePrincipal').length;
   assert.ok(expectedProd > 8, 'several ARM pages');
-  local = await startAzureLocal(estate, { tls, graphPageSize: 7, armPageSize: 4, hook });
+  const local: AzureLocal = await startAzureLocal(estate, { tls, graphPageSize: 7, armPageSize: 4, hook });
   try {
     const res = await runChild(
       { tenant: DEMO.azure.tenantId, armEndpoint: local.url, graphEndpoint: local.url, accessToken: TOKEN, maxRetries: 3, retryDelayMs: 20 },

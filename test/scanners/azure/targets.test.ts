@@ -1,0 +1,90 @@
+// Target discovery and option handling: --subscription, --skip-graph, sovereign clouds,
+// isConfigured. Runs the estate in emulator mode (plain HTTP to 127.0.0.1 only).
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { azureScanner } from '../../../scanners/azure/index.js';
+import { buildAzureEstate } from '../../../scanners/azure/demo/estate.js';
+import { startAzureLocal } from '../../../scanners/azure/demo/server.js';
+import { resolveEndpoints } from '../../../scanners/azure/options.js';
+import { emulatorHttpClient } from '../../../scanners/azure/clients.js';
+import { resolveScannerOptions } from '../../../src/scan/options.js';
+import { DEMO } from '../../../src/demo/estate.js';
+import { collect } from '../../helpers/scanner-acceptance.js';
+import type { IdentityRecord } from '../../../src/model/records.js';
+import { createPipelineRequest } from '@azure/core-rest-pipeline';
+
+const TENANT = DEMO.azure.tenantId;
+const PROD = DEMO.azure.subscriptions.prod;
+const DEV = DEMO.azure.subscriptions.dev;
+
+const opts = (flags: Record<string, unknown>) => resolveScannerOptions(azureScanner, { flags, env: {}, section: undefined });
+
+test('--subscription: only that subscription; managed identities of the others come from Graph, once', async () => {
+  const now = new Date();
+  const local = await startAzureLocal(buildAzureEstate(now));
+  try {
+    const res = await collect({
+      scanner: azureScanner,
+      options: opts({ subscription: [PROD], armEndpoint: local.url, graphEndpoint: local.url, accessToken: 'targets-test-token', emulator: true, retryDelayMs: 10 }),
+      now,
+    });
+    assert.deepEqual(res.errors, []);
+    assert.deepEqual(res.targets.filter((t) => t.key !== 'azure:discovery').map((t) => t.key).sort(), [`azure-sub:${PROD}`, `azure:${TENANT}`]);
+    assert.ok(local.server.requests.some((r) => r.path === `/subscriptions/${PROD}`), 'tenant read from the subscription itself');
+    assert.ok(!local.server.requests.some((r) => r.path === '/subscriptions'), 'no subscription listing when given');
+    const ids = res.records.filter((r): r is IdentityRecord => r.type === 'identity');
+    assert.equal(new Set(ids.map((i) => i.id)).size, ids.length);
+    const devMi = ids.find((i) => i.name === 'id-ci-dev')!;
+    assert.equal(devMi.kind, 'managed_identity');
+    assert.equal(devMi.scope, `azure:${TENANT}`, 'from Graph: its subscription is not scanned');
+    assert.match(String(devMi.attributes?.managedIdentityResourceId), new RegExp(DEV));
+    assert.equal(res.records.filter((r) => r.type === 'credential' && r.identityId === devMi.id).length, 0, 'platform certificates are not credentials');
+    const prodMi = ids.find((i) => i.name === 'id-web-prod')!;
+    assert.equal(prodMi.scope, `azure:${TENANT}/${PROD}`, 'from ARM');
+    assert.equal(prodMi.owner, `web-team@${DEMO.domain}`);
+  } finally {
+    await local.server.close();
+  }
+});
+
+test('--skip-graph: subscriptions only; no Graph request', async () => {
+  const now = new Date();
+  const local = await startAzureLocal(buildAzureEstate(now));
+  try {
+    const res = await collect({
+      scanner: azureScanner,
+      options: opts({ skipGraph: true, armEndpoint: local.url, graphEndpoint: local.url, accessToken: 'targets-test-token', emulator: true }),
+      now,
+    });
+    assert.deepEqual(res.errors, []);
+    assert.deepEqual(res.completedTargets.sort(), [`azure-sub:${PROD}`, `azure-sub:${DEV}`]);
+    assert.ok(!local.server.requests.some((r) => r.path.startsWith('/v1.0') || r.path.startsWith('/beta')));
+    const mis = res.records.filter((r): r is IdentityRecord => r.type === 'identity');
+    assert.equal(mis.length, 11);
+    assert.ok(mis.every((m) => m.lastUsedSource === null), 'no Graph, no last use');
+  } finally {
+    await local.server.close();
+  }
+});
+
+test('sovereign clouds and endpoint overrides keep the cloud audience', () => {
+  const gov = resolveEndpoints({ azureCloud: 'AzureUSGovernment' });
+  assert.equal(gov.arm, 'https://management.usgovcloudapi.net');
+  assert.equal(gov.graphScope, 'https://graph.microsoft.us/.default');
+  const cn = resolveEndpoints({ azureCloud: 'AzureChinaCloud', graphEndpoint: 'https://graph.private.example/' });
+  assert.equal(cn.graph, 'https://graph.private.example');
+  assert.equal(cn.graphScope, 'https://microsoftgraph.chinacloudapi.cn/.default');
+  assert.throws(() => resolveEndpoints({ azureCloud: 'AzureGermanCloud' as never }), /unknown --azure-cloud/);
+});
+
+test('emulator transport refuses anything but loopback', async () => {
+  const client = emulatorHttpClient();
+  await assert.rejects(client.sendRequest(createPipelineRequest({ url: 'https://management.azure.com/subscriptions' })), /only reaches 127\.0\.0\.1/);
+});
+
+test('isConfigured: config section, explicit target, or service-principal environment', () => {
+  assert.equal(azureScanner.isConfigured({}, {}, false), false);
+  assert.equal(azureScanner.isConfigured({}, {}, true), true);
+  assert.equal(azureScanner.isConfigured({ subscription: [PROD] }, {}, false), true);
+  assert.equal(azureScanner.isConfigured({}, { AZURE_CLIENT_ID: 'x', AZURE_TENANT_ID: 'y', AZURE_CLIENT_SECRET: 'z' }, false), true);
+});
