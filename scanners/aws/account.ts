@@ -113,6 +113,7 @@ export async function* scanAccount(ctx: ScanContext<AwsOptions>, iam: IAMClient,
   // 3. Managed policies and groups (bounded by IAM quotas; needed to evaluate every user and role).
   const policies = new Map<string, ManagedPolicy>();
   const seenIdentities = new Set<string>();
+  const adminIdentities = new Set<string>();
   const assumers: IdentityPolicies[] = [];
   const adminRoles: { arn: string; name: string; edges: TrustEdge[] }[] = [];
   const groups = new Map<string, Group>();
@@ -231,7 +232,8 @@ export async function* scanAccount(ctx: ScanContext<AwsOptions>, iam: IAMClient,
     const emitted = new Set<string>();
     const grant = (identityId: string, role: { arn: string; name: string }, evidence: string): ScanRecord | null => {
       const key = `${identityId}\u0000${role.arn}`;
-      if (identityId === role.arn || emitted.has(key) || !seenIdentities.has(identityId)) return null;
+      // Only news for identities not already admin on their own.
+      if (identityId === role.arn || emitted.has(key) || !seenIdentities.has(identityId) || adminIdentities.has(identityId)) return null;
       emitted.add(key);
       return { type: 'grant', identityId, provider: 'aws', resource: scope, role: role.name, privilege: 'admin', via: 'assumable-role', evidence, attributes: { roleArn: role.arn } };
     };
@@ -285,6 +287,7 @@ export async function* scanAccount(ctx: ScanContext<AwsOptions>, iam: IAMClient,
     const input: IdentityPolicies = { arn, accountId, name, kind, policies: sources, boundary };
     const analysis = analyseIdentity(input);
     seenIdentities.add(arn);
+    if (analysis.admin) adminIdentities.add(arn);
     const relevant = assumeRelevant(input);
     if (relevant) assumers.push(relevant);
     const seen = new Set<string>();

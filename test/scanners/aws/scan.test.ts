@@ -334,6 +334,7 @@ test('reaching an admin role makes an identity admin (assumable-role), as PMappe
       { name: 'u-assumer-denied', created: ago(10), inline: { hop: { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 'sts:*', Resource: '*' }, { Effect: 'Deny', Action: 'sts:AssumeRole', Resource: `arn:aws:iam::${ACCT}:role/r-admin` }] } } },
       { name: 'u-named', created: ago(10) },
       { name: 'u-nothing', created: ago(10), inline: { s3: { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 's3:GetObject', Resource: '*' }] } } },
+      { name: 'u-admin-already', created: ago(10), attached: [ADMIN] },
     ],
     roles: [
       {
@@ -356,6 +357,7 @@ test('reaching an admin role makes an identity admin (assumable-role), as PMappe
     const res = await collect({ scanner: awsScanner, options: { endpointUrl: fake.url, accessKeyId: KEY_ID, secretAccessKey: SECRET, ...fast }, now });
     assert.deepEqual(res.errors, []);
     const reach = res.records.filter((r): r is GrantRecord => r.type === 'grant' && r.via === 'assumable-role');
+    // u-admin-already can assume it too, but is admin on its own: no extra grant.
     assert.deepEqual(reach.map((g) => `${g.identityId.split('/').at(-1)}|${g.role}|${g.privilege}`).sort(), ['r-plain|r-admin|admin', 'u-assumer|r-admin|admin', 'u-named|r-admin|admin']);
     assert.match(reach.find((g) => g.identityId.endsWith('/u-assumer'))?.evidence ?? '', /can assume admin role arn:aws:iam::123456789012:role\/r-admin \(trusts account 123456789012 when Bool aws:MultiFactorAuthPresent=true\): hop \(inline\) statement "Hop" allows sts:AssumeRole on arn:aws:iam::123456789012:role\/\*/);
     assert.match(reach.find((g) => g.identityId.endsWith('/u-named'))?.evidence ?? '', /its trust policy names it/);
