@@ -231,6 +231,15 @@ export async function* scanOrganization(ctx: ScanContext<GitHubOptions>, clients
     yield normalizeOrgSecret(r.item, f);
   }
 
+  // Organisation Dependabot secrets (a separate store that Dependabot runs read).
+  for await (const r of listAll(ENDPOINTS.dependabotSecrets, () => octokit.paginate.iterator(octokit.rest.dependabot.listOrgSecrets, { org: orgLogin, per_page: PER_PAGE }), signal)) {
+    if ('failure' in r) {
+      yield r.failure;
+      break;
+    }
+    yield normalizeOrgSecret(r.item, f, 'dependabot');
+  }
+
   // Open secret-scanning alerts (the secret value is protected inside normalizeAlert).
   for await (const r of listAll(ENDPOINTS.secretScanning, () => octokit.paginate.iterator(octokit.rest.secretScanning.listAlertsForOrg, { org: orgLogin, state: 'open', per_page: PER_PAGE }), signal)) {
     if ('failure' in r) {

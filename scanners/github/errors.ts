@@ -54,6 +54,10 @@ export const ENDPOINTS = {
     op: 'GET /orgs/{org}/actions/secrets',
     needs: 'classic token: admin:org (and repo for private repositories); GitHub App / fine-grained token: Organization permission "Secrets: read"',
   },
+  dependabotSecrets: {
+    op: 'GET /orgs/{org}/dependabot/secrets',
+    needs: 'classic token: admin:org; GitHub App / fine-grained token: Organization permission "Dependabot secrets: read"',
+  },
   repos: {
     op: 'GET /orgs/{org}/repos',
     needs: 'classic token: repo (for private repositories); GitHub App / fine-grained token: Repository permission "Metadata: read" on all repositories',
@@ -76,6 +80,18 @@ export const ENDPOINTS = {
     needs: 'classic token: repo; GitHub App / fine-grained token: Repository permission "Contents: read"',
   },
 } satisfies Record<string, EndpointSpec>;
+
+/** A setup problem found while preparing a target, with its code and fix. */
+export class GitHubSetupError extends Error {
+  constructor(
+    message: string,
+    readonly code: string,
+    readonly fix: string,
+  ) {
+    super(message);
+    this.name = 'GitHubSetupError';
+  }
+}
 
 interface HttpishError {
   status?: number;
@@ -117,6 +133,7 @@ export function failureRecord(spec: EndpointSpec, err: unknown, resource?: strin
 export function explainGitHubError(err: unknown): ExplainedError {
   const e = err as HttpishError;
   if (e?.name === 'AbortError') return { code: 'aborted', message: 'scan interrupted' };
+  if (err instanceof GitHubSetupError) return { code: err.code, fix: err.fix, message: err.message };
   const status = httpStatus(err);
   const code = e?.code ?? (e as { cause?: { code?: string } })?.cause?.code;
   // Octokit reports an unreachable host as a RequestError with status 500 and "fetch failed".

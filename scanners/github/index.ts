@@ -4,7 +4,7 @@ import { ConfigError } from '../../src/errors.js';
 import { defineScanner, type DiscoveryContext, type ScanTarget } from '../../src/scanners/contract.js';
 import { authMode, createClient, type AuthMode, type GitHubClient } from './client.js';
 import { scanOrganization } from './enumerate.js';
-import { explainGitHubError } from './errors.js';
+import { explainGitHubError, GitHubSetupError, httpStatus } from './errors.js';
 import { orgScope } from './normalize.js';
 import { GITHUB_OPTIONS, type GitHubOptions } from './options.js';
 import { startGitHubDemo } from './demo/index.js';
@@ -81,7 +81,16 @@ export const githubScanner = defineScanner<GitHubOptions>({
       if (installationId === undefined) {
         // This organisation's installation of the App (asked as the App, with its JWT).
         const asApp = createClient({ ...base, auth: { app: auth.app } });
-        installationId = (await asApp.rest.apps.getOrgInstallation({ org: data.login })).data.id;
+        try {
+          installationId = (await asApp.rest.apps.getOrgInstallation({ org: data.login })).data.id;
+        } catch (err) {
+          if (httpStatus(err) !== 404) throw err;
+          throw new GitHubSetupError(
+            `GitHub App ${auth.app.appId} is not installed on ${data.login}`,
+            'app-not-installed',
+            `Install the App on ${data.login} (organisation settings → GitHub Apps), pass --app-installation-id, or scan with a token only.`,
+          );
+        }
       }
       app = createClient({ ...base, auth: { app: auth.app, installationId } });
     }

@@ -13,6 +13,7 @@ import type {
   Integration,
   MinimalRepository,
   OrgActionsSecret,
+  OrgDependabotSecret,
   OrgHook,
   PatGrant,
   PatGrantRequest,
@@ -384,12 +385,13 @@ function ciSecret(id: string, name: string, created: string, updated: string, f:
   };
 }
 
-export function normalizeOrgSecret(s: OrgActionsSecret, f: OrgFacts): CredentialRecord {
-  return ciSecret(`github:${f.org}/actions-secret/${s.name}`, s.name, s.created_at, s.updated_at, f, { level: 'organization', visibility: s.visibility });
+/** An organisation secret of GitHub Actions or of Dependabot (same shape, separate stores). */
+export function normalizeOrgSecret(s: OrgActionsSecret | OrgDependabotSecret, f: OrgFacts, store: 'actions' | 'dependabot' = 'actions'): CredentialRecord {
+  return ciSecret(`github:${f.org}/${store}-secret/${s.name}`, s.name, s.created_at, s.updated_at, f, { store, level: 'organization', visibility: s.visibility });
 }
 
 export function normalizeRepoSecret(s: ActionsSecret, repo: MinimalRepository, f: OrgFacts): CredentialRecord {
-  return ciSecret(`github:${repo.full_name.toLowerCase()}/actions-secret/${s.name}`, s.name, s.created_at, s.updated_at, f, { level: 'repository', repository: repo.full_name });
+  return ciSecret(`github:${repo.full_name.toLowerCase()}/actions-secret/${s.name}`, s.name, s.created_at, s.updated_at, f, { store: 'actions', level: 'repository', repository: repo.full_name });
 }
 
 // ---------------------------------------------------------------- webhooks

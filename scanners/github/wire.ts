@@ -16,6 +16,7 @@ export type PatGrantRequest = S['organization-programmatic-access-grant-request'
 export type DeployKey = S['deploy-key'];
 export type OrgActionsSecret = S['organization-actions-secret'];
 export type ActionsSecret = S['actions-secret'];
+export type OrgDependabotSecret = S['organization-dependabot-secret'];
 export type OrgHook = S['org-hook'];
 export type SecretScanningAlert = S['organization-secret-scanning-alert'];
 export type SecretScanningLocationCommit = S['secret-scanning-location-commit'];

@@ -178,6 +178,7 @@ export function demoRoutes(input: DemoRoutesInput): FakeRoutes {
     [`GET /orgs/${org}/credential-authorizations`]: { items: creds },
     [`GET /orgs/${org}/hooks`]: { items: hooks },
     [`GET /orgs/${org}/actions/secrets`]: { items: secrets, wrap: 'secrets' },
+    [`GET /orgs/${org}/dependabot/secrets`]: { items: [orgSecret('NPM_REGISTRY_TOKEN', ago(200), ago(25), 'private', org)], wrap: 'secrets' },
     [`GET /orgs/${org}/secret-scanning/alerts`]: { items: alerts },
     [`GET /orgs/${org}/repos`]: { items: repos },
     ['GET /search/code']: { status: 200, body: { total_count: 2, incomplete_results: false, items: [codeSearchItem(org, 'infra', '.github/workflows/deploy.yml'), codeSearchItem(org, 'terraform-modules', '.github/workflows/plan.yml')] } },

@@ -14,6 +14,7 @@ import { classicPatAuthorization, installation, installationToken, patGrant, rep
 import { authMode } from '../../../scanners/github/client.js';
 import { explainGitHubError } from '../../../scanners/github/errors.js';
 import { scanDirect, startFakeGitHub, testOptions, type FakeGitHub } from './helpers.js';
+import { collect } from '../../helpers/scanner-acceptance.js';
 
 const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048, privateKeyEncoding: { type: 'pkcs8', format: 'pem' }, publicKeyEncoding: { type: 'spki', format: 'pem' } });
 const INSTALL_TOKEN = ['ghs_', 'InstallTok3nForT3sts0nly000000000000'].join('');
@@ -34,6 +35,7 @@ function orgRoutes(org: string): FakeRoutes {
     },
     [`GET /orgs/${org}/hooks`]: { items: [] },
     [`GET /orgs/${org}/actions/secrets`]: { items: [], wrap: 'secrets' },
+    [`GET /orgs/${org}/dependabot/secrets`]: { items: [], wrap: 'secrets' },
     [`GET /orgs/${org}/secret-scanning/alerts`]: { items: [] },
     [`GET /orgs/${org}/repos`]: { items: [] },
   };
@@ -93,6 +95,13 @@ describe('github scanner: authentication', () => {
     // Without a token the App asks for the SAML list too (GitHub would refuse; here it answers).
     assert.deepEqual(authOf('/orgs/by-org/credential-authorizations'), ['token']);
     assert.ok(records.some((r) => r.type === 'identity' && r.kind === 'fine_grained_pat'));
+  });
+
+  it('fails a target whose organisation does not have the App installed, with the fix', async () => {
+    const res = await collect({ scanner: githubScanner, options: testOptions(server, { appId: '123', appPrivateKey: privateKey, org: ['no-app-org'] }) });
+    assert.equal(res.errors.length, 1);
+    assert.equal(res.errors[0].code, 'app-not-installed');
+    assert.match(res.errors[0].fix ?? '', /Install the App on no-app-org/);
   });
 
   it('with a token and no --org: scans the organisations the token belongs to', async () => {

@@ -40,6 +40,7 @@ describe('github scanner: pagination', () => {
       [`GET /orgs/${ORG}/personal-access-token-requests`]: { items: [] },
       [`GET /orgs/${ORG}/hooks`]: { items: [] },
       [`GET /orgs/${ORG}/actions/secrets`]: { items: [], wrap: 'secrets' },
+      [`GET /orgs/${ORG}/dependabot/secrets`]: { items: [], wrap: 'secrets' },
     };
     routes['GET /apps/app-0'] = notFound();
     routes['GET /apps/app-1'] = notFound();
@@ -88,6 +89,7 @@ describe('github scanner: permission failures', () => {
       [`GET /orgs/${ORG}/credential-authorizations`]: notFound(),
       [`GET /orgs/${ORG}/hooks`]: forbidden('Must have admin rights to Repository.'),
       [`GET /orgs/${ORG}/actions/secrets`]: { items: [orgSecret('NPM_TOKEN', ago(30), ago(10))], wrap: 'secrets' },
+      [`GET /orgs/${ORG}/dependabot/secrets`]: { items: [], wrap: 'secrets' },
       [`GET /orgs/${ORG}/secret-scanning/alerts`]: notFound(),
       [`GET /orgs/${ORG}/repos`]: { items: repos },
       [`GET /repos/${org}/ok/keys`]: { items: [deployKey(`${org}/ok`, { id: 7, title: 'k', readOnly: false, createdAt: ago(5), addedBy: 'alice', lastUsed: null })] },
@@ -170,6 +172,7 @@ describe('github scanner: normalization', () => {
       [`GET /orgs/${ORG}/credential-authorizations`]: { items: [] },
       [`GET /orgs/${ORG}/hooks`]: { items: [orgHook(org, { id: 5, url: 'https://hooks.example/in?token=supersecretquerytoken123', secret: false, events: ['push'], createdAt: ago(9) })] },
       [`GET /orgs/${ORG}/actions/secrets`]: { items: [orgSecret('GOOGLE_CREDENTIALS', ago(30), ago(10), 'selected', org), orgSecret('AZURE_CLIENT_SECRET', ago(30), ago(10))], wrap: 'secrets' },
+      [`GET /orgs/${ORG}/dependabot/secrets`]: { items: [], wrap: 'secrets' },
       [`GET /orgs/${ORG}/secret-scanning/alerts`]: { items: [secretAlert(org, { number: 4, repo: 'svc', secretType: 'github_personal_access_token', displayName: 'GitHub Personal Access Token', secret: LEAKED, validity: 'unknown', createdAt: ago(3), path: 'ci/run.sh', line: 2, commit: 'a'.repeat(40) })] },
       [`GET /orgs/${ORG}/repos`]: { items: [repo(org, 'svc')] },
       [`GET /repos/${org}/svc/keys`]: {

@@ -41,6 +41,7 @@ function baseRoutes(): FakeRoutes {
     [`GET /orgs/${ORG}/credential-authorizations`]: { items: [] },
     [`GET /orgs/${ORG}/hooks`]: { items: [orgHook(ORG, { id: 1, url: 'https://ci.example/h', secret: true, events: ['push'], createdAt: '2026-01-01T00:00:00Z' })] },
     [`GET /orgs/${ORG}/actions/secrets`]: { items: [orgSecret('NPM_TOKEN', '2026-01-01T00:00:00Z', '2026-10-01T00:00:00Z')], wrap: 'secrets' },
+    [`GET /orgs/${ORG}/dependabot/secrets`]: { items: [], wrap: 'secrets' },
     [`GET /orgs/${ORG}/secret-scanning/alerts`]: { items: [] },
     [`GET /orgs/${ORG}/repos`]: { items: [] },
   };
