@@ -93,6 +93,38 @@ export function progressPolicy(progress: ProgressSink): PipelinePolicy {
   };
 }
 
+/** At most `limit` requests of a target in flight, whichever client sends them (retries hold their slot). */
+export function concurrencyPolicy(limit: number): PipelinePolicy {
+  let active = 0;
+  const queue: (() => void)[] = [];
+  const acquire = () =>
+    new Promise<void>((resolve) => {
+      if (active < limit) {
+        active++;
+        resolve();
+      } else queue.push(() => resolve());
+    });
+  const release = () => {
+    const next = queue.shift();
+    if (next) next();
+    else active--;
+  };
+  return {
+    name: 'nhiConcurrencyPolicy',
+    async sendRequest(request, next) {
+      await acquire();
+      try {
+        return await next(request);
+      } finally {
+        release();
+      }
+    },
+  };
+}
+
+/** Parallel requests per target (the brief of every scanner: bounded, ≤ 4). */
+export const MAX_IN_FLIGHT = 4;
+
 export interface Clients {
   endpoints: ResolvedEndpoints;
   /** The scan's abort signal, relayed to a signal that tolerates many concurrent SDK listeners. */
@@ -124,8 +156,10 @@ export function buildClients(o: AzureOptions, progress: ProgressSink, scanSignal
   const retryOptions = { maxRetries, retryDelayInMs, maxRetryDelayInMs: Math.max(retryDelayInMs, 60_000) };
   const httpClient = o.emulator ? emulatorHttpClient() : undefined;
   const policy = progressPolicy(progress);
+  const limiter = concurrencyPolicy(MAX_IN_FLIGHT);
   const mkRest = (base: string, scope: string) => {
     const pipeline = createPipelineFromOptions({ retryOptions, userAgentOptions: { userAgentPrefix: 'nhi' } });
+    pipeline.addPolicy(limiter);
     pipeline.addPolicy(bearerTokenAuthenticationPolicy({ credential, scopes: scope }), { phase: 'Sign' });
     pipeline.addPolicy(policy, { afterPhase: 'Retry' });
     return new RestClient(base, pipeline, httpClient ?? createDefaultHttpClient(), signal);
@@ -138,7 +172,10 @@ export function buildClients(o: AzureOptions, progress: ProgressSink, scanSignal
       endpoint: endpoints.arm,
       credentialScopes: [endpoints.armScope],
       retryOptions,
-      additionalPolicies: [{ policy, position: 'perRetry' }],
+      additionalPolicies: [
+        { policy: limiter, position: 'perCall' },
+        { policy, position: 'perRetry' },
+      ],
       httpClient,
       userAgentOptions: { userAgentPrefix: 'nhi' },
     },

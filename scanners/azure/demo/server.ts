@@ -23,6 +23,14 @@ export interface AzureHandlerOptions {
   armPageSize?: number;
   /** Answer some requests differently (throttling, permission failures) in tests. */
   hook?: (req: LocalRequest) => HookResult | undefined;
+  /** Simulated service latency per request, in ms. */
+  latencyMs?: number;
+}
+
+/** Requests being answered right now, and the most seen at once. */
+export interface ServerStats {
+  inFlight: number;
+  maxInFlight: number;
 }
 
 /** The URL the client believes it talks to (https even when served over plain HTTP in emulator mode). */
@@ -41,7 +49,7 @@ const graphError = (status: number, code: string, message: string) => ({
 });
 const armError = (code: string, message: string) => ({ error: { code, message } });
 
-export function azureHandler(estate: AzureEstate, holder: BaseHolder, opts: AzureHandlerOptions = {}) {
+export function azureHandler(estate: AzureEstate, holder: BaseHolder, opts: AzureHandlerOptions = {}, stats: ServerStats = { inFlight: 0, maxInFlight: 0 }) {
   const g = estate.graph;
   const a = estate.arm;
   const gPage = opts.graphPageSize ?? 100;
@@ -70,7 +78,7 @@ export function azureHandler(estate: AzureEstate, holder: BaseHolder, opts: Azur
   };
   const sp = (id: string) => g.servicePrincipals.find((s) => String(s.id).toLowerCase() === id.toLowerCase());
 
-  return (req: LocalRequest, res: ServerResponse) => {
+  const answer = (req: LocalRequest, res: ServerResponse) => {
     const hooked = opts.hook?.(req);
     if (hooked) return send(res, hooked.status, hooked.body, hooked.headers);
     if (req.method !== 'GET') return send(res, 405, graphError(405, 'Request_BadRequest', 'read-only endpoint'));
@@ -140,10 +148,21 @@ export function azureHandler(estate: AzureEstate, holder: BaseHolder, opts: Azur
 
     return send(res, 404, graphError(404, 'NotFound', `no route for ${req.method} ${p}`));
   };
+  return async (req: LocalRequest, res: ServerResponse) => {
+    stats.inFlight++;
+    stats.maxInFlight = Math.max(stats.maxInFlight, stats.inFlight);
+    try {
+      if (opts.latencyMs) await new Promise((r) => setTimeout(r, opts.latencyMs));
+      answer(req, res);
+    } finally {
+      stats.inFlight--;
+    }
+  };
 }
 
 export interface AzureLocal {
   server: LocalServer;
+  stats: ServerStats;
   estate: AzureEstate;
   /** The https URL the scanner is given. */
   url: string;
@@ -152,9 +171,10 @@ export interface AzureLocal {
 /** Start the estate on 127.0.0.1: plain HTTP (reached with --emulator) or HTTPS with the given certificate. */
 export async function startAzureLocal(estate: AzureEstate, opts: AzureHandlerOptions & { tls?: { key: string; cert: string } } = {}): Promise<AzureLocal> {
   const holder: BaseHolder = { base: '' };
-  const server = await startLocalServer(azureHandler(estate, holder, opts), opts.tls ? { tls: opts.tls } : {});
+  const stats: ServerStats = { inFlight: 0, maxInFlight: 0 };
+  const server = await startLocalServer(azureHandler(estate, holder, opts, stats), opts.tls ? { tls: opts.tls } : {});
   holder.base = `https://127.0.0.1:${server.port}`;
-  return { server, estate, url: holder.base };
+  return { server, stats, estate, url: holder.base };
 }
 
 /** The scanner's part of `nhi scan --demo`. */

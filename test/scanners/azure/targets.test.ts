@@ -88,3 +88,24 @@ test('isConfigured: config section, explicit target, or service-principal enviro
   assert.equal(azureScanner.isConfigured({ subscription: [PROD] }, {}, false), true);
   assert.equal(azureScanner.isConfigured({}, { AZURE_CLIENT_ID: 'x', AZURE_TENANT_ID: 'y', AZURE_CLIENT_SECRET: 'z' }, false), true);
 });
+
+test('at most 4 requests in flight per target', async () => {
+  const now = new Date();
+  const local = await startAzureLocal(buildAzureEstate(now), { latencyMs: 5 });
+  try {
+    for (const flags of [{ subscription: [PROD], skipGraph: true }, { tenant: TENANT, subscription: [PROD] }]) {
+      local.stats.maxInFlight = 0;
+      const res = await collect({
+        scanner: azureScanner,
+        options: opts({ ...flags, armEndpoint: local.url, graphEndpoint: local.url, accessToken: 'targets-test-token', emulator: true }),
+        now,
+        concurrency: 1,
+      });
+      assert.deepEqual(res.errors, []);
+      assert.ok(local.stats.maxInFlight <= 4, `max in flight ${local.stats.maxInFlight}`);
+      assert.ok(local.stats.maxInFlight >= 2, 'and it does work in parallel');
+    }
+  } finally {
+    await local.server.close();
+  }
+});
