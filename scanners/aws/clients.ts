@@ -31,7 +31,11 @@ export interface StaticCredentials {
   accessKeyId: string;
   secretAccessKey: string;
   sessionToken?: string;
+  expiration?: Date;
 }
+
+/** Credentials, or a provider the SDK calls again when they near expiry (assumed-role sessions). */
+export type CredentialsInput = StaticCredentials | (() => Promise<StaticCredentials>);
 
 export type Service = 'iam' | 'sts' | 'organizations';
 
@@ -59,7 +63,7 @@ export interface ClientInput {
   env: Record<string, string | undefined>;
   progress: ProgressSink;
   /** Credentials of an assumed role; otherwise the static test credentials or the SDK chain. */
-  credentials?: StaticCredentials;
+  credentials?: CredentialsInput;
 }
 
 function retryStrategy(o: AwsOptions): AdaptiveRetryStrategy {

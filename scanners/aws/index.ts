@@ -6,7 +6,7 @@ import { GetCallerIdentityCommand, AssumeRoleCommand } from '@aws-sdk/client-sts
 import { DescribeOrganizationCommand, ListAccountsCommand, type Account } from '@aws-sdk/client-organizations';
 import { defineScanner, type ScanTarget } from '../../src/scanners/contract.js';
 import type { ScanRecord } from '../../src/model/records.js';
-import { AwsScanError, errorInfo, explainAwsError, iamClient, isAccessDenied, organizationsClient, stsClient, type AwsOptions } from './clients.js';
+import { AwsScanError, errorInfo, explainAwsError, iamClient, isAccessDenied, organizationsClient, stsClient, type AwsOptions, type CredentialsInput, type StaticCredentials } from './clients.js';
 import { scanAccount, type AccountTargetData } from './account.js';
 import { startAwsDemo } from './demo/index.js';
 
@@ -125,31 +125,41 @@ export const awsScanner = defineScanner<AwsOptions>({
   async *scan(ctx): AsyncIterable<ScanRecord> {
     const o = ctx.options;
     const data = ctx.target.data as TargetData;
-    let credentials;
+    let credentials: CredentialsInput | undefined;
     if (data.roleArn) {
-      const sts = stsClient({ options: o, env: ctx.env, progress: ctx.progress });
-      try {
-        const r = await sts.send(
-          new AssumeRoleCommand({ RoleArn: data.roleArn, RoleSessionName: 'nhi-scan', DurationSeconds: 3600, ...(o.externalId ? { ExternalId: o.externalId } : {}) }),
-          { abortSignal: ctx.signal },
-        );
-        const c = r.Credentials;
-        if (!c?.AccessKeyId || !c.SecretAccessKey) throw new AwsScanError(`AssumeRole ${data.roleArn} returned no credentials`, 'no-credentials');
-        credentials = { accessKeyId: c.AccessKeyId, secretAccessKey: c.SecretAccessKey, sessionToken: c.SessionToken };
-      } catch (err) {
-        if (err instanceof AwsScanError || (err as Error)?.name === 'AbortError') throw err;
-        const { code, message } = errorInfo(err);
-        const mgmt = data.callerArn.split(':')[4] ?? '';
-        throw new AwsScanError(
-          `cannot assume ${data.roleArn}: ${message}`,
-          code,
-          `Create role ${data.roleName} in account ${data.accountId} (or fix its trust policy) so that it trusts ${data.callerArn || `arn:aws:iam::${mgmt}:root`}` +
-            `${o.externalId ? ' with the sts:ExternalId you passed' : ''} and allows sts:AssumeRole; attach the read-only policy from scanners/aws/README.md. ` +
-            `Or pass the role your organisation deploys with --assume-role NAME (never OrganizationAccountAccessRole: it is admin).`,
-        );
-      } finally {
-        sts.destroy();
-      }
+      const roleArn = data.roleArn;
+      const assume = async (): Promise<StaticCredentials> => {
+        const sts = stsClient({ options: o, env: ctx.env, progress: ctx.progress });
+        try {
+          const r = await sts.send(
+            new AssumeRoleCommand({ RoleArn: roleArn, RoleSessionName: 'nhi-scan', DurationSeconds: 3600, ...(o.externalId ? { ExternalId: o.externalId } : {}) }),
+            { abortSignal: ctx.signal },
+          );
+          const c = r.Credentials;
+          if (!c?.AccessKeyId || !c.SecretAccessKey) throw new AwsScanError(`AssumeRole ${roleArn} returned no credentials`, 'no-credentials');
+          return { accessKeyId: c.AccessKeyId, secretAccessKey: c.SecretAccessKey, sessionToken: c.SessionToken, expiration: c.Expiration };
+        } catch (err) {
+          if (err instanceof AwsScanError || (err as Error)?.name === 'AbortError') throw err;
+          const { code, message } = errorInfo(err);
+          const mgmt = data.callerArn.split(':')[4] ?? '';
+          throw new AwsScanError(
+            `cannot assume ${roleArn}: ${message}`,
+            code,
+            `Create role ${data.roleName} in account ${data.accountId} (or fix its trust policy) so that it trusts ${data.callerArn || `arn:aws:iam::${mgmt}:root`}` +
+              `${o.externalId ? ' with the sts:ExternalId you passed' : ''} and allows sts:AssumeRole; attach the read-only policy from scanners/aws/README.md. ` +
+              `Or pass the role your organisation deploys with --assume-role NAME (never OrganizationAccountAccessRole: it is admin).`,
+          );
+        } finally {
+          sts.destroy();
+        }
+      };
+      // Assume once now (a refusal fails this account at once), then let the SDK re-assume
+      // when the one-hour session nears expiry during a long scan.
+      let current = await assume();
+      credentials = async () => {
+        if (current.expiration && current.expiration.getTime() - Date.now() < 5 * 60_000) current = await assume();
+        return current;
+      };
     }
     const iam = iamClient({ options: o, env: ctx.env, progress: ctx.progress, credentials });
     try {

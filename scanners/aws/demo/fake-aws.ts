@@ -97,6 +97,8 @@ export interface FakeEstate {
     externalId?: string;
     pageSize?: number;
     throttleListAccounts?: number;
+    /** Lifetime of assumed-role sessions (default one hour). */
+    sessionSeconds?: number;
   };
   /** GetAccountAuthorizationDetails page size (items per page across all lists). */
   pageSize?: number;
@@ -420,8 +422,7 @@ export async function startFakeAws(estate: FakeEstate): Promise<FakeAws> {
       if (!target || !accounts.has(target[1] as string)) return refuse();
       if ((estate.org?.unassumable ?? []).includes(target[1] as string)) return refuse();
       if (estate.org?.externalId && p.get('ExternalId') !== estate.org.externalId) return refuse();
-      const exp = new Date(estate.now.getTime() + 3600_000).toISOString();
-      const expiration = exp > new Date().toISOString() ? exp : new Date(Date.now() + 3600_000).toISOString();
+      const expiration = new Date(Date.now() + (estate.org?.sessionSeconds ?? 3600) * 1000).toISOString();
       return xml(
         action,
         STS_NS,

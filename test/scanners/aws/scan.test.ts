@@ -365,3 +365,19 @@ test('reaching an admin role makes an identity admin (assumable-role), as PMappe
     await fake.close();
   }
 });
+
+test('--org: an assumed-role session that nears expiry is renewed during the scan', async () => {
+  const MGMT = '100000000001';
+  const MEMBER = '100000000002';
+  const member = attachmentAccount(MEMBER);
+  const fake = await startFakeAws(estate([{ id: MGMT, name: 'mgmt' }, member], { org: { id: 'o-test12345', sessionSeconds: 60 } }));
+  try {
+    const res = await collect({ scanner: awsScanner, options: { org: true, accounts: [MEMBER], endpointUrl: fake.url, accessKeyId: KEY_ID, secretAccessKey: SECRET, ...fast }, now });
+    assert.deepEqual(res.errors, []);
+    assert.deepEqual(res.completedTargets, [`aws:${MEMBER}`]);
+    assert.ok((fake.calls.get(`${MGMT}:AssumeRole`) ?? 0) > 1, 'the session was renewed');
+    assert.equal(identities(res.records).length, 12);
+  } finally {
+    await fake.close();
+  }
+});
