@@ -50,7 +50,7 @@ export const githubScanner = defineScanner<GitHubOptions>({
   description:
     'GitHub App installations, fine-grained and SAML-authorized personal access tokens, SSH keys, deploy keys, Actions secrets, webhooks, open secret-scanning alerts and bot accounts of GitHub organisations.',
   needs: [
-    'a classic token with read:org, admin:org_hook, repo and security_events (read-only use), or a GitHub App with read permissions (Members, Administration, Webhooks, Secrets, Personal access tokens, Secret scanning alerts)',
+    'a GitHub App with read-only permissions (Members, Administration, Webhooks, Secrets, Dependabot secrets, Personal access tokens, Secret scanning alerts, Metadata, Contents), and/or an organisation owner\'s classic token with read:org, admin:org_hook, admin:org, repo, security_events (SAML credential authorizations need the token; fine-grained PAT listings need the App) — see scanners/github/README.md',
     'network access to api.github.com or the GitHub Enterprise Server API (--github-url)',
   ],
   options: GITHUB_OPTIONS,

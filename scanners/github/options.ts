@@ -18,9 +18,9 @@ export interface GitHubOptions {
 
 export const GITHUB_OPTIONS: ScannerOption[] = [
   { key: 'org', flag: '--org <org>', description: 'Organisation to scan (repeatable; default: every organisation the token or App can see)', type: 'string[]', env: ['NHI_GITHUB_ORGS'] },
-  { key: 'token', flag: '--token <token>', description: 'Token (classic PAT with read:org, admin:org_hook, repo, security_events; or a fine-grained token)', type: 'string', env: ['GITHUB_TOKEN', 'GH_TOKEN'], secret: true },
+  { key: 'token', flag: '--token <token>', description: 'Token: an organisation owner\'s classic PAT (read:org, admin:org_hook, admin:org, repo, security_events) or a fine-grained token; may be combined with App credentials', type: 'string', env: ['GITHUB_TOKEN', 'GH_TOKEN'], secret: true },
   { key: 'githubUrl', flag: '--github-url <url>', description: 'REST API base URL (GitHub Enterprise Server: https://HOST/api/v3)', type: 'string', env: ['GITHUB_API_URL'], default: 'https://api.github.com' },
-  { key: 'appId', flag: '--app-id <id>', description: 'GitHub App id (authenticate as an App instead of a token)', type: 'string', env: ['GITHUB_APP_ID'] },
+  { key: 'appId', flag: '--app-id <id>', description: 'GitHub App id (authenticate as an App; with --token too, the token reads only SAML credential authorizations)', type: 'string', env: ['GITHUB_APP_ID'] },
   { key: 'appPrivateKey', flag: '--app-private-key <pem-or-path>', description: 'GitHub App private key (PEM text or path to the .pem file)', type: 'string', env: ['GITHUB_APP_PRIVATE_KEY'], secret: true },
   { key: 'appInstallationId', flag: '--app-installation-id <id>', description: 'Installation id of the App (default: found per organisation)', type: 'string', env: ['GITHUB_APP_INSTALLATION_ID'] },
   { key: 'skipRepos', flag: '--skip-repos', description: 'Do not read every repository for deploy keys and repository Actions secrets', type: 'boolean', default: false },
