@@ -346,7 +346,7 @@ export async function* scanAccount(ctx: ScanContext<AwsOptions>, iam: IAMClient,
       if (row) {
         // Match the report's key slot by its creation/rotation time, else by position.
         slot = row.keys.findIndex((k, j) => !used.has(j) && k.lastRotated && created && Math.abs(Date.parse(k.lastRotated) - Date.parse(created)) < 2000);
-        if (slot < 0 && metas.length <= 2 && !used.has(i)) slot = i;
+        if (slot < 0 && metas.length <= 2 && !used.has(i) && row.keys[i]?.lastRotated) slot = i;
       }
       if (slot >= 0 && row) {
         used.add(slot);
@@ -394,7 +394,8 @@ export async function* scanAccount(ctx: ScanContext<AwsOptions>, iam: IAMClient,
     const keys = await keysOf(u, row);
     const signs = row ? [...(row.passwordEnabled ? ['console password'] : []), ...(row.mfaActive ? ['MFA device'] : [])] : [];
     const lastUsedAt = latest(row?.passwordLastUsed, keys.lastUsed);
-    const lastUsedSource = rows ? 'credential-report' : keys.records.length ? 'GetAccessKeyLastUsed' : null;
+    // A user created after the report was generated is not in it: its keys were asked one by one.
+    const lastUsedSource = row ? 'credential-report' : keys.records.length ? 'GetAccessKeyLastUsed' : null;
     const identity: IdentityRecord = {
       type: 'identity',
       id: u.Arn,

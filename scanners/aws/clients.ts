@@ -167,6 +167,7 @@ export function errorInfo(err: unknown): { code: string; status?: number; messag
 
 export function isAccessDenied(err: unknown): boolean {
   const { code, status } = errorInfo(err);
+  if (/InvalidClientTokenId|SignatureDoesNotMatch|ExpiredToken|UnrecognizedClient|IncompleteSignature/i.test(code)) return false;
   return /AccessDenied|UnauthorizedOperation|NotAuthorized|AccessDeniedException/i.test(code) || status === 403;
 }
 
