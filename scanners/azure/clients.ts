@@ -236,9 +236,14 @@ export class RestClient {
   async *pages<T = Record<string, unknown>>(pathOrUrl: string): AsyncGenerator<T[]> {
     let next: string | undefined = pathOrUrl;
     const seen = new Set<string>();
+    const origin = new URL(this.base).origin;
     while (next) {
       if (seen.has(next)) break; // a server that loops its nextLink must not hang the scan
       seen.add(next);
+      if (/^https?:\/\//i.test(next) && new URL(next).origin !== origin) {
+        // Never send the bearer token to a host the scan was not pointed at.
+        throw new AzureHttpError(0, 'UnexpectedNextLink', `refusing to follow a next link to another host (${new URL(next).host})`, operationOf('GET', next));
+      }
       const body: { value?: T[]; '@odata.nextLink'?: string; nextLink?: string } = await this.get(next);
       yield body.value ?? [];
       next = body['@odata.nextLink'] ?? body.nextLink ?? undefined;

@@ -75,7 +75,12 @@ export class ProblemsImpl {
         operation,
         code: st ? `${st} ${codeOf(err)}` : codeOf(err),
         message: `${operation} failed: ${messageOf(err)}`,
-        fix: st === 403 || st === 401 ? fix : st === 429 ? 'Throttled beyond the retry budget: run again later or raise --max-retries' : fix,
+        fix:
+          codeOf(err) === 'UnexpectedNextLink'
+            ? 'A page link pointed at another host: check --graph-endpoint / --arm-endpoint and any proxy rewriting responses'
+            : st === 429
+              ? 'Throttled beyond the retry budget: run again later or raise --max-retries'
+              : fix,
         resource: resource ?? null,
       },
     ];

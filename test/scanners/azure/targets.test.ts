@@ -109,3 +109,36 @@ test('at most 4 requests in flight per target', async () => {
     await local.server.close();
   }
 });
+
+test('throttled beyond the retry budget: a scan error, the rest of the tenant goes on; foreign next links are refused', async () => {
+  const now = new Date();
+  const local = await startAzureLocal(buildAzureEstate(now), {
+    hook: (req) => {
+      if (req.path === '/v1.0/directoryRoles') return { status: 429, body: { error: { code: 'TooManyRequests', message: 'Too many requests.' } }, headers: { 'Retry-After': '0' } };
+      if (req.path === '/beta/reports/appCredentialSignInActivities') {
+        return { status: 200, body: { value: [], '@odata.nextLink': 'https://attacker.example/beta/reports/appCredentialSignInActivities?$skiptoken=1' } };
+      }
+      return undefined;
+    },
+  });
+  try {
+    const res = await collect({
+      scanner: azureScanner,
+      options: opts({ tenant: TENANT, subscription: [PROD], armEndpoint: local.url, graphEndpoint: local.url, accessToken: 'targets-test-token', emulator: true, maxRetries: 2, retryDelayMs: 5 }),
+      now,
+    });
+    const throttled = res.errors.find((e) => e.operation === 'list directory role members');
+    assert.ok(throttled, JSON.stringify(res.errors));
+    assert.equal(throttled!.code, '429 TooManyRequests');
+    assert.match(throttled!.fix ?? '', /--max-retries/);
+    assert.equal(local.server.requests.filter((r) => r.path === '/v1.0/directoryRoles').length, 3, 'first try + 2 retries');
+    assert.ok(res.records.some((r) => r.type === 'identity' && r.name === 'acme-prod-deployer'), 'the rest of the tenant was scanned');
+    assert.ok(!res.records.some((r) => r.type === 'grant' && r.via === 'directory-role'));
+    const tenant = res.targets.find((t) => t.key === `azure:${TENANT}`)!;
+    assert.equal(tenant.state, 'partial');
+    assert.ok(tenant.retries >= 2);
+    assert.ok(res.errors.some((e) => e.code === 'UnexpectedNextLink'), 'next link to another host refused');
+  } finally {
+    await local.server.close();
+  }
+});
