@@ -27,13 +27,13 @@ async function discoverOrgs(ctx: DiscoveryContext<GitHubOptions>, auth: AuthMode
     }
     return out;
   }
-  if (auth.app) {
-    // One installation: the organisation it belongs to.
-    const client = createClient({ ...base, auth: { app: auth.app, installationId: auth.app.installationId } });
-    const res = await client.rest.apps.listReposAccessibleToInstallation({ per_page: 1 });
-    const owner = res.data.repositories[0]?.owner;
-    if (!owner) throw new ConfigError('the App installation has no repositories to tell its organisation', 'Pass --org explicitly.');
-    return [orgTarget(owner.login, auth.app.installationId)];
+  if (auth.app && auth.app.installationId !== undefined) {
+    // One installation (asked as the App): the organisation it belongs to.
+    const app = createClient({ ...base, auth: { app: auth.app } });
+    const inst = (await app.rest.apps.getInstallation({ installation_id: auth.app.installationId })).data;
+    const account = inst.account && 'login' in inst.account ? inst.account.login : null;
+    if (!account || inst.target_type !== 'Organization') throw new ConfigError(`App installation ${auth.app.installationId} does not belong to an organisation`, 'Pass --org, or the installation id of an organisation.');
+    return [orgTarget(account, auth.app.installationId)];
   }
   const client = createClient({ ...base, auth: auth.token ? { token: auth.token } : null });
   const out: ScanTarget[] = [];

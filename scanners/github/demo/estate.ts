@@ -12,6 +12,7 @@ import {
   app,
   classicPatAuthorization,
   codeSearchItem,
+  codeSearchResponse,
   deployKey,
   installation,
   installationToken,
@@ -181,7 +182,7 @@ export function demoRoutes(input: DemoRoutesInput): FakeRoutes {
     [`GET /orgs/${org}/dependabot/secrets`]: { items: [orgSecret('NPM_REGISTRY_TOKEN', ago(200), ago(25), 'private', org)], wrap: 'secrets' },
     [`GET /orgs/${org}/secret-scanning/alerts`]: { items: alerts },
     [`GET /orgs/${org}/repos`]: { items: repos },
-    ['GET /search/code']: { status: 200, body: { total_count: 2, incomplete_results: false, items: [codeSearchItem(org, 'infra', '.github/workflows/deploy.yml'), codeSearchItem(org, 'terraform-modules', '.github/workflows/plan.yml')] } },
+    ['GET /search/code']: { status: 200, body: codeSearchResponse([codeSearchItem(org, 'infra', '.github/workflows/deploy.yml'), codeSearchItem(org, 'terraform-modules', '.github/workflows/plan.yml')]) },
   };
   for (const a of apps) routes[`GET /apps/${a.slug}`] = { status: 200, body: a };
   for (const [id, names] of Object.entries(patRepos)) routes[`GET /orgs/${org}/personal-access-tokens/${id}/repositories`] = { items: names.map((n) => repo(org, n)) };

@@ -2,7 +2,10 @@
 // GitHub's wire format, paginated with `Link` headers exactly like api.github.com
 // (page/per_page query, rel="next"/"last"/"prev"/"first"), and 404 for anything else.
 import type { ServerResponse } from 'node:http';
+import type { components } from '@octokit/openapi-types';
 import type { LocalHandler, LocalRequest } from '../../../src/demo/local-server.js';
+
+type BasicError = components['schemas']['basic-error'];
 
 /** A list endpoint: items served page by page; `wrap` names the array key (`{ total_count, installations: [...] }`). */
 export interface FakeList {
@@ -31,11 +34,13 @@ export type FakeRoutes = Record<string, FakeRoute>;
 const RATE_HEADERS = { 'x-ratelimit-limit': '5000', 'x-ratelimit-remaining': '4999', 'x-ratelimit-resource': 'core', 'x-github-api-version-selected': '2022-11-28' };
 
 export function notFound(): FakeResponse {
-  return { status: 404, body: { message: 'Not Found', documentation_url: 'https://docs.github.com/rest', status: '404' } };
+  const body: BasicError = { message: 'Not Found', documentation_url: 'https://docs.github.com/rest', status: '404' };
+  return { status: 404, body };
 }
 
 export function forbidden(message = 'Resource not accessible by integration'): FakeResponse {
-  return { status: 403, body: { message, documentation_url: 'https://docs.github.com/rest', status: '403' } };
+  const body: BasicError = { message, documentation_url: 'https://docs.github.com/rest', status: '403' };
+  return { status: 403, body };
 }
 
 function routeKey(req: LocalRequest): { exact: string; bare: string } {

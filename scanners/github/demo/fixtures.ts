@@ -2,7 +2,7 @@
 // (@octokit/openapi-types via ../wire.ts): a field renamed or retyped upstream fails `tsc`.
 // Shared by the demo estate and the tests.
 import { createHash } from 'node:crypto';
-import type { components } from '@octokit/openapi-types';
+import type { components, operations } from '@octokit/openapi-types';
 import type {
   ActionsSecret,
   AppPermissions,
@@ -25,6 +25,8 @@ const WEB = 'https://github.com';
 const API = 'https://api.github.com';
 
 export type InstallationToken = components['schemas']['installation-token'];
+export type OrganizationSimple = components['schemas']['organization-simple'];
+export type CodeSearchResponse = operations['search/code']['responses'][200]['content']['application/json'];
 
 function numId(seed: string): number {
   return 1_000_000 + (createHash('sha256').update(seed).digest().readUInt32BE(0) % 90_000_000);
@@ -119,17 +121,18 @@ export function repo(org: string, name: string, opts: { private?: boolean; archi
   };
 }
 
-export function installation(org: string, id: number, appSlug: string, permissions: AppPermissions, opts: { appId?: number; selection?: 'all' | 'selected'; createdAt: string; updatedAt?: string; suspendedAt?: string | null; events?: string[] }): Installation {
+export function installation(org: string, id: number, appSlug: string, permissions: AppPermissions, opts: { appId?: number; selection?: 'all' | 'selected'; createdAt: string; updatedAt?: string; suspendedAt?: string | null; events?: string[]; accountType?: 'Organization' | 'User' }): Installation {
+  const accountType = opts.accountType ?? 'Organization';
   return {
     id,
-    account: user(org, 'Organization'),
+    account: user(org, accountType),
     repository_selection: opts.selection ?? 'selected',
     access_tokens_url: `${API}/app/installations/${id}/access_tokens`,
     repositories_url: `${API}/installation/repositories`,
     html_url: `${WEB}/organizations/${org}/settings/installations/${id}`,
     app_id: opts.appId ?? numId(`app:${appSlug}`),
     target_id: numId(`user:${org}`),
-    target_type: 'Organization',
+    target_type: accountType,
     permissions,
     events: opts.events ?? [],
     created_at: opts.createdAt,
@@ -336,6 +339,10 @@ export function secretAlert(org: string, a: { number: number; repo: string; secr
   };
 }
 
+export function codeSearchResponse(items: CodeSearchResult[]): CodeSearchResponse {
+  return { total_count: items.length, incomplete_results: false, items };
+}
+
 export function codeSearchItem(org: string, repoName: string, path: string): CodeSearchResult {
   const r = repo(org, repoName);
   return {
@@ -347,6 +354,24 @@ export function codeSearchItem(org: string, repoName: string, path: string): Cod
     html_url: `${WEB}/${org}/${repoName}/blob/main/${path}`,
     repository: r,
     score: 1,
+  };
+}
+
+export function orgSimple(login: string): OrganizationSimple {
+  const u = `${API}/orgs/${login}`;
+  return {
+    login,
+    id: numId(`user:${login}`),
+    node_id: `O_${Buffer.from(login).toString('base64url')}`,
+    url: u,
+    repos_url: `${u}/repos`,
+    events_url: `${u}/events`,
+    hooks_url: `${u}/hooks`,
+    issues_url: `${u}/issues`,
+    members_url: `${u}/members{/member}`,
+    public_members_url: `${u}/public_members{/member}`,
+    avatar_url: `https://avatars.githubusercontent.com/u/${numId(`user:${login}`)}?v=4`,
+    description: null,
   };
 }
 

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import type { IdentityRecord } from '../../../src/model/records.js';
 import { githubScanner } from '../../../scanners/github/index.js';
 import type { FakeRoutes } from '../../../scanners/github/demo/fake-github.js';
-import { classicPatAuthorization, installation, installationToken, patGrant, repo, user } from '../../../scanners/github/demo/fixtures.js';
+import { classicPatAuthorization, installation, installationToken, orgSimple, patGrant, user } from '../../../scanners/github/demo/fixtures.js';
 import { authMode } from '../../../scanners/github/client.js';
 import { explainGitHubError } from '../../../scanners/github/errors.js';
 import { scanDirect, startFakeGitHub, testOptions, type FakeGitHub } from './helpers.js';
@@ -51,16 +51,17 @@ describe('github scanner: authentication', () => {
       'GET /app/installations': {
         items: [
           installation('app-org', 77, 'nhi-inventory', { metadata: 'read' }, { createdAt: '2026-01-01T00:00:00Z', selection: 'all' }),
-          { ...installation('some-user', 78, 'nhi-inventory', { metadata: 'read' }, { createdAt: '2026-01-01T00:00:00Z' }), account: user('some-user'), target_type: 'User' },
+          installation('some-user', 78, 'nhi-inventory', { metadata: 'read' }, { createdAt: '2026-01-01T00:00:00Z', accountType: 'User' }),
         ],
       },
       'POST /app/installations/77/access_tokens': { status: 201, body: installationToken(INSTALL_TOKEN, '2099-01-01T00:00:00Z') },
       'GET /orgs/by-org/installation': { status: 200, body: installation('by-org', 88, 'nhi-inventory', { metadata: 'read' }, { createdAt: '2026-01-01T00:00:00Z' }) },
       'POST /app/installations/88/access_tokens': { status: 201, body: installationToken(INSTALL_TOKEN, '2099-01-01T00:00:00Z') },
       ...orgRoutes('by-org'),
-      'GET /user/orgs': { items: [{ login: 'token-org' }] },
+      'GET /user/orgs': { items: [orgSimple('token-org')] },
       ...orgRoutes('token-org'),
-      'GET /installation/repositories': { status: 200, body: { total_count: 1, repositories: [repo('inst-org', 'only')] } },
+      'GET /app/installations/88': { status: 200, body: installation('by-org', 88, 'nhi-inventory', { metadata: 'read' }, { createdAt: '2026-01-01T00:00:00Z' }) },
+      'GET /app/installations/78': { status: 200, body: installation('some-user', 78, 'nhi-inventory', { metadata: 'read' }, { createdAt: '2026-01-01T00:00:00Z', accountType: 'User' }) },
     });
   });
   after(async () => {
@@ -102,6 +103,12 @@ describe('github scanner: authentication', () => {
     assert.equal(res.errors.length, 1);
     assert.equal(res.errors[0].code, 'app-not-installed');
     assert.match(res.errors[0].fix ?? '', /Install the App on no-app-org/);
+  });
+
+  it('as an App with --app-installation-id and no --org: scans that installation\'s organisation', async () => {
+    const { targets } = await scanDirect(testOptions(server, { token: undefined, appId: '123', appPrivateKey: privateKey, appInstallationId: '88' }));
+    assert.deepEqual(targets, ['github:by-org']);
+    await assert.rejects(() => scanDirect(testOptions(server, { token: undefined, appId: '123', appPrivateKey: privateKey, appInstallationId: '78' })), /does not belong to an organisation/);
   });
 
   it('with a token and no --org: scans the organisations the token belongs to', async () => {
