@@ -14,15 +14,22 @@ export const genericSecret: Detector = {
   keywords: ['secret', 'passw', 'pwd', 'token', 'api_key', 'apikey', 'api-key', 'access_key', 'accesskey', 'private_key', 'credential', 'auth_key'],
   caseInsensitive: true,
   scope: 'line',
-  regex: /([A-Za-z0-9_.-]{0,40}(?:secret|passw(?:or)?d|passwd|pwd|token|api[_.-]?key|apikey|access[_.-]?key|private[_.-]?key|credentials?|auth[_.-]?key)[A-Za-z0-9_.-]{0,40})["'`]?\]?\s{0,4}(?::=|=>|\|\|=|[:=]|\s+=\s+)\s{0,4}(?:[a-z]{1,3}["'`]|["'`])?([^"'`\s,;)}\]]{12,300})["'`]?/gi,
-  verify(m) {
-    const [, name, value] = m;
+  // Anchored on the keyword (the rest of the name is read backwards in verify): a leading
+  // [\w.-]{0,40} would make the engine backtrack at every position of every line.
+  regex: /(?:secret|passw(?:or)?d|passwd|pwd|token|api[_.-]?key|apikey|access[_.-]?key|private[_.-]?key|credentials?|auth[_.-]?key)[A-Za-z0-9_.-]{0,40}["'`]?\]?\s{0,4}(?::=|=>|\|\|=|[:=]|\s+=\s+)\s{0,4}(?:[a-z]{1,3}["'`]|["'`])?([^"'`\s,;)}\]]{12,300})["'`]?/gi,
+  verify(m, ctx) {
+    const value = m[1];
+    let b = m.index;
+    while (b > 0 && m.index - b < 40 && /[A-Za-z0-9_.-]/.test(ctx.text[b - 1])) b--;
+    const name = ctx.text.slice(b, m.index) + (/^[A-Za-z0-9_.-]+/.exec(m[0])?.[0] ?? '');
     if (NOT_A_SECRET_NAME.test(name)) return null;
     if (/^(sk|pk|rk)_test_|^pk_live_/.test(value)) return null; // Stripe test-mode and publishable keys
+    // A value in a format with its own detector (and checksum) that rejected it is not a secret.
+    if (/^(gh[pousr]_|github_pat_|npm_|gl[a-z]{2,4}-|xox[a-z]-|[sr]k_live_|AKIA|ASIA|AIza|GOCSPX-|pypi-|eyJ)/.test(value)) return null;
     if (looksLikeCode(value) || /^[a-z][a-z0-9+.-]*:\/\//i.test(value) || /^[./~]/.test(value)) return null;
     if (entropy(value) < 3.5 || charClasses(value) < 2 || !/[0-9]/.test(value) || !/[A-Za-z]/.test(value)) return null;
     // identifiers and words joined by separators: my-secret-name, SOME_TOKEN_VAR
-    if (/^[A-Za-z]+([_-][A-Za-z]+)*\d{0,2}$/.test(value)) return null;
+    if (/^[A-Za-z]+([_.-][A-Za-z]+)*([_.-]?\d{1,4})?$/.test(value)) return null;
     const start = m.index + m[0].lastIndexOf(value);
     return { value, range: [start, start + value.length], attributes: { variable: name.slice(0, 80) } };
   },

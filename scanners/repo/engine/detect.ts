@@ -38,44 +38,95 @@ const COMPILED = DETECTORS.map((d) => ({ det: d, re: new RegExp(d.regex.source, 
 const PAIR_LINES = 6;
 const AWS_SECRET_SHAPE = /^[A-Za-z0-9/+]{40}$/;
 
+interface Trigger {
+  prio: number;
+  /** The keyword as the detector wrote it; null when matched case-insensitively. */
+  exact: string | null;
+}
+
+interface Prefilter {
+  re: RegExp;
+  /** Lower-cased matched keyword → detectors to run (including those whose keyword is a substring of it). */
+  triggers: Map<string, Trigger[]>;
+}
+
+const esc = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+const PREFILTERS = new Map<string, Prefilter>();
+
+/**
+ * One case-insensitive alternation of the active detectors' keywords: a single pass
+ * over the text finds every place worth a closer look (V8 runs it at a few hundred MB/s,
+ * far faster than one indexOf pass per keyword).
+ */
+function prefilter(active: number[]): Prefilter {
+  const sig = active.join(',');
+  let p = PREFILTERS.get(sig);
+  if (p) return p;
+  const kw = new Map<string, Trigger[]>();
+  for (const prio of active) {
+    const d = COMPILED[prio].det;
+    for (const k of d.keywords) {
+      const lk = k.toLowerCase();
+      const list = kw.get(lk) ?? [];
+      list.push({ prio, exact: d.caseInsensitive ? null : k });
+      kw.set(lk, list);
+    }
+  }
+  const keys = [...kw.keys()].sort((a, b) => b.length - a.length);
+  const triggers = new Map<string, Trigger[]>();
+  for (const k of keys) {
+    const all: Trigger[] = [];
+    for (const other of keys) {
+      if (!k.includes(other)) continue;
+      for (const t of kw.get(other) ?? []) all.push(other === k ? t : { prio: t.prio, exact: t.exact && k.includes(t.exact.toLowerCase()) ? null : t.exact });
+    }
+    triggers.set(k, all);
+  }
+  p = { re: new RegExp(keys.map(esc).join('|'), 'gi'), triggers };
+  PREFILTERS.set(sig, p);
+  return p;
+}
+
 export function detect(text: string, path = '', opts: DetectOptions = {}): RawFinding[] {
   const fixture = !opts.includeFixtures && isFixturePath(path);
-  let lower: string | null = null;
-  const cands: Candidate[] = [];
+  const active: number[] = [];
   for (let prio = 0; prio < COMPILED.length; prio++) {
-    const { det, re } = COMPILED[prio];
+    const det = COMPILED[prio].det;
     if (fixture && !det.checksummed) continue;
     if (det.appliesTo && !det.appliesTo(path)) continue;
     if (det.requires && !det.requires.every((r) => text.includes(r))) continue;
-    let hay = text;
-    if (det.caseInsensitive) {
-      if (lower === null) {
-        lower = text.toLowerCase();
-        // Unicode case mapping can change lengths; then offsets would drift: use a safe per-char map.
-        if (lower.length !== text.length) lower = text.replace(/[A-Z]/g, (c) => c.toLowerCase());
-      }
-      hay = lower;
+    active.push(prio);
+  }
+  if (active.length === 0) return [];
+  const pf = prefilter(active);
+  const cands: Candidate[] = [];
+  const lastLine = new Int32Array(COMPILED.length).fill(-1);
+  const seen: (Set<number> | null)[] = COMPILED.map(() => null);
+  const re = pf.re;
+  re.lastIndex = 0;
+  let m: RegExpExecArray | null;
+  let ls = -1;
+  let le = -1;
+  while ((m = re.exec(text))) {
+    const at = m.index;
+    re.lastIndex = at + 1; // overlapping keywords each get their chance
+    const triggers = pf.triggers.get(m[0].toLowerCase());
+    if (!triggers) continue;
+    if (at >= le) {
+      ls = text.lastIndexOf('\n', at) + 1;
+      le = text.indexOf('\n', at);
+      if (le < 0) le = text.length;
     }
-    const seen = new Set<number>();
-    for (const kw of det.keywords) {
-      let from = 0;
-      for (;;) {
-        const at = hay.indexOf(kw, from);
-        if (at < 0) break;
-        const ls = text.lastIndexOf('\n', at) + 1;
-        let le = text.indexOf('\n', at);
-        if (le < 0) le = text.length;
-        from = le + 1;
-        if (det.scope === 'line') {
-          if (seen.has(ls)) continue;
-          seen.add(ls);
-          run(det, prio, re, text.slice(ls, le), ls, path, cands, null);
-        } else {
-          const ws = Math.max(0, ls - det.scope.before);
-          const we = Math.min(text.length, le + det.scope.after);
-          run(det, prio, re, text.slice(ws, we), ws, path, cands, seen);
-        }
-        if (from >= text.length) break;
+    for (const t of triggers) {
+      if (t.exact !== null && !text.startsWith(t.exact, at)) continue;
+      if (lastLine[t.prio] === ls) continue;
+      lastLine[t.prio] = ls;
+      const { det, re: dre } = COMPILED[t.prio];
+      if (det.scope === 'line') run(det, t.prio, dre, text.slice(ls, le), ls, path, cands, null);
+      else {
+        const ws = Math.max(0, ls - det.scope.before);
+        const we = Math.min(text.length, le + det.scope.after);
+        run(det, t.prio, dre, text.slice(ws, we), ws, path, cands, (seen[t.prio] ??= new Set()));
       }
     }
   }
