@@ -62,7 +62,12 @@ export async function* scanSubscription(ctx: ScanContext<AzureOptions>, c: Clien
       p = (async () => {
         const guid = key.split('/').pop() ?? key;
         try {
-          const d = await authz.roleDefinitions.getById(roleDefinitionId, { abortSignal });
+          // get(scope, id) with the scope's leading slash dropped gives a clean /subscriptions/… URL
+          // (getById of a full id doubles the slash).
+          const m = /^\/(.+)\/providers\/Microsoft\.Authorization\/roleDefinitions\/([^/]+)$/i.exec(roleDefinitionId);
+          const d = m
+            ? await authz.roleDefinitions.get(m[1], m[2], { abortSignal })
+            : await authz.roleDefinitions.getById(roleDefinitionId, { abortSignal });
           const builtIn = d.roleType === 'BuiltInRole';
           return { name: d.roleName ?? BUILTIN_ROLES[guid] ?? guid, builtIn, cls: classifyArmRole(d.roleName, d.permissions as RolePermission[] | undefined, builtIn) };
         } catch (err) {

@@ -142,3 +142,31 @@ test('throttled beyond the retry budget: a scan error, the rest of the tenant go
     await local.server.close();
   }
 });
+
+test('role definitions unreadable: well-known built-ins still judged, custom roles unknown, one error naming the action', async () => {
+  const now = new Date();
+  const local = await startAzureLocal(buildAzureEstate(now), {
+    hook: (req) =>
+      /roleDefinitions/i.test(req.path)
+        ? { status: 403, body: { error: { code: 'AuthorizationFailed', message: "does not have authorization to perform action 'Microsoft.Authorization/roleDefinitions/read'" } } }
+        : undefined,
+  });
+  try {
+    const res = await collect({
+      scanner: azureScanner,
+      options: opts({ subscription: [PROD], skipGraph: true, armEndpoint: local.url, accessToken: 'targets-test-token', emulator: true }),
+      now,
+    });
+    assert.equal(res.errors.length, 1, JSON.stringify(res.errors));
+    assert.equal(res.errors[0].operation, 'get role definition');
+    assert.match(res.errors[0].fix ?? '', /Microsoft\.Authorization\/roleDefinitions\/read/);
+    assert.ok(res.notes.some((n) => /more failure/.test(n.message)), 'repeats counted in a note');
+    const grants = res.records.filter((r) => r.type === 'grant');
+    const owner = grants.find((g) => g.type === 'grant' && g.role === 'Owner');
+    assert.equal(owner?.type === 'grant' && owner.privilege, 'admin');
+    const custom = grants.find((g) => g.type === 'grant' && g.role === 'c0c0c0c0-0000-4000-8000-000000000001');
+    assert.equal(custom?.type === 'grant' && custom.privilege, 'unknown');
+  } finally {
+    await local.server.close();
+  }
+});
