@@ -10,7 +10,10 @@ import { githubScanner } from '../../../scanners/github/index.js';
 import { forbidden, notFound, type FakeRoutes } from '../../../scanners/github/demo/fake-github.js';
 import { deployKey, installation, orgHook, orgSecret, patGrant, repo, repoSecret, secretAlert, user } from '../../../scanners/github/demo/fixtures.js';
 import { assertScannerAcceptance, collect, type AcceptanceResult, type Collected } from '../../helpers/scanner-acceptance.js';
-import { startFakeGitHub, testOptions, type FakeGitHub } from './helpers.js';
+import { recordingProgress, startFakeGitHub, testOptions, type FakeGitHub } from './helpers.js';
+import { defaultConfig } from '../../../src/config/config.js';
+import { createProtector } from '../../../src/secrets/protect.js';
+import { explainGitHubError } from '../../../scanners/github/errors.js';
 
 const ORG = 'Octo-Org';
 const org = 'octo-org';
@@ -245,5 +248,49 @@ describe('github scanner: normalization', () => {
       ['AZURE_CLIENT_SECRET', 'azure', ago(10)],
       ['GOOGLE_CREDENTIALS', 'gcp', ago(10)],
     ]);
+  });
+});
+
+describe('github scanner: interruption', () => {
+  it('stops promptly when the scan is aborted, with no request started afterwards beyond those in flight', async () => {
+    const controller = new AbortController();
+    const repos = Array.from({ length: 60 }, (_, i) => repo(org, `r${i}`));
+    let keysServed = 0;
+    const routes: FakeRoutes = {
+      [`GET /orgs/${ORG}/members?role=admin`]: { items: [] },
+      [`GET /orgs/${ORG}/members`]: { items: [user('alice')] },
+      [`GET /orgs/${ORG}/outside_collaborators`]: { items: [] },
+      [`GET /orgs/${ORG}/installations`]: { items: [], wrap: 'installations' },
+      [`GET /orgs/${ORG}/personal-access-tokens`]: { items: [] },
+      [`GET /orgs/${ORG}/personal-access-token-requests`]: { items: [] },
+      [`GET /orgs/${ORG}/credential-authorizations`]: { items: [] },
+      [`GET /orgs/${ORG}/hooks`]: { items: [] },
+      [`GET /orgs/${ORG}/actions/secrets`]: { items: [], wrap: 'secrets' },
+      [`GET /orgs/${ORG}/dependabot/secrets`]: { items: [], wrap: 'secrets' },
+      [`GET /orgs/${ORG}/secret-scanning/alerts`]: { items: [] },
+      [`GET /orgs/${ORG}/repos`]: { items: repos },
+    };
+    for (const r of repos) {
+      routes[`GET /repos/${org}/${r.name}/keys`] = () => {
+        if (++keysServed === 5) controller.abort();
+        return { items: [] };
+      };
+      routes[`GET /repos/${org}/${r.name}/actions/secrets`] = { items: [], wrap: 'secrets' };
+    }
+    const server = await startFakeGitHub(routes, { delayMs: 5 });
+    try {
+      const { sink } = recordingProgress();
+      const options = testOptions(server, { org: [ORG] });
+      const ctx = { options, config: defaultConfig(), env: {}, secrets: createProtector(Buffer.alloc(32, 7)), progress: sink, signal: controller.signal, now };
+      const [target] = await githubScanner.targets(ctx);
+      await assert.rejects(async () => {
+        for await (const _ of githubScanner.scan({ ...ctx, target })) void _;
+      });
+      const servedAfterAbort = server.requests.filter((r) => /\/keys$/.test(r.path)).length;
+      assert.ok(servedAfterAbort <= 5 + 4, `keys requests: ${servedAfterAbort}`);
+      assert.equal(explainGitHubError(Object.assign(new Error('aborted'), { name: 'AbortError' })).code, 'aborted');
+    } finally {
+      await server.close();
+    }
   });
 });
