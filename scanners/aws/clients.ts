@@ -58,12 +58,31 @@ export function regionOf(o: AwsOptions, env: Record<string, string | undefined>)
   return o.region || env.AWS_REGION || env.AWS_DEFAULT_REGION || 'us-east-1';
 }
 
+/**
+ * The region: option > AWS_REGION/AWS_DEFAULT_REGION > the profile's `region` (as the SDK resolves
+ * it) > us-east-1 (IAM is global; the region only picks the STS endpoint and the partition).
+ */
+export async function resolveRegion(o: AwsOptions, env: Record<string, string | undefined>): Promise<string> {
+  const explicit = o.region || env.AWS_REGION || env.AWS_DEFAULT_REGION;
+  if (explicit) return explicit;
+  const probe = new STSClient(o.profile ? { profile: o.profile } : {});
+  try {
+    return (await probe.config.region()) || 'us-east-1';
+  } catch {
+    return 'us-east-1';
+  } finally {
+    probe.destroy();
+  }
+}
+
 export interface ClientInput {
   options: AwsOptions;
   env: Record<string, string | undefined>;
   progress: ProgressSink;
   /** Credentials of an assumed role; otherwise the static test credentials or the SDK chain. */
   credentials?: CredentialsInput;
+  /** Resolved region (resolveRegion); defaults to option/env/us-east-1. */
+  region?: string;
 }
 
 function retryStrategy(o: AwsOptions): AdaptiveRetryStrategy {
@@ -124,20 +143,20 @@ function common(input: ClientInput, service: Service, region: string) {
 }
 
 export function iamClient(input: ClientInput): IAMClient {
-  const c = new IAMClient(common(input, 'iam', regionOf(input.options, input.env)));
+  const c = new IAMClient(common(input, 'iam', input.region ?? regionOf(input.options, input.env)));
   instrument(c as unknown as Stackable, 'iam', input.progress);
   return c;
 }
 
 export function stsClient(input: ClientInput): STSClient {
-  const c = new STSClient(common(input, 'sts', regionOf(input.options, input.env)));
+  const c = new STSClient(common(input, 'sts', input.region ?? regionOf(input.options, input.env)));
   instrument(c as unknown as Stackable, 'sts', input.progress);
   return c;
 }
 
 export function organizationsClient(input: ClientInput): OrganizationsClient {
   // Organizations is served from us-east-1 (aws partition) whatever the scan region.
-  const region = regionOf(input.options, input.env);
+  const region = input.region ?? regionOf(input.options, input.env);
   const c = new OrganizationsClient(common(input, 'organizations', region.startsWith('us-gov-') ? 'us-gov-west-1' : region.startsWith('cn-') ? 'cn-northwest-1' : 'us-east-1'));
   instrument(c as unknown as Stackable, 'organizations', input.progress);
   return c;

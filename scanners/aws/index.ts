@@ -6,7 +6,7 @@ import { GetCallerIdentityCommand, AssumeRoleCommand } from '@aws-sdk/client-sts
 import { DescribeOrganizationCommand, ListAccountsCommand, type Account } from '@aws-sdk/client-organizations';
 import { defineScanner, type ScanTarget } from '../../src/scanners/contract.js';
 import type { ScanRecord } from '../../src/model/records.js';
-import { AwsScanError, errorInfo, explainAwsError, iamClient, isAccessDenied, organizationsClient, stsClient, type AwsOptions, type CredentialsInput, type StaticCredentials } from './clients.js';
+import { AwsScanError, errorInfo, explainAwsError, iamClient, isAccessDenied, organizationsClient, stsClient, type AwsOptions, type CredentialsInput, type StaticCredentials, resolveRegion } from './clients.js';
 import { scanAccount, type AccountTargetData } from './account.js';
 import { startAwsDemo } from './demo/index.js';
 
@@ -57,7 +57,8 @@ export const awsScanner = defineScanner<AwsOptions>({
 
   async targets(ctx): Promise<ScanTarget[]> {
     const o = ctx.options;
-    const sts = stsClient({ options: o, env: ctx.env, progress: ctx.progress });
+    const region = await resolveRegion(o, ctx.env);
+    const sts = stsClient({ options: o, env: ctx.env, progress: ctx.progress, region });
     let callerArn: string;
     let callerAccount: string;
     try {
@@ -74,7 +75,7 @@ export const awsScanner = defineScanner<AwsOptions>({
       return [{ key: `aws:${callerAccount}`, label: `aws ${callerAccount}`, data }];
     }
 
-    const org = organizationsClient({ options: o, env: ctx.env, progress: ctx.progress });
+    const org = organizationsClient({ options: o, env: ctx.env, progress: ctx.progress, region });
     const accounts: Account[] = [];
     let orgId: string | null = null;
     try {
@@ -125,11 +126,12 @@ export const awsScanner = defineScanner<AwsOptions>({
   async *scan(ctx): AsyncIterable<ScanRecord> {
     const o = ctx.options;
     const data = ctx.target.data as TargetData;
+    const region = await resolveRegion(o, ctx.env);
     let credentials: CredentialsInput | undefined;
     if (data.roleArn) {
       const roleArn = data.roleArn;
       const assume = async (): Promise<StaticCredentials> => {
-        const sts = stsClient({ options: o, env: ctx.env, progress: ctx.progress });
+        const sts = stsClient({ options: o, env: ctx.env, progress: ctx.progress, region });
         try {
           const r = await sts.send(
             new AssumeRoleCommand({ RoleArn: roleArn, RoleSessionName: 'nhi-scan', DurationSeconds: 3600, ...(o.externalId ? { ExternalId: o.externalId } : {}) }),
@@ -161,7 +163,7 @@ export const awsScanner = defineScanner<AwsOptions>({
         return current;
       };
     }
-    const iam = iamClient({ options: o, env: ctx.env, progress: ctx.progress, credentials });
+    const iam = iamClient({ options: o, env: ctx.env, progress: ctx.progress, credentials, region });
     try {
       yield* scanAccount(ctx, iam, data);
     } finally {
