@@ -163,7 +163,7 @@ export async function* scanSubscription(ctx: ScanContext<AzureOptions>, c: Clien
           }
           fics.sort((a, b) => a.id.localeCompare(b.id));
           for (const f of fics) {
-            out.push(...federatedRecords(mi.principalId.toLowerCase(), scope, { id: f.id, name: f.name ?? null, issuer: f.issuer ?? '', subject: f.subject ?? null, audiences: f.audiences ?? [] }));
+            out.push(...federatedRecords(mi.principalId.toLowerCase(), scope, { id: f.id, name: f.name ?? null, issuer: f.issuer ?? '', subject: f.subject ?? null, audiences: f.audiences ?? [] }, tenantId));
           }
         } catch (err) {
           out.push(...problems.collect(err, 'list federated credentials of managed identities', ARM_FIX.identities, `/subscriptions/${sub}`));

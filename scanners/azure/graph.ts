@@ -234,7 +234,7 @@ async function applicationRecords(c: Clients, app: GraphApplication, ctx: Ctx): 
   if (servicePrincipal) {
     out.push(...appCredentials({ identityId, scope: ctx.scope, origin: 'servicePrincipal' }, servicePrincipal.passwordCredentials, servicePrincipal.keyCredentials, ctx.signIns, ctx.now));
   }
-  for (const f of [...fics.items].sort((a, b) => a.id.localeCompare(b.id))) out.push(...federatedRecords(identityId, ctx.scope, f));
+  for (const f of [...fics.items].sort((a, b) => a.id.localeCompare(b.id))) out.push(...federatedRecords(identityId, ctx.scope, f, ctx.tenantId));
   return out;
 }
 

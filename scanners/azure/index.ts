@@ -104,7 +104,9 @@ export const azureScanner = defineScanner<AzureOptions>({
   isConfigured(o, env, hasConfigSection) {
     if (hasConfigSection) return true;
     if (o.accessToken || o.tenant || (o.subscription && o.subscription.length > 0)) return true;
-    return !!(env.AZURE_CLIENT_ID && env.AZURE_TENANT_ID && (env.AZURE_CLIENT_SECRET || env.AZURE_FEDERATED_TOKEN_FILE || env.AZURE_CLIENT_CERTIFICATE_PATH));
+    if (env.AZURE_CLIENT_ID && env.AZURE_TENANT_ID && (env.AZURE_CLIENT_SECRET || env.AZURE_FEDERATED_TOKEN_FILE || env.AZURE_CLIENT_CERTIFICATE_PATH)) return true;
+    // App Service / Functions / Cloud Shell managed identity endpoints.
+    return !!(env.IDENTITY_ENDPOINT || env.MSI_ENDPOINT);
   },
   targets: discover,
   scan,

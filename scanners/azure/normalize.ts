@@ -147,10 +147,10 @@ export function appCredentials(
   return out;
 }
 
-export function federatedRecords(identityId: string, scope: string, f: GraphFederatedCredential): [CredentialRecord, TrustRecord] {
+export function federatedRecords(identityId: string, scope: string, f: GraphFederatedCredential, tenantId?: string): [CredentialRecord, TrustRecord] {
   const expression = f.claimsMatchingExpression?.value ?? null;
   const audiences = [...(f.audiences ?? [])].sort();
-  const { risk, reason } = federatedRisk(f.issuer, f.subject, expression);
+  const { risk, reason, principalType } = federatedRisk(f.issuer, f.subject, expression, tenantId);
   const principal = f.subject ? `${f.issuer} sub=${f.subject}` : `${f.issuer} ${expression ?? '(no subject)'}`;
   return [
     {
@@ -169,7 +169,7 @@ export function federatedRecords(identityId: string, scope: string, f: GraphFede
       identityId,
       provider: 'azure',
       principal,
-      principalType: 'federated',
+      principalType,
       condition: audiences.length ? `aud in [${audiences.join(', ')}]` : null,
       risk,
       attributes: { federatedCredentialId: f.id, name: f.name ?? null, reason },

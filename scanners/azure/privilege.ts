@@ -147,7 +147,27 @@ export function classifyDirectoryRole(roleTemplateId: string | undefined, displa
  * the repository/branch, or a GitHub subject any branch can obtain (pull_request), or a
  * subject that names no repository at all.
  */
-export function federatedRisk(issuer: string, subject: string | null | undefined, expression: string | null | undefined): { risk: TrustRisk | null; reason: string | null } {
+export function federatedRisk(
+  issuer: string,
+  subject: string | null | undefined,
+  expression: string | null | undefined,
+  tenantId?: string,
+): { risk: TrustRisk | null; reason: string | null; principalType: 'federated' | 'external-account' } {
+  const issuerTenant = entraIssuerTenant(issuer);
+  if (issuerTenant && tenantId && issuerTenant !== tenantId.toLowerCase()) {
+    return { risk: 'external', reason: `an identity of another Entra tenant (${issuerTenant}) can sign in as it`, principalType: 'external-account' };
+  }
+  const r = subjectRisk(issuer, subject, expression);
+  return { ...r, principalType: 'federated' };
+}
+
+/** The tenant of an Entra ID token issuer (cross-tenant federation), or null for other issuers. */
+export function entraIssuerTenant(issuer: string): string | null {
+  const m = /^https:\/\/(?:login\.microsoftonline\.(?:com|us)|login\.chinacloudapi\.cn|sts\.windows\.net)\/([0-9a-f-]{36})(?:\/|$)/i.exec(issuer);
+  return m ? m[1].toLowerCase() : null;
+}
+
+function subjectRisk(issuer: string, subject: string | null | undefined, expression: string | null | undefined): { risk: TrustRisk | null; reason: string | null } {
   if (expression) {
     const m = /matches\s+'([^']*)'/i.exec(expression);
     const pattern = m ? m[1] : expression;

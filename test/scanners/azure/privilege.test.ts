@@ -67,6 +67,11 @@ test('federated credentials: wildcards, pull requests and repository-less subjec
   assert.equal(federatedRisk(gh, 'acme', null).risk, 'unpinned-subject');
   assert.equal(federatedRisk('https://eastus.oic.prod-aks.azure.com/t/c/', 'system:serviceaccount:ns:sa', null).risk, null);
   assert.equal(federatedRisk('https://issuer.example', '', null).risk, 'unpinned-subject');
+  const home = '11111111-0000-4000-8000-000000000000';
+  const other = federatedRisk('https://login.microsoftonline.com/22222222-0000-4000-8000-000000000000/v2.0', 'a7d388c3-5e3f-4959-ac7d-786b3383006a', null, home);
+  assert.equal(other.risk, 'external');
+  assert.equal(other.principalType, 'external-account');
+  assert.equal(federatedRisk(`https://login.microsoftonline.com/${home}/v2.0`, 'a7d388c3-5e3f-4959-ac7d-786b3383006a', null, home).risk, null, 'same tenant');
 });
 
 test('credentials: status, never-expiring secrets, Graph offsets, third-party flags', () => {
