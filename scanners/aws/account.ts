@@ -200,7 +200,10 @@ export async function* scanAccount(ctx: ScanContext<AwsOptions>, iam: IAMClient,
   // 4. The credential report (bounded wait), or the per-user fallback.
   let report: ReportOutcome;
   if ('ok' in started) report = started;
-  else report = await fetchReport(iam, started.state, { waitMs: (o.reportWaitSeconds ?? 60) * 1000, pollMs: o.reportPollMs ?? 2000, signal });
+  else {
+    if (started.state !== 'COMPLETE') ctx.progress.log(`account ${accountId}: waiting for the IAM credential report (${started.state})`);
+    report = await fetchReport(iam, started.state, { waitMs: (o.reportWaitSeconds ?? 60) * 1000, pollMs: o.reportPollMs ?? 2000, signal });
+  }
   const rows: Map<string, ReportRow> | null = report.ok ? report.rows : null;
   if (!report.ok) {
     const fix = report.permission ? ` Grant ${report.permission} to use the credential report.` : '';
@@ -289,7 +292,7 @@ export async function* scanAccount(ctx: ScanContext<AwsOptions>, iam: IAMClient,
     seenIdentities.add(arn);
     if (analysis.admin) adminIdentities.add(arn);
     const relevant = assumeRelevant(input);
-    if (relevant) assumers.push(relevant);
+    if (relevant && !analysis.admin) assumers.push(relevant);
     const seen = new Set<string>();
     const records: ScanRecord[] = [];
     for (const g of analysis.grants) {

@@ -81,7 +81,7 @@ function workloadRoles(c: DemoClock, account: string, env: string, apps: [string
     const policyArn = `arn:aws:iam::${account}:policy/${name}-access`;
     policies.push({ arn: policyArn, doc: allow(actions, [`arn:aws:*:*:${account}:*${name}*`, `arn:aws:s3:::acme-${env}-${name}/*`], 'AppAccess'), created: c.ago(300 + i) });
     roles.push({
-      name: `${name}-${service === 'lambda.amazonaws.com' ? 'lambda' : service === 'ec2.amazonaws.com' ? 'instance' : 'task'}`,
+      name: `${name}-${({ 'lambda.amazonaws.com': 'lambda', 'ec2.amazonaws.com': 'instance', 'sagemaker.amazonaws.com': 'sagemaker' } as Record<string, string>)[service] ?? 'task'}`,
       path: '/workloads/',
       created: c.ago(280 + i * 7),
       trust: trustService(service),
