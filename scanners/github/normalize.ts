@@ -48,6 +48,8 @@ function iso(v: string | null | undefined): string | null {
 /** Owner from an API login; unowned (with the former owner kept) when they left the organisation. */
 export function ownerFrom(login: string | null | undefined, source: string, f: OrgFacts): { owner: string | null; ownerSource: string | null; attrs: Record<string, unknown> } {
   if (!login) return { owner: null, ownerSource: null, attrs: {} };
+  // An App's bot account (`name[bot]`) is never a member; it did not leave.
+  if (/\[bot\]$/.test(login)) return { owner: login, ownerSource: source, attrs: { ownerIsApp: true } };
   if (f.people && !f.people.has(login.toLowerCase())) {
     return { owner: null, ownerSource: null, attrs: { formerOwner: login, formerOwnerSource: source, ownerDeparted: true } };
   }
@@ -68,7 +70,9 @@ export function installationId(f: OrgFacts, id: number): string {
 export function normalizeInstallation(inst: Installation, app: Integration | null, f: OrgFacts): InventoryRecord[] {
   const id = installationId(f, inst.id);
   const publisher = app?.owner && 'login' in app.owner ? app.owner.login : app?.owner && 'slug' in app.owner ? app.owner.slug : null;
+  // Published from any other account — even a member's personal one — the organisation does not control it.
   const thirdParty = publisher ? publisher.toLowerCase() !== f.org : undefined;
+  const publisherIsMember = Boolean(publisher && thirdParty && f.people?.has(publisher.toLowerCase()));
   const all = inst.repository_selection === 'all';
   const identity: IdentityRecord = {
     type: 'identity',
@@ -91,6 +95,7 @@ export function normalizeInstallation(inst: Installation, app: Integration | nul
       appName: app?.name ?? null,
       publisher,
       publisherKnown: Boolean(app),
+      publisherIsMember: publisherIsMember || undefined,
       repositorySelection: inst.repository_selection,
       events: [...inst.events].sort(),
       updatedAt: iso(inst.updated_at),

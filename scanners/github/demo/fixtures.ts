@@ -144,13 +144,13 @@ export function installation(org: string, id: number, appSlug: string, permissio
   };
 }
 
-export function app(slug: string, name: string, ownerLogin: string, permissions: Integration['permissions'], createdAt: string): Integration {
+export function app(slug: string, name: string, ownerLogin: string, permissions: Integration['permissions'], createdAt: string, ownerType: 'Organization' | 'User' = 'Organization'): Integration {
   return {
     id: numId(`app:${slug}`),
     slug,
     node_id: `A_${Buffer.from(slug).toString('base64url')}`,
     client_id: `Iv1.${createHash('sha256').update(slug).digest('hex').slice(0, 16)}`,
-    owner: user(ownerLogin, 'Organization'),
+    owner: user(ownerLogin, ownerType),
     name,
     description: null,
     external_url: `https://${slug}.example`,

@@ -8,7 +8,7 @@ import type { CredentialRecord, GrantRecord, IdentityRecord } from '../../../src
 import type { LocalServer } from '../../../src/demo/local-server.js';
 import { githubScanner } from '../../../scanners/github/index.js';
 import { forbidden, notFound, type FakeRoutes } from '../../../scanners/github/demo/fake-github.js';
-import { deployKey, installation, orgHook, orgSecret, patGrant, repo, repoSecret, secretAlert, user } from '../../../scanners/github/demo/fixtures.js';
+import { app, deployKey, installation, orgHook, orgSecret, patGrant, repo, repoSecret, secretAlert, user } from '../../../scanners/github/demo/fixtures.js';
 import { assertScannerAcceptance, collect, type AcceptanceResult, type Collected } from '../../helpers/scanner-acceptance.js';
 import { recordingProgress, startFakeGitHub, testOptions, type FakeGitHub } from './helpers.js';
 import { defaultConfig } from '../../../src/config/config.js';
@@ -159,12 +159,16 @@ describe('github scanner: normalization', () => {
           installation(org, 1, 'all-writer', { contents: 'write', metadata: 'read' }, { selection: 'all', createdAt: ago(50) }),
           installation(org, 2, 'some-writer', { contents: 'write', metadata: 'read' }, { selection: 'selected', createdAt: ago(50) }),
           installation(org, 3, 'people-admin', { members: 'write', organization_administration: 'read' }, { selection: 'selected', createdAt: ago(50) }),
+          installation(org, 4, 'dev-2s-app', { issues: 'write' }, { selection: 'selected', createdAt: ago(50) }),
+          installation(org, 5, 'in-house', { issues: 'write' }, { selection: 'selected', createdAt: ago(50) }),
         ],
         wrap: 'installations',
       },
       ['GET /apps/all-writer']: notFound(),
       ['GET /apps/some-writer']: notFound(),
       ['GET /apps/people-admin']: notFound(),
+      ['GET /apps/dev-2s-app']: { status: 200, body: app('dev-2s-app', 'Dev 2 app', 'dev-2', {}, ago(60), 'User') },
+      ['GET /apps/in-house']: { status: 200, body: app('in-house', 'In-house', 'Octo-Org', {}, ago(60)) },
       [`GET /orgs/${ORG}/personal-access-tokens`]: {
         items: [
           patGrant(org, { id: 11, tokenId: 501, name: 'gone', owner: 'left-the-org', selection: 'all', permissions: { repository: { contents: 'write' }, organization: { members: 'read' } }, grantedAt: ago(100), expiresAt: null, lastUsedAt: null }),
@@ -181,6 +185,7 @@ describe('github scanner: normalization', () => {
       [`GET /repos/${org}/svc/keys`]: {
         items: [
           // An older GitHub Enterprise Server: no last_used / added_by / enabled fields.
+          deployKey(`${org}/svc`, { id: 22, title: 'app-key', readOnly: false, createdAt: ago(4), addedBy: 'deployer-app[bot]', lastUsed: ago(1) }),
           (() => {
             const k = deployKey(`${org}/svc`, { id: 21, title: 'ghes-key', readOnly: true, createdAt: ago(4), addedBy: null, lastUsed: null });
             delete k.last_used;
@@ -204,9 +209,15 @@ describe('github scanner: normalization', () => {
     assert.deepEqual(grantsOf(`github:${org}/installation/1`), [`contents:write=admin@github:${org}`, `metadata:read=read@github:${org}`]);
     assert.deepEqual(grantsOf(`github:${org}/installation/2`), [`contents:write=write@github:${org}/selected-repositories`, `metadata:read=read@github:${org}/selected-repositories`]);
     assert.deepEqual(grantsOf(`github:${org}/installation/3`), [`members:write=admin@github:${org}`, `organization_administration:read=read@github:${org}`]);
-    const app = identity((i) => i.id === `github:${org}/installation/1`);
-    assert.equal(app.thirdParty, undefined, 'publisher unknown: third-party not guessed');
-    assert.equal(app.lastUsedSource, null, 'GitHub has no last-use data for installations');
+    const unknown = identity((i) => i.id === `github:${org}/installation/1`);
+    assert.equal(unknown.thirdParty, undefined, 'publisher unknown: third-party not guessed');
+    assert.equal(unknown.lastUsedSource, null, 'GitHub has no last-use data for installations');
+    const personal = identity((i) => i.id === `github:${org}/installation/4`);
+    assert.equal(personal.thirdParty, true, 'published from a member\'s personal account');
+    assert.equal(personal.attributes?.publisherIsMember, true);
+    assert.equal(personal.owner, 'dev-2');
+    const inHouse = identity((i) => i.id === `github:${org}/installation/5`);
+    assert.equal(inHouse.thirdParty, false, 'publisher login compared case-insensitively');
   });
 
   it('owns a fine-grained PAT by its owner while they are a member or collaborator; unowned once they left', () => {
@@ -225,9 +236,12 @@ describe('github scanner: normalization', () => {
   });
 
   it('leaves last use unknown when the API does not return it, and keeps webhook URL paths and leaked values out', () => {
-    const key = identity((i) => i.kind === 'deploy_key');
+    const key = identity((i) => i.kind === 'deploy_key' && i.name.startsWith('ghes-key'));
     assert.equal(key.lastUsedSource, null);
     assert.equal(key.owner, null);
+    const byApp = identity((i) => i.kind === 'deploy_key' && i.name.startsWith('app-key'));
+    assert.equal(byApp.owner, 'deployer-app[bot]', 'an App bot is not a departed member');
+    assert.equal(byApp.lastUsedSource, 'last_used');
     const hook = identity((i) => i.kind === 'webhook');
     assert.equal(hook.attributes?.targetHost, 'hooks.example');
     assert.match(String(hook.attributes?.insecureAuth), /without a signing secret/);
