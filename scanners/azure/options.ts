@@ -117,7 +117,8 @@ export interface ResolvedEndpoints {
 const trim = (u: string) => u.replace(/\/+$/, '');
 
 export function resolveEndpoints(o: AzureOptions): ResolvedEndpoints {
-  const cloud = (o.azureCloud ?? 'AzurePublicCloud') as AzureCloud;
+  // `AzureCloud` is the Azure CLI's name for the public cloud.
+  const cloud = (o.azureCloud === 'AzureCloud' ? 'AzurePublicCloud' : (o.azureCloud ?? 'AzurePublicCloud')) as AzureCloud;
   const base = CLOUD_ENDPOINTS[cloud];
   if (!base) throw new Error(`unknown --azure-cloud "${String(o.azureCloud)}" (expected ${AZURE_CLOUDS.join(', ')})`);
   return {

@@ -75,6 +75,7 @@ test('sovereign clouds and endpoint overrides keep the cloud audience', () => {
   assert.equal(cn.graph, 'https://graph.private.example');
   assert.equal(cn.graphScope, 'https://microsoftgraph.chinacloudapi.cn/.default');
   assert.throws(() => resolveEndpoints({ azureCloud: 'AzureGermanCloud' as never }), /unknown --azure-cloud/);
+  assert.equal(resolveEndpoints({ azureCloud: 'AzureCloud' as never }).cloud, 'AzurePublicCloud', "the Azure CLI's name");
 });
 
 test('emulator transport refuses anything but loopback', async () => {
