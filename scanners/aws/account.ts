@@ -96,6 +96,7 @@ export async function* scanAccount(ctx: ScanContext<AwsOptions>, iam: IAMClient,
 
   // 2. Identity providers (for trust edges) — a denial here is a scan error, the rest goes on.
   const providers = new Set<string>();
+  let providersKnown = true;
   for (const [op, cmd, pick] of [
     ['iam:ListOpenIDConnectProviders', () => new ListOpenIDConnectProvidersCommand({}), (r: { OpenIDConnectProviderList?: { Arn?: string }[] }) => r.OpenIDConnectProviderList ?? []],
     ['iam:ListSAMLProviders', () => new ListSAMLProvidersCommand({}), (r: { SAMLProviderList?: { Arn?: string }[] }) => r.SAMLProviderList ?? []],
@@ -105,6 +106,7 @@ export async function* scanAccount(ctx: ScanContext<AwsOptions>, iam: IAMClient,
       for (const p of (pick as (x: unknown) => { Arn?: string }[])(r)) if (p.Arn) providers.add(p.Arn);
     } catch (err) {
       if ((err as Error)?.name === 'AbortError') throw err;
+      providersKnown = false;
       const { code, message } = errorInfo(err);
       yield { type: 'error', operation: op, code, message, fix: isAccessDenied(err) ? `Grant ${op} to the scanning role in account ${accountId}.` : null, resource: scope };
     }
@@ -479,7 +481,7 @@ export async function* scanAccount(ctx: ScanContext<AwsOptions>, iam: IAMClient,
       principalType: e.principalType,
       condition: e.condition,
       risk: e.risk,
-      attributes: { ...e.attributes, ...(e.principalType === 'federated' ? { providerRegistered: providers.size ? providers.has(e.principal) : null } : {}) },
+      attributes: { ...e.attributes, ...(/:(oidc|saml)-provider\//.test(e.principal) ? { providerRegistered: providersKnown ? providers.has(e.principal) : null } : {}) },
     }));
     if (grants.admin && !providerManaged) adminRoles.push({ arn: r.Arn, name: r.RoleName, edges: edges.filter((e) => e.principalType === 'identity' || e.principalType === 'account') });
     return [identity, ...grants.records, ...trusts];

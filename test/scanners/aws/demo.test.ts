@@ -62,6 +62,7 @@ test('demo organisation: headline risky identities and their healthy counterpart
       const trusts = res.records.filter((r): r is TrustRecord => r.type === 'trust');
       const gh = byName(DEMO.aws.accounts.prod, 'github-actions-deploy');
       assert.equal(trusts.find((t) => t.identityId === gh?.id)?.risk, 'unpinned-subject');
+      assert.equal(trusts.find((t) => t.identityId === gh?.id)?.attributes?.providerRegistered, true);
       const pinned = byName(DEMO.aws.accounts.prod, 'github-actions-release');
       assert.equal(trusts.find((t) => t.identityId === pinned?.id)?.risk, null);
 

@@ -194,6 +194,8 @@ test('credential report denied: per-user fallback and a note; a denied provider 
     assert.equal(human?.lastUsedSource, 'GetAccessKeyLastUsed');
     assert.equal(human?.lastUsedAt, ago(10));
     assert.equal(byName(res.records, 'u-direct')?.lastUsedSource ?? null, null, 'no last-use data for a key-less user without the report');
+    const samlEdge = res.records.find((r): r is TrustRecord => r.type === 'trust' && r.identityId.endsWith('/r-saml'));
+    assert.equal(samlEdge?.attributes?.providerRegistered, null, 'unknown when the provider lists could not be read');
   } finally {
     await fake.close();
   }
