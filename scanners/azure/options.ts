@@ -118,7 +118,7 @@ const trim = (u: string) => u.replace(/\/+$/, '');
 
 export function resolveEndpoints(o: AzureOptions): ResolvedEndpoints {
   // `AzureCloud` is the Azure CLI's name for the public cloud.
-  const cloud = (o.azureCloud === 'AzureCloud' ? 'AzurePublicCloud' : (o.azureCloud ?? 'AzurePublicCloud')) as AzureCloud;
+  const cloud = ((o.azureCloud as string | undefined) === 'AzureCloud' ? 'AzurePublicCloud' : (o.azureCloud ?? 'AzurePublicCloud')) as AzureCloud;
   const base = CLOUD_ENDPOINTS[cloud];
   if (!base) throw new Error(`unknown --azure-cloud "${String(o.azureCloud)}" (expected ${AZURE_CLOUDS.join(', ')})`);
   return {
