@@ -383,3 +383,25 @@ test('--org: an assumed-role session that nears expiry is renewed during the sca
     await fake.close();
   }
 });
+
+test('throttling that outlasts --max-attempts: a scan error for that call (or that account), never an aborted scan', async () => {
+  const acct = attachmentAccount();
+  acct.faults = { throttle: { ListSAMLProviders: 50 } };
+  const other = { ...attachmentAccount('123456789013'), faults: { throttle: { GetAccountAuthorizationDetails: 50 } } };
+  const fake = await startFakeAws(estate([acct, other], { org: { id: 'o-test12345' } }));
+  try {
+    const res = await collect({ scanner: awsScanner, options: { org: true, endpointUrl: fake.url, accessKeyId: KEY_ID, secretAccessKey: SECRET, ...fast, maxAttempts: 3 }, now });
+    const partial = res.targets.find((t) => t.key === `aws:${ACCT}`);
+    assert.equal(partial?.state, 'partial');
+    assert.ok((partial?.retries ?? 0) >= 2);
+    assert.deepEqual(res.errors.filter((e) => e.targetKey === `aws:${ACCT}`).map((e) => `${e.operation}|${e.code}`), ['iam:ListSAMLProviders|Throttling']);
+    assert.equal(identities(res.records).filter((i) => i.scope === `aws:${ACCT}`).length, 12);
+    const failed = res.errors.find((e) => e.targetKey === 'aws:123456789013');
+    assert.equal(res.targets.find((t) => t.key === 'aws:123456789013')?.state, 'failed');
+    assert.equal(failed?.code, 'Throttling');
+    assert.match(failed?.fix ?? '', /--max-attempts/);
+    assert.equal(fake.calls.get('123456789013:GetAccountAuthorizationDetails'), 3, 'bounded attempts');
+  } finally {
+    await fake.close();
+  }
+});
