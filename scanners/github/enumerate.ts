@@ -249,7 +249,7 @@ export async function* scanOrganization(ctx: ScanContext<GitHubOptions>, clients
     yield normalizeAlert(r.item, f);
   }
 
-  // Repositories: deploy keys and repository secrets, 4 repositories at a time, page by page.
+  // Repositories: deploy keys, webhooks and secrets, 4 repositories at a time, page by page.
   if (ctx.options.skipRepos) return;
   const tally = new FailureTally();
   const repoPages = () => octokit.paginate.iterator(octokit.rest.repos.listForOrg, { org: orgLogin, type: 'all', per_page: PER_PAGE });
@@ -279,6 +279,13 @@ async function readRepository(octokit: GitHubClient, repo: MinimalRepository, f:
       break;
     }
     out.push(...normalizeDeployKey(r.item, repo, f));
+  }
+  for await (const r of listAll(ENDPOINTS.repoHooks, () => octokit.paginate.iterator(octokit.rest.repos.listWebhooks, { owner, repo: name, per_page: PER_PAGE }), signal, repo.full_name)) {
+    if ('failure' in r) {
+      if (r.failure.type === 'error') tally.add(r.failure, repo.full_name);
+      break;
+    }
+    out.push(...normalizeHook(r.item, f, repo));
   }
   for await (const r of listAll(ENDPOINTS.repoSecrets, () => octokit.paginate.iterator(octokit.rest.actions.listRepoSecrets, { owner, repo: name, per_page: PER_PAGE }), signal, repo.full_name)) {
     if ('failure' in r) {

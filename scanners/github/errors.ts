@@ -66,6 +66,10 @@ export const ENDPOINTS = {
     op: 'GET /repos/{owner}/{repo}/keys',
     needs: 'admin access to the repository; classic token: repo; GitHub App / fine-grained token: Repository permission "Administration: read"',
   },
+  repoHooks: {
+    op: 'GET /repos/{owner}/{repo}/hooks',
+    needs: 'admin access to the repository; classic token: repo (or admin:repo_hook); GitHub App / fine-grained token: Repository permission "Webhooks: read"',
+  },
   repoSecrets: {
     op: 'GET /repos/{owner}/{repo}/actions/secrets',
     needs: 'classic token: repo; GitHub App / fine-grained token: Repository permission "Secrets: read"',

@@ -15,6 +15,7 @@ import type {
   OrgActionsSecret,
   OrgDependabotSecret,
   OrgHook,
+  RepoHook,
   PatGrant,
   PatGrantRequest,
   SecretScanningAlert,
@@ -401,8 +402,9 @@ export function normalizeRepoSecret(s: ActionsSecret, repo: MinimalRepository, f
 
 // ---------------------------------------------------------------- webhooks
 
-export function normalizeHook(h: OrgHook, f: OrgFacts): InventoryRecord[] {
-  const id = `github:${f.org}/hook/${h.id}`;
+/** An organisation webhook, or a repository's when `repo` is given. */
+export function normalizeHook(h: OrgHook | RepoHook, f: OrgFacts, repo?: MinimalRepository): InventoryRecord[] {
+  const id = repo ? `github:${repo.full_name.toLowerCase()}/hook/${h.id}` : `github:${f.org}/hook/${h.id}`;
   let host: string | null = null;
   let scheme: string | null = null;
   try {
@@ -424,7 +426,7 @@ export function normalizeHook(h: OrgHook, f: OrgFacts): InventoryRecord[] {
     provider: P,
     scope: f.scope,
     kind: 'webhook',
-    name: `${h.name} → ${host ?? 'unknown host'}`,
+    name: `${repo ? `${repo.name}: ` : ''}${h.name} → ${host ?? 'unknown host'}`,
     createdAt: iso(h.created_at),
     lastUsedAt: null,
     lastUsedSource: null,
@@ -433,6 +435,9 @@ export function normalizeHook(h: OrgHook, f: OrgFacts): InventoryRecord[] {
     disabled: !h.active,
     attributes: {
       hookId: h.id,
+      level: repo ? 'repository' : 'organization',
+      repository: repo?.full_name,
+      lastResponseCode: 'last_response' in h ? (h.last_response?.code ?? null) : undefined,
       targetHost: host,
       targetScheme: scheme,
       events: [...h.events].sort(),

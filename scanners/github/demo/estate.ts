@@ -21,6 +21,7 @@ import {
   patGrant,
   patRequest,
   repo,
+  repoHook,
   repoSecret,
   secretAlert,
   sshKeyAuthorization,
@@ -148,6 +149,11 @@ export function demoRoutes(input: DemoRoutesInput): FakeRoutes {
     'data-pipeline': [repoSecret('GCP_SA_KEY', ago(500), ago(500))],
   };
 
+  const repoHooks: Record<string, ReturnType<typeof repoHook>[]> = {
+    web: [repoHook(`${org}/web`, { id: 4201, url: 'https://previews.acme.example/github', secret: true, events: ['pull_request'], createdAt: ago(60), lastCode: 200 })],
+    payments: [repoHook(`${org}/payments`, { id: 4202, url: 'http://build-status.payments.acme.example/notify', secret: false, events: ['push', 'status'], createdAt: ago(700), lastCode: 200 })],
+  };
+
   // --- organisation secrets, webhooks, secret-scanning alerts
   const secrets = [
     orgSecret('AWS_ACCESS_KEY_ID', ago(420), ago(420), 'all', org),
@@ -188,6 +194,7 @@ export function demoRoutes(input: DemoRoutesInput): FakeRoutes {
   for (const [id, names] of Object.entries(patRepos)) routes[`GET /orgs/${org}/personal-access-tokens/${id}/repositories`] = { items: names.map((n) => repo(org, n)) };
   for (const r of D.repos) {
     routes[`GET /repos/${org}/${r}/keys`] = { items: keys[r] ?? [] };
+    routes[`GET /repos/${org}/${r}/hooks`] = { items: repoHooks[r] ?? [] };
     routes[`GET /repos/${org}/${r}/actions/secrets`] = { items: repoSecrets[r] ?? [], wrap: 'secrets' };
   }
   return routes;

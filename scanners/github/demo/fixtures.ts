@@ -14,6 +14,7 @@ import type {
   MinimalRepository,
   OrgActionsSecret,
   OrgHook,
+  RepoHook,
   PatGrant,
   PatGrantRequest,
   SecretScanningAlert,
@@ -294,6 +295,25 @@ export function orgHook(org: string, h: { id: number; url: string; secret: boole
     updated_at: h.createdAt,
     created_at: h.createdAt,
     type: 'Organization',
+  };
+}
+
+export function repoHook(full: string, h: { id: number; url: string; secret: boolean; events: string[]; createdAt: string; lastCode?: number | null }): RepoHook {
+  const u = `${API}/repos/${full}/hooks/${h.id}`;
+  return {
+    type: 'Repository',
+    id: h.id,
+    name: 'web',
+    active: true,
+    events: h.events,
+    config: { url: h.url, insecure_ssl: '0', content_type: 'json', ...(h.secret ? { secret: '********' } : {}) },
+    updated_at: h.createdAt,
+    created_at: h.createdAt,
+    url: u,
+    test_url: `${u}/test`,
+    ping_url: `${u}/pings`,
+    deliveries_url: `${u}/deliveries`,
+    last_response: { code: h.lastCode ?? null, status: h.lastCode ? 'active' : 'unused', message: h.lastCode ? 'OK' : null },
   };
 }
 

@@ -118,7 +118,8 @@ describe('github demo estate', () => {
   it('reports the webhook without a secret as insecure authentication, and keeps URL paths out', () => {
     const hooks = identities().filter((i) => i.kind === 'webhook');
     const insecure = hooks.filter((h) => res.findings.some((f) => f.identityId === h.id && f.ruleId === 'insecure-authentication'));
-    assert.deepEqual(insecure.map((h) => h.attributes?.targetHost).sort(), ['audit.acme.example', DEMO_GITHUB.risky.insecureHookHost]);
+    assert.deepEqual(insecure.map((h) => h.attributes?.targetHost).sort(), ['audit.acme.example', 'build-status.payments.acme.example', DEMO_GITHUB.risky.insecureHookHost]);
+    assert.ok(hooks.some((h) => h.attributes?.level === 'repository' && h.attributes?.targetHost === 'previews.acme.example' && !h.attributes?.insecureAuth));
     assert.ok(!JSON.stringify(hooks).includes('/services/'));
   });
 

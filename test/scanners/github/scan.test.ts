@@ -8,7 +8,7 @@ import type { CredentialRecord, GrantRecord, IdentityRecord } from '../../../src
 import type { LocalServer } from '../../../src/demo/local-server.js';
 import { githubScanner } from '../../../scanners/github/index.js';
 import { forbidden, notFound, type FakeRoutes } from '../../../scanners/github/demo/fake-github.js';
-import { app, deployKey, installation, orgHook, orgSecret, patGrant, repo, repoSecret, secretAlert, user } from '../../../scanners/github/demo/fixtures.js';
+import { app, deployKey, installation, orgHook, repoHook, orgSecret, patGrant, repo, repoSecret, secretAlert, user } from '../../../scanners/github/demo/fixtures.js';
 import { assertScannerAcceptance, collect, type AcceptanceResult, type Collected } from '../../helpers/scanner-acceptance.js';
 import { recordingProgress, startFakeGitHub, testOptions, type FakeGitHub } from './helpers.js';
 import { defaultConfig } from '../../../src/config/config.js';
@@ -50,6 +50,7 @@ describe('github scanner: pagination', () => {
     for (const r of repos) {
       routes[`GET /repos/${org}/${r.name}/keys`] ??= { items: [] };
       routes[`GET /repos/${org}/${r.name}/actions/secrets`] = { items: [], wrap: 'secrets' };
+      routes[`GET /repos/${org}/${r.name}/hooks`] = { items: [] };
     }
     server = await startFakeGitHub(routes, { delayMs: 2 });
     res = await collect({ scanner: githubScanner, options: testOptions(server, { org: [ORG] }), now });
@@ -96,11 +97,13 @@ describe('github scanner: permission failures', () => {
       [`GET /orgs/${ORG}/secret-scanning/alerts`]: notFound(),
       [`GET /orgs/${ORG}/repos`]: { items: repos },
       [`GET /repos/${org}/ok/keys`]: { items: [deployKey(`${org}/ok`, { id: 7, title: 'k', readOnly: false, createdAt: ago(5), addedBy: 'alice', lastUsed: null })] },
+      [`GET /repos/${org}/ok/hooks`]: { items: [] },
       [`GET /repos/${org}/ok/actions/secrets`]: { items: [repoSecret('AWS_SECRET_ACCESS_KEY', ago(5), ago(5))], wrap: 'secrets' },
     };
     for (const n of ['locked-1', 'locked-2', 'locked-3']) {
       routes[`GET /repos/${org}/${n}/keys`] = notFound();
       routes[`GET /repos/${org}/${n}/actions/secrets`] = { items: [], wrap: 'secrets' };
+      routes[`GET /repos/${org}/${n}/hooks`] = { items: [] };
     }
     server = await startFakeGitHub(routes);
   });
@@ -196,9 +199,10 @@ describe('github scanner: normalization', () => {
         ],
       },
       [`GET /repos/${org}/svc/actions/secrets`]: { items: [], wrap: 'secrets' },
+      [`GET /repos/${org}/svc/hooks`]: { items: [repoHook(`${org}/svc`, { id: 9, url: 'https://ci.example/x?key=repohookquerysecret99', secret: true, events: ['push'], createdAt: ago(5) })] },
     };
     server = await startFakeGitHub(routes);
-    res = await assertScannerAcceptance({ scanner: githubScanner, options: testOptions(server, { org: [ORG] }), now, secrets: [LEAKED, 'supersecretquerytoken123'] });
+    res = await assertScannerAcceptance({ scanner: githubScanner, options: testOptions(server, { org: [ORG] }), now, secrets: [LEAKED, 'supersecretquerytoken123', 'repohookquerysecret99'] });
   });
   after(async () => {
     res?.cleanup();
@@ -242,7 +246,10 @@ describe('github scanner: normalization', () => {
     const byApp = identity((i) => i.kind === 'deploy_key' && i.name.startsWith('app-key'));
     assert.equal(byApp.owner, 'deployer-app[bot]', 'an App bot is not a departed member');
     assert.equal(byApp.lastUsedSource, 'last_used');
-    const hook = identity((i) => i.kind === 'webhook');
+    const repoLevel = identity((i) => i.kind === 'webhook' && i.attributes?.level === 'repository');
+    assert.equal(repoLevel.id, `github:${org}/svc/hook/9`);
+    assert.equal(repoLevel.attributes?.insecureAuth, undefined, 'it has a secret');
+    const hook = identity((i) => i.kind === 'webhook' && i.attributes?.level === 'organization');
     assert.equal(hook.attributes?.targetHost, 'hooks.example');
     assert.match(String(hook.attributes?.insecureAuth), /without a signing secret/);
     const leak = res.records.find((r): r is CredentialRecord => r.type === 'credential' && r.kind === 'hardcoded_secret');
@@ -290,6 +297,7 @@ describe('github scanner: interruption', () => {
         return { items: [] };
       };
       routes[`GET /repos/${org}/${r.name}/actions/secrets`] = { items: [], wrap: 'secrets' };
+      routes[`GET /repos/${org}/${r.name}/hooks`] = { items: [] };
     }
     const server = await startFakeGitHub(routes, { delayMs: 5 });
     try {
