@@ -3,7 +3,7 @@
 // tenant; every other service principal (third-party, Microsoft, managed identities outside
 // the scanned subscriptions); app role assignments (application permissions) and directory
 // role memberships as grants; last use from the sign-in activity reports.
-import type { GrantRecord, ScanRecord } from '../../src/model/records.js';
+import type { ErrorRecord, GrantRecord, ScanRecord } from '../../src/model/records.js';
 import type { ScanContext } from '../../src/scanners/contract.js';
 import { AzureHttpError, mapLimit, type Clients } from './clients.js';
 import { graphFix, ProblemsImpl, type Problems } from './errors.js';
@@ -33,6 +33,8 @@ export interface TenantTargetData {
   tenantId: string;
   /** Subscriptions scanned by their own targets: their managed identities come from ARM (tags, resource). */
   scannedSubscriptions: string[];
+  /** What discovery could not read (the subscription list), reported by this target. */
+  discoveryErrors?: ErrorRecord[];
 }
 
 const OWNER_SELECT = '$select=id,displayName,userPrincipalName,mail';
@@ -98,6 +100,8 @@ export async function* scanTenant(ctx: ScanContext<AzureOptions>, c: Clients, da
   const top = Math.min(999, Math.max(1, ctx.options.pageSize ?? 999));
   const problems = new ProblemsImpl();
   const scanned = new Set(data.scannedSubscriptions.map((s) => s.toLowerCase()));
+
+  yield* data.discoveryErrors ?? [];
 
   // 1. Last use.
   const signIn: { index: SignInIndex | null } = { index: null };

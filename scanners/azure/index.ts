@@ -2,11 +2,11 @@
 // their credentials, owners, application permissions and directory roles) and one per
 // subscription (ARM: role assignments and definitions, managed identities).
 import { defineScanner, type DiscoveryContext, type ScanContext, type ScanTarget } from '../../src/scanners/contract.js';
-import type { ScanRecord } from '../../src/model/records.js';
+import type { ErrorRecord, ScanRecord } from '../../src/model/records.js';
 import { scanSubscription, type SubscriptionTargetData } from './arm.js';
 import { AzureHttpError, buildClients } from './clients.js';
 import { startAzureDemo } from './demo/server.js';
-import { ARM_FIX, explainAzureError, graphFix } from './errors.js';
+import { ARM_FIX, explainAzureError, graphFix, ProblemsImpl } from './errors.js';
 import { scanTenant, type TenantTargetData } from './graph.js';
 import { AZURE_OPTIONS, type AzureOptions } from './options.js';
 
@@ -54,6 +54,7 @@ async function discover(ctx: DiscoveryContext<AzureOptions>): Promise<ScanTarget
       for (const t of org.value ?? []) tenants.add(t.id.toLowerCase());
     } catch (err) {
       if (!(err instanceof AzureHttpError)) throw err;
+      if (err.statusCode === 401) throw err; // the token itself is rejected: explainError says so
       throw Object.assign(new Error(`cannot tell which tenant to scan: ${(err as Error).message}`), { code: 'no-tenant', fix: graphFix('organization') });
     }
   }
@@ -61,6 +62,8 @@ async function discover(ctx: DiscoveryContext<AzureOptions>): Promise<ScanTarget
     if (listError) throw listError;
     throw Object.assign(new Error('no tenant and no subscription visible to these credentials'), { code: 'nothing-to-scan', fix: `Pass --tenant, or grant ${ARM_FIX.subscriptions}` });
   }
+  if (listError && (o.skipGraph || tenants.size === 0)) throw listError;
+  const discoveryErrors = listError ? new ProblemsImpl().collect(listError, 'list subscriptions', ARM_FIX.subscriptions).filter((r): r is ErrorRecord => r.type === 'error') : [];
   const onlyTenant = tenants.size === 1 ? [...tenants][0] : undefined;
   const targets: ScanTarget[] = [];
   if (!o.skipGraph) {
@@ -69,6 +72,7 @@ async function discover(ctx: DiscoveryContext<AzureOptions>): Promise<ScanTarget
         kind: 'tenant',
         tenantId: t,
         scannedSubscriptions: subs.filter((s) => (s.tenantId?.toLowerCase() ?? onlyTenant) === t).map((s) => s.subscriptionId.toLowerCase()),
+        discoveryErrors,
       };
       targets.push({ key: `azure:${t}`, label: `azure tenant ${t}`, data });
     }

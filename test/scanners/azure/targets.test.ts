@@ -171,3 +171,46 @@ test('role definitions unreadable: well-known built-ins still judged, custom rol
     await local.server.close();
   }
 });
+
+test('subscriptions not listable: the tenant is still scanned and says what it could not list', async () => {
+  const now = new Date();
+  const local = await startAzureLocal(buildAzureEstate(now), {
+    hook: (req) =>
+      req.path === '/subscriptions'
+        ? { status: 403, body: { error: { code: 'AuthorizationFailed', message: "does not have authorization to perform action 'Microsoft.Resources/subscriptions/read'" } } }
+        : undefined,
+  });
+  try {
+    const res = await collect({
+      scanner: azureScanner,
+      options: opts({ tenant: TENANT, armEndpoint: local.url, graphEndpoint: local.url, accessToken: 'targets-test-token', emulator: true }),
+      now,
+    });
+    assert.deepEqual(res.targets.filter((t) => t.key !== 'azure:discovery').map((t) => `${t.key} ${t.state}`), [`azure:${TENANT} partial`]);
+    assert.equal(res.errors.length, 1);
+    assert.equal(res.errors[0].operation, 'list subscriptions');
+    assert.equal(res.errors[0].code, '403 AuthorizationFailed');
+    assert.match(res.errors[0].fix ?? '', /Reader role on at least one subscription/);
+    assert.ok(res.records.some((r) => r.type === 'identity' && r.name === 'id-web-prod'), 'managed identities then come from Graph');
+  } finally {
+    await local.server.close();
+  }
+});
+
+test('no tenant given and nothing listable: discovery fails with a code and a fix', async () => {
+  const now = new Date();
+  const local = await startAzureLocal(buildAzureEstate(now), { hook: () => ({ status: 401, body: { error: { code: 'InvalidAuthenticationToken', message: 'The access token is invalid.' } } }) });
+  try {
+    const res = await collect({
+      scanner: azureScanner,
+      options: opts({ armEndpoint: local.url, graphEndpoint: local.url, accessToken: 'targets-test-token', emulator: true }),
+      now,
+    });
+    assert.equal(res.errors.length, 1);
+    assert.equal(res.errors[0].operation, 'discover targets');
+    assert.equal(res.errors[0].code, '401 InvalidAuthenticationToken');
+    assert.match(res.errors[0].fix ?? '', /az login/);
+  } finally {
+    await local.server.close();
+  }
+});
