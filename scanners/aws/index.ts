@@ -12,6 +12,14 @@ import { startAwsDemo } from './demo/index.js';
 
 export const DEFAULT_ASSUME_ROLE = 'nhi-readonly';
 
+/** The principal a member role's trust policy must name for the caller (a session ARN becomes its role). */
+export function trustPrincipalFor(callerArn: string): string {
+  const session = /^arn:(aws[\w-]*):sts::(\d{12}):assumed-role\/([^/]+)\/.+$/.exec(callerArn);
+  if (session) return `arn:${session[1]}:iam::${session[2]}:role/${session[3]} (the role behind your session; or the account root arn:${session[1]}:iam::${session[2]}:root)`;
+  if (/^arn:aws[\w-]*:iam::\d{12}:/.test(callerArn)) return callerArn;
+  return 'the scanning principal';
+}
+
 interface TargetData extends AccountTargetData {
   callerArn: string;
   roleName: string | null;
@@ -143,11 +151,10 @@ export const awsScanner = defineScanner<AwsOptions>({
         } catch (err) {
           if (err instanceof AwsScanError || (err as Error)?.name === 'AbortError') throw err;
           const { code, message } = errorInfo(err);
-          const mgmt = data.callerArn.split(':')[4] ?? '';
           throw new AwsScanError(
             `cannot assume ${roleArn}: ${message}`,
             code,
-            `Create role ${data.roleName} in account ${data.accountId} (or fix its trust policy) so that it trusts ${data.callerArn || `arn:aws:iam::${mgmt}:root`}` +
+            `Create role ${data.roleName} in account ${data.accountId} (or fix its trust policy) so that it trusts ${trustPrincipalFor(data.callerArn)}` +
               `${o.externalId ? ' with the sts:ExternalId you passed' : ''} and allows sts:AssumeRole; attach the read-only policy from scanners/aws/README.md. ` +
               `Or pass the role your organisation deploys with --assume-role NAME (never OrganizationAccountAccessRole: it is admin).`,
           );

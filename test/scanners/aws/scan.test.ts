@@ -405,3 +405,9 @@ test('throttling that outlasts --max-attempts: a scan error for that call (or th
     await fake.close();
   }
 });
+
+test('the AssumeRole fix names the principal a trust policy can name', async () => {
+  const { trustPrincipalFor } = await import('../../../scanners/aws/index.js');
+  assert.equal(trustPrincipalFor('arn:aws:iam::111111111111:user/ci/scanner'), 'arn:aws:iam::111111111111:user/ci/scanner');
+  assert.match(trustPrincipalFor('arn:aws:sts::111111111111:assumed-role/AWSReservedSSO_Audit_abc/jane@acme.example'), /^arn:aws:iam::111111111111:role\/AWSReservedSSO_Audit_abc \(the role behind your session; or the account root arn:aws:iam::111111111111:root\)$/);
+});
