@@ -39,39 +39,47 @@ export interface TenantTargetData {
 
 const OWNER_SELECT = '$select=id,displayName,userPrincipalName,mail';
 
-/** Read the two sign-in activity reports into a compact index (ids → date). Null when not permitted. */
-async function* loadSignIns(c: Clients, problems: Problems, out: { index: SignInIndex | null }): AsyncGenerator<ScanRecord> {
-  const index: SignInIndex = { byAppId: new Map(), byKeyId: new Map() };
-  try {
-    for await (const page of c.graph.pages<{ appId?: string; lastSignInActivity?: { lastSignInDateTime?: string | null } | null }>(
-      '/beta/reports/servicePrincipalSignInActivities',
-    )) {
-      for (const a of page) {
-        const d = iso(a.lastSignInActivity?.lastSignInDateTime);
-        if (a.appId && d) index.byAppId.set(a.appId.toLowerCase(), maxIso(index.byAppId.get(a.appId.toLowerCase()), d)!);
+/**
+ * Read the two sign-in activity reports into compact indexes (id → date). Each is null when it
+ * cannot be read: identities then have no last-use data (or credentials none), never "unused".
+ */
+async function* loadSignIns(c: Clients, problems: Problems, index: SignInIndex): AsyncGenerator<ScanRecord> {
+  const denied: string[] = [];
+  const read = async function* (path: string, into: Map<string, string>, pick: (row: Record<string, unknown>) => [string | undefined, string | null]): AsyncGenerator<ScanRecord, boolean> {
+    try {
+      for await (const page of c.graph.pages<Record<string, unknown>>(path)) {
+        for (const row of page) {
+          const [id, when] = pick(row);
+          if (id && when) into.set(id.toLowerCase(), maxIso(into.get(id.toLowerCase()), when)!);
+        }
       }
+      return true;
+    } catch (err) {
+      if (!(err instanceof AzureHttpError)) throw err;
+      if ([400, 401, 403, 404].includes(err.statusCode)) denied.push(`${err.operation}: ${err.statusCode} ${err.code}`);
+      else yield* problems.report(err, 'read sign-in activity reports', graphFix('reports'));
+      return false;
     }
-    for await (const page of c.graph.pages<{ keyId?: string; signInActivity?: { lastSignInDateTime?: string | null } | null }>(
-      '/beta/reports/appCredentialSignInActivities',
-    )) {
-      for (const a of page) {
-        const d = iso(a.signInActivity?.lastSignInDateTime);
-        if (a.keyId && d) index.byKeyId.set(a.keyId.toLowerCase(), maxIso(index.byKeyId.get(a.keyId.toLowerCase()), d)!);
-      }
-    }
-    out.index = index;
-  } catch (err) {
-    if (!(err instanceof AzureHttpError)) throw err;
-    out.index = null;
-    if ([400, 401, 403, 404].includes(err.statusCode)) {
-      yield {
-        type: 'note',
-        operation: err.operation,
-        message: `sign-in activity reports not readable (${err.statusCode} ${err.code}): last use of service principals and app credentials is unknown, so they are not judged stale. Grant the Microsoft Graph application permission ${graphFix('reports')}.`,
-      };
-    } else {
-      yield* problems.report(err, 'read sign-in activity reports', graphFix('reports'));
-    }
+  };
+  const byAppId = new Map<string, string>();
+  const byKeyId = new Map<string, string>();
+  const spOk = yield* read('/beta/reports/servicePrincipalSignInActivities', byAppId, (r) => [
+    r.appId as string | undefined,
+    iso((r.lastSignInActivity as { lastSignInDateTime?: string } | null | undefined)?.lastSignInDateTime),
+  ]);
+  const credOk = yield* read('/beta/reports/appCredentialSignInActivities', byKeyId, (r) => [
+    r.keyId as string | undefined,
+    iso((r.signInActivity as { lastSignInDateTime?: string } | null | undefined)?.lastSignInDateTime),
+  ]);
+  index.byAppId = spOk ? byAppId : null;
+  index.byKeyId = credOk ? byKeyId : null;
+  if (denied.length > 0) {
+    const what = !spOk && !credOk ? 'service principals and app credentials' : !spOk ? 'service principals' : 'app credentials';
+    yield {
+      type: 'note',
+      operation: 'read sign-in activity reports',
+      message: `sign-in activity reports not readable (${denied.join('; ')}): last use of ${what} is unknown, so they are not judged stale. Grant the Microsoft Graph application permission ${graphFix('reports')}.`,
+    };
   }
 }
 
@@ -104,10 +112,9 @@ export async function* scanTenant(ctx: ScanContext<AzureOptions>, c: Clients, da
   yield* data.discoveryErrors ?? [];
 
   // 1. Last use.
-  const signIn: { index: SignInIndex | null } = { index: null };
-  if (!ctx.options.skipSignInActivity) yield* loadSignIns(c, problems, signIn);
+  const signIns: SignInIndex = { byAppId: null, byKeyId: null };
+  if (!ctx.options.skipSignInActivity) yield* loadSignIns(c, problems, signIns);
   else yield { type: 'note', operation: 'sign-in activity', message: 'sign-in activity reports skipped (--skip-sign-in-activity): last use unknown' };
-  const signIns = signIn.index;
 
   // 2. Directory roles held by service principals.
   try {
@@ -176,13 +183,15 @@ interface Ctx {
   tenantId: string;
   scope: string;
   now: Date;
-  signIns: SignInIndex | null;
+  signIns: SignInIndex;
   problems: Problems;
 }
 
 function lastUse(ctx: Ctx, appId: string | undefined, keyIds: (string | undefined)[]): { lastUsedAt: string | null; lastUsedSource: string | null } {
-  if (!ctx.signIns) return { lastUsedAt: null, lastUsedSource: null };
-  const dates = [appId ? ctx.signIns.byAppId.get(appId.toLowerCase()) : undefined, ...keyIds.map((k) => (k ? ctx.signIns!.byKeyId.get(k.toLowerCase()) : undefined))];
+  // The service principal report is the identity's own record; credential use only adds to it.
+  const { byAppId, byKeyId } = ctx.signIns;
+  if (!byAppId) return { lastUsedAt: null, lastUsedSource: null };
+  const dates = [appId ? byAppId.get(appId.toLowerCase()) : undefined, ...keyIds.map((k) => (k && byKeyId ? byKeyId.get(k.toLowerCase()) : undefined))];
   return { lastUsedAt: maxIso(...dates), lastUsedSource: 'sign-in-activity' };
 }
 

@@ -102,10 +102,10 @@ export function credentialStatus(start: string | null, end: string | null, now: 
 }
 
 export interface SignInIndex {
-  /** appId → last sign-in (any flow). */
-  byAppId: Map<string, string>;
-  /** credential keyId → last sign-in. */
-  byKeyId: Map<string, string>;
+  /** appId → last sign-in (any flow); null when the report cannot be read. */
+  byAppId: Map<string, string> | null;
+  /** credential keyId → last sign-in; null when the report cannot be read. */
+  byKeyId: Map<string, string> | null;
 }
 
 export function appCredentials(
@@ -122,7 +122,8 @@ export function appCredentials(
     const end = iso(c.endDateTime);
     const attributes: Record<string, unknown> = { origin: holder.origin, ...extra };
     if (!end || Number(end.slice(0, 4)) >= NEVER_YEAR) attributes.neverExpires = true;
-    const lastUsedAt = signIns?.byKeyId.get(c.keyId.toLowerCase()) ?? null;
+    const byKeyId = signIns?.byKeyId ?? null;
+    const lastUsedAt = byKeyId?.get(c.keyId.toLowerCase()) ?? null;
     out.push({
       type: 'credential',
       id: c.keyId.toLowerCase(),
@@ -135,7 +136,7 @@ export function appCredentials(
       createdAt: start,
       expiresAt: end,
       lastUsedAt,
-      lastUsedSource: signIns ? 'appCredentialSignInActivities' : null,
+      lastUsedSource: byKeyId ? 'appCredentialSignInActivities' : null,
       status: credentialStatus(start, end, now),
       attributes,
     });

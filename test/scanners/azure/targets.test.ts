@@ -214,3 +214,31 @@ test('no tenant given and nothing listable: discovery fails with a code and a fi
     await local.server.close();
   }
 });
+
+test('only the credential report is forbidden: identities keep their last use, credentials say unknown', async () => {
+  const now = new Date();
+  const local = await startAzureLocal(buildAzureEstate(now), {
+    hook: (req) =>
+      req.path === '/beta/reports/appCredentialSignInActivities'
+        ? { status: 403, body: { error: { code: 'Authorization_RequestDenied', message: 'Insufficient privileges to complete the operation.' } } }
+        : undefined,
+  });
+  try {
+    const res = await collect({
+      scanner: azureScanner,
+      options: opts({ tenant: TENANT, subscription: [PROD], armEndpoint: local.url, graphEndpoint: local.url, accessToken: 'targets-test-token', emulator: true }),
+      now,
+    });
+    assert.deepEqual(res.errors, []);
+    const note = res.notes.find((n) => /sign-in activity reports not readable/.test(n.message));
+    assert.match(note?.message ?? '', /last use of app credentials is unknown/);
+    const deployer = res.records.find((r): r is IdentityRecord => r.type === 'identity' && r.name === 'acme-prod-deployer')!;
+    assert.equal(deployer.lastUsedSource, 'sign-in-activity');
+    assert.ok(deployer.lastUsedAt);
+    const creds = res.records.filter((r) => r.type === 'credential' && r.kind !== 'federated_credential');
+    assert.ok(creds.length > 10);
+    assert.ok(creds.every((c) => c.type === 'credential' && c.lastUsedSource === null && c.lastUsedAt === null));
+  } finally {
+    await local.server.close();
+  }
+});
