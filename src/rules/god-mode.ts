@@ -8,7 +8,7 @@ export const godMode: Rule = {
     severity: 'high',
     owasp: ['NHI5'],
     description:
-      'The identity holds a grant its scanner normalized to admin: full access, the power to change its own permissions, or an escalation path to an admin role.',
+      'The identity holds a grant its scanner normalized to admin: full access, the power to change its own permissions, or an escalation path to an admin role. Provider-managed roles (service-linked, SSO permission sets) are exempt.',
     risk: 'Whoever holds one of its credentials owns the account, subscription, project or organisation. Machine identities with admin rights are the prize of every cloud breach.',
     remediation:
       'Replace the admin grant with a role scoped to what the workload does (use the provider\'s access analysis to find the actions it really calls), then remove the admin grant. If it must stay, give it an owner, short-lived credentials and monitoring.',
@@ -18,10 +18,13 @@ export const godMode: Rule = {
   *evaluate({ inventory, config, now }) {
     const staleDays = config.thresholds.staleDays;
     for (const id of inventory.identitiesById([...inventory.adminIdentities()].sort())) {
+      // Roles the provider owns (service-linked, SSO permission-set roles) are not machine identities
+      // anyone here can scope down; reporting them would bury the real ones.
+      if (id.providerManaged) continue;
       const admin = inventory.grantsOf(id.id).filter((g) => g.privilege === 'admin');
       if (admin.length === 0) continue;
       const u = unusedDays(id, now);
-      const unused = u !== null && u.days > staleDays && !id.providerManaged;
+      const unused = u !== null && u.days > staleDays;
       const external = id.thirdParty;
       const reasons = [unused ? `no use for ${u.days}+ days` : null, external ? 'built by a third party' : null].filter(Boolean);
       yield {

@@ -39,6 +39,7 @@ const ESTATE: ScanRecord[] = [
   id('no-usage-data', { lastUsedAt: null, lastUsedSource: null, createdAt: daysAgo(400) }),
   id('role-window', { kind: 'iam_role', lastUsedAt: null, createdAt: daysAgo(900), lastUsedWindowDays: 400 }),
   id('slr', { kind: 'service_linked_role', owner: null, lastUsedAt: daysAgo(500), providerManaged: true }),
+  admin('slr'), // AWS writes its policies: never god-mode, stale or unowned
   id('nobody', { owner: null }),
   id('keyholder'),
   cred('AKIAOLDKEY', 'keyholder', { createdAt: daysAgo(400) }),
