@@ -99,10 +99,6 @@ export class ProblemsImpl {
 
 export type Problems = ProblemsImpl;
 
-export function problemOf(err: unknown): string {
-  return messageOf(err);
-}
-
 /** Map a thrown error (credential, SDK, REST) to a code and the setting that fixes it. */
 export function explainAzureError(err: unknown): ExplainedError {
   const name = (err as Error)?.name ?? '';
