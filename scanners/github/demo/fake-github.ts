@@ -75,9 +75,11 @@ function serveList(req: LocalRequest, res: ServerResponse, list: FakeList): void
 }
 
 export function gitHubHandler(routes: FakeRoutes): LocalHandler {
+  // GitHub treats owner and repository names case-insensitively; so does this endpoint.
+  const table = new Map(Object.entries(routes).map(([k, v]) => [k.toLowerCase(), v]));
   return (req, res) => {
     const { exact, bare } = routeKey(req);
-    const route = routes[exact] ?? routes[bare];
+    const route = table.get(exact.toLowerCase()) ?? table.get(bare.toLowerCase());
     const value = typeof route === 'function' ? route(req) : route;
     if (!value) {
       const nf = notFound();

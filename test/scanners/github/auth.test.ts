@@ -111,6 +111,16 @@ describe('github scanner: authentication', () => {
     await assert.rejects(() => scanDirect(testOptions(server, { token: undefined, appId: '123', appPrivateKey: privateKey, appInstallationId: '78' })), /does not belong to an organisation/);
   });
 
+  it('scans several organisations as separate targets; a token seen in both gets one id per organisation', async () => {
+    const res = await collect({ scanner: githubScanner, options: testOptions(server, { token: OWNER_TOKEN, org: ['token-org', 'By-Org'] }) });
+    assert.deepEqual(res.completedTargets.sort(), ['github:by-org', 'github:token-org']);
+    const pats = res.records.filter((r): r is IdentityRecord => r.type === 'identity' && r.kind === 'fine_grained_pat');
+    assert.deepEqual(pats.map((p) => [p.id, p.scope]).sort(), [
+      ['github:by-org/fine-grained-pat/42', 'github:by-org'],
+      ['github:token-org/fine-grained-pat/42', 'github:token-org'],
+    ]);
+  });
+
   it('with a token and no --org: scans the organisations the token belongs to', async () => {
     const { targets } = await scanDirect(testOptions(server, { token: OWNER_TOKEN }));
     assert.deepEqual(targets, ['github:token-org']);
