@@ -11,6 +11,7 @@ import {
   normalizeBot,
   normalizeCredentialAuthorization,
   normalizeDeployKey,
+  normalizeEnvironmentSecret,
   normalizeHook,
   normalizeInstallation,
   normalizeOrgSecret,
@@ -21,7 +22,7 @@ import {
   type OrgFacts,
 } from './normalize.js';
 import type { GitHubOptions } from './options.js';
-import type { CredentialAuthorization, Integration, MinimalRepository, SimpleUser } from './wire.js';
+import type { CredentialAuthorization, Environment, Integration, MinimalRepository, SimpleUser } from './wire.js';
 
 const PER_PAGE = 100;
 const REPO_CONCURRENCY = 4;
@@ -249,7 +250,7 @@ export async function* scanOrganization(ctx: ScanContext<GitHubOptions>, clients
     yield normalizeAlert(r.item, f);
   }
 
-  // Repositories: deploy keys, webhooks and secrets, 4 repositories at a time, page by page.
+  // Repositories: deploy keys, webhooks, environments and secrets, 4 repositories at a time, page by page.
   if (ctx.options.skipRepos) return;
   const tally = new FailureTally();
   const repoPages = () => octokit.paginate.iterator(octokit.rest.repos.listForOrg, { org: orgLogin, type: 'all', per_page: PER_PAGE });
@@ -286,6 +287,23 @@ async function readRepository(octokit: GitHubClient, repo: MinimalRepository, f:
       break;
     }
     out.push(...normalizeHook(r.item, f, repo));
+  }
+  const environments: string[] = [];
+  for await (const r of listAll<Environment>(ENDPOINTS.environments, () => octokit.paginate.iterator(octokit.rest.repos.getAllEnvironments, { owner, repo: name, per_page: PER_PAGE }) as AsyncIterable<{ data: Environment[] }>, signal, repo.full_name)) {
+    if ('failure' in r) {
+      if (r.failure.type === 'error') tally.add(r.failure, repo.full_name);
+      break;
+    }
+    environments.push(r.item.name);
+  }
+  for (const env of environments) {
+    for await (const r of listAll(ENDPOINTS.environmentSecrets, () => octokit.paginate.iterator(octokit.rest.actions.listEnvironmentSecrets, { owner, repo: name, environment_name: env, per_page: PER_PAGE }), signal, repo.full_name)) {
+      if ('failure' in r) {
+        if (r.failure.type === 'error') tally.add(r.failure, `${repo.full_name} (${env})`);
+        break;
+      }
+      out.push(normalizeEnvironmentSecret(r.item, repo, env, f));
+    }
   }
   for await (const r of listAll(ENDPOINTS.repoSecrets, () => octokit.paginate.iterator(octokit.rest.actions.listRepoSecrets, { owner, repo: name, per_page: PER_PAGE }), signal, repo.full_name)) {
     if ('failure' in r) {

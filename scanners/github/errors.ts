@@ -70,6 +70,14 @@ export const ENDPOINTS = {
     op: 'GET /repos/{owner}/{repo}/hooks',
     needs: 'admin access to the repository; classic token: repo (or admin:repo_hook); GitHub App / fine-grained token: Repository permission "Webhooks: read"',
   },
+  environments: {
+    op: 'GET /repos/{owner}/{repo}/environments',
+    needs: 'classic token: repo; GitHub App / fine-grained token: Repository permission "Actions: read"',
+  },
+  environmentSecrets: {
+    op: 'GET /repos/{owner}/{repo}/environments/{environment_name}/secrets',
+    needs: 'classic token: repo; GitHub App / fine-grained token: Repository permission "Secrets: read" (fine-grained tokens: "Environments: read")',
+  },
   repoSecrets: {
     op: 'GET /repos/{owner}/{repo}/actions/secrets',
     needs: 'classic token: repo; GitHub App / fine-grained token: Repository permission "Secrets: read"',

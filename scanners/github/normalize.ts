@@ -400,6 +400,15 @@ export function normalizeRepoSecret(s: ActionsSecret, repo: MinimalRepository, f
   return ciSecret(`github:${repo.full_name.toLowerCase()}/actions-secret/${s.name}`, s.name, s.created_at, s.updated_at, f, { store: 'actions', level: 'repository', repository: repo.full_name });
 }
 
+export function normalizeEnvironmentSecret(s: ActionsSecret, repo: MinimalRepository, environment: string, f: OrgFacts): CredentialRecord {
+  return ciSecret(`github:${repo.full_name.toLowerCase()}/environment/${environment}/actions-secret/${s.name}`, s.name, s.created_at, s.updated_at, f, {
+    store: 'actions',
+    level: 'environment',
+    repository: repo.full_name,
+    environment,
+  });
+}
+
 // ---------------------------------------------------------------- webhooks
 
 /** An organisation webhook, or a repository's when `repo` is given. */

@@ -23,7 +23,7 @@ export const GITHUB_OPTIONS: ScannerOption[] = [
   { key: 'appId', flag: '--app-id <id>', description: 'GitHub App id (authenticate as an App; with --token too, the token reads only SAML credential authorizations)', type: 'string', env: ['GITHUB_APP_ID'] },
   { key: 'appPrivateKey', flag: '--app-private-key <pem-or-path>', description: 'GitHub App private key (PEM text or path to the .pem file)', type: 'string', env: ['GITHUB_APP_PRIVATE_KEY'], secret: true },
   { key: 'appInstallationId', flag: '--app-installation-id <id>', description: 'Installation id of the App (default: found per organisation)', type: 'string', env: ['GITHUB_APP_INSTALLATION_ID'] },
-  { key: 'skipRepos', flag: '--skip-repos', description: 'Do not read every repository for deploy keys, repository webhooks and repository Actions secrets (3 requests per repository)', type: 'boolean', default: false },
+  { key: 'skipRepos', flag: '--skip-repos', description: 'Do not read every repository for deploy keys, webhooks, environments and Actions secrets (4+ requests per repository)', type: 'boolean', default: false },
   { key: 'skipOidcSearch', flag: '--skip-oidc-search', description: 'Do not run the one code search per organisation that finds workflows requesting OIDC tokens (id-token: write)', type: 'boolean', default: false },
   { key: 'maxRetries', flag: '--max-retries <n>', description: 'Retries per request on rate limits and server errors before it becomes a scan error', type: 'number', default: 5 },
   { key: 'retryBaseMs', flag: '--retry-base-ms <ms>', description: 'Milliseconds per second of GitHub\'s retry-after (1000 = honour it exactly; lower only for tests)', type: 'number', default: 1000 },

@@ -19,6 +19,7 @@ export type ActionsSecret = S['actions-secret'];
 export type OrgDependabotSecret = S['organization-dependabot-secret'];
 export type OrgHook = S['org-hook'];
 export type RepoHook = S['hook'];
+export type Environment = S['environment'];
 export type SecretScanningAlert = S['organization-secret-scanning-alert'];
 export type SecretScanningLocationCommit = S['secret-scanning-location-commit'];
 export type CodeSearchResult = S['code-search-result-item'];

@@ -14,6 +14,7 @@ import {
   codeSearchItem,
   codeSearchResponse,
   deployKey,
+  environment,
   installation,
   installationToken,
   orgHook,
@@ -190,11 +191,13 @@ export function demoRoutes(input: DemoRoutesInput): FakeRoutes {
     [`GET /orgs/${org}/repos`]: { items: repos },
     ['GET /search/code']: { status: 200, body: codeSearchResponse([codeSearchItem(org, 'infra', '.github/workflows/deploy.yml'), codeSearchItem(org, 'terraform-modules', '.github/workflows/plan.yml')]) },
   };
+  routes[`GET /repos/${org}/payments/environments/production/secrets`] = { items: [repoSecret('STRIPE_API_KEY', ago(400), ago(20))], wrap: 'secrets' };
   for (const a of apps) routes[`GET /apps/${a.slug}`] = { status: 200, body: a };
   for (const [id, names] of Object.entries(patRepos)) routes[`GET /orgs/${org}/personal-access-tokens/${id}/repositories`] = { items: names.map((n) => repo(org, n)) };
   for (const r of D.repos) {
     routes[`GET /repos/${org}/${r}/keys`] = { items: keys[r] ?? [] };
     routes[`GET /repos/${org}/${r}/hooks`] = { items: repoHooks[r] ?? [] };
+    routes[`GET /repos/${org}/${r}/environments`] = { items: r === 'payments' ? [environment(`${org}/payments`, 'production', ago(400))] : [], wrap: 'environments' };
     routes[`GET /repos/${org}/${r}/actions/secrets`] = { items: repoSecrets[r] ?? [], wrap: 'secrets' };
   }
   return routes;

@@ -9,6 +9,7 @@ import type {
   CodeSearchResult,
   CredentialAuthorization,
   DeployKey,
+  Environment,
   Installation,
   Integration,
   MinimalRepository,
@@ -295,6 +296,20 @@ export function orgHook(org: string, h: { id: number; url: string; secret: boole
     updated_at: h.createdAt,
     created_at: h.createdAt,
     type: 'Organization',
+  };
+}
+
+export function environment(full: string, name: string, createdAt: string): Environment {
+  return {
+    id: numId(`env:${full}:${name}`),
+    node_id: `EN_${Buffer.from(`${full}:${name}`).toString('base64url')}`,
+    name,
+    url: `${API}/repos/${full}/environments/${encodeURIComponent(name)}`,
+    html_url: `${WEB}/${full}/deployments/activity_log?environments_filter=${encodeURIComponent(name)}`,
+    created_at: createdAt,
+    updated_at: createdAt,
+    protection_rules: [],
+    deployment_branch_policy: null,
   };
 }
 

@@ -8,7 +8,7 @@ import type { CredentialRecord, GrantRecord, IdentityRecord } from '../../../src
 import type { LocalServer } from '../../../src/demo/local-server.js';
 import { githubScanner } from '../../../scanners/github/index.js';
 import { forbidden, notFound, type FakeRoutes } from '../../../scanners/github/demo/fake-github.js';
-import { app, deployKey, installation, orgHook, repoHook, orgSecret, patGrant, repo, repoSecret, secretAlert, user } from '../../../scanners/github/demo/fixtures.js';
+import { app, deployKey, environment, installation, orgHook, repoHook, orgSecret, patGrant, repo, repoSecret, secretAlert, user } from '../../../scanners/github/demo/fixtures.js';
 import { assertScannerAcceptance, collect, type AcceptanceResult, type Collected } from '../../helpers/scanner-acceptance.js';
 import { recordingProgress, startFakeGitHub, testOptions, type FakeGitHub } from './helpers.js';
 import { defaultConfig } from '../../../src/config/config.js';
@@ -51,6 +51,7 @@ describe('github scanner: pagination', () => {
       routes[`GET /repos/${org}/${r.name}/keys`] ??= { items: [] };
       routes[`GET /repos/${org}/${r.name}/actions/secrets`] = { items: [], wrap: 'secrets' };
       routes[`GET /repos/${org}/${r.name}/hooks`] = { items: [] };
+      routes[`GET /repos/${org}/${r.name}/environments`] = { items: [], wrap: 'environments' };
     }
     server = await startFakeGitHub(routes, { delayMs: 2 });
     res = await collect({ scanner: githubScanner, options: testOptions(server, { org: [ORG] }), now });
@@ -98,12 +99,15 @@ describe('github scanner: permission failures', () => {
       [`GET /orgs/${ORG}/repos`]: { items: repos },
       [`GET /repos/${org}/ok/keys`]: { items: [deployKey(`${org}/ok`, { id: 7, title: 'k', readOnly: false, createdAt: ago(5), addedBy: 'alice', lastUsed: null })] },
       [`GET /repos/${org}/ok/hooks`]: { items: [] },
+      [`GET /repos/${org}/ok/environments`]: { items: [environment(`${org}/ok`, 'prod', ago(9))], wrap: 'environments' },
+      [`GET /repos/${org}/ok/environments/prod/secrets`]: forbidden('Resource not accessible by personal access token'),
       [`GET /repos/${org}/ok/actions/secrets`]: { items: [repoSecret('AWS_SECRET_ACCESS_KEY', ago(5), ago(5))], wrap: 'secrets' },
     };
     for (const n of ['locked-1', 'locked-2', 'locked-3']) {
       routes[`GET /repos/${org}/${n}/keys`] = notFound();
       routes[`GET /repos/${org}/${n}/actions/secrets`] = { items: [], wrap: 'secrets' };
       routes[`GET /repos/${org}/${n}/hooks`] = { items: [] };
+      routes[`GET /repos/${org}/${n}/environments`] = { items: [], wrap: 'environments' };
     }
     server = await startFakeGitHub(routes);
   });
@@ -123,7 +127,10 @@ describe('github scanner: permission failures', () => {
     assert.equal(keys[0].code, 'not-found');
     assert.match(keys[0].fix ?? '', /Administration: read/);
     assert.match(keys[0].message, /on 3 repositories: octo-org\/locked-1, octo-org\/locked-2, octo-org\/locked-3/);
-    assert.equal(res.errors.length, 4);
+    const envSecrets = res.errors.find((e) => e.operation === 'GET /repos/{owner}/{repo}/environments/{environment_name}/secrets');
+    assert.equal(envSecrets?.resource, 'octo-org/ok');
+    assert.match(envSecrets?.fix ?? '', /Secrets: read/);
+    assert.equal(res.errors.length, 5);
     // Features the organisation does not have are notes.
     assert.ok(res.notes.some((n) => n.operation === 'GET /orgs/{org}/credential-authorizations'));
     assert.ok(res.notes.some((n) => n.operation === 'GET /orgs/{org}/secret-scanning/alerts'));
@@ -199,6 +206,8 @@ describe('github scanner: normalization', () => {
         ],
       },
       [`GET /repos/${org}/svc/actions/secrets`]: { items: [], wrap: 'secrets' },
+      [`GET /repos/${org}/svc/environments`]: { items: [environment(`${org}/svc`, 'staging', ago(9))], wrap: 'environments' },
+      [`GET /repos/${org}/svc/environments/staging/secrets`]: { items: [repoSecret('ARM_CLIENT_SECRET', ago(8), ago(8))], wrap: 'secrets' },
       [`GET /repos/${org}/svc/hooks`]: { items: [repoHook(`${org}/svc`, { id: 9, url: 'https://ci.example/x?key=repohookquerysecret99', secret: true, events: ['push'], createdAt: ago(5) })] },
     };
     server = await startFakeGitHub(routes);
@@ -266,9 +275,13 @@ describe('github scanner: normalization', () => {
       .map((c) => [c.name, c.attributes?.cloudProvider, c.rotatedAt])
       .sort();
     assert.deepEqual(clouds, [
+      ['ARM_CLIENT_SECRET', 'azure', ago(8)],
       ['AZURE_CLIENT_SECRET', 'azure', ago(10)],
       ['GOOGLE_CREDENTIALS', 'gcp', ago(10)],
     ]);
+    const env = res.records.find((r): r is CredentialRecord => r.type === 'credential' && r.name === 'ARM_CLIENT_SECRET');
+    assert.equal(env?.id, `github:${org}/svc/environment/staging/actions-secret/ARM_CLIENT_SECRET`);
+    assert.equal(env?.attributes?.environment, 'staging');
   });
 });
 
@@ -298,6 +311,7 @@ describe('github scanner: interruption', () => {
       };
       routes[`GET /repos/${org}/${r.name}/actions/secrets`] = { items: [], wrap: 'secrets' };
       routes[`GET /repos/${org}/${r.name}/hooks`] = { items: [] };
+      routes[`GET /repos/${org}/${r.name}/environments`] = { items: [], wrap: 'environments' };
     }
     const server = await startFakeGitHub(routes, { delayMs: 5 });
     try {
