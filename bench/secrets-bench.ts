@@ -10,9 +10,11 @@
 //     and slow, so it runs on the 20 MB slice only.
 // Reported per tool: MB/s, recall on the planted set, look-alikes reported (false
 // positives), other findings, peak RSS. Environment: BENCH_MB (default 200),
-// BENCH_REUSE=1 (keep an existing tree), BENCH_TIMEOUT_S (per peer run, default 900).
+// BENCH_REUSE=1 (keep an existing tree), BENCH_TIMEOUT_S (per peer run, default 900),
+// BENCH_SECRETLINT_FULL_TIMEOUT_S (the single secretlint run over the whole tree, default
+// 600; 0 skips it).
 import { existsSync, mkdirSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
-import { availableParallelism, cpus, totalmem } from 'node:os';
+import { availableParallelism, cpus, loadavg, totalmem } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { generateTree, WORDY_SHARE, type Manifest, type Planted } from './secrets/generate.js';
@@ -40,6 +42,7 @@ interface Score {
   other: number;
   missedKinds: Record<string, number>;
   foundByKind: Record<string, [number, number]>;
+  lookalikesByKind: Record<string, [number, number]>;
 }
 
 function score(tool: string, scopeName: string, run: ToolRun, m: Manifest, inScope: (rel: string) => boolean, mb: number): Score {
@@ -65,7 +68,16 @@ function score(tool: string, scopeName: string, run: ToolRun, m: Manifest, inSco
       k[0]++;
     } else missedKinds[p.kind] = (missedKinds[p.kind] ?? 0) + 1;
   }
-  const lookalikeHits = looks.filter((p) => hit(p, 0)).length;
+  const lookalikesByKind: Record<string, [number, number]> = {};
+  let lookalikeHits = 0;
+  for (const p of looks) {
+    const k = (lookalikesByKind[p.kind] ??= [0, 0]);
+    k[1]++;
+    if (hit(p, 0)) {
+      lookalikeHits++;
+      k[0]++;
+    }
+  }
   const ranges = new Map<string, [number, number][]>();
   for (const p of [...plants, ...looks]) {
     const a = ranges.get(p.file) ?? [];
@@ -74,7 +86,7 @@ function score(tool: string, scopeName: string, run: ToolRun, m: Manifest, inSco
   }
   let other = 0;
   for (const [file, lines] of byFile) for (const l of lines) if (!(ranges.get(file) ?? []).some(([a, b]) => l >= a && l <= b)) other++;
-  return { tool, scope: scopeName, mb, run, planted: plants.length, found, lookalikes: looks.length, lookalikeHits, other, missedKinds, foundByKind };
+  return { tool, scope: scopeName, mb, run, planted: plants.length, found, lookalikes: looks.length, lookalikeHits, other, missedKinds, foundByKind, lookalikesByKind };
 }
 
 function table(rows: string[][]): string {
@@ -131,7 +143,7 @@ async function main(): Promise<void> {
   const scores: Score[] = [];
   const log = (s: string) => console.log(s);
 
-  log(`machine: ${availableParallelism()} cores (${cpus()[0]?.model ?? '?'}), ${(totalmem() / 2 ** 30).toFixed(0)} GB RAM, Node ${process.version}`);
+  log(`machine: ${availableParallelism()} cores (${cpus()[0]?.model ?? '?'}), ${(totalmem() / 2 ** 30).toFixed(0)} GB RAM, Node ${process.version}; load average before: ${loadavg().map((x) => x.toFixed(2)).join(' ')}`);
 
   log('nhi scan repo: whole tree…');
   const nhiFull = await runNhi(root, work, [tree], 'full');
@@ -170,6 +182,12 @@ async function main(): Promise<void> {
   const slSingle = await runSecretlint(root, work, sliceDir, '**/*', 'slice-single', timeoutMs);
   scores.push(score('secretlint (single run)', `slice (${sliceMb.toFixed(0)} MB)`, slSingle, m, inSlice, sliceMb));
 
+  const fullTimeoutMs = Number(process.env.BENCH_SECRETLINT_FULL_TIMEOUT_S ?? 600) * 1000;
+  if (fullTimeoutMs > 0) {
+    log(`secretlint: one single run on the whole tree (stopped after ${fullTimeoutMs / 1000} s)…`);
+    const slFull = await runSecretlint(root, work, tree, '**/*', 'full-single', fullTimeoutMs);
+    scores.push(score('secretlint (single run)', `whole tree (${fullMb.toFixed(0)} MB)`, slFull, m, all, fullMb));
+  }
   log('gitleaks (WebAssembly): slice…');
   const gl = await runGitleaks(root, work, sliceDir, 'slice', timeoutMs);
   scores.push(score('gitleaks 8 (WASM)', `slice (${sliceMb.toFixed(0)} MB)`, gl, m, inSlice, sliceMb));
@@ -177,9 +195,10 @@ async function main(): Promise<void> {
   const fmt = (n: number, d = 1) => (Number.isFinite(n) ? n.toFixed(d) : '—');
   const rows = [['tool', 'scope', 'time s', 'MB/s', 'recall', 'look-alikes reported', 'other findings', 'peak RSS MB']];
   for (const s of scores) {
+    const unfinished = s.run.note?.startsWith('did not finish');
     rows.push([
-      s.tool, s.scope, fmt(s.run.seconds), fmt(s.mb / s.run.seconds), `${s.found}/${s.planted} (${fmt((100 * s.found) / Math.max(1, s.planted), 0)}%)`,
-      `${s.lookalikeHits}/${s.lookalikes}`, String(s.other), fmt(s.run.peakRssMb, 0),
+      s.tool, s.scope, unfinished ? `> ${fmt(s.run.seconds, 0)}` : fmt(s.run.seconds), unfinished ? `< ${fmt(s.mb / s.run.seconds)}` : fmt(s.mb / s.run.seconds), unfinished ? '—' : `${s.found}/${s.planted} (${fmt((100 * s.found) / Math.max(1, s.planted), 0)}%)`,
+      unfinished ? '—' : `${s.lookalikeHits}/${s.lookalikes}`, unfinished ? '—' : String(s.other), fmt(s.run.peakRssMb, 0),
     ]);
   }
   log('');
@@ -190,10 +209,16 @@ async function main(): Promise<void> {
   for (const k of kinds) krows.push([k, ...slice.map((s) => (s.foundByKind[k] ? `${s.foundByKind[k][0]}/${s.foundByKind[k][1]}` : '—'))]);
   log('');
   log(table(krows));
+  const lkinds = [...new Set(m.lookalikes.map((p) => p.kind))];
+  const lrows = [['look-alike kind (slice): reported / planted', ...slice.map((s) => s.tool)]];
+  for (const k of lkinds) lrows.push([k, ...slice.map((s) => (s.lookalikesByKind[k] ? `${s.lookalikesByKind[k][0]}/${s.lookalikesByKind[k][1]}` : '—'))]);
+  log('');
+  log(table(lrows));
   for (const s of scores) if (s.run.note) log(`note: ${s.tool} on ${s.scope}: ${s.run.note}`);
   for (const s of scores.filter((x) => x.run.scanSeconds)) {
     log(`nhi on ${s.scope}: scan phase ${fmt(s.run.scanSeconds ?? NaN)} s (${fmt(s.mb / (s.run.scanSeconds ?? NaN))} MB/s); the rest of the wall time is CLI start-up, the inventory write and the rules.`);
   }
+  log(`load average after: ${loadavg().map((x) => x.toFixed(2)).join(' ')} (other processes on the machine make timings noisy)`);
   log(`filler: ${Math.round(WORDY_SHARE * 100)} % of filler lines mention tokens/passwords/secrets/keys without holding one (real code has fewer).`);
   log(`\nsecretlint per folder: ${sliceFolderNames.length + (m.folders.length - sliceFolderNames.length)} folders of ~${fmt(fullMb / m.folders.length, 0)} MB, one process each (\`secretlint "**/*"\` in the folder), two processes at a time; time = wall time of the whole batch; RSS = the largest process.`);
   writeFileSync(join(work, 'results.json'), JSON.stringify(scores.map((s) => ({ ...s, run: { ...s.run, findings: s.run.findings.length } })), null, 2));

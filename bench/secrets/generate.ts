@@ -233,7 +233,7 @@ function lookalike(kind: string, r: Rand): Snippet {
       return { kind, lines: [pick(r, ['  password: "changeme"', '  password: "<your-password>"', '  password: "********"', 'api_key = "${API_KEY}"', 'secret_key = "xxxxxxxxxxxxxxxxxxxxxxxx"'])] };
     case 'slack-placeholder':
       return { kind, lines: ['SLACK_BOT_TOKEN = "xoxb-xxxxxxxxxxxx-xxxxxxxxxxxxx-xxxxxxxxxxxxxxxxxxxxxxxx"'] };
-    case 'stripe-test-key':
+    case 'stripe-docs-test-key':
       return { kind, lines: ['stripe.api_key = "sk_test_4eC39HqLyjWDarjtT1zdp7dc"'] };
     case 'azure-emulator-key':
       return { kind, lines: ['  storage: "DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==;BlobEndpoint=http://127.0.0.1:10000/devstoreaccount1;"'] };
@@ -255,7 +255,7 @@ export const PLANT_KINDS = [
 export const FILE_KINDS = ['gcp-service-account-key', 'dotenv-secret', 'kubeconfig', 'putty-private-key'];
 export const LOOKALIKE_KINDS = [
   'aws-example', 'aws-not-base32', 'github-bad-checksum', 'npm-bad-checksum', 'jwt-io-sample', 'database-url-template', 'database-url-dummy', 'private-key-placeholder',
-  'password-placeholder', 'slack-placeholder', 'stripe-test-key', 'azure-emulator-key', 'gcp-api-key-placeholder', 'gitlab-placeholder',
+  'password-placeholder', 'slack-placeholder', 'stripe-docs-test-key', 'azure-emulator-key', 'gcp-api-key-placeholder', 'gitlab-placeholder',
 ];
 
 export interface GenerateOptions {

@@ -92,8 +92,9 @@ export async function runSecretlint(repoRoot: string, work: string, cwd: string,
   const findings: ToolFinding[] = [];
   if (existsSync(out)) {
     for (const line of readFileSync(out, 'utf8').split('\n')) {
-      const m = /^(.+?):(\d+):\d+: .*\[(?:error|warning|info)\/([^\]]+)\]$/.exec(line);
-      if (m) findings.push({ file: resolve(cwd, m[1]), line: Number(m[2]), rule: m[3].replace('@secretlint/secretlint-rule-', '') });
+      // /abs/path:LINE:COL: [ID] message [Error/@secretlint/secretlint-rule-preset-recommend > @secretlint/secretlint-rule-github]
+      const m = /^(.+?):(\d+):\d+: .*\[(?:error|warning|info)\/([^\]]+)\]$/i.exec(line);
+      if (m) findings.push({ file: resolve(cwd, m[1]), line: Number(m[2]), rule: (m[3].split(' > ').pop() ?? m[3]).replace('@secretlint/secretlint-rule-', '') });
     }
   }
   return { ...t, findings, note: findings.length === 0 && t.exitCode !== 0 && t.exitCode !== 1 ? t.stderr.trim().split('\n').slice(-2).join(' / ') : undefined };

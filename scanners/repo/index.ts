@@ -6,7 +6,7 @@
 import { realpathSync } from 'node:fs';
 import { basename, resolve } from 'node:path';
 import { defineScanner, type ScanTarget } from '../../src/scanners/contract.js';
-import { REPO_OPTIONS, type RepoOptions } from './options.js';
+import { defaultWorkers, REPO_OPTIONS, type RepoOptions } from './options.js';
 import { scanTarget, type TargetData } from './scan.js';
 import { buildDemoRepository } from './demo.js';
 
@@ -31,7 +31,9 @@ export const repoScanner = defineScanner<RepoOptions>({
         /* missing: the scan of this target fails with a clear error */
       }
       const name = basename(root) || root;
-      const data: TargetData = { root, name };
+      // Targets run up to 4 at a time, each with its own workers: share the cores between them.
+      const workers = Math.max(ctx.options.workers === 0 ? 0 : 1, Math.ceil((ctx.options.workers ?? defaultWorkers()) / Math.min(paths.length, 4)));
+      const data: TargetData = { root, name, workers };
       return { key: `repo:${root}`, label: name, data };
     });
   },

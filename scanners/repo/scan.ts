@@ -14,6 +14,8 @@ import { pathFilter, walkTree } from './walk.js';
 export interface TargetData {
   root: string;
   name: string;
+  /** Detection workers for this target (the scanner's share of the cores). */
+  workers?: number;
 }
 
 interface Meta {
@@ -82,13 +84,13 @@ async function* drive(pool: DetectionPool, source: Source, emit: (res: JobResult
 }
 
 export async function* scanTarget(ctx: ScanContext<RepoOptions>): AsyncGenerator<ScanRecord> {
-  const { root, name } = ctx.target.data as TargetData;
+  const { root, name, workers } = ctx.target.data as TargetData;
   const o = ctx.options;
   const st = await stat(root); // a missing path fails the target (explainError says why)
   const scope = `repo:${name}`;
   const maxFileSize = o.maxFileSize ?? 5 * 1024 * 1024;
   const walkOpts = { includeVendored: o.includeVendored ?? false, exclude: o.exclude ?? [] };
-  const pool = new DetectionPool(o.workers ?? defaultWorkers(), { maxFileSize, includeFixtures: o.includeFixtures ?? false });
+  const pool = new DetectionPool(workers ?? o.workers ?? defaultWorkers(), { maxFileSize, includeFixtures: o.includeFixtures ?? false });
   const memo: KeyIdMemo = new Map();
   const stats: Stats = { files: 0, bytes: 0, binary: 0, tooLarge: [], tooLargeCount: 0, unreadable: 0, skipped: {}, commits: 0, patches: 0, findings: 0 };
   const started = Date.now();
