@@ -41,6 +41,7 @@ interface Stats {
 const BATCH_JOBS = 24;
 const BATCH_TEXT = 1 << 20;
 const MAX_UNREADABLE_NOTES = 20;
+const MAX_WALK_NOTES = 20;
 
 type Source = AsyncIterable<{ job: Job; meta: Meta } | { note: ScanRecord }>;
 
@@ -94,6 +95,7 @@ export async function* scanTarget(ctx: ScanContext<RepoOptions>): AsyncGenerator
   const memo: KeyIdMemo = new Map();
   const stats: Stats = { files: 0, bytes: 0, binary: 0, tooLarge: [], tooLargeCount: 0, unreadable: 0, skipped: {}, commits: 0, patches: 0, findings: 0 };
   const started = Date.now();
+  let walkNotes = 0;
 
   const emit = (res: JobResult, meta: Meta): ScanRecord[] => {
     stats.bytes += res.bytes;
@@ -135,11 +137,15 @@ export async function* scanTarget(ctx: ScanContext<RepoOptions>): AsyncGenerator
           if (item.kind === 'file') {
             stats.files++;
             yield { job: { t: 'file', abs: item.abs, rel: item.rel } as Job, meta: { rel: item.rel } };
-          } else if (item.kind === 'note') yield { note: { type: 'note', operation: item.operation, message: item.message } as ScanRecord };
-          else stats.skipped[item.reason] = (stats.skipped[item.reason] ?? 0) + 1;
+          } else if (item.kind === 'note') {
+            if (++walkNotes <= MAX_WALK_NOTES) yield { note: { type: 'note', operation: item.operation, message: item.message } as ScanRecord };
+          } else stats.skipped[item.reason] = (stats.skipped[item.reason] ?? 0) + 1;
         }
       })();
       yield* drive(pool, tree, emit);
+      if (walkNotes > MAX_WALK_NOTES) {
+        yield { type: 'note', operation: 'walk tree', message: `${walkNotes - MAX_WALK_NOTES} more symlinks out of the tree or unreadable folders were skipped` };
+      }
 
       if (o.history) {
         if (!isGitRepo(root)) {

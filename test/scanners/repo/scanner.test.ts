@@ -176,3 +176,25 @@ test('a single file can be a target; the option list has positional paths', asyn
     t.cleanup();
   }
 });
+
+test('--exclude skips folders and files; parallel targets share the cores; CRLF files and dotfiles are read', async () => {
+  const t = tempDir();
+  try {
+    const a = fake.githubToken('ghp', r);
+    writeTree(t.dir, {
+      'one/keep.ts': `const t = "${a}";\r\n`,
+      'one/generated/x.ts': `const t = "${fake.githubToken('ghp', r)}";\n`,
+      'one/skip-me.txt': `const t = "${fake.githubToken('ghp', r)}";\n`,
+      'one/.env': `API_TOKEN=${fake.password(r)}\r\nLOG_LEVEL=info\r\n`,
+      'two/b.ts': `const t = "${fake.githubToken('ghp', r)}";\n`,
+    });
+    const targets = await repoScanner.targets({ options: { paths: [join(t.dir, 'one'), join(t.dir, 'two')], workers: 2 } } as never);
+    assert.deepEqual(targets.map((x) => (x.data as { workers: number }).workers), [1, 1]);
+    const res = await collect({ scanner: repoScanner, options: { paths: [join(t.dir, 'one'), join(t.dir, 'two')], exclude: ['generated', 'skip-me.txt'] } });
+    const found = creds(res.records).map((x) => `${x.scope} ${x.location?.path} ${x.attributes?.detector} ${x.location?.line}`).sort();
+    assert.deepEqual(found, ['repo:one .env dotenv-secret 1', 'repo:one keep.ts github-token 1', 'repo:two b.ts github-token 1']);
+    assert.deepEqual(res.completedTargets.sort(), [`repo:${join(t.dir, 'one')}`, `repo:${join(t.dir, 'two')}`]);
+  } finally {
+    t.cleanup();
+  }
+});
