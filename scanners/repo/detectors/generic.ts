@@ -4,7 +4,10 @@
 import type { Detector } from './types.js';
 import { charClasses, entropy, looksLikeCode } from './util.js';
 
-const NOT_A_SECRET_NAME = /(name|type|file|path|dir|url|uri|ref|len|length|size|count|env|var|field|header|prefix|suffix|id|ids|key_id|keyid|format|mode|method|version|policy|provider|store|manager|endpoint|expiry|expires|ttl|hint|label|template|pattern|regex|placeholder|class|kind|enabled|required|rotation|arn)$/i;
+const NOT_A_SECRET_NAME = /(name|type|file|path|dir|url|uri|ref|len|length|size|count|env|var|field|header|prefix|suffix|id|ids|key_id|keyid|format|mode|method|version|policy|provider|store|manager|endpoint|expiry|expires|ttl|hint|label|template|pattern|regex|placeholder|class|kind|enabled|required|rotation|arn|param|params|query|attr|attribute|column|event|action|message|error|status|input|output|request|response|date|time|used|at)$/i;
+
+/** Source files where a secret is a quoted string literal: an unquoted right-hand side is code. */
+const CODE_EXT = /\.(m?[jt]sx?|cjs|cts|mts|py|go|java|kt|kts|scala|rb|php|cs|c|cc|cpp|h|hpp|rs|swift|dart|lua|pl|groovy|vue|svelte)$/i;
 
 export const genericSecret: Detector = {
   id: 'generic-secret',
@@ -27,6 +30,10 @@ export const genericSecret: Detector = {
     // A value in a format with its own detector (and checksum) that rejected it is not a secret.
     if (/^(gh[pousr]_|github_pat_|npm_|gl[a-z]{2,4}-|xox[a-z]-|[sr]k_live_|AKIA|ASIA|AIza|GOCSPX-|pypi-|eyJ)/.test(value)) return null;
     if (looksLikeCode(value) || /^[a-z][a-z0-9+.-]*:\/\//i.test(value) || /^[./~]/.test(value)) return null;
+    const before = ctx.text[m.index + m[0].lastIndexOf(value) - 1];
+    if (CODE_EXT.test(ctx.path) && !/["'`]/.test(before ?? '')) return null; // identifiers, types, expressions
+    // values that name themselves (SomePassword123, my-secret-token-2), header names, dates
+    if (/passw|secret|token|api_?key|changeit/i.test(value) || /^X-[A-Za-z0-9-]+$/.test(value) || /^\d{4}-\d{2}-\d{2}/.test(value)) return null;
     if (entropy(value) < 3.5 || charClasses(value) < 2 || !/[0-9]/.test(value) || !/[A-Za-z]/.test(value)) return null;
     // identifiers and words joined by separators: my-secret-name, SOME_TOKEN_VAR
     if (/^[A-Za-z]+([_.-][A-Za-z]+)*([_.-]?\d{1,4})?$/.test(value)) return null;
