@@ -272,7 +272,7 @@ export function normalizeCredentialAuthorization(c: CredentialAuthorization, f: 
     scope: f.scope,
     kind: ssh ? 'ssh_key' : 'pat',
     name,
-    keyId: ssh ? (c.fingerprint ?? null) : null,
+    keyId: ssh ? (c.fingerprint ?? null) : c.token_last_eight ? githubTokenKeyId(c.token_last_eight) : null,
     createdAt: iso(c.credential_authorized_at),
     expiresAt,
     lastUsedAt: iso(c.credential_accessed_at),
@@ -510,6 +510,24 @@ export function normalizeBot(u: SimpleUser, membership: 'admin' | 'member' | 'ou
 // ---------------------------------------------------------------- secret scanning
 
 const AWS_KEY_ID = /\b((?:AKIA|ASIA|ABIA|ACCA)[A-Z0-9]{16})\b/;
+const GITHUB_TOKEN = /^(?:ghp|gho|ghu|ghs|ghr)_[A-Za-z0-9]{30,}$|^github_pat_[A-Za-z0-9_]{40,}$/;
+
+/**
+ * GitHub identifies a classic token by its last eight characters (what the SAML authorization
+ * list and the token settings page show); a leaked token's key id uses the same form, so the
+ * leak ties to the authorized credential.
+ */
+export function githubTokenKeyId(lastEight: string): string {
+  return `github-token:…${lastEight}`;
+}
+
+function keyIdOf(value: string): string | null {
+  const aws = AWS_KEY_ID.exec(value)?.[1];
+  if (aws) return aws;
+  const v = value.trim();
+  if (GITHUB_TOKEN.test(v)) return githubTokenKeyId(v.slice(-8));
+  return null;
+}
 
 function alertLocation(a: SecretScanningAlert): Location {
   const repo = a.repository?.full_name;
@@ -528,7 +546,7 @@ export function alertStatus(validity: SecretScanningAlert['validity']): Credenti
 export function normalizeAlert(a: SecretScanningAlert, f: OrgFacts): CredentialRecord {
   const value = typeof a.secret === 'string' && a.secret.length > 0 ? a.secret : null;
   const prot = value ? f.secrets.protect(value) : null;
-  const keyId = value ? (AWS_KEY_ID.exec(value)?.[1] ?? null) : null;
+  const keyId = value ? keyIdOf(value) : null;
   const repo = a.repository?.full_name?.toLowerCase() ?? f.org;
   return {
     type: 'credential',

@@ -56,6 +56,11 @@ export const DEMO_GITHUB = {
   repos: [DEMO.repo.name, 'web', 'api', 'infra', 'payments', 'mobile', 'docs', 'data-pipeline', 'terraform-modules', 'billing', 'auth-service', 'legacy-monolith'],
 } as const;
 
+/** The admin classic PAT's value, leaked into a repository (its last eight match the SAML authorization). */
+export function fakeClassicPat(): string {
+  return ['ghp', '_', 'R7mT2wq8', 'Lx4Nc6Vb1Zp0Hs3Jd5Fk', 'Qk3vX9aZ'].join('');
+}
+
 /** A token-shaped string assembled at run time (so no scanner mistakes this file for a leak). */
 export function fakeSlackToken(): string {
   return ['xox', 'b-', '2048', '-', '7301', '-', 'q9W2e8R4t6Y1u3I5o7P0a2S4'].join('');
@@ -171,6 +176,7 @@ export function demoRoutes(input: DemoRoutesInput): FakeRoutes {
   ];
   const alerts = [
     secretAlert(org, { number: 12, repo: DEMO.repo.name, secretType: 'aws_access_key_id', displayName: 'Amazon AWS Access Key ID', secret: DEMO.aws.leakedAccessKeyId, validity: 'active', createdAt: ago(35), path: 'deploy/config.env', line: 3, commit: 'b7c1d2e3f4a5b6c7d8e9f0a1b2c3d4e5f6a7b8c9' }),
+    secretAlert(org, { number: 14, repo: 'infra', secretType: 'github_personal_access_token', displayName: 'GitHub Personal Access Token', secret: fakeClassicPat(), validity: 'active', createdAt: ago(6), path: 'terraform/providers.tf', line: 12, commit: 'd9e3f4a5b6c7d8e9f0a1b2c3d4e5f6a7b8c9d0e1' }),
     secretAlert(org, { number: 13, repo: 'web', secretType: 'slack_api_token', displayName: 'Slack API Token', secret: fakeSlackToken(), validity: 'inactive', createdAt: ago(160), path: 'scripts/notify.sh', line: 8, commit: 'c8d2e3f4a5b6c7d8e9f0a1b2c3d4e5f6a7b8c9d0' }),
   ];
 

@@ -7,7 +7,7 @@ import type { CredentialRecord, GrantRecord, IdentityRecord, ScanRecord } from '
 import type { DemoEndpoint } from '../../../src/scanners/contract.js';
 import { githubScanner } from '../../../scanners/github/index.js';
 import type { GitHubOptions } from '../../../scanners/github/options.js';
-import { DEMO_GITHUB, fakeSlackToken } from '../../../scanners/github/demo/estate.js';
+import { DEMO_GITHUB, fakeClassicPat, fakeSlackToken } from '../../../scanners/github/demo/estate.js';
 import { DEMO } from '../../../src/demo/estate.js';
 import { assertScannerAcceptance, type AcceptanceResult } from '../../helpers/scanner-acceptance.js';
 
@@ -35,7 +35,7 @@ describe('github demo estate', () => {
       scanner: githubScanner,
       options: demo.options,
       now,
-      secrets: [String(demo.options.token), fakeSlackToken(), 'demoPathToken000000', String(demo.options.appPrivateKey).split('\n')[5]],
+      secrets: [String(demo.options.token), fakeSlackToken(), fakeClassicPat(), 'demoPathToken000000', String(demo.options.appPrivateKey).split('\n')[5]],
     });
     assert.ok(Date.now() - t0 < 15_000, 'demo scan is fast');
   });
@@ -134,6 +134,17 @@ describe('github demo estate', () => {
     const slack = credentials().find((c) => c.kind === 'hardcoded_secret' && c.attributes?.secretType === 'slack_api_token');
     assert.equal(slack?.status, 'inactive');
     assert.equal(slack?.preview, 'xoxb…S4'.replace('S4', fakeSlackToken().slice(-4)));
+  });
+
+  it('ties the classic PAT that secret scanning found in a repository to its SAML authorization: critical', () => {
+    const pat = byName('classic_pat', DEMO_GITHUB.risky.classicAdminPat);
+    const cred = credentials().find((c) => c.identityId === pat.id);
+    const leak = credentials().find((c) => c.kind === 'hardcoded_secret' && c.attributes?.secretType === 'github_personal_access_token');
+    assert.equal(leak?.keyId, cred?.keyId);
+    assert.equal(leak?.keyId, `github-token:…${fakeClassicPat().slice(-8)}`);
+    const f = res.findings.find((x) => x.ruleId === 'leaked-credential' && (x.evidence as { keyId?: string }).keyId === cred?.keyId);
+    assert.equal(f?.severity, 'critical');
+    assert.match(f?.message ?? '', /ACTIVE pat .*terraform-github-provider.*admin-equivalent/);
   });
 
   it('finds bot accounts among members and outside collaborators, with the admin bot as God-mode', () => {

@@ -266,7 +266,7 @@ describe('github scanner: normalization', () => {
     assert.equal(leak?.location?.path, 'ci/run.sh');
     assert.equal(leak?.location?.line, 2);
     assert.equal(leak?.status, 'unknown');
-    assert.equal(leak?.keyId, null);
+    assert.equal(leak?.keyId, `github-token:…${LEAKED.slice(-8)}`, 'a GitHub token is known by its last eight');
   });
 
   it('marks cloud keys in CI secrets by provider', () => {
