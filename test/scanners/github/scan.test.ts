@@ -141,6 +141,34 @@ describe('github scanner: permission failures', () => {
     assert.equal(creds.find((c) => c.name === 'AWS_SECRET_ACCESS_KEY')?.attributes?.cloudProvider, 'aws');
   });
 
+  it('calls nobody departed when members cannot be listed', async () => {
+    const local = await startFakeGitHub({
+      [`GET /orgs/${ORG}/members?role=admin`]: forbidden('Must be an organization member'),
+      [`GET /orgs/${ORG}/outside_collaborators`]: { items: [] },
+      [`GET /orgs/${ORG}/installations`]: { items: [], wrap: 'installations' },
+      [`GET /orgs/${ORG}/personal-access-tokens`]: {
+        items: [patGrant(org, { id: 1, tokenId: 9, name: 't', owner: 'maybe-member', selection: 'none', permissions: {}, grantedAt: ago(5), expiresAt: ago(-5), lastUsedAt: ago(1) })],
+      },
+      [`GET /orgs/${ORG}/personal-access-token-requests`]: { items: [] },
+      [`GET /orgs/${ORG}/credential-authorizations`]: { items: [] },
+      [`GET /orgs/${ORG}/hooks`]: { items: [] },
+      [`GET /orgs/${ORG}/actions/secrets`]: { items: [], wrap: 'secrets' },
+      [`GET /orgs/${ORG}/dependabot/secrets`]: { items: [], wrap: 'secrets' },
+      [`GET /orgs/${ORG}/secret-scanning/alerts`]: { items: [] },
+      [`GET /orgs/${ORG}/repos`]: { items: [] },
+    });
+    try {
+      const res = await collect({ scanner: githubScanner, options: testOptions(local, { org: [ORG] }), now });
+      assert.deepEqual(res.errors.map((e) => [e.operation, e.code]), [['GET /orgs/{org}/members', 'forbidden']]);
+      assert.match(res.errors[0].fix ?? '', /read:org/);
+      assert.ok(res.notes.some((n) => /cannot be detected/.test(n.message)));
+      const pat = res.records.find((r): r is IdentityRecord => r.type === 'identity' && r.kind === 'fine_grained_pat');
+      assert.equal(pat?.owner, 'maybe-member');
+    } finally {
+      await local.close();
+    }
+  });
+
   it('fails the target with an explained error when the organisation cannot be read', async () => {
     const res = await collect({ scanner: githubScanner, options: testOptions(server, { org: ['no-such-org'] }), now });
     assert.equal(res.errors.length, 1);
