@@ -23,7 +23,7 @@ export interface OpenOptions {
 export const DEFAULT_DB = 'nhi.db';
 
 export function resolveDbPath(flag: string | undefined, env: Record<string, string | undefined> = process.env): string {
-  return resolve(flag ?? env.NHI_DB ?? DEFAULT_DB);
+  return resolve(flag || env.NHI_DB || DEFAULT_DB);
 }
 
 /** Wrap SQLite's own errors into ones that name the file and what to do. */

@@ -5,7 +5,7 @@
 // paired with the key id a few lines away.
 import { DETECTORS } from '../detectors/index.js';
 import type { Confidence, Detector, FindingAttributes, Verified } from '../detectors/types.js';
-import { isFixturePath, isPlaceholder } from '../detectors/util.js';
+import { charClasses, isFixturePath, isPlaceholder } from '../detectors/util.js';
 
 /** A finding inside the scanner process. `value` never leaves it: it is hashed at once. */
 export interface RawFinding {
@@ -195,7 +195,9 @@ function pairAws(findings: RawFinding[]): void {
   if (ids.length === 0) return;
   for (const f of findings) {
     // A 40-character base64 value under any secret-like name next to a key id is that key's secret.
-    const awsShaped = f.detector === 'generic-secret' && AWS_SECRET_SHAPE.test(f.value);
+    // Same bar as the AWS secret detector itself: mixed case and digits. A 40-char lowercase hex
+    // string next to a key id is a commit SHA or a GCP key id, not an AWS secret.
+    const awsShaped = f.detector === 'generic-secret' && AWS_SECRET_SHAPE.test(f.value) && charClasses(f.value) >= 3;
     if ((f.detector !== 'aws-secret-access-key' && f.detector !== 'aws-session-token' && !awsShaped) || f.keyId) continue;
     let best: RawFinding | undefined;
     for (const id of ids) {
