@@ -7,7 +7,7 @@ import type { ScanContext } from '../../src/scanners/contract.js';
 import { DetectionPool } from './engine/pool.js';
 import type { Job, JobResult } from './engine/protocol.js';
 import { gitHistory, isGitRepo } from './git.js';
-import { defaultWorkers, type RepoOptions } from './options.js';
+import { DEFAULT_MAX_FILE_SIZE, defaultWorkers, type RepoOptions } from './options.js';
 import { toCredential, type KeyIdMemo } from './records.js';
 import { pathFilter, walkTree } from './walk.js';
 
@@ -89,7 +89,7 @@ export async function* scanTarget(ctx: ScanContext<RepoOptions>): AsyncGenerator
   const o = ctx.options;
   const st = await stat(root); // a missing path fails the target (explainError says why)
   const scope = `repo:${name}`;
-  const maxFileSize = o.maxFileSize ?? 5 * 1024 * 1024;
+  const maxFileSize = o.maxFileSize ?? DEFAULT_MAX_FILE_SIZE;
   const walkOpts = { includeVendored: o.includeVendored ?? false, exclude: o.exclude ?? [] };
   const pool = new DetectionPool(workers ?? o.workers ?? defaultWorkers(), { maxFileSize, includeFixtures: o.includeFixtures ?? false });
   const memo: KeyIdMemo = new Map();
@@ -149,7 +149,7 @@ export async function* scanTarget(ctx: ScanContext<RepoOptions>): AsyncGenerator
 
       if (o.history) {
         if (!isGitRepo(root)) {
-          yield { type: 'note', operation: 'read git history', message: `${name} is not a git repository (no .git): only the files were scanned` };
+          yield { type: 'note', operation: 'read git history', message: `${name} is not the top folder of a git repository (no .git in it): only the files were scanned; give the repository's top folder to scan its history` };
         } else {
           const skip = pathFilter(walkOpts);
           const hist: Source = (async function* () {

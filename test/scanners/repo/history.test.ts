@@ -70,7 +70,7 @@ test('history skips vendored paths and binaries; a folder without .git gets a no
     const plain = join(t.dir, 'plain');
     new TestRepo(plain).remove('.git');
     const res2 = await collect({ scanner: repoScanner, options: { paths: [t.dir + '/web', plain], history: true } });
-    assert.ok(res2.notes.some((n) => n.message.includes('not a git repository')));
+    assert.ok(res2.notes.some((n) => n.message.includes('not the top folder of a git repository')));
   } finally {
     t.cleanup();
   }
