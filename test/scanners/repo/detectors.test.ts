@@ -45,6 +45,12 @@ test('AWS: key id alone, pair (keyId on the secret), session token paired with A
   const asia = fake.awsKeyId('ASIA', r);
   const sess = detect(`AWS_ACCESS_KEY_ID=${asia}\nAWS_SECRET_ACCESS_KEY=${fake.awsSecret(r)}\nAWS_SESSION_TOKEN=${fake.awsSessionToken(r)}\n`, 'env.sh');
   assert.deepEqual(sess.map((x) => [x.detector, x.keyId]), [['aws-access-key-id', asia], ['aws-secret-access-key', asia], ['aws-session-token', asia]]);
+  // a 40-character secret under any secret-like name next to a key id is that key's secret…
+  const generic = detect(`KEY = "${id}"\nSECRET = "${secret}"\n`, 'deploy.py');
+  assert.deepEqual(generic.map((x) => [x.detector, x.keyId]), [['aws-access-key-id', id], ['aws-secret-access-key', id]]);
+  // …but 40 lowercase hex characters (a commit SHA, a GCP key id) are not
+  const hex = detect(`KEY = "${id}"\nsecret_hash = "${'0123456789abcdef'.repeat(3).slice(7, 47).replace(/0123456/, '9f3e2a1')}"\n`, 'deploy.py');
+  assert.ok(!hex.some((x) => x.detector === 'aws-secret-access-key'));
   // far apart: not paired
   const far = detect(`key = "${id}"\n${'\n'.repeat(30)}aws_secret_access_key = "${secret}"\n`);
   assert.equal(far[1].keyId, undefined);
