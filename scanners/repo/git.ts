@@ -140,7 +140,8 @@ export async function* gitHistory(root: string, opts: HistoryOptions): AsyncGene
           inHunk = false;
           skipFile = false;
         } else if (!inHunk && line.startsWith('+++ ')) {
-          const p = unquotePath(line.slice(4));
+          // git ends the line with a TAB when the name has whitespace (for patch(1)), and C-quotes odd names
+          const p = unquotePath(line.slice(4).replace(/\t$/, ''));
           if (p === '/dev/null') rel = null;
           else {
             rel = p.startsWith('b/') ? p.slice(2) : p;

@@ -99,3 +99,20 @@ test('a corrupt object becomes a note, not a crash; the working tree is still sc
     t.cleanup();
   }
 });
+
+test('history keeps unusual file names (quoted by git) and line numbers of later hunks', async () => {
+  const t = tempDir();
+  try {
+    const repo = new TestRepo(join(t.dir, 'names'));
+    const token = fake.githubToken('ghs', r);
+    repo.write({ 'conf/we"ird\tname €.txt': 'a\nb\nc\nd\n' }).commit('one');
+    repo.write({ 'conf/we"ird\tname €.txt': `a\nb\nc\nd\ne\ntoken: ${token}\n` });
+    const sha = repo.commit('two');
+    repo.remove('conf/we"ird\tname €.txt').commit('three');
+    const res = await collect({ scanner: repoScanner, options: { paths: [repo.dir], history: true } });
+    assert.deepEqual(creds(res.records).map((x) => [x.location?.path, x.location?.line, x.location?.commit]), [['conf/we"ird\tname €.txt', 6, sha]]);
+  } finally {
+    t.cleanup();
+  }
+});
+
