@@ -30,20 +30,29 @@ export function demoSecrets(): DemoSecrets {
   };
 }
 
-export async function buildDemoRepository(input: DemoInput): Promise<string> {
+export async function buildDemoRepository(input: DemoInput): Promise<{ dir: string; history: boolean }> {
   const dir = join(input.workDir, DEMO.repo.name);
   rmSync(dir, { recursive: true, force: true });
   mkdirSync(dir, { recursive: true });
   const s = demoSecrets();
   const now = input.now.getTime();
   const base = { GIT_CONFIG_GLOBAL: '/dev/null', GIT_CONFIG_NOSYSTEM: '1' };
-  git(dir, ['init', '-q', '-b', 'main'], base);
+  // Without git on the PATH the demo still works: the files are written as they were at the
+  // leaking commit (the .env stays), and only the working tree is scanned.
+  let hasGit = true;
+  try {
+    git(dir, ['init', '-q', '-b', 'main'], base);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+    hasGit = false;
+  }
 
   const write = (rel: string, text: string) => {
     mkdirSync(dirname(join(dir, rel)), { recursive: true });
     writeFileSync(join(dir, rel), text);
   };
   const commit = (daysAgo: number, who: [string, string], message: string) => {
+    if (!hasGit) return;
     const when = `@${Math.floor((now - daysAgo * DAY) / 1000)} +0000`;
     git(dir, ['add', '-A'], base);
     git(dir, ['commit', '-q', '--no-verify', '-m', message], {
@@ -69,7 +78,7 @@ export async function buildDemoRepository(input: DemoInput): Promise<string> {
   write('.env', [`AWS_ACCESS_KEY_ID=${DEMO.aws.leakedAccessKeyId}`, `AWS_SECRET_ACCESS_KEY=${s.awsSecret}`, 'AWS_DEFAULT_REGION=eu-west-1', ''].join('\n'));
   commit(400, dana, 'Add CI deploy credentials so the nightly deploy works');
 
-  rmSync(join(dir, '.env'));
+  if (hasGit) rmSync(join(dir, '.env'));
   write('.gitignore', '.env\n');
   commit(396, dana, 'Remove credentials, read them from the CI environment');
 
@@ -94,5 +103,5 @@ export async function buildDemoRepository(input: DemoInput): Promise<string> {
     '', 'Never commit an API key: api_key = "${API_KEY}"; password = "<your-password>"', '',
   ].join('\n'));
   commit(95, dana, 'Database migrations and the deploy key');
-  return dir;
+  return { dir, history: hasGit };
 }

@@ -54,7 +54,7 @@ export const repoScanner = defineScanner<RepoOptions>({
   },
   async demo(input) {
     const repo = await buildDemoRepository(input);
-    return { options: { paths: [repo], history: true }, stop: async () => {} };
+    return { options: { paths: [repo.dir], history: repo.history }, stop: async () => {} };
   },
 });
 

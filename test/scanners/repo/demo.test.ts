@@ -53,3 +53,21 @@ test('demo repository: the God-mode CI user\'s AWS key is in history only; other
     t.cleanup();
   }
 });
+
+test('demo without git on the PATH: the files of the leaking commit, scanned as a tree', async () => {
+  const t = tempDir('nhi-demo-nogit-');
+  const saved = process.env.PATH;
+  try {
+    process.env.PATH = '/nonexistent';
+    const ep = await repoScanner.demo!({ now: new Date('2026-06-01T12:00:00Z'), workDir: t.dir });
+    process.env.PATH = saved;
+    assert.equal(ep.options.history, false);
+    const res = await collect({ scanner: repoScanner, options: ep.options });
+    const aws = creds(res.records).filter((x) => x.keyId === DEMO.aws.leakedAccessKeyId);
+    assert.deepEqual(aws.map((x) => x.location?.path), ['.env', '.env']);
+    assert.equal(new Set(creds(res.records).map((x) => x.id)).size, 5);
+  } finally {
+    process.env.PATH = saved;
+    t.cleanup();
+  }
+});
