@@ -3,7 +3,6 @@
 import { Command, Option } from 'commander';
 import { VERSION } from '../version.js';
 import { collect } from './context.js';
-import { scanCommand } from './commands/scan.js';
 import { REPORT_FORMATS, runReportCommand } from './commands/report.js';
 import { EXPORT_FORMATS, EXPORT_KINDS, exportCommand } from './commands/export.js';
 import { LS_KINDS, diffCommand, lsCommand, rulesCommand, scansCommand, showCommand } from './commands/browse.js';
@@ -54,7 +53,8 @@ Exit codes: 0 ok · 1 findings at or above --fail-on · 2 error (bad input, unre
     .allowExcessArguments()
     .passThroughOptions()
     .argument('[args...]')
-    .action(async (args: string[]) => setExit(await scanCommand(args)));
+    // Loaded on use: the scan command pulls in every provider's SDK, which the other commands never need.
+    .action(async (args: string[]) => setExit(await (await import('./commands/scan.js')).scanCommand(args)));
 
   findingFilters(
     common(

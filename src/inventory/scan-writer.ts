@@ -8,7 +8,6 @@ import { closeSync, existsSync, openSync, unlinkSync } from 'node:fs';
 import type { CredentialRecord, GrantRecord, IdentityRecord, InventoryRecord, TrustRecord } from '../model/records.js';
 import { ENTITY_COLUMNS, ENTITY_NAME, type EntityTable } from './schema.js';
 import { stagePath, type Inventory } from './db.js';
-import type { FindingRow } from './rows.js';
 import { stableId } from '../model/ids.js';
 
 const BATCH = 5000;
@@ -28,9 +27,10 @@ function bool(v: boolean | undefined): number {
 }
 
 /** One timestamp format in the inventory (ISO-8601 UTC, ms), so SQL can compare dates as text. */
+const CANONICAL = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/;
 function ts(v: string | null | undefined): string | null {
   if (!v) return null;
-  return new Date(v).toISOString();
+  return CANONICAL.test(v) ? v : new Date(v).toISOString();
 }
 
 export function grantId(g: GrantRecord): string {
@@ -84,8 +84,8 @@ export interface MergeCounts {
 export interface FinalizeInput {
   /** Targets that finished without any error: what they did not report is gone. */
   completedTargets: string[];
-  /** Produces the findings of the merged inventory; runs inside the merge transaction. */
-  evaluate?: (write: (f: FindingRow) => void) => void;
+  /** Writes the findings of the merged inventory into the given table; runs inside the merge transaction. */
+  evaluate?: (into: string) => void;
   status: 'complete' | 'partial' | 'failed';
   evaluatedAt: string;
 }
@@ -130,6 +130,7 @@ export class ScanWriter {
     }
     ddl.push('CREATE TABLE stage.sightings (credential_id, repo, path, line, commit_sha, author, committed_at)');
     ddl.push('CREATE TABLE stage.completed_targets (target_key TEXT PRIMARY KEY)');
+    // No key: rules append; the merge dedupes (a key here would cost a random B-tree insert per finding).
     ddl.push('CREATE TABLE stage.findings (id, rule_id, severity, provider, identity_id, credential_id, message, evidence)');
     db.exec(ddl.join(';\n'));
     const ins = {} as Record<EntityTable | 'sightings', Statement<unknown[]>>;
@@ -244,8 +245,7 @@ export class ScanWriter {
       ).run({ scan });
       result.mergeMs = lap();
       if (input.evaluate) {
-        const ins = db.prepare('INSERT OR REPLACE INTO stage.findings VALUES (?,?,?,?,?,?,?,?)');
-        input.evaluate((f) => ins.run(f.id, f.ruleId, f.severity, f.provider, f.identityId, f.credentialId, f.message, JSON.stringify(f.evidence)));
+        input.evaluate('stage.findings');
         const f = mergeFindings(db, scan);
         result.findingsNew = f.new;
         result.findingsResolved = f.resolved;

@@ -9,6 +9,33 @@ const PAGE = 2000;
 
 type Table = 'identities' | 'credentials' | 'grants' | 'trusts';
 
+/**
+ * Rows of a table page by page in rowid order (no cursor held open between pages), hydrated,
+ * at most `limit` of them. `where` conditions are ANDed; `params` bind their placeholders.
+ */
+export function* pageRows<T>(
+  db: DB,
+  table: Table,
+  where: string[],
+  params: unknown[],
+  limit = Infinity,
+  prepare: (sql: string) => Statement<unknown[]> = (sql) => db.prepare<unknown[]>(sql),
+): Generator<T> {
+  const stmt = prepare(`SELECT rowid AS _rid, ${SELECT[table]} FROM ${table} WHERE ${[...where, 'rowid > ?'].join(' AND ')} ORDER BY rowid LIMIT ${PAGE}`);
+  let after = 0;
+  let n = 0;
+  for (;;) {
+    const rows = stmt.all(...params, after) as Record<string, unknown>[];
+    for (const r of rows) {
+      after = r._rid as number;
+      delete r._rid;
+      yield hydrate<T>(table, r);
+      if (++n >= limit) return;
+    }
+    if (rows.length < PAGE) return;
+  }
+}
+
 export class InventoryView {
   readonly db: DB;
   private readonly stmts = new Map<string, Statement<unknown[]>>();
@@ -26,19 +53,8 @@ export class InventoryView {
     return s;
   }
 
-  private *page<T>(table: Table, filter: string | undefined, params: unknown[]): Generator<T> {
-    const sql = `SELECT rowid AS _rid, ${SELECT[table]} FROM ${table} WHERE gone_scan IS NULL${filter ? ` AND (${filter})` : ''} AND rowid > ? ORDER BY rowid LIMIT ${PAGE}`;
-    const s = this.stmt(sql);
-    let after = 0;
-    for (;;) {
-      const rows = s.all(...params, after) as Record<string, unknown>[];
-      for (const r of rows) {
-        after = r._rid as number;
-        delete r._rid;
-        yield hydrate<T>(table, r);
-      }
-      if (rows.length < PAGE) return;
-    }
+  private page<T>(table: Table, filter: string | undefined, params: unknown[]): Generator<T> {
+    return pageRows<T>(this.db, table, ['gone_scan IS NULL', ...(filter ? [`(${filter})`] : [])], params, Infinity, (sql) => this.stmt(sql));
   }
 
   /** Current identities; `filter` is an SQL condition on the identities table. */

@@ -6,12 +6,12 @@ import type { ResolvedConfig } from '../config/config.js';
 import { createSuppressionMatcher, type Suppression } from '../config/suppressions.js';
 import { openInventory, type DB, type Inventory } from '../inventory/db.js';
 import { hydrate, type StoredFinding } from '../inventory/rows.js';
-import { InventoryView } from '../inventory/view.js';
 import { SEVERITIES, type Severity } from '../model/records.js';
-import { evaluateRules } from '../rules/engine.js';
+import { runRules } from '../rules/engine.js';
 import { RULES, ruleById } from '../rules/index.js';
 import type { OwaspNhiId } from '../rules/types.js';
 import { ConfigError } from '../errors.js';
+import type { ScanError } from '../scan/pipeline.js';
 
 export interface FindingFilters {
   provider?: string[];
@@ -48,15 +48,8 @@ export interface ScanInfo {
   demo: boolean;
 }
 
-export interface ScanErrorRow {
-  scanner: string;
-  targetKey: string | null;
-  level: 'error' | 'note';
-  operation: string | null;
-  code: string | null;
-  message: string;
-  fix: string | null;
-}
+/** A scan error as reports show it (the pipeline's shape without the sub-resource). */
+export type ScanErrorRow = Omit<ScanError, 'resource'>;
 
 export interface ReportSummary {
   generatedAt: string;
@@ -157,12 +150,10 @@ export class Report {
     const db = this.inv.db;
     db.exec(`CREATE TEMP TABLE asof_findings (id TEXT PRIMARY KEY, rule_id TEXT, severity TEXT, provider TEXT, identity_id TEXT, credential_id TEXT,
       message TEXT, evidence TEXT, first_seen_scan INTEGER, last_seen_scan INTEGER, resolved_scan INTEGER)`);
-    const ins = db.prepare(`INSERT OR REPLACE INTO temp.asof_findings VALUES (?,?,?,?,?,?,?,?,
-      (SELECT first_seen_scan FROM main.findings WHERE id = ?), (SELECT last_seen_scan FROM main.findings WHERE id = ?), NULL)`);
     db.transaction(() => {
-      for (const f of evaluateRules({ inventory: new InventoryView(db), config: this.options.config, now })) {
-        ins.run(f.id, f.ruleId, f.severity, f.provider, f.identityId, f.credentialId, f.message, JSON.stringify(f.evidence), f.id, f.id);
-      }
+      runRules({ db, config: this.options.config, now, into: 'temp.asof_findings' });
+      db.exec(`UPDATE temp.asof_findings SET first_seen_scan = f.first_seen_scan, last_seen_scan = f.last_seen_scan
+        FROM main.findings f WHERE f.id = temp.asof_findings.id`);
     })();
   }
 

@@ -1,10 +1,10 @@
-import { daysSince, type Rule } from './types.js';
+import { isAdmin, sqlBool, sqlDays, type Rule } from './types.js';
 
 // Kinds with a secret value that can age; federated credentials and leaks are judged elsewhere.
 const EXCLUDED = "('hardcoded_secret', 'federated_credential')";
 // Kinds that cannot be given an expiry at all (AWS access keys): for them age is the only signal,
 // or every key would be "long-lived" on the day it is created.
-const NO_EXPIRY_CONCEPT = new Set(['access_key']);
+const NO_EXPIRY_CONCEPT = "('access_key')";
 
 export const longLived: Rule = {
   meta: {
@@ -20,29 +20,29 @@ export const longLived: Rule = {
     references: ['https://owasp.org/www-project-non-human-identities-top-10/2025/7-long-lived-secrets/'],
     thresholds: ['maxCredentialAgeDays', 'maxExpiryDays'],
   },
-  *evaluate({ inventory, config, now }) {
-    const maxAge = config.thresholds.maxCredentialAgeDays;
-    const maxExpiry = config.thresholds.maxExpiryDays;
-    const ageCutoff = new Date(now.getTime() - maxAge * 86_400_000).toISOString();
-    const expiryCutoff = new Date(now.getTime() + maxExpiry * 86_400_000).toISOString();
-    const filter = `status = 'active' AND kind NOT IN ${EXCLUDED} AND (coalesce(rotated_at, created_at) < ? OR expires_at > ? OR json_extract(attributes, '$.neverExpires') = 1)`;
-    for (const c of inventory.credentials(filter, ageCutoff, expiryCutoff)) {
-      const reasons: string[] = [];
-      const age = daysSince(c.rotatedAt ?? c.createdAt, now);
-      if (age !== null && age > maxAge) reasons.push(`${c.rotatedAt ? 'not rotated for' : 'created'} ${age} days${c.rotatedAt ? '' : ' ago'}`);
-      const untilExpiry = c.expiresAt ? -(daysSince(c.expiresAt, now) ?? 0) : null;
-      if (c.attributes.neverExpires === true && !NO_EXPIRY_CONCEPT.has(c.kind)) reasons.push('never expires');
-      else if (untilExpiry !== null && untilExpiry > maxExpiry) reasons.push(`expires in ${untilExpiry} days`);
-      if (reasons.length === 0) continue;
-      const admin = c.identityId ? inventory.hasAdminGrant(c.identityId) : false;
-      yield {
-        provider: c.provider,
-        identityId: c.identityId,
-        credentialId: c.id,
-        severity: admin ? 'high' : 'medium',
-        message: `${c.kind} ${c.name ?? c.id}: ${reasons.join(', ')}${admin ? ' — held by an admin-equivalent identity' : ''}`,
-        evidence: { createdAt: c.createdAt, rotatedAt: c.rotatedAt, expiresAt: c.expiresAt, ageDays: age, neverExpires: c.attributes.neverExpires === true, reasons, admin },
-      };
-    }
+  *evaluate({ config }) {
+    const old = 'age > @maxAge';
+    // coalesce: a NULL here would make NOT never NULL too (SQL's three-valued logic).
+    const never = `(coalesce(json_extract(attributes, '$.neverExpires'), 0) = 1 AND kind NOT IN ${NO_EXPIRY_CONCEPT})`;
+    const far = `(NOT ${never} AND until > @maxExpiry)`;
+    const admin = isAdmin('identity_id');
+    yield {
+      kind: 'query',
+      from: `FROM (SELECT *, ${sqlDays('coalesce(rotated_at, created_at)')} AS age, -${sqlDays('expires_at')} AS until FROM credentials
+               WHERE gone_scan IS NULL AND status = 'active' AND kind NOT IN ${EXCLUDED})
+             WHERE ${old} OR ${never} OR ${far}`,
+      params: { maxAge: config.thresholds.maxCredentialAgeDays, maxExpiry: config.thresholds.maxExpiryDays },
+      provider: 'provider',
+      identityId: 'identity_id',
+      credentialId: 'id',
+      severity: `CASE WHEN ${admin} THEN 'high' ELSE 'medium' END`,
+      message: `kind || ' ' || coalesce(name, id) || ': '
+        || CASE WHEN ${old} THEN CASE WHEN rotated_at IS NOT NULL THEN 'not rotated for ' || age || ' days' ELSE 'created ' || age || ' days ago' END ELSE '' END
+        || CASE WHEN ${old} AND (${never} OR ${far}) THEN ', ' ELSE '' END
+        || CASE WHEN ${never} THEN 'never expires' WHEN ${far} THEN 'expires in ' || until || ' days' ELSE '' END
+        || CASE WHEN ${admin} THEN ' — held by an admin-equivalent identity' ELSE '' END`,
+      evidence: `json_object('createdAt', created_at, 'rotatedAt', rotated_at, 'expiresAt', expires_at, 'ageDays', age,
+        'neverExpires', ${sqlBool(never)}, 'admin', ${sqlBool(admin)})`,
+    };
   },
 };

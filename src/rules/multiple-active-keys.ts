@@ -1,4 +1,4 @@
-import type { Rule } from './types.js';
+import { isAdmin, sqlBool, type Rule } from './types.js';
 
 const KEYED = "('access_key','sa_key','client_secret','certificate','pat','deploy_key')";
 
@@ -13,32 +13,20 @@ export const multipleActiveKeys: Rule = {
     remediation: 'Find which workload uses each key (last-use data), move them to one key (or to separate identities), and deactivate the rest.',
     references: ['https://owasp.org/www-project-non-human-identities-top-10/2025/9-nhi-reuse/'],
   },
-  *evaluate({ inventory }) {
-    // One grouped pass finds the candidates; a paged filter with this subquery would re-run it per page.
-    const candidates = inventory.db
-      .prepare(
-        `SELECT DISTINCT identity_id AS id FROM credentials WHERE status = 'active' AND gone_scan IS NULL AND identity_id IS NOT NULL AND kind IN ${KEYED}
-         GROUP BY identity_id, kind HAVING count(*) > 1 ORDER BY identity_id`,
-      )
-      .all() as { id: string }[];
-    for (const id of inventory.identitiesById(candidates.map((c) => c.id))) {
-      const byKind = new Map<string, string[]>();
-      for (const c of inventory.credentialsOf(id.id)) {
-        if (c.status !== 'active' || !KEYED.includes(`'${c.kind}'`)) continue;
-        byKind.set(c.kind, [...(byKind.get(c.kind) ?? []), c.keyId ?? c.id]);
-      }
-      for (const [kind, keys] of byKind) {
-        if (keys.length < 2) continue;
-        const admin = inventory.hasAdminGrant(id.id);
-        yield {
-          provider: id.provider,
-          identityId: id.id,
-          discriminator: kind,
-          severity: admin ? 'medium' : 'low',
-          message: `${id.kind} ${id.name} has ${keys.length} active ${kind} credentials`,
-          evidence: { kind, keys: keys.sort(), admin },
-        };
-      }
-    }
+  *evaluate() {
+    yield {
+      kind: 'query',
+      from: `FROM (SELECT c.identity_id, c.kind AS ckind, count(*) AS n, json_group_array(coalesce(c.key_id, c.id)) AS keys
+               FROM (SELECT * FROM credentials WHERE gone_scan IS NULL AND status = 'active' AND identity_id IS NOT NULL AND kind IN ${KEYED}
+                     ORDER BY identity_id, kind, coalesce(key_id, id)) c
+               GROUP BY c.identity_id, c.kind HAVING count(*) > 1) k
+             JOIN identities i ON i.id = k.identity_id AND i.gone_scan IS NULL`,
+      provider: 'i.provider',
+      identityId: 'i.id',
+      discriminator: 'k.ckind',
+      severity: `CASE WHEN ${isAdmin('i.id')} THEN 'medium' ELSE 'low' END`,
+      message: `i.kind || ' ' || i.name || ' has ' || k.n || ' active ' || k.ckind || ' credentials'`,
+      evidence: `json_object('kind', k.ckind, 'keys', json(k.keys), 'admin', ${sqlBool(isAdmin('i.id'))})`,
+    };
   },
 };

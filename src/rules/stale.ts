@@ -1,5 +1,27 @@
-import type { FindingDraft, Rule, RuleContext } from './types.js';
-import { describeUnused, unusedDays } from './usage.js';
+import type { FindingQuery, Rule, RuleContext } from './types.js';
+import { isAdmin, sqlBool, sqlDays } from './types.js';
+
+/**
+ * Days without use, as SQL over a row with last_used_at, last_used_source, created_at and
+ * (identities) last_used_window_days — the same judgement as usage.ts's unusedDays():
+ * never-used things count from creation, and a provider that keeps only N days of last-use
+ * data (AWS RoleLastUsed: 400) turns "null" into "not within N days", never "never".
+ */
+function unusedSql(windowed: boolean): { days: string; never: string; window: string; known: string } {
+  const window = windowed ? `(last_used_at IS NULL AND last_used_window_days IS NOT NULL AND ${sqlDays('created_at')} > last_used_window_days)` : '0';
+  return {
+    known: '(last_used_at IS NOT NULL OR (last_used_source IS NOT NULL AND created_at IS NOT NULL))',
+    window,
+    never: `(last_used_at IS NULL AND NOT ${window})`,
+    days: `CASE WHEN last_used_at IS NOT NULL THEN ${sqlDays('last_used_at')}${windowed ? ` WHEN ${window} THEN last_used_window_days` : ''} ELSE ${sqlDays('created_at')} END`,
+  };
+}
+
+function describe(u: ReturnType<typeof unusedSql>): string {
+  return `CASE WHEN ${u.window} THEN 'no recorded use in the provider''s ' || days || '-day window'
+    WHEN last_used_at IS NULL THEN 'never used in the ' || days || ' days since it was created'
+    ELSE 'last used ' || days || ' days ago' END`;
+}
 
 export const stale: Rule = {
   meta: {
@@ -15,34 +37,34 @@ export const stale: Rule = {
     references: ['https://owasp.org/www-project-non-human-identities-top-10/2025/1-improper-offboarding/'],
     thresholds: ['staleDays'],
   },
-  *evaluate(ctx: RuleContext): Iterable<FindingDraft> {
-    const { inventory, config, now } = ctx;
-    const limit = config.thresholds.staleDays;
-    // Timestamps are stored in one ISO form, so the date test runs in SQL; JS refines the rest.
-    const cutoff = new Date(now.getTime() - limit * 86_400_000).toISOString();
-    const unused = '((last_used_at IS NOT NULL AND last_used_at < ?) OR (last_used_at IS NULL AND last_used_source IS NOT NULL AND created_at < ?))';
-    for (const id of inventory.identities(`provider_managed = 0 AND disabled = 0 AND ${unused}`, cutoff, cutoff)) {
-      const u = unusedDays(id, now);
-      if (!u || u.days <= limit) continue;
-      const admin = inventory.hasAdminGrant(id.id);
-      yield {
-        provider: id.provider,
-        identityId: id.id,
-        severity: admin ? 'high' : 'medium',
-        message: `${id.kind} ${id.name}: ${describeUnused(u)}${admin ? ' — and it is admin-equivalent' : ''}`,
-        evidence: { lastUsedAt: id.lastUsedAt, lastUsedSource: id.lastUsedSource, createdAt: id.createdAt, unusedDays: u.days, neverUsed: u.never, admin },
-      };
-    }
-    for (const c of inventory.credentials(`status = 'active' AND kind <> 'hardcoded_secret' AND ${unused}`, cutoff, cutoff)) {
-      const u = unusedDays({ ...c, lastUsedWindowDays: null }, now);
-      if (!u || u.days <= limit) continue;
-      yield {
-        provider: c.provider,
-        identityId: c.identityId,
-        credentialId: c.id,
-        message: `${c.kind} ${c.name ?? c.id}: ${describeUnused(u)}`,
-        evidence: { lastUsedAt: c.lastUsedAt, lastUsedSource: c.lastUsedSource, createdAt: c.createdAt, unusedDays: u.days, neverUsed: u.never },
-      };
-    }
+  *evaluate(ctx: RuleContext): Iterable<FindingQuery> {
+    const limit = ctx.config.thresholds.staleDays;
+    const id = unusedSql(true);
+    yield {
+      kind: 'query',
+      from: `FROM (SELECT *, ${id.days} AS days FROM identities
+               WHERE gone_scan IS NULL AND provider_managed = 0 AND disabled = 0 AND ${id.known}) WHERE days > @limit`,
+      params: { limit },
+      provider: 'provider',
+      identityId: 'id',
+      severity: `CASE WHEN ${isAdmin('id')} THEN 'high' ELSE 'medium' END`,
+      message: `kind || ' ' || name || ': ' || ${describe(id)} || CASE WHEN ${isAdmin('id')} THEN ' — and it is admin-equivalent' ELSE '' END`,
+      evidence: `json_object('lastUsedAt', last_used_at, 'lastUsedSource', last_used_source, 'createdAt', created_at, 'unusedDays', days,
+        'neverUsed', ${sqlBool(id.never)}, 'admin', ${sqlBool(isAdmin('id'))})`,
+    };
+    const cred = unusedSql(false);
+    yield {
+      kind: 'query',
+      from: `FROM (SELECT *, ${cred.days} AS days FROM credentials
+               WHERE gone_scan IS NULL AND status = 'active' AND kind <> 'hardcoded_secret' AND ${cred.known}) WHERE days > @limit`,
+      params: { limit },
+      provider: 'provider',
+      identityId: 'identity_id',
+      credentialId: 'id',
+      severity: "'medium'",
+      message: `kind || ' ' || coalesce(name, id) || ': ' || ${describe(cred)}`,
+      evidence: `json_object('lastUsedAt', last_used_at, 'lastUsedSource', last_used_source, 'createdAt', created_at, 'unusedDays', days,
+        'neverUsed', ${sqlBool('last_used_at IS NULL')})`,
+    };
   },
 };

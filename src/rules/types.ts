@@ -59,9 +59,45 @@ export interface FindingDraft {
   evidence: Record<string, unknown>;
 }
 
+/**
+ * Findings computed inside SQLite in one statement, for rules that flag a large share of an
+ * estate (a million identities would otherwise cost a JS object, a message and a row write
+ * each). Every field is an SQL expression over the FROM clause; `@now` is bound to the
+ * evaluation clock and `isAdmin(expr)` tests the precomputed admin set.
+ */
+export interface FindingQuery {
+  kind: 'query';
+  /** `FROM … WHERE …`, with named parameters from `params`. */
+  from: string;
+  params?: Record<string, string | number | null>;
+  provider: string;
+  identityId: string;
+  credentialId?: string;
+  discriminator?: string;
+  severity: string;
+  message: string;
+  /** A json_object(…) expression. */
+  evidence: string;
+}
+
 export interface Rule {
   meta: RuleMeta;
-  evaluate(ctx: RuleContext): Iterable<FindingDraft>;
+  evaluate(ctx: RuleContext): Iterable<FindingDraft | FindingQuery>;
+}
+
+/** SQL: whether the identity id expression is admin-equivalent (the engine fills temp.nhi_admins first). */
+export function isAdmin(idExpr: string): string {
+  return `(${idExpr} IN temp.nhi_admins)`;
+}
+
+/** SQL: whole days from a timestamp column to the evaluation clock (@now), like daysSince(). */
+export function sqlDays(col: string): string {
+  return `CAST(julianday(@now) - julianday(${col}) AS INTEGER)`;
+}
+
+/** SQL: a JSON boolean from a condition, for json_object(). */
+export function sqlBool(cond: string): string {
+  return `json(CASE WHEN ${cond} THEN 'true' ELSE 'false' END)`;
 }
 
 export const DAY_MS = 86_400_000;

@@ -1,4 +1,4 @@
-import type { Rule } from './types.js';
+import { isAdmin, sqlBool, type Rule } from './types.js';
 
 export const unowned: Rule = {
   meta: {
@@ -14,16 +14,15 @@ export const unowned: Rule = {
     references: ['https://owasp.org/www-project-non-human-identities-top-10/2025/1-improper-offboarding/'],
     thresholds: ['ownerKeys'],
   },
-  *evaluate({ inventory }) {
-    for (const id of inventory.identities('owner IS NULL AND provider_managed = 0')) {
-      const admin = inventory.hasAdminGrant(id.id);
-      yield {
-        provider: id.provider,
-        identityId: id.id,
-        severity: admin ? 'high' : 'medium',
-        message: `${id.kind} ${id.name} has no owner${admin ? ' and is admin-equivalent' : ''}`,
-        evidence: { scope: id.scope, tags: id.tags, admin },
-      };
-    }
+  *evaluate() {
+    yield {
+      kind: 'query',
+      from: 'FROM identities WHERE gone_scan IS NULL AND owner IS NULL AND provider_managed = 0',
+      provider: 'provider',
+      identityId: 'id',
+      severity: `CASE WHEN ${isAdmin('id')} THEN 'high' ELSE 'medium' END`,
+      message: `kind || ' ' || name || ' has no owner' || CASE WHEN ${isAdmin('id')} THEN ' and is admin-equivalent' ELSE '' END`,
+      evidence: `json_object('scope', scope, 'tags', json(coalesce(tags, '{}')), 'admin', ${sqlBool(isAdmin('id'))})`,
+    };
   },
 };

@@ -20,10 +20,3 @@ export function unusedDays(
   if (window !== null && age > window) return { days: window, never: false, windowed: true };
   return { days: age, never: true, windowed: false };
 }
-
-export function describeUnused(u: { days: number; never: boolean; windowed: boolean }): string {
-  if (u.windowed) return `no recorded use in the provider's ${u.days}-day window`;
-  if (u.never) return `never used in the ${u.days} days since it was created`;
-  return `last used ${u.days} days ago`;
-}
-

@@ -3,8 +3,7 @@
 import type { ResolvedConfig } from '../config/config.js';
 import { openInventory, type Inventory } from '../inventory/db.js';
 import { ScanWriter, type FinalizeResult } from '../inventory/scan-writer.js';
-import { InventoryView } from '../inventory/view.js';
-import { evaluateRules } from '../rules/engine.js';
+import { runRules } from '../rules/engine.js';
 import { loadHashKey } from '../secrets/hash-key.js';
 import { createProtector } from '../secrets/protect.js';
 import { VERSION } from '../version.js';
@@ -116,9 +115,7 @@ async function scanInto(inv: Inventory, input: ScanInput): Promise<ScanSummary> 
     completedTargets: result.completedTargets,
     status,
     evaluatedAt: now.toISOString(),
-    evaluate: (write) => {
-      for (const f of evaluateRules({ inventory: new InventoryView(db), config: input.config, now })) write(f);
-    },
+    evaluate: (into) => runRules({ db, config: input.config, now, into }),
   });
   return { scanId, dbPath: inv.path, status, startedAt, durationMs: Date.now() - t0, targets: result.targets, errors, notes, counts };
 }

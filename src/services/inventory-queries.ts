@@ -3,24 +3,7 @@
 import type { DB } from '../inventory/db.js';
 import { SELECT, hydrate, type CredentialRow, type GrantRow, type IdentityRow, type StoredFinding, type TrustRow } from '../inventory/rows.js';
 import { NhiError } from '../errors.js';
-
-const PAGE = 2000;
-
-function* paged<T>(db: DB, table: 'identities' | 'credentials', where: string[], params: unknown[], limit: number): Generator<T> {
-  const stmt = db.prepare(`SELECT rowid AS _rid, ${SELECT[table]} FROM ${table} WHERE ${where.length ? where.join(' AND ') : '1'} AND rowid > ? ORDER BY rowid LIMIT ${PAGE}`);
-  let after = 0;
-  let n = 0;
-  for (;;) {
-    const rows = stmt.all(...params, after) as Record<string, unknown>[];
-    for (const r of rows) {
-      after = r._rid as number;
-      delete r._rid;
-      yield hydrate<T>(table, r);
-      if (++n >= limit) return;
-    }
-    if (rows.length < PAGE) return;
-  }
-}
+import { pageRows } from '../inventory/view.js';
 
 export interface IdentityFilters {
   provider?: string[];
@@ -54,7 +37,7 @@ export function listIdentities(db: DB, f: IdentityFilters = {}): Generator<Ident
     where.push("(instr(lower(id), lower(?)) > 0 OR instr(lower(name), lower(?)) > 0)");
     params.push(f.search, f.search);
   }
-  return paged<IdentityRow>(db, 'identities', where, params, f.limit ?? Infinity);
+  return pageRows<IdentityRow>(db, 'identities', where, params, f.limit ?? Infinity);
 }
 
 export interface CredentialFilters {
@@ -80,7 +63,7 @@ export function listCredentials(db: DB, f: CredentialFilters = {}): Generator<Cr
     where.push('identity_id = ?');
     params.push(f.identity);
   }
-  return paged<CredentialRow>(db, 'credentials', where, params, f.limit ?? Infinity);
+  return pageRows<CredentialRow>(db, 'credentials', where, params, f.limit ?? Infinity);
 }
 
 export interface IdentityDetail {

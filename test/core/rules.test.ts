@@ -5,8 +5,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { defaultConfig } from '../../src/config/config.js';
 import { openInventory } from '../../src/inventory/db.js';
-import { InventoryView } from '../../src/inventory/view.js';
-import { evaluateRules } from '../../src/rules/engine.js';
+import { collectFindings } from '../../src/rules/engine.js';
 import { RULES } from '../../src/rules/index.js';
 import { validateRules } from '../../src/rules/metadata.js';
 import { runScan } from '../../src/scan/scan-service.js';
@@ -68,7 +67,7 @@ async function findings(records: ScanRecord[], now = NOW) {
   const estate = { targets: { t: records } };
   await runScan({ dbPath, runs: [{ scanner: fakeScanner(estate), options: { estate } }], config: defaultConfig(), env: {}, concurrency: 1, signal: new AbortController().signal, now });
   const inv = openInventory(dbPath, { readonly: true });
-  const out = [...evaluateRules({ inventory: new InventoryView(inv.db), config: defaultConfig(), now })];
+  const out = collectFindings(inv.db, defaultConfig(), now);
   inv.close();
   return out.map((f) => `${f.ruleId} ${f.severity} ${f.identityId ?? '-'} ${f.credentialId ?? '-'}`).sort();
 }
