@@ -4,6 +4,10 @@ import { EXIT, NhiError } from '../errors.js';
 import { explainSqliteError } from '../inventory/db.js';
 import { buildProgram } from './program.js';
 
+// nhi pins AWS SDK versions that support Node 20; the SDK's notice is about future releases we
+// do not install, and printed mid-scan it would tear the live progress display.
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+
 export async function main(argv: string[]): Promise<number> {
   let code: number = EXIT.ok;
   const program = buildProgram((c) => {
