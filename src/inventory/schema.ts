@@ -158,7 +158,8 @@ CREATE TABLE findings (
   last_seen_scan INTEGER NOT NULL,
   resolved_scan INTEGER
 );
-CREATE INDEX findings_identity ON findings(identity_id);
+-- Covering for per-identity rollups: the report's riskiest identities, nhi show.
+CREATE INDEX findings_identity ON findings(identity_id, severity, resolved_scan);
 
 -- What changed between snapshots. 'appeared' is not logged: it is first_seen_scan.
 CREATE TABLE changes (

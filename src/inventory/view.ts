@@ -109,9 +109,10 @@ export class InventoryView {
    */
   adminIdentities(): Set<string> {
     if (!this.admins) {
-      this.admins = new Set(
-        (this.stmt("SELECT DISTINCT identity_id AS id FROM grants WHERE privilege = 'admin' AND gone_scan IS NULL").all() as { id: string }[]).map((r) => r.id),
-      );
+      // The rule engine materializes the set once per evaluation (temp.nhi_admins); read it when present.
+      const hasTemp = this.db.prepare("SELECT 1 FROM temp.sqlite_master WHERE name = 'nhi_admins'").get();
+      const sql = hasTemp ? 'SELECT id FROM temp.nhi_admins' : "SELECT DISTINCT identity_id AS id FROM grants WHERE privilege = 'admin' AND gone_scan IS NULL";
+      this.admins = new Set((this.db.prepare(sql).all() as { id: string }[]).map((r) => r.id));
     }
     return this.admins;
   }

@@ -201,12 +201,13 @@ export class Report {
       .prepare('SELECT provider, kind, count(*) AS count FROM identities WHERE gone_scan IS NULL GROUP BY provider, kind ORDER BY provider, count DESC')
       .all() as ReportSummary['identitiesByProvider'];
     const bySev = Object.fromEntries(SEVERITIES.map((s) => [s, 0])) as Record<Severity, number>;
-    for (const r of db.prepare(`SELECT f.severity AS s, count(*) AS n FROM ${this.source} f WHERE ${this.where} GROUP BY f.severity`).all(...this.params) as { s: Severity; n: number }[]) {
-      bySev[r.s] = r.n;
-    }
     const byRule = new Map<string, number>();
-    for (const r of db.prepare(`SELECT f.rule_id AS r, count(*) AS n FROM ${this.source} f WHERE ${this.where} GROUP BY f.rule_id`).all(...this.params) as { r: string; n: number }[]) {
-      byRule.set(r.r, r.n);
+    // One pass over the findings for both breakdowns.
+    for (const r of db
+      .prepare(`SELECT f.rule_id AS r, f.severity AS s, count(*) AS n FROM ${this.source} f WHERE ${this.where} GROUP BY f.rule_id, f.severity`)
+      .all(...this.params) as { r: string; s: Severity; n: number }[]) {
+      bySev[r.s] += r.n;
+      byRule.set(r.r, (byRule.get(r.r) ?? 0) + r.n);
     }
     // Suppressed findings are reported apart, not counted as open.
     if (this.suppressions.size) {
@@ -227,13 +228,16 @@ export class Report {
     }));
     findingsByRule.sort((a, b) => b.count - a.count);
     const supp = this.suppressions.size ? ` AND f.id NOT IN (${[...this.suppressions.keys()].map(() => '?').join(',')})` : '';
+    // Aggregate first (from the covering identity index), join identities for the top rows only.
     const riskiest = (
       db
         .prepare(
-          `SELECT f.identity_id AS identityId, i.name, i.kind, i.provider, i.scope, i.owner, sum(${SEV_SCORE}) AS score, count(*) AS findings,
-             max(${SEV_RANK}) AS worstRank, group_concat(DISTINCT f.rule_id) AS rules
-           FROM ${this.source} f JOIN identities i ON i.id = f.identity_id
-           WHERE ${this.where}${supp} GROUP BY f.identity_id ORDER BY score DESC, f.identity_id LIMIT 15`,
+          `SELECT r.identityId, i.name, i.kind, i.provider, i.scope, i.owner, r.score, r.findings, r.worstRank, r.rules
+           FROM (SELECT f.identity_id AS identityId, sum(${SEV_SCORE}) AS score, count(*) AS findings, max(${SEV_RANK}) AS worstRank,
+                   group_concat(DISTINCT f.rule_id) AS rules
+                 FROM ${this.source} f WHERE ${this.where} AND f.identity_id IS NOT NULL${supp}
+                 GROUP BY f.identity_id ORDER BY score DESC, f.identity_id LIMIT 15) r
+           JOIN identities i ON i.id = r.identityId ORDER BY r.score DESC, r.identityId`,
         )
         .all(...this.params, ...this.suppressions.keys()) as (Omit<ReportSummary['riskiest'][number], 'worst' | 'rules'> & { worstRank: number; rules: string })[]
     ).map(({ worstRank, rules, ...r }) => ({ ...r, worst: SEVERITIES[5 - worstRank], rules: rules.split(',').sort() }));
