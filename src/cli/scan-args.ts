@@ -144,7 +144,8 @@ export function scanHelp(scanners: AnyScanner[]): string {
     lines.push(`  ${s.description}`);
     if (s.needs.length) lines.push(`  needs: ${s.needs.join('; ')}`);
     for (const o of s.options) {
-      const extra = [o.env?.length ? `env ${o.env.join('/')}` : '', o.default !== undefined && !o.secret ? `default ${JSON.stringify(o.default)}` : ''].filter(Boolean).join(', ');
+      const shown = o.default !== undefined && !o.secret && o.default !== false && !(Array.isArray(o.default) && o.default.length === 0);
+      const extra = [o.env?.length ? `env ${o.env.join('/')}` : '', shown ? `default ${JSON.stringify(o.default)}` : ''].filter(Boolean).join(', ');
       lines.push(`  ${pad(o.flag)} ${o.description}${extra ? ` (${extra})` : ''}`);
     }
   }
