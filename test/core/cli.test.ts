@@ -154,7 +154,11 @@ test('diff shows a leak that was fixed, and exit codes and errors say what to do
   const unknownFlag = nhi(dir, ['scan', 'aws', '--orgz']);
   assert.equal(unknownFlag.code, 2);
   assert.match(unknownFlag.err, /unknown option --orgz for aws[\s\S]*--org/);
-  const none = nhi(dir, ['scan'], { AWS_PROFILE: '', AWS_ACCESS_KEY_ID: '', GITHUB_TOKEN: '', GH_TOKEN: '', HOME: dir });
+  // Nothing in the environment may make a scanner look configured (this must never reach a cloud).
+  const clear = Object.fromEntries(
+    Object.keys(process.env).filter((k) => /^(AWS_|AZURE_|GOOGLE_|GCLOUD|CLOUDSDK_|GITHUB_|GH_|NHI_|IDENTITY_ENDPOINT|MSI_ENDPOINT)/.test(k)).map((k) => [k, '']),
+  );
+  const none = nhi(dir, ['scan'], { ...clear, HOME: dir, USERPROFILE: dir });
   assert.equal(none.code, 2, none.err);
   assert.match(none.err, /no scanner is configured[\s\S]*nhi scan --demo/);
 });

@@ -218,7 +218,7 @@ export async function diffCommand(flags: CommonFlags & { from?: string; to?: str
       json(d);
       return EXIT.ok;
     }
-    const o: string[] = [`changes from scan #${d.from} to scan #${d.to}`];
+    const o: string[] = [`changes from ${d.from === 0 ? 'the empty inventory' : `scan #${d.from}`} to scan #${d.to}`];
     for (const [title, side] of [['identities', d.identities], ['credentials', d.credentials]] as const) {
       o.push('', `${title}: +${side.appeared.length} appeared, -${side.disappeared.length} gone, ~${side.changed.length} changed`);
       for (const id of side.appeared.slice(0, 25)) o.push(`  + ${id}`);
