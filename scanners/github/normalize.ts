@@ -1,5 +1,6 @@
 // GitHub API objects → normalized records. Pure functions: everything they need about the
 // organisation (who is still a member, how to protect a secret) arrives in OrgFacts.
+import { githubTokenKeyId } from '../../src/model/ids.js';
 import { createHash } from 'node:crypto';
 import type { CredentialRecord, CredentialStatus, GrantRecord, IdentityRecord, InventoryRecord, Location } from '../../src/model/records.js';
 import type { SecretProtector } from '../../src/secrets/protect.js';
@@ -511,15 +512,6 @@ export function normalizeBot(u: SimpleUser, membership: 'admin' | 'member' | 'ou
 
 const AWS_KEY_ID = /\b((?:AKIA|ASIA|ABIA|ACCA)[A-Z0-9]{16})\b/;
 const GITHUB_TOKEN = /^(?:ghp|gho|ghu|ghs|ghr)_[A-Za-z0-9]{30,}$|^github_pat_[A-Za-z0-9_]{40,}$/;
-
-/**
- * GitHub identifies a classic token by its last eight characters (what the SAML authorization
- * list and the token settings page show); a leaked token's key id uses the same form, so the
- * leak ties to the authorized credential.
- */
-export function githubTokenKeyId(lastEight: string): string {
-  return `github-token:…${lastEight}`;
-}
 
 function keyIdOf(value: string): string | null {
   const aws = AWS_KEY_ID.exec(value)?.[1];

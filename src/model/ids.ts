@@ -22,3 +22,12 @@ export function stableHash(s: string): string {
 export function stableId(...parts: (string | null | undefined)[]): string {
   return stableHash(parts.map((p) => p ?? '').join('\u0000'));
 }
+
+/**
+ * Key id of a GitHub token: GitHub identifies a token by its last eight characters (the SAML
+ * credential-authorization list and the token settings page show them), so a token leaked in
+ * source and the authorized credential the GitHub scanner sees carry the same key id.
+ */
+export function githubTokenKeyId(token: string): string {
+  return `github-token:…${token.slice(-8)}`;
+}

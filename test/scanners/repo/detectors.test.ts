@@ -109,7 +109,10 @@ test('Azure: client secret, connection string, account key, SAS token; emulator 
 test('GitHub tokens of every prefix: valid checksum fires, wrong checksum does not', () => {
   for (const p of ['ghp', 'gho', 'ghu', 'ghs', 'ghr'] as const) {
     const t = fake.githubToken(p, r);
-    assert.equal(one(`token: ${t}`, 'ci.yml').detector, 'github-token', p);
+    const f = one(`token: ${t}`, 'ci.yml');
+    assert.equal(f.detector, 'github-token', p);
+    // The same key id the GitHub scanner gives the authorized token, so the leak ties to it.
+    assert.equal(f.keyId, `github-token:…${t.slice(-8)}`);
     assert.deepEqual(ids(`token: ${t.slice(0, -6)}zzzzzz`, 'ci.yml'), [], `${p} with a bad checksum`);
   }
   assert.equal(one(`GH_TOKEN=${fake.githubFineGrained(r)}`, 'x.sh').detector, 'github-fine-grained-pat');
