@@ -3,7 +3,9 @@
 // together with the rule evaluation. A scan killed at any point therefore leaves
 // every earlier snapshot exactly as it was, and its own row says "running" until
 // the next open marks it interrupted (db.ts).
-import type { Statement } from 'better-sqlite3';
+import type { Worker } from 'node:worker_threads';
+import { spawnWorker } from '../workers.js';
+import type { StageMessage, StageReply, StageWorkerData } from './stage-worker.js';
 import { closeSync, existsSync, openSync, unlinkSync } from 'node:fs';
 import type { CredentialRecord, GrantRecord, IdentityRecord, InventoryRecord, TrustRecord } from '../model/records.js';
 import { ENTITY_COLUMNS, ENTITY_NAME, type EntityTable } from './schema.js';
@@ -13,6 +15,8 @@ import { stableId } from '../model/ids.js';
 const BATCH = 5000;
 /** Rows per multi-row INSERT (at most 32766 bound values per statement). */
 const MULTI = 50;
+/** Batches the writer thread may be behind before add() makes the scan wait. */
+const MAX_INFLIGHT = 4;
 
 type Row = (string | number | null)[];
 
@@ -104,8 +108,13 @@ export class ScanWriter {
   readonly scanId: number;
   private readonly inv: Inventory;
   private readonly stageFile: string;
-  private pending: { table: EntityTable | 'sightings'; row: Row }[] = [];
-  private insert: Record<EntityTable | 'sightings', Statement<unknown[]>> | null = null;
+  private pending: Record<string, Row[]> = {};
+  private pendingCount = 0;
+  private worker: Worker | null = null;
+  private inflight = 0;
+  private failure: Error | null = null;
+  private waiters: (() => void)[] = [];
+  private closed: (() => void) | null = null;
   private staged = 0;
 
   constructor(inv: Inventory, scanId: number) {
@@ -114,36 +123,54 @@ export class ScanWriter {
     this.stageFile = stagePath(inv.path, scanId);
   }
 
-  /** Create and attach the staging file. */
+  /** Create the staging file (0600) and start the thread that writes it. */
   open(): void {
-    const db = this.inv.db;
     if (existsSync(this.stageFile)) unlinkSync(this.stageFile);
-    // The inventory is opened without SQLITE_OPEN_CREATE, which ATTACH inherits: create the file (0600) first.
     closeSync(openSync(this.stageFile, 'wx', 0o600));
-    db.prepare('ATTACH DATABASE ? AS stage').run(this.stageFile);
-    // Staging needs no durability: a crash discards it anyway.
-    db.pragma('stage.journal_mode = OFF');
-    db.pragma('stage.synchronous = OFF');
     const ddl: string[] = [];
+    const widths: Record<string, number> = {};
     for (const [table, cols] of Object.entries(ENTITY_COLUMNS)) {
-      ddl.push(`CREATE TABLE stage.${table} (${cols.join(', ')}, target_key)`);
+      ddl.push(`CREATE TABLE ${table} (${cols.join(', ')}, target_key)`);
+      widths[table] = cols.length + 1;
     }
-    ddl.push('CREATE TABLE stage.sightings (credential_id, repo, path, line, commit_sha, author, committed_at)');
-    ddl.push('CREATE TABLE stage.completed_targets (target_key TEXT PRIMARY KEY)');
+    ddl.push('CREATE TABLE sightings (credential_id, repo, path, line, commit_sha, author, committed_at)');
+    widths.sightings = 7;
+    ddl.push('CREATE TABLE completed_targets (target_key TEXT PRIMARY KEY)');
     // No key: rules append; the merge dedupes (a key here would cost a random B-tree insert per finding).
-    ddl.push('CREATE TABLE stage.findings (id, rule_id, severity, provider, identity_id, credential_id, message, evidence)');
-    db.exec(ddl.join(';\n'));
-    const ins = {} as Record<EntityTable | 'sightings', Statement<unknown[]>>;
-    for (const [table, cols] of Object.entries(ENTITY_COLUMNS)) {
-      const n = cols.length + 1;
-      ins[table as EntityTable] = db.prepare<unknown[]>(`INSERT INTO stage.${table} VALUES (${Array(n).fill('?').join(',')})`);
-    }
-    ins.sightings = db.prepare<unknown[]>('INSERT INTO stage.sightings VALUES (?,?,?,?,?,?,?)');
-    this.insert = ins;
+    ddl.push('CREATE TABLE findings (id, rule_id, severity, provider, identity_id, credential_id, message, evidence)');
+    const data: StageWorkerData = { file: this.stageFile, ddl, widths, multi: MULTI };
+    const worker = spawnWorker(import.meta.url, 'stage-worker', data);
+    worker.on('message', (m: StageReply) => {
+      if (m.type === 'ack') this.inflight--;
+      else if (m.type === 'closed') this.closed?.();
+      else this.fail(new Error(`staging writer: ${m.message}`));
+      this.wake();
+    });
+    worker.on('error', (err) => this.fail(err));
+    worker.on('exit', (code) => {
+      if (code !== 0 && !this.failure) this.fail(new Error(`staging writer exited with code ${code}`));
+      this.wake();
+    });
+    this.worker = worker;
   }
 
-  /** Stage one record; flushed in batches. */
-  add(record: InventoryRecord, targetKey: string): void {
+  private fail(err: Error): void {
+    this.failure ??= err;
+    this.wake();
+  }
+
+  private wake(): void {
+    const w = this.waiters;
+    this.waiters = [];
+    for (const f of w) f();
+  }
+
+  /**
+   * Stage one record; rows go to the writer thread in batches. Returns a promise only when the
+   * writer is behind (await it: bounded memory), so the common path costs no microtask.
+   */
+  add(record: InventoryRecord, targetKey: string): void | Promise<void> {
+    if (this.failure) throw this.failure;
     let row: Row;
     switch (record.type) {
       case 'identity':
@@ -153,10 +180,7 @@ export class ScanWriter {
         row = credentialRow(record);
         if (record.location) {
           const l = record.location;
-          this.pending.push({
-            table: 'sightings',
-            row: [record.id, l.repo ?? '', l.path, l.line ?? 0, l.commit ?? '', l.author ?? null, ts(l.date)],
-          });
+          this.push('sightings', [record.id, l.repo ?? '', l.path, l.line ?? 0, l.commit ?? '', l.author ?? null, ts(l.date)]);
         }
         break;
       case 'grant':
@@ -167,56 +191,68 @@ export class ScanWriter {
         break;
     }
     row.push(targetKey);
-    this.pending.push({ table: TABLE_OF[record.type], row });
+    this.push(TABLE_OF[record.type], row);
     this.staged++;
-    if (this.pending.length >= BATCH) this.flush();
+    if (this.pendingCount >= BATCH) {
+      this.flush();
+      if (this.inflight > MAX_INFLIGHT) return this.until(() => this.inflight <= MAX_INFLIGHT);
+    }
+  }
+
+  private push(table: string, row: Row): void {
+    (this.pending[table] ??= []).push(row);
+    this.pendingCount++;
+  }
+
+  private until(done: () => boolean): Promise<void> {
+    return new Promise((resolve, reject) => {
+      const check = () => {
+        if (this.failure) reject(this.failure);
+        else if (done()) resolve();
+        else this.waiters.push(check);
+      };
+      check();
+    });
   }
 
   get stagedCount(): number {
     return this.staged;
   }
 
+  /** Hand what is pending to the writer thread. */
   flush(): void {
-    if (this.pending.length === 0 || !this.insert) return;
-    const ins = this.insert;
+    if (this.pendingCount === 0 || !this.worker) return;
     const batch = this.pending;
-    this.pending = [];
-    const byTable = new Map<EntityTable | 'sightings', Row[]>();
-    for (const { table, row } of batch) {
-      const rows = byTable.get(table);
-      if (rows) rows.push(row);
-      else byTable.set(table, [row]);
-    }
-    this.inv.db.transaction(() => {
-      for (const [table, rows] of byTable) {
-        // Many rows per statement: binding is per value either way, but statement overhead is per call.
-        const multi = this.multiInsert(table, rows[0].length);
-        let i = 0;
-        for (; i + MULTI <= rows.length; i += MULTI) multi.run(...rows.slice(i, i + MULTI).flat());
-        for (; i < rows.length; i++) ins[table].run(...rows[i]);
-      }
-    })();
+    this.pending = {};
+    this.pendingCount = 0;
+    this.inflight++;
+    this.worker.postMessage({ type: 'rows', batch } satisfies StageMessage);
   }
 
-  private multi = new Map<string, Statement<unknown[]>>();
-
-  private multiInsert(table: EntityTable | 'sightings', width: number): Statement<unknown[]> {
-    let s = this.multi.get(table);
-    if (!s) {
-      const one = `(${Array(width).fill('?').join(',')})`;
-      s = this.inv.db.prepare<unknown[]>(`INSERT INTO stage.${table} VALUES ${Array(MULTI).fill(one).join(',')}`);
-      this.multi.set(table, s);
-    }
-    return s;
+  /** Wait until every batch is written and the writer has closed the staging file. */
+  private async drain(): Promise<void> {
+    this.flush();
+    const worker = this.worker;
+    if (!worker) return;
+    await this.until(() => this.inflight === 0);
+    const closed = new Promise<void>((resolve) => {
+      this.closed = resolve;
+    });
+    worker.postMessage({ type: 'close' } satisfies StageMessage);
+    await Promise.race([closed, this.until(() => false)]);
+    await worker.terminate();
+    this.worker = null;
   }
 
   /**
    * Merge the staged snapshot into the inventory, mark what completed targets no longer
    * report as gone, evaluate rules and merge findings: one transaction, all or nothing.
    */
-  finalize(input: FinalizeInput): FinalizeResult {
-    this.flush();
+  async finalize(input: FinalizeInput): Promise<FinalizeResult> {
+    await this.drain();
     const db = this.inv.db;
+    db.prepare('ATTACH DATABASE ? AS stage').run(this.stageFile);
+    this.attached = true;
     const scan = this.scanId;
     const result: FinalizeResult = {
       identities: 0, credentials: 0, grants: 0, trusts: 0, gone: 0, changed: 0,
@@ -266,19 +302,25 @@ export class ScanWriter {
     return result;
   }
 
-  /** Detach and delete the staging file (after finalize, or to abandon the scan). */
+  private attached = false;
+
+  /** Stop the writer, detach and delete the staging file (after finalize, or to abandon the scan). */
   close(): void {
     const db = this.inv.db;
-    if (db.open && this.insert) {
+    if (this.worker) {
+      void this.worker.terminate();
+      this.worker = null;
+    }
+    if (db.open && this.attached) {
       try {
         db.exec('DETACH DATABASE stage');
       } catch {
-        // Not attached (already closed).
+        // Not attached.
       }
+      this.attached = false;
     }
-    this.insert = null;
-    this.multi.clear();
-    this.pending = [];
+    this.pending = {};
+    this.pendingCount = 0;
     try {
       if (existsSync(this.stageFile)) unlinkSync(this.stageFile);
     } catch {

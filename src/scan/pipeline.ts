@@ -37,7 +37,8 @@ export interface PipelineInput {
 }
 
 export interface PipelineSink {
-  record(record: InventoryRecord, scanner: string, target: ScanTarget): void;
+  /** May return a promise when the writer is behind: the pipeline awaits it (backpressure). */
+  record(record: InventoryRecord, scanner: string, target: ScanTarget): void | Promise<void>;
   error(e: ScanError): void;
   targetStarted?(t: TargetProgress): void;
   targetFinished?(t: TargetProgress): void;
@@ -161,7 +162,8 @@ export async function runPipeline(input: PipelineInput, sink: PipelineSink): Pro
           listener(t, 'log', rec.message);
         } else {
           t.found++;
-          sink.record(rec, run.scanner.name, target);
+          const behind = sink.record(rec, run.scanner.name, target);
+          if (behind) await behind;
           listener(t, 'update');
         }
       }

@@ -84,15 +84,12 @@ async function scanInto(inv: Inventory, input: ScanInput): Promise<ScanSummary> 
         record: (rec, _scanner, target) => writer.add(rec, target.key),
         error: (e) => {
           (e.level === 'error' ? errors : notes).push(e);
-          writer.flush();
           insertError.run(scanId, e.scanner, e.targetKey, e.level, e.operation, e.code, e.message, e.fix, e.resource);
         },
         targetStarted: (t) => {
-          writer.flush();
           insertTarget.run(scanId, t.scanner, t.targetKey, t.label, new Date(t.startedAt).toISOString());
         },
         targetFinished: (t) => {
-          writer.flush();
           const status = t.state === 'discovering' || t.state === 'running' ? 'failed' : t.state;
           finishTarget.run(status, new Date().toISOString(), t.found, t.apiCalls, t.retries, t.errors, scanId, t.scanner, t.targetKey);
         },
@@ -111,7 +108,7 @@ async function scanInto(inv: Inventory, input: ScanInput): Promise<ScanSummary> 
   }
   const anyRead = scanTargets.some((t) => t.state === 'complete' || t.state === 'partial');
   const status: ScanStatus = result.errors === 0 && anyRead ? 'complete' : anyRead ? 'partial' : 'failed';
-  const counts = writer.finalize({
+  const counts = await writer.finalize({
     completedTargets: result.completedTargets,
     status,
     evaluatedAt: now.toISOString(),

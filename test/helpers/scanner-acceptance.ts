@@ -47,7 +47,9 @@ export async function collect(input: CollectInput): Promise<Collected> {
       now: input.now ?? new Date(),
     },
     {
-      record: (r) => records.push(r),
+      record: (r) => {
+        records.push(r);
+      },
       error: (e) => (e.level === 'error' ? errors : notes).push(e),
     },
   );

@@ -3,8 +3,7 @@
 // and when TypeScript runs through tsx (the worker then registers tsx itself: loader
 // hooks given with --import do not reach worker threads on Node 20).
 import { Worker } from 'node:worker_threads';
-import { extname } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { spawnWorker } from '../../../src/workers.js';
 import { runJob } from './scan-file.js';
 import type { BatchRequest, BatchResponse, Job, JobResult, WorkerConfig } from './protocol.js';
 
@@ -21,14 +20,7 @@ interface Pending {
 }
 
 function spawn(cfg: WorkerConfig): Worker {
-  const ext = extname(fileURLToPath(import.meta.url));
-  const url = new URL(`./worker${ext === '.ts' ? '.ts' : '.js'}`, import.meta.url);
-  if (ext === '.ts') {
-    const api = import.meta.resolve('tsx/esm/api');
-    const boot = `import(${JSON.stringify(api)}).then((m) => { m.register(); return import(${JSON.stringify(url.href)}); });`;
-    return new Worker(boot, { eval: true, workerData: cfg });
-  }
-  return new Worker(url, { workerData: cfg });
+  return spawnWorker(import.meta.url, 'worker', cfg);
 }
 
 export class DetectionPool {

@@ -1,0 +1,59 @@
+// The staging writer thread: owns the scan's private staging file and inserts the row
+// batches the scan streams to it, so binding values (the dominant cost of ingest) runs on
+// the second core while the main thread keeps producing records.
+import { parentPort, workerData } from 'node:worker_threads';
+import Database from 'better-sqlite3';
+
+export interface StageWorkerData {
+  file: string;
+  /** CREATE TABLE statements of the staging schema. */
+  ddl: string[];
+  /** Columns per table, for the prepared inserts. */
+  widths: Record<string, number>;
+  /** Rows per multi-row INSERT. */
+  multi: number;
+}
+
+export type StageMessage = { type: 'rows'; batch: Record<string, unknown[][]> } | { type: 'close' };
+export type StageReply = { type: 'ack' } | { type: 'closed' } | { type: 'error'; message: string };
+
+const data = workerData as StageWorkerData;
+const port = parentPort!;
+
+try {
+  const db = new Database(data.file);
+  db.pragma('journal_mode = OFF');
+  db.pragma('synchronous = OFF');
+  db.exec(data.ddl.join(';\n'));
+  const one = new Map<string, Database.Statement<unknown[]>>();
+  const many = new Map<string, Database.Statement<unknown[]>>();
+  for (const [table, width] of Object.entries(data.widths)) {
+    const row = `(${Array(width).fill('?').join(',')})`;
+    one.set(table, db.prepare<unknown[]>(`INSERT INTO ${table} VALUES ${row}`));
+    many.set(table, db.prepare<unknown[]>(`INSERT INTO ${table} VALUES ${Array(data.multi).fill(row).join(',')}`));
+  }
+  const insert = db.transaction((batch: Record<string, unknown[][]>) => {
+    for (const [table, rows] of Object.entries(batch)) {
+      const m = many.get(table)!;
+      const s = one.get(table)!;
+      let i = 0;
+      for (; i + data.multi <= rows.length; i += data.multi) m.run(...rows.slice(i, i + data.multi).flat());
+      for (; i < rows.length; i++) s.run(...rows[i]);
+    }
+  });
+  port.on('message', (msg: StageMessage) => {
+    try {
+      if (msg.type === 'rows') {
+        insert(msg.batch);
+        port.postMessage({ type: 'ack' } satisfies StageReply);
+      } else {
+        db.close();
+        port.postMessage({ type: 'closed' } satisfies StageReply);
+      }
+    } catch (err) {
+      port.postMessage({ type: 'error', message: (err as Error).message } satisfies StageReply);
+    }
+  });
+} catch (err) {
+  port.postMessage({ type: 'error', message: (err as Error).message } satisfies StageReply);
+}
