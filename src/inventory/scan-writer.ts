@@ -115,7 +115,6 @@ export class ScanWriter {
   private failure: Error | null = null;
   private waiters: (() => void)[] = [];
   private closed: (() => void) | null = null;
-  private staged = 0;
 
   constructor(inv: Inventory, scanId: number) {
     this.inv = inv;
@@ -192,7 +191,6 @@ export class ScanWriter {
     }
     row.push(targetKey);
     this.push(TABLE_OF[record.type], row);
-    this.staged++;
     if (this.pendingCount >= BATCH) {
       this.flush();
       if (this.inflight > MAX_INFLIGHT) return this.until(() => this.inflight <= MAX_INFLIGHT);
@@ -213,10 +211,6 @@ export class ScanWriter {
       };
       check();
     });
-  }
-
-  get stagedCount(): number {
-    return this.staged;
   }
 
   /** Hand what is pending to the writer thread. */

@@ -85,11 +85,6 @@ export class InventoryView {
     );
   }
 
-  credentialsOf(identityId: string): CredentialRow[] {
-    return (this.stmt(`SELECT ${SELECT.credentials} FROM credentials WHERE identity_id = ? AND gone_scan IS NULL`).all(identityId) as Record<string, unknown>[]).map(
-      (r) => hydrate<CredentialRow>('credentials', r),
-    );
-  }
 
   /** Live (provider-known) credentials carrying this key id: the target of a leak correlation. */
   liveCredentialsByKeyId(keyId: string): CredentialRow[] {

@@ -181,6 +181,3 @@ export type ScanRecord = InventoryRecord | ErrorRecord | NoteRecord;
 export const SEVERITIES = ['critical', 'high', 'medium', 'low', 'info'] as const;
 export type Severity = (typeof SEVERITIES)[number];
 
-export function severityRank(s: Severity): number {
-  return SEVERITIES.length - SEVERITIES.indexOf(s);
-}

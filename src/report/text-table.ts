@@ -1,4 +1,4 @@
-// Plain-text tables for terminals and logs: no colours unless asked, widths from content.
+// Plain-text tables for terminals and logs: widths from content.
 
 export interface Column<T> {
   header: string;
@@ -22,10 +22,4 @@ export function renderTable<T>(rows: T[], cols: Column<T>[]): string {
       .join('  ')
       .trimEnd();
   return [line(cols.map((c) => c.header.toUpperCase())), ...cells.map(line)].join('\n') + '\n';
-}
-
-const COLORS: Record<string, string> = { critical: '\x1b[1;35m', high: '\x1b[1;31m', medium: '\x1b[33m', low: '\x1b[36m', info: '\x1b[2m' };
-
-export function paintSeverity(s: string, color: boolean): string {
-  return color && COLORS[s] ? `${COLORS[s]}${s}\x1b[0m` : s;
 }

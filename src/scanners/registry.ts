@@ -8,6 +8,3 @@ import { gcpScanner } from '../../scanners/gcp/index.js';
 
 export const SCANNERS: AnyScanner[] = [awsScanner, githubScanner, repoScanner, azureScanner, gcpScanner];
 
-export function scannerByName(name: string): AnyScanner | undefined {
-  return SCANNERS.find((s) => s.name === name);
-}
