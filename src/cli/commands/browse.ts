@@ -1,7 +1,7 @@
 // `nhi ls`, `nhi show`, `nhi scans`, `nhi diff`, `nhi rules`: looking around the inventory.
 import { ConfigError, EXIT } from '../../errors.js';
 import { openInventory } from '../../inventory/db.js';
-import { renderTable } from '../../report/text-table.js';
+import { renderTable, type Column } from '../../report/text-table.js';
 import { openReport, parseSeverity } from '../../report/report-service.js';
 import { RULES } from '../../rules/index.js';
 import { OWASP_NHI } from '../../rules/types.js';
@@ -10,6 +10,13 @@ import { commandContext, list, type CommonFlags } from '../context.js';
 
 function json(v: unknown): void {
   process.stdout.write(JSON.stringify(v, null, 2) + '\n');
+}
+
+/** Rows as JSON or as a table; with `limit`, say when the listing was cut. */
+function emit<T>(rows: T[], cols: Column<T>[], opts: { json?: boolean; limit?: number }): void {
+  if (opts.json) return json(rows);
+  const more = opts.limit !== undefined && rows.length === opts.limit ? `(first ${opts.limit}; --limit N for more)\n` : '';
+  process.stdout.write(renderTable(rows, cols) + more);
 }
 
 function readonlyDb(flags: CommonFlags) {
@@ -42,16 +49,12 @@ export async function lsCommand(what: string, flags: LsFlags): Promise<number> {
     const report = openReport({ dbPath: ctx.dbPath, config: ctx.config, filters: { provider: list(flags.provider), rule: list(flags.rule), severity: parseSeverity(flags.severity, '--severity') } });
     try {
       const rows = [...report.findings({ limit })].filter((f) => !flags.identity || f.identityId === flags.identity);
-      if (flags.json) json(rows);
-      else
-        process.stdout.write(
-          renderTable(rows, [
+      emit(rows, [
             { header: 'severity', get: (f) => f.severity },
             { header: 'rule', get: (f) => f.ruleId },
             { header: 'id', get: (f) => f.id },
             { header: 'finding', get: (f) => f.message, max: 100 },
-          ]) + (rows.length === limit ? `(first ${limit}; --limit N for more)\n` : ''),
-        );
+          ], { json: flags.json, limit });
     } finally {
       report.close();
     }
@@ -61,10 +64,7 @@ export async function lsCommand(what: string, flags: LsFlags): Promise<number> {
   try {
     if (what === 'identities') {
       const rows = [...listIdentities(inv.db, { provider: list(flags.provider), kind: list(flags.kind), owner: flags.owner, search: flags.search, includeGone: flags.includeGone, limit })];
-      if (flags.json) json(rows);
-      else
-        process.stdout.write(
-          renderTable(rows, [
+      emit(rows, [
             { header: 'provider', get: (r) => r.provider },
             { header: 'kind', get: (r) => r.kind },
             { header: 'name', get: (r) => r.name, max: 40 },
@@ -72,14 +72,10 @@ export async function lsCommand(what: string, flags: LsFlags): Promise<number> {
             { header: 'owner', get: (r) => r.owner, max: 20 },
             { header: 'last used', get: (r) => r.lastUsedAt?.slice(0, 10) ?? (r.lastUsedSource ? 'never' : null) },
             { header: 'id', get: (r) => r.id },
-          ]) + (rows.length === limit ? `(first ${limit}; --limit N for more)\n` : ''),
-        );
+          ], { json: flags.json, limit });
     } else {
       const rows = [...listCredentials(inv.db, { provider: list(flags.provider), kind: list(flags.kind), status: list(flags.status), identity: flags.identity, includeGone: flags.includeGone, limit })];
-      if (flags.json) json(rows);
-      else
-        process.stdout.write(
-          renderTable(rows, [
+      emit(rows, [
             { header: 'provider', get: (r) => r.provider },
             { header: 'kind', get: (r) => r.kind },
             { header: 'name', get: (r) => r.name ?? r.keyId, max: 36 },
@@ -88,8 +84,7 @@ export async function lsCommand(what: string, flags: LsFlags): Promise<number> {
             { header: 'expires', get: (r) => r.expiresAt?.slice(0, 10) ?? (r.attributes.neverExpires ? 'never' : null) },
             { header: 'last used', get: (r) => r.lastUsedAt?.slice(0, 10) },
             { header: 'identity', get: (r) => r.identityId, max: 60 },
-          ]) + (rows.length === limit ? `(first ${limit}; --limit N for more)\n` : ''),
-        );
+          ], { json: flags.json, limit });
     }
   } finally {
     inv.close();
@@ -166,11 +161,8 @@ export async function scansCommand(flags: CommonFlags & { limit?: string; json?:
   const { inv } = readonlyDb(flags);
   try {
     if (flags.errors !== undefined) {
-      const rows = scanErrors(inv.db, Number(flags.errors));
-      if (flags.json) json(rows);
-      else
-        process.stdout.write(
-          renderTable(rows, [
+      const rows = scanErrors(inv.db, scanNumber(flags.errors, '--errors')!);
+      emit(rows, [
             { header: 'level', get: (e) => e.level },
             { header: 'scanner', get: (e) => e.scanner },
             { header: 'target', get: (e) => e.targetKey, max: 30 },
@@ -178,15 +170,11 @@ export async function scansCommand(flags: CommonFlags & { limit?: string; json?:
             { header: 'code', get: (e) => e.code },
             { header: 'message', get: (e) => e.message, max: 80 },
             { header: 'fix', get: (e) => e.fix, max: 80 },
-          ]),
-        );
+          ], { json: flags.json });
       return EXIT.ok;
     }
     const rows = listScans(inv.db, flags.limit ? Number(flags.limit) : 50);
-    if (flags.json) json(rows);
-    else
-      process.stdout.write(
-        renderTable(rows, [
+    emit(rows, [
           { header: 'scan', get: (s) => `#${s.id}` },
           { header: 'started', get: (s) => s.startedAt.slice(0, 19) },
           { header: 'status', get: (s) => s.status + (s.demo ? ' (demo)' : '') },
@@ -195,8 +183,7 @@ export async function scansCommand(flags: CommonFlags & { limit?: string; json?:
           { header: 'findings', get: (s) => s.counts?.findingsOpen, align: 'right' },
           { header: 'errors', get: (s) => s.errors, align: 'right' },
           { header: 'notes', get: (s) => s.notes, align: 'right' },
-        ]),
-      );
+        ], { json: flags.json });
   } finally {
     inv.close();
   }
