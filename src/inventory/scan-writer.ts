@@ -88,8 +88,11 @@ export interface MergeCounts {
 export interface FinalizeInput {
   /** Targets that finished without any error: what they did not report is gone. */
   completedTargets: string[];
-  /** Writes the findings of the merged inventory into the given table; runs inside the merge transaction. */
-  evaluate?: (into: string) => void;
+  /**
+   * Evaluates the rules over the merged inventory, upserting findings into the inventory's findings
+   * table as seen by this scan (runRules with `scan`); runs inside the merge transaction.
+   */
+  evaluate?: (scan: number) => void;
   status: 'complete' | 'partial' | 'failed';
   evaluatedAt: string;
 }
@@ -135,8 +138,6 @@ export class ScanWriter {
     ddl.push('CREATE TABLE sightings (credential_id, repo, path, line, commit_sha, author, committed_at)');
     widths.sightings = 7;
     ddl.push('CREATE TABLE completed_targets (target_key TEXT PRIMARY KEY)');
-    // No key: rules append; the merge dedupes (a key here would cost a random B-tree insert per finding).
-    ddl.push('CREATE TABLE findings (id, rule_id, severity, provider, identity_id, credential_id, message, evidence)');
     const data: StageWorkerData = { file: this.stageFile, ddl, widths, multi: MULTI };
     const worker = spawnWorker(import.meta.url, 'stage-worker', data);
     worker.on('message', (m: StageReply) => {
@@ -247,6 +248,8 @@ export class ScanWriter {
     const db = this.inv.db;
     db.prepare('ATTACH DATABASE ? AS stage').run(this.stageFile);
     this.attached = true;
+    // The staging file is private and deleted after the scan, crash or not: no journal to keep.
+    db.pragma('stage.journal_mode = OFF');
     const scan = this.scanId;
     const result: FinalizeResult = {
       identities: 0, credentials: 0, grants: 0, trusts: 0, gone: 0, changed: 0,
@@ -275,8 +278,7 @@ export class ScanWriter {
       ).run({ scan });
       result.mergeMs = lap();
       if (input.evaluate) {
-        input.evaluate('stage.findings');
-        const f = mergeFindings(db, scan);
+        const f = evaluateFindings(db, scan, input.evaluate);
         result.findingsNew = f.new;
         result.findingsResolved = f.resolved;
         result.findingsOpen = f.open;
@@ -350,25 +352,32 @@ function mergeEntity(db: Inventory['db'], table: EntityTable, scan: number): { s
   return { staged, gone, changed };
 }
 
-function mergeFindings(db: Inventory['db'], scan: number): { new: number; resolved: number; open: number } {
-  const fresh = (db.prepare('SELECT count(*) AS n FROM stage.findings s WHERE NOT EXISTS (SELECT 1 FROM findings f WHERE f.id = s.id)').get() as { n: number }).n;
-  db.prepare(
-    `INSERT OR IGNORE INTO changes (entity, entity_id, scan_id, change)
-     SELECT 'finding', s.id, @scan, 'returned' FROM stage.findings s JOIN findings f ON f.id = s.id WHERE f.resolved_scan IS NOT NULL`,
-  ).run({ scan });
-  const reopened = db.prepare("SELECT count(*) AS n FROM changes WHERE scan_id = ? AND entity = 'finding' AND change = 'returned'").get(scan) as { n: number };
-  db.prepare(
-    `INSERT INTO findings (id, rule_id, severity, provider, identity_id, credential_id, message, evidence, first_seen_scan, last_seen_scan, resolved_scan)
-     SELECT id, rule_id, severity, provider, identity_id, credential_id, message, evidence, @scan, @scan, NULL FROM stage.findings WHERE true
-     ON CONFLICT (id) DO UPDATE SET severity = excluded.severity, message = excluded.message, evidence = excluded.evidence,
-       identity_id = excluded.identity_id, credential_id = excluded.credential_id, provider = excluded.provider,
-       last_seen_scan = excluded.last_seen_scan, resolved_scan = NULL`,
-  ).run({ scan });
+/**
+ * Rules upsert this scan's findings in place (no staging copy: it cost as much as evaluating);
+ * a temporary trigger logs the ones that come back, and what was not seen again is resolved.
+ */
+function evaluateFindings(db: Inventory['db'], scan: number, evaluate: (scan: number) => void): { new: number; resolved: number; open: number } {
+  db.exec(`CREATE TEMP TRIGGER IF NOT EXISTS nhi_finding_returned AFTER UPDATE OF resolved_scan ON findings
+    WHEN old.resolved_scan IS NOT NULL AND new.resolved_scan IS NULL
+    BEGIN INSERT OR IGNORE INTO changes (entity, entity_id, scan_id, change) VALUES ('finding', new.id, new.last_seen_scan, 'returned'); END`);
+  // Every current finding is rewritten each scan, so building the per-identity index once afterwards
+  // (a sort) costs less than updating it row by row; the transaction keeps this invisible to readers.
+  const index = (db.prepare("SELECT sql FROM sqlite_master WHERE type = 'index' AND name = 'findings_identity'").get() as { sql: string } | undefined)?.sql;
+  if (index) db.exec('DROP INDEX findings_identity');
+  try {
+    evaluate(scan);
+  } finally {
+    db.exec('DROP TRIGGER IF EXISTS temp.nhi_finding_returned');
+  }
+  if (index) db.exec(index);
+  const count = (sql: string) => (db.prepare(sql).get(scan) as { n: number }).n;
+  const appeared = count('SELECT count(*) AS n FROM findings WHERE first_seen_scan = ?');
+  const returned = count("SELECT count(*) AS n FROM changes WHERE scan_id = ? AND entity = 'finding' AND change = 'returned'");
   db.prepare(
     `INSERT OR IGNORE INTO changes (entity, entity_id, scan_id, change)
      SELECT 'finding', id, @scan, 'gone' FROM findings WHERE resolved_scan IS NULL AND last_seen_scan < @scan`,
   ).run({ scan });
   const resolved = db.prepare('UPDATE findings SET resolved_scan = @scan WHERE resolved_scan IS NULL AND last_seen_scan < @scan').run({ scan }).changes;
   const open = (db.prepare('SELECT count(*) AS n FROM findings WHERE resolved_scan IS NULL').get() as { n: number }).n;
-  return { new: fresh + reopened.n, resolved, open };
+  return { new: appeared + returned, resolved, open };
 }

@@ -7,39 +7,59 @@ import { InventoryView } from '../inventory/view.js';
 import type { FindingRow } from '../inventory/rows.js';
 import type { FindingDraft, FindingQuery, Rule } from './types.js';
 import { RULES } from './index.js';
-import { stableHash } from '../model/ids.js';
 
-const SEP = '\u001f';
-
-/** Stable finding id: rule + subject, so a finding keeps its id (and suppressions) across rescans. */
+/**
+ * Stable finding id: `<rule>:<subject>`, where the subject is the credential id for a finding about
+ * a credential, otherwise the identity id, plus `#<discriminator>` when one rule flags one subject
+ * more than once. Readable (a suppression or a grep can use it) and built in SQL by the same
+ * expression as in JS: a per-finding hash callback cost more than the rest of a rule query.
+ */
 export function findingId(ruleId: string, subject: string): string {
-  return `${ruleId}/${stableHash(subject)}`;
+  return `${ruleId}:${subject}`;
 }
 
 function draftSubject(d: FindingDraft): string {
-  return d.subject ?? [d.identityId ?? '', d.credentialId ?? '', d.discriminator ?? ''].join(SEP);
+  return d.subject ?? (d.credentialId ?? d.identityId ?? '') + (d.discriminator ? `#${d.discriminator}` : '');
 }
 
-/** The columns a findings table must have (stage.findings, temp.asof_findings). */
+function querySubject(q: FindingQuery): string {
+  return `coalesce(${q.credentialId ?? 'NULL'}, ${q.identityId}, '') || coalesce('#' || (${q.discriminator ?? 'NULL'}), '')`;
+}
+
+/** The columns a findings table must have (findings, temp.asof_findings). */
 export const FINDING_COLUMNS = 'id, rule_id, severity, provider, identity_id, credential_id, message, evidence';
 
 export interface RunRulesInput {
   db: DB;
   config: ResolvedConfig;
   now: Date;
-  /** Table to insert findings into, with FINDING_COLUMNS. */
+  /** Table to write findings into, with FINDING_COLUMNS and a unique id (a repeated id replaces the earlier row). */
   into: string;
+  /**
+   * Scan number when `into` is the inventory's findings table: findings are upserted in place,
+   * keeping first_seen_scan and setting last_seen_scan (the caller resolves what was not seen).
+   */
+  scan?: number;
   rules?: Rule[];
 }
 
 export function runRules(input: RunRulesInput): number {
-  const { db, into } = input;
-  db.function('nhi_finding_id', { deterministic: true }, (rule: unknown, subject: unknown) => findingId(String(rule), String(subject)));
+  const { db, into, scan } = input;
   db.exec(`CREATE TEMP TABLE IF NOT EXISTS nhi_admins (id TEXT PRIMARY KEY) WITHOUT ROWID;
     DELETE FROM temp.nhi_admins;
     INSERT OR IGNORE INTO temp.nhi_admins SELECT identity_id FROM grants WHERE privilege = 'admin' AND gone_scan IS NULL;`);
   const inventory = new InventoryView(db);
-  const ins = db.prepare(`INSERT INTO ${into} (${FINDING_COLUMNS}) VALUES (?,?,?,?,?,?,?,?)`);
+  // Into the inventory: an upsert that keeps the finding's history; elsewhere: last one wins.
+  const cols = scan === undefined ? FINDING_COLUMNS : `${FINDING_COLUMNS}, first_seen_scan, last_seen_scan, resolved_scan`;
+  const extra = scan === undefined ? '' : ', @scan, @scan, NULL';
+  const verb = scan === undefined ? 'INSERT OR REPLACE' : 'INSERT';
+  const upsert =
+    scan === undefined
+      ? ''
+      : ` ON CONFLICT (id) DO UPDATE SET severity = excluded.severity, provider = excluded.provider, identity_id = excluded.identity_id,
+          credential_id = excluded.credential_id, message = excluded.message, evidence = excluded.evidence,
+          last_seen_scan = excluded.last_seen_scan, resolved_scan = NULL`;
+  const ins = db.prepare(`${verb} INTO ${into} (${cols}) VALUES (?,?,?,?,?,?,?,?${extra.replaceAll('@scan', '?')})${upsert}`);
   const nowIso = input.now.toISOString();
   let n = 0;
   for (const rule of input.rules ?? RULES) {
@@ -47,18 +67,20 @@ export function runRules(input: RunRulesInput): number {
     for (const item of rule.evaluate({ inventory, config: input.config, now: input.now })) {
       if ((item as FindingQuery).kind === 'query') {
         const q = item as FindingQuery;
-        const subject = `coalesce(${q.identityId}, '') || char(31) || coalesce(${q.credentialId ?? 'NULL'}, '') || char(31) || coalesce(${q.discriminator ?? 'NULL'}, '')`;
+        // The outer SELECT … WHERE true keeps SQLite from reading ON CONFLICT as part of a join.
         n += db
           .prepare(
-            `INSERT INTO ${into} (${FINDING_COLUMNS})
-             SELECT nhi_finding_id(@rule, ${subject}), @rule, ${q.severity}, ${q.provider}, ${q.identityId}, ${q.credentialId ?? 'NULL'}, ${q.message}, ${q.evidence}
-             ${q.from}`,
+            `${verb} INTO ${into} (${cols})
+             SELECT * FROM (SELECT @rule || ':' || ${querySubject(q)}, @rule, ${q.severity}, ${q.provider}, ${q.identityId}, ${q.credentialId ?? 'NULL'},
+               ${q.message}, ${q.evidence}${extra} ${q.from}) WHERE true${upsert}`,
           )
-          .run({ ...(q.params ?? {}), now: nowIso, rule: id }).changes;
+          .run({ ...(q.params ?? {}), now: nowIso, rule: id, ...(scan === undefined ? {} : { scan }) }).changes;
         continue;
       }
       const d = item as FindingDraft;
-      ins.run(findingId(id, draftSubject(d)), id, d.severity ?? rule.meta.severity, d.provider, d.identityId ?? null, d.credentialId ?? null, d.message, JSON.stringify(d.evidence));
+      const values = [findingId(id, draftSubject(d)), id, d.severity ?? rule.meta.severity, d.provider, d.identityId ?? null, d.credentialId ?? null, d.message, JSON.stringify(d.evidence)];
+      if (scan === undefined) ins.run(...values);
+      else ins.run(...values, scan, scan);
       n++;
     }
   }

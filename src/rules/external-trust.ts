@@ -1,3 +1,4 @@
+import { stableHash } from '../model/ids.js';
 import type { Severity } from '../model/records.js';
 import type { Rule } from './types.js';
 
@@ -31,7 +32,8 @@ export const externalTrust: Rule = {
       yield {
         provider: t.provider,
         identityId: t.identityId,
-        discriminator: `${t.principal}\u0000${t.condition ?? ''}`,
+        // The principal names the finding; a condition (often long JSON) only by its hash.
+        discriminator: t.condition ? `${t.principal}?${stableHash(t.condition)}` : t.principal,
         severity,
         message: `${holder ? `${holder.kind} ${holder.name}` : t.identityId}: ${WHY[t.risk ?? ''] ?? 'risky trust'} (${t.principal}${t.condition ? ` when ${t.condition}` : ''})${admin ? ' — and it is admin-equivalent' : ''}`,
         evidence: { principal: t.principal, principalType: t.principalType, condition: t.condition, risk: t.risk, admin },

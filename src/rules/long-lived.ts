@@ -21,28 +21,28 @@ export const longLived: Rule = {
     thresholds: ['maxCredentialAgeDays', 'maxExpiryDays'],
   },
   *evaluate({ config }) {
-    const old = 'age > @maxAge';
     // coalesce: a NULL here would make NOT never NULL too (SQL's three-valued logic).
     const never = `(coalesce(json_extract(attributes, '$.neverExpires'), 0) = 1 AND kind NOT IN ${NO_EXPIRY_CONCEPT})`;
-    const far = `(NOT ${never} AND until > @maxExpiry)`;
-    const admin = isAdmin('identity_id');
     yield {
       kind: 'query',
-      from: `FROM (SELECT *, ${sqlDays('coalesce(rotated_at, created_at)')} AS age, -${sqlDays('expires_at')} AS until FROM credentials
-               WHERE gone_scan IS NULL AND status = 'active' AND kind NOT IN ${EXCLUDED})
-             WHERE ${old} OR ${never} OR ${far}`,
+      from: `FROM (SELECT id, identity_id, provider, kind, name, rotated_at, age, until, old, never, NOT never AND until > @maxExpiry AS far,
+                     ${isAdmin('identity_id')} AS admin
+               FROM (SELECT *, age > @maxAge AS old, ${never} AS never
+                     FROM (SELECT *, ${sqlDays('coalesce(rotated_at, created_at)')} AS age, -${sqlDays('expires_at')} AS until FROM credentials
+                           WHERE gone_scan IS NULL AND status = 'active' AND kind NOT IN ${EXCLUDED})))
+             WHERE old OR never OR far`,
       params: { maxAge: config.thresholds.maxCredentialAgeDays, maxExpiry: config.thresholds.maxExpiryDays },
       provider: 'provider',
       identityId: 'identity_id',
       credentialId: 'id',
-      severity: `CASE WHEN ${admin} THEN 'high' ELSE 'medium' END`,
+      severity: `CASE WHEN admin THEN 'high' ELSE 'medium' END`,
       message: `kind || ' ' || coalesce(name, id) || ': '
-        || CASE WHEN ${old} THEN CASE WHEN rotated_at IS NOT NULL THEN 'not rotated for ' || age || ' days' ELSE 'created ' || age || ' days ago' END ELSE '' END
-        || CASE WHEN ${old} AND (${never} OR ${far}) THEN ', ' ELSE '' END
-        || CASE WHEN ${never} THEN 'never expires' WHEN ${far} THEN 'expires in ' || until || ' days' ELSE '' END
-        || CASE WHEN ${admin} THEN ' — held by an admin-equivalent identity' ELSE '' END`,
-      evidence: `json_object('createdAt', created_at, 'rotatedAt', rotated_at, 'expiresAt', expires_at, 'ageDays', age,
-        'neverExpires', ${sqlBool(never)}, 'admin', ${sqlBool(admin)})`,
+        || CASE WHEN old THEN CASE WHEN rotated_at IS NOT NULL THEN 'not rotated for ' || age || ' days' ELSE 'created ' || age || ' days ago' END ELSE '' END
+        || CASE WHEN old AND (never OR far) THEN ', ' ELSE '' END
+        || CASE WHEN never THEN 'never expires' WHEN far THEN 'expires in ' || until || ' days' ELSE '' END
+        || CASE WHEN admin THEN ' — held by an admin-equivalent identity' ELSE '' END`,
+      // What the finding adds to the credential's row (which has the created, rotated and expiry dates).
+      evidence: `json_object('ageDays', age, 'expiresInDays', until, 'neverExpires', ${sqlBool('never')}, 'admin', ${sqlBool('admin')})`,
     };
   },
 };

@@ -16,17 +16,17 @@ export const multipleActiveKeys: Rule = {
   *evaluate() {
     yield {
       kind: 'query',
-      from: `FROM (SELECT c.identity_id, c.kind AS ckind, count(*) AS n, json_group_array(coalesce(c.key_id, c.id)) AS keys
+      from: `FROM (SELECT k.*, i.provider, i.id, i.kind, i.name, ${isAdmin('i.id')} AS admin FROM (SELECT c.identity_id, c.kind AS ckind, count(*) AS n, json_group_array(coalesce(c.key_id, c.id)) AS keys
                FROM (SELECT * FROM credentials WHERE gone_scan IS NULL AND status = 'active' AND identity_id IS NOT NULL AND kind IN ${KEYED}
                      ORDER BY identity_id, kind, coalesce(key_id, id)) c
                GROUP BY c.identity_id, c.kind HAVING count(*) > 1) k
-             JOIN identities i ON i.id = k.identity_id AND i.gone_scan IS NULL`,
-      provider: 'i.provider',
-      identityId: 'i.id',
-      discriminator: 'k.ckind',
-      severity: `CASE WHEN ${isAdmin('i.id')} THEN 'medium' ELSE 'low' END`,
-      message: `i.kind || ' ' || i.name || ' has ' || k.n || ' active ' || k.ckind || ' credentials'`,
-      evidence: `json_object('kind', k.ckind, 'keys', json(k.keys), 'admin', ${sqlBool(isAdmin('i.id'))})`,
+             JOIN identities i ON i.id = k.identity_id AND i.gone_scan IS NULL)`,
+      provider: 'provider',
+      identityId: 'id',
+      discriminator: 'ckind',
+      severity: `CASE WHEN admin THEN 'medium' ELSE 'low' END`,
+      message: `kind || ' ' || name || ' has ' || n || ' active ' || ckind || ' credentials'`,
+      evidence: `json_object('kind', ckind, 'keys', json(keys), 'admin', ${sqlBool('admin')})`,
     };
   },
 };

@@ -6,21 +6,25 @@ import { isAdmin, sqlBool, sqlDays } from './types.js';
  * (identities) last_used_window_days — the same judgement as usage.ts's unusedDays():
  * never-used things count from creation, and a provider that keeps only N days of last-use
  * data (AWS RoleLastUsed: 400) turns "null" into "not within N days", never "never".
+ * `windowed` and `days` become columns of an inner query, so each is computed once a row.
  */
-function unusedSql(windowed: boolean): { days: string; never: string; window: string; known: string } {
+function unusedSql(windowed: boolean): { days: string; windowed: string; known: string } {
   const window = windowed ? `(last_used_at IS NULL AND last_used_window_days IS NOT NULL AND ${sqlDays('created_at')} > last_used_window_days)` : '0';
   return {
     known: '(last_used_at IS NOT NULL OR (last_used_source IS NOT NULL AND created_at IS NOT NULL))',
-    window,
-    never: `(last_used_at IS NULL AND NOT ${window})`,
+    windowed: window,
     days: `CASE WHEN last_used_at IS NOT NULL THEN ${sqlDays('last_used_at')}${windowed ? ` WHEN ${window} THEN last_used_window_days` : ''} ELSE ${sqlDays('created_at')} END`,
   };
 }
 
-function describe(u: ReturnType<typeof unusedSql>): string {
-  return `CASE WHEN ${u.window} THEN 'no recorded use in the provider''s ' || days || '-day window'
+/** Message text over the inner query's columns (windowed, days, last_used_at). */
+const DESCRIBE = `CASE WHEN windowed THEN 'no recorded use in the provider''s ' || days || '-day window'
     WHEN last_used_at IS NULL THEN 'never used in the ' || days || ' days since it was created'
     ELSE 'last used ' || days || ' days ago' END`;
+
+/** Evidence: what the finding adds to its subject's row (which has the dates and the source). */
+function evidence(admin: boolean): string {
+  return `json_object('unusedDays', days, 'lastUsedAt', last_used_at, 'neverUsed', ${sqlBool('last_used_at IS NULL AND NOT windowed')}${admin ? `, 'admin', ${sqlBool('admin')}` : ''})`;
 }
 
 export const stale: Rule = {
@@ -42,29 +46,31 @@ export const stale: Rule = {
     const id = unusedSql(true);
     yield {
       kind: 'query',
-      from: `FROM (SELECT *, ${id.days} AS days FROM identities
-               WHERE gone_scan IS NULL AND provider_managed = 0 AND disabled = 0 AND ${id.known}) WHERE days > @limit`,
+      from: `FROM (SELECT id, provider, kind, name, last_used_at, windowed, days, ${isAdmin('id')} AS admin
+               FROM (SELECT *, ${id.windowed} AS windowed, ${id.days} AS days FROM identities
+                     WHERE gone_scan IS NULL AND provider_managed = 0 AND disabled = 0 AND ${id.known})
+               WHERE days > @limit)`,
       params: { limit },
       provider: 'provider',
       identityId: 'id',
-      severity: `CASE WHEN ${isAdmin('id')} THEN 'high' ELSE 'medium' END`,
-      message: `kind || ' ' || name || ': ' || ${describe(id)} || CASE WHEN ${isAdmin('id')} THEN ' — and it is admin-equivalent' ELSE '' END`,
-      evidence: `json_object('lastUsedAt', last_used_at, 'lastUsedSource', last_used_source, 'createdAt', created_at, 'unusedDays', days,
-        'neverUsed', ${sqlBool(id.never)}, 'admin', ${sqlBool(isAdmin('id'))})`,
+      severity: `CASE WHEN admin THEN 'high' ELSE 'medium' END`,
+      message: `kind || ' ' || name || ': ' || ${DESCRIBE} || CASE WHEN admin THEN ' — and it is admin-equivalent' ELSE '' END`,
+      evidence: evidence(true),
     };
     const cred = unusedSql(false);
     yield {
       kind: 'query',
-      from: `FROM (SELECT *, ${cred.days} AS days FROM credentials
+      from: `FROM (SELECT *, 0 AS windowed, ${cred.days} AS days FROM credentials
                WHERE gone_scan IS NULL AND status = 'active' AND kind <> 'hardcoded_secret' AND ${cred.known}) WHERE days > @limit`,
       params: { limit },
       provider: 'provider',
       identityId: 'identity_id',
       credentialId: 'id',
+      // A token or deploy key is its own identity (same id): keep its credential finding apart.
+      discriminator: "CASE WHEN id = identity_id THEN 'credential' END",
       severity: "'medium'",
-      message: `kind || ' ' || coalesce(name, id) || ': ' || ${describe(cred)}`,
-      evidence: `json_object('lastUsedAt', last_used_at, 'lastUsedSource', last_used_source, 'createdAt', created_at, 'unusedDays', days,
-        'neverUsed', ${sqlBool('last_used_at IS NULL')})`,
+      message: `kind || ' ' || coalesce(name, id) || ': ' || ${DESCRIBE}`,
+      evidence: evidence(false),
     };
   },
 };

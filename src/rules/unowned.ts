@@ -17,12 +17,14 @@ export const unowned: Rule = {
   *evaluate() {
     yield {
       kind: 'query',
-      from: 'FROM identities WHERE gone_scan IS NULL AND owner IS NULL AND provider_managed = 0',
+      from: `FROM (SELECT id, provider, kind, name, tags, ${isAdmin('id')} AS admin FROM identities
+               WHERE gone_scan IS NULL AND owner IS NULL AND provider_managed = 0)`,
       provider: 'provider',
       identityId: 'id',
-      severity: `CASE WHEN ${isAdmin('id')} THEN 'high' ELSE 'medium' END`,
-      message: `kind || ' ' || name || ' has no owner' || CASE WHEN ${isAdmin('id')} THEN ' and is admin-equivalent' ELSE '' END`,
-      evidence: `json_object('scope', scope, 'tags', json(coalesce(tags, '{}')), 'admin', ${sqlBool(isAdmin('id'))})`,
+      severity: `CASE WHEN admin THEN 'high' ELSE 'medium' END`,
+      message: `kind || ' ' || name || ' has no owner' || CASE WHEN admin THEN ' and is admin-equivalent' ELSE '' END`,
+      // The tags it does carry: where an owner key would have been looked for.
+      evidence: `json_object('tags', json(coalesce(tags, '{}')), 'admin', ${sqlBool('admin')})`,
     };
   },
 };

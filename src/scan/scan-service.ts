@@ -112,7 +112,7 @@ async function scanInto(inv: Inventory, input: ScanInput): Promise<ScanSummary> 
     completedTargets: result.completedTargets,
     status,
     evaluatedAt: now.toISOString(),
-    evaluate: (into) => runRules({ db, config: input.config, now, into }),
+    evaluate: (scan) => runRules({ db, config: input.config, now, into: 'findings', scan }),
   });
   return { scanId, dbPath: inv.path, status, startedAt, durationMs: Date.now() - t0, targets: result.targets, errors, notes, counts };
 }

@@ -53,6 +53,14 @@ test('each scan is a snapshot: first/last seen, gone only when its target comple
   assert.deepEqual(diffScans(inv2.db, s1.scanId, s3.scanId).identities, { appeared: [], disappeared: [], changed: ['u1'] });
   const detail = showIdentity(inv2.db, 'u2');
   assert.deepEqual(detail.history.map((h) => `${h.scanId}:${h.change}`), [`${s1.scanId}:appeared`, `${s2.scanId}:gone`, `${s3.scanId}:returned`]);
+  // Findings follow their subject: u2's "unowned" resolves while u2 is gone and comes back with it, under the same id.
+  const life = inv2.db
+    .prepare("SELECT scan_id AS s, change AS c FROM changes WHERE entity = 'finding' AND entity_id = 'unowned:u2' ORDER BY scan_id")
+    .all() as { s: number; c: string }[];
+  assert.deepEqual(life.map((l) => `${l.s}:${l.c}`), [`${s2.scanId}:gone`, `${s3.scanId}:returned`]);
+  assert.deepEqual(inv2.db.prepare("SELECT first_seen_scan AS f, last_seen_scan AS l, resolved_scan AS r FROM findings WHERE id = 'unowned:u2'").get(), { f: s1.scanId, l: s3.scanId, r: null });
+  assert.equal(s2.counts?.findingsResolved, 2, 'u2 was unowned and gone; u1 got an owner');
+  assert.equal(s3.counts?.findingsNew, 1, 'the finding that came back counts as new in this scan');
   inv2.close();
 });
 
