@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { defaultConfig } from '../../src/config/config.js';
 import { openInventory } from '../../src/inventory/db.js';
-import { SCHEMA_VERSION } from '../../src/inventory/schema.js';
+import { MIGRATIONS, SCHEMA_VERSION } from '../../src/inventory/schema.js';
 import { runScan } from '../../src/scan/scan-service.js';
 import { diffScans, showIdentity } from '../../src/services/inventory-queries.js';
 import type { ScanRecord } from '../../src/model/records.js';
@@ -61,6 +61,13 @@ test('each scan is a snapshot: first/last seen, gone only when its target comple
   assert.deepEqual(inv2.db.prepare("SELECT first_seen_scan AS f, last_seen_scan AS l, resolved_scan AS r FROM findings WHERE id = 'unowned:u2'").get(), { f: s1.scanId, l: s3.scanId, r: null });
   assert.equal(s2.counts?.findingsResolved, 2, 'u2 was unowned and gone; u1 got an owner');
   assert.equal(s3.counts?.findingsNew, 1, 'the finding that came back counts as new in this scan');
+  // Bulk merges and rule runs drop and rebuild secondary indexes: every one of the schema's is back.
+  const indexes = (db: Database.Database) => db.prepare("SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL ORDER BY name").all();
+  const fresh = new Database(':memory:');
+  fresh.exec(MIGRATIONS.map((m) => m.sql).join(';\n'));
+  assert.deepEqual(indexes(inv2.db), indexes(fresh));
+  assert.ok(indexes(fresh).length >= 6);
+  fresh.close();
   inv2.close();
 });
 
