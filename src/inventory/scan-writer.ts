@@ -328,7 +328,7 @@ export class ScanWriter {
 function mergeEntity(db: Inventory['db'], table: EntityTable, scan: number): { staged: number; gone: number; changed: number } {
   const cols = ENTITY_COLUMNS[table];
   const entity = ENTITY_NAME[table];
-  const count = (sql: string) => (db.prepare(sql).get({ scan }) as { n: number }).n;
+  const count = (sql: string) => countOf(db, sql, { scan });
   const stagedRows = count(`SELECT count(*) AS n FROM stage.${table}`);
   // Log changes before the upsert overwrites the old values (compared column by column, in SQL).
   const differs = cols.filter((c) => c !== 'id').map((c) => `t.${c} IS NOT s.${c}`).join(' OR ');
@@ -389,14 +389,17 @@ function evaluateFindings(db: Inventory['db'], scan: number, evaluate: (scan: nu
       db.exec('DROP TRIGGER IF EXISTS temp.nhi_finding_returned');
     }
   });
-  const count = (sql: string) => (db.prepare(sql).get(scan) as { n: number }).n;
-  const appeared = count('SELECT count(*) AS n FROM findings WHERE first_seen_scan = ?');
-  const returned = count("SELECT count(*) AS n FROM changes WHERE scan_id = ? AND entity = 'finding' AND change = 'returned'");
+  const appeared = countOf(db, 'SELECT count(*) AS n FROM findings WHERE first_seen_scan = @scan', { scan });
+  const returned = countOf(db, "SELECT count(*) AS n FROM changes WHERE scan_id = @scan AND entity = 'finding' AND change = 'returned'", { scan });
   db.prepare(
     `INSERT OR IGNORE INTO changes (entity, entity_id, scan_id, change)
      SELECT 'finding', id, @scan, 'gone' FROM findings WHERE resolved_scan IS NULL AND last_seen_scan < @scan`,
   ).run({ scan });
   const resolved = db.prepare('UPDATE findings SET resolved_scan = @scan WHERE resolved_scan IS NULL AND last_seen_scan < @scan').run({ scan }).changes;
-  const open = (db.prepare('SELECT count(*) AS n FROM findings WHERE resolved_scan IS NULL').get() as { n: number }).n;
+  const open = countOf(db, 'SELECT count(*) AS n FROM findings WHERE resolved_scan IS NULL', {});
   return { new: appeared + returned, resolved, open };
+}
+
+function countOf(db: Inventory['db'], sql: string, params: Record<string, number>): number {
+  return (db.prepare(sql).get(params) as { n: number }).n;
 }

@@ -59,7 +59,8 @@ export function runRules(input: RunRulesInput): number {
       : ` ON CONFLICT (id) DO UPDATE SET severity = excluded.severity, provider = excluded.provider, identity_id = excluded.identity_id,
           credential_id = excluded.credential_id, message = excluded.message, evidence = excluded.evidence,
           last_seen_scan = excluded.last_seen_scan, resolved_scan = NULL`;
-  const ins = db.prepare(`${verb} INTO ${into} (${cols}) VALUES (?,?,?,?,?,?,?,?${extra.replaceAll('@scan', '?')})${upsert}`);
+  const ins = db.prepare(`${verb} INTO ${into} (${cols}) VALUES (?,?,?,?,?,?,?,?${extra})${upsert}`);
+  const scanParam = scan === undefined ? {} : { scan };
   const nowIso = input.now.toISOString();
   let n = 0;
   for (const rule of input.rules ?? RULES) {
@@ -74,13 +75,11 @@ export function runRules(input: RunRulesInput): number {
              SELECT * FROM (SELECT @rule || ':' || ${querySubject(q)}, @rule, ${q.severity}, ${q.provider}, ${q.identityId}, ${q.credentialId ?? 'NULL'},
                ${q.message}, ${q.evidence}${extra} ${q.from}) WHERE true${upsert}`,
           )
-          .run({ ...(q.params ?? {}), now: nowIso, rule: id, ...(scan === undefined ? {} : { scan }) }).changes;
+          .run({ ...(q.params ?? {}), now: nowIso, rule: id, ...scanParam }).changes;
         continue;
       }
       const d = item as FindingDraft;
-      const values = [findingId(id, draftSubject(d)), id, d.severity ?? rule.meta.severity, d.provider, d.identityId ?? null, d.credentialId ?? null, d.message, JSON.stringify(d.evidence)];
-      if (scan === undefined) ins.run(...values);
-      else ins.run(...values, scan, scan);
+      ins.run(findingId(id, draftSubject(d)), id, d.severity ?? rule.meta.severity, d.provider, d.identityId ?? null, d.credentialId ?? null, d.message, JSON.stringify(d.evidence), scanParam);
       n++;
     }
   }

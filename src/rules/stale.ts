@@ -6,7 +6,8 @@ import { isAdmin, sqlBool, sqlDays } from './types.js';
  * (identities) last_used_window_days — the same judgement as usage.ts's unusedDays():
  * never-used things count from creation, and a provider that keeps only N days of last-use
  * data (AWS RoleLastUsed: 400) turns "null" into "not within N days", never "never".
- * `windowed` and `days` become columns of an inner query, so each is computed once a row.
+ * `windowed` and `days` are named columns of an inner query, so the message, severity and evidence
+ * read them by name (SQLite may still inline them; forcing it not to measured slower).
  */
 function unusedSql(windowed: boolean): { days: string; windowed: string; known: string } {
   const window = windowed ? `(last_used_at IS NULL AND last_used_window_days IS NOT NULL AND ${sqlDays('created_at')} > last_used_window_days)` : '0';
