@@ -11,6 +11,7 @@ import type { CredentialRecord, GrantRecord, IdentityRecord, InventoryRecord, Tr
 import { ENTITY_COLUMNS, ENTITY_NAME, type EntityTable } from './schema.js';
 import { stagePath, type Inventory } from './db.js';
 import { stableId } from '../model/ids.js';
+import { CANONICAL_TIME } from '../model/validate.js';
 
 const BATCH = 5000;
 /** Rows per multi-row INSERT (at most 32766 bound values per statement). */
@@ -18,7 +19,8 @@ const MULTI = 50;
 /** Batches the writer thread may be behind before add() makes the scan wait. */
 const MAX_INFLIGHT = 4;
 
-type Row = (string | number | null)[];
+/** A table's pending rows, value after value (one flat array clones and binds far faster than arrays of rows). */
+type Values = (string | number | null)[];
 
 function json(v: unknown): string | null {
   if (v === undefined || v === null) return null;
@@ -30,11 +32,9 @@ function bool(v: boolean | undefined): number {
   return v ? 1 : 0;
 }
 
-/** One timestamp format in the inventory (ISO-8601 UTC, ms), so SQL can compare dates as text. */
-const CANONICAL = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/;
 function ts(v: string | null | undefined): string | null {
   if (!v) return null;
-  return CANONICAL.test(v) ? v : new Date(v).toISOString();
+  return CANONICAL_TIME.test(v) ? v : new Date(v).toISOString();
 }
 
 export function grantId(g: GrantRecord): string {
@@ -45,28 +45,28 @@ export function trustId(t: TrustRecord): string {
   return 't:' + stableId(t.identityId, t.principal, t.principalType, t.condition ?? '');
 }
 
-function identityRow(r: IdentityRecord): Row {
-  return [
+function identityRow(r: IdentityRecord, out: Values): void {
+  out.push(
     r.id, r.provider, r.scope, r.kind, r.name, ts(r.createdAt), ts(r.lastUsedAt), r.lastUsedSource ?? null,
     r.lastUsedWindowDays ?? null, r.owner ?? null, r.ownerSource ?? null, bool(r.humanUse), bool(r.providerManaged),
     bool(r.thirdParty), bool(r.disabled), json(r.tags), json(r.attributes), json(r.raw),
-  ];
+  );
 }
 
-function credentialRow(r: CredentialRecord): Row {
-  return [
+function credentialRow(r: CredentialRecord, out: Values): void {
+  out.push(
     r.id, r.identityId ?? null, r.provider, r.scope, r.kind, r.name ?? null, r.keyId ?? null, ts(r.createdAt),
     ts(r.expiresAt), ts(r.lastUsedAt), r.lastUsedSource ?? null, ts(r.rotatedAt), r.status, r.preview ?? null,
     r.secretHash ?? null, json(r.attributes),
-  ];
+  );
 }
 
-function grantRow(r: GrantRecord): Row {
-  return [grantId(r), r.identityId, r.provider, r.resource, r.role, r.privilege, r.via, r.evidence ?? null, json(r.attributes)];
+function grantRow(r: GrantRecord, out: Values): void {
+  out.push(grantId(r), r.identityId, r.provider, r.resource, r.role, r.privilege, r.via, r.evidence ?? null, json(r.attributes));
 }
 
-function trustRow(r: TrustRecord): Row {
-  return [trustId(r), r.identityId, r.provider, r.principal, r.principalType, r.condition ?? null, r.risk ?? null, json(r.attributes)];
+function trustRow(r: TrustRecord, out: Values): void {
+  out.push(trustId(r), r.identityId, r.provider, r.principal, r.principalType, r.condition ?? null, r.risk ?? null, json(r.attributes));
 }
 
 const TABLE_OF: Record<InventoryRecord['type'], EntityTable> = {
@@ -111,7 +111,7 @@ export class ScanWriter {
   readonly scanId: number;
   private readonly inv: Inventory;
   private readonly stageFile: string;
-  private pending: Record<string, Row[]> = {};
+  private pending: Record<string, Values> = {};
   private pendingCount = 0;
   private worker: Worker | null = null;
   private inflight = 0;
@@ -171,36 +171,34 @@ export class ScanWriter {
    */
   add(record: InventoryRecord, targetKey: string): void | Promise<void> {
     if (this.failure) throw this.failure;
-    let row: Row;
     switch (record.type) {
       case 'identity':
-        row = identityRow(record);
+        identityRow(record, this.values('identities'));
         break;
       case 'credential':
-        row = credentialRow(record);
+        credentialRow(record, this.values('credentials'));
         if (record.location) {
           const l = record.location;
-          this.push('sightings', [record.id, l.repo ?? '', l.path, l.line ?? 0, l.commit ?? '', l.author ?? null, ts(l.date)]);
+          this.values('sightings').push(record.id, l.repo ?? '', l.path, l.line ?? 0, l.commit ?? '', l.author ?? null, ts(l.date));
+          this.pendingCount++;
         }
         break;
       case 'grant':
-        row = grantRow(record);
+        grantRow(record, this.values('grants'));
         break;
       case 'trust':
-        row = trustRow(record);
+        trustRow(record, this.values('trusts'));
         break;
     }
-    row.push(targetKey);
-    this.push(TABLE_OF[record.type], row);
-    if (this.pendingCount >= BATCH) {
+    this.values(TABLE_OF[record.type]).push(targetKey);
+    if (++this.pendingCount >= BATCH) {
       this.flush();
       if (this.inflight > MAX_INFLIGHT) return this.until(() => this.inflight <= MAX_INFLIGHT);
     }
   }
 
-  private push(table: string, row: Row): void {
-    (this.pending[table] ??= []).push(row);
-    this.pendingCount++;
+  private values(table: string): Values {
+    return (this.pending[table] ??= []);
   }
 
   private until(done: () => boolean): Promise<void> {

@@ -14,7 +14,8 @@ export interface StageWorkerData {
   multi: number;
 }
 
-export type StageMessage = { type: 'rows'; batch: Record<string, unknown[][]> } | { type: 'close' };
+/** `batch`: per table, its rows' values one after another (`widths` values per row). */
+export type StageMessage = { type: 'rows'; batch: Record<string, unknown[]> } | { type: 'close' };
 export type StageReply = { type: 'ack' } | { type: 'closed' } | { type: 'error'; message: string };
 
 const data = workerData as StageWorkerData;
@@ -32,13 +33,16 @@ try {
     one.set(table, db.prepare<unknown[]>(`INSERT INTO ${table} VALUES ${row}`));
     many.set(table, db.prepare<unknown[]>(`INSERT INTO ${table} VALUES ${Array(data.multi).fill(row).join(',')}`));
   }
-  const insert = db.transaction((batch: Record<string, unknown[][]>) => {
-    for (const [table, rows] of Object.entries(batch)) {
+  // Spreading a slice of the flat array measured twice as fast as flattening arrays of rows.
+  const insert = db.transaction((batch: Record<string, unknown[]>) => {
+    for (const [table, values] of Object.entries(batch)) {
       const m = many.get(table)!;
       const s = one.get(table)!;
+      const width = data.widths[table];
+      const chunk = width * data.multi;
       let i = 0;
-      for (; i + data.multi <= rows.length; i += data.multi) m.run(...rows.slice(i, i + data.multi).flat());
-      for (; i < rows.length; i++) s.run(...rows[i]);
+      for (; i + chunk <= values.length; i += chunk) m.run(...values.slice(i, i + chunk));
+      for (; i < values.length; i += width) s.run(...values.slice(i, i + width));
     }
   });
   port.on('message', (msg: StageMessage) => {
