@@ -23,10 +23,17 @@ function str(r: Record<string, unknown>, key: string, required: boolean, problem
   else if (v.length > MAX_TEXT) problems.push(`${key} is longer than ${MAX_TEXT} characters`);
 }
 
+/**
+ * The inventory's one timestamp form (ISO-8601 UTC with milliseconds), so SQL compares dates as
+ * text. Checked by pattern first: Date.parse on millions of timestamps costs seconds. Anything
+ * else must at least parse, and is normalized when written.
+ */
+export const CANONICAL_TIME = /^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])T([01]\d|2[0-3]):[0-5]\d:[0-5]\d\.\d{3}Z$/;
+
 function time(r: Record<string, unknown>, key: string, problems: string[]): void {
   const v = r[key];
   if (v === undefined || v === null) return;
-  if (typeof v !== 'string' || Number.isNaN(Date.parse(v))) problems.push(`${key} must be an ISO-8601 timestamp, got ${JSON.stringify(v)}`);
+  if (typeof v !== 'string' || (!CANONICAL_TIME.test(v) && Number.isNaN(Date.parse(v)))) problems.push(`${key} must be an ISO-8601 timestamp, got ${JSON.stringify(v)}`);
 }
 
 function oneOf(r: Record<string, unknown>, key: string, allowed: readonly string[], required: boolean, problems: string[]): void {
