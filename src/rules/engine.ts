@@ -5,7 +5,7 @@ import type { ResolvedConfig } from '../config/config.js';
 import type { DB } from '../inventory/db.js';
 import { InventoryView } from '../inventory/view.js';
 import type { FindingRow } from '../inventory/rows.js';
-import type { FindingDraft, FindingQuery, Rule } from './types.js';
+import { julianDay, type FindingDraft, type FindingQuery, type Rule } from './types.js';
 import { RULES } from './index.js';
 
 /**
@@ -49,19 +49,21 @@ export function runRules(input: RunRulesInput): number {
     DELETE FROM temp.nhi_admins;
     INSERT OR IGNORE INTO temp.nhi_admins SELECT identity_id FROM grants WHERE privilege = 'admin' AND gone_scan IS NULL;`);
   const inventory = new InventoryView(db);
-  // Into the inventory: an upsert that keeps the finding's history; elsewhere: last one wins.
+  // Into the inventory: an upsert that keeps the finding's history; elsewhere, or into an empty
+  // findings table (a first scan, its indexes dropped until the end), last one wins.
+  const history = scan !== undefined && Boolean(db.prepare(`SELECT EXISTS (SELECT 1 FROM ${into}) AS n`).pluck().get());
   const cols = scan === undefined ? FINDING_COLUMNS : `${FINDING_COLUMNS}, first_seen_scan, last_seen_scan, resolved_scan`;
   const extra = scan === undefined ? '' : ', @scan, @scan, NULL';
-  const verb = scan === undefined ? 'INSERT OR REPLACE' : 'INSERT';
-  const upsert =
-    scan === undefined
-      ? ''
-      : ` ON CONFLICT (id) DO UPDATE SET severity = excluded.severity, provider = excluded.provider, identity_id = excluded.identity_id,
+  const verb = history ? 'INSERT' : 'INSERT OR REPLACE';
+  const upsert = history
+    ? ` ON CONFLICT (id) DO UPDATE SET severity = excluded.severity, provider = excluded.provider, identity_id = excluded.identity_id,
           credential_id = excluded.credential_id, message = excluded.message, evidence = excluded.evidence,
-          last_seen_scan = excluded.last_seen_scan, resolved_scan = NULL`;
+          last_seen_scan = excluded.last_seen_scan, resolved_scan = NULL`
+    : '';
   const ins = db.prepare(`${verb} INTO ${into} (${cols}) VALUES (?,?,?,?,?,?,?,?${extra})${upsert}`);
   const scanParam = scan === undefined ? {} : { scan };
   const nowIso = input.now.toISOString();
+  const nowJd = julianDay(input.now);
   let n = 0;
   for (const rule of input.rules ?? RULES) {
     const id = rule.meta.id;
@@ -75,7 +77,7 @@ export function runRules(input: RunRulesInput): number {
              SELECT * FROM (SELECT @rule || ':' || ${querySubject(q)}, @rule, ${q.severity}, ${q.provider}, ${q.identityId}, ${q.credentialId ?? 'NULL'},
                ${q.message}, ${q.evidence}${extra} ${q.from}) WHERE true${upsert}`,
           )
-          .run({ ...(q.params ?? {}), now: nowIso, rule: id, ...scanParam }).changes;
+          .run({ ...(q.params ?? {}), now: nowIso, nowJd, rule: id, ...scanParam }).changes;
         continue;
       }
       const d = item as FindingDraft;

@@ -17,12 +17,10 @@ export const godMode: Rule = {
   },
   *evaluate({ inventory, config, now }) {
     const staleDays = config.thresholds.staleDays;
-    for (const id of inventory.identitiesById([...inventory.adminIdentities()].sort())) {
+    for (const { identity: id, grants: admin } of inventory.adminHolders()) {
       // Roles the provider owns (service-linked, SSO permission-set roles) are not machine identities
       // anyone here can scope down; reporting them would bury the real ones.
-      if (id.providerManaged) continue;
-      const admin = inventory.grantsOf(id.id).filter((g) => g.privilege === 'admin');
-      if (admin.length === 0) continue;
+      if (id.providerManaged || admin.length === 0) continue;
       const u = unusedDays(id, now);
       const unused = u !== null && u.days > staleDays;
       const external = id.thirdParty;

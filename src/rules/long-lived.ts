@@ -1,4 +1,4 @@
-import { isAdmin, sqlBool, sqlDays, type Rule } from './types.js';
+import { DAY_MS, joinAdmins, olderThan, sqlBool, sqlDays, type Rule } from './types.js';
 
 // Kinds with a secret value that can age; federated credentials and leaks are judged elsewhere.
 const EXCLUDED = "('hardcoded_secret', 'federated_credential')";
@@ -20,18 +20,22 @@ export const longLived: Rule = {
     references: ['https://owasp.org/www-project-non-human-identities-top-10/2025/7-long-lived-secrets/'],
     thresholds: ['maxCredentialAgeDays', 'maxExpiryDays'],
   },
-  *evaluate({ config }) {
-    // coalesce: a NULL here would make NOT never NULL too (SQL's three-valued logic).
-    const never = `(coalesce(json_extract(attributes, '$.neverExpires'), 0) = 1 AND kind NOT IN ${NO_EXPIRY_CONCEPT})`;
+  *evaluate({ config, now }) {
+    const maxAge = config.thresholds.maxCredentialAgeDays;
+    const maxExpiry = config.thresholds.maxExpiryDays;
+    // coalesce: a NULL here would make NOT never NULL too (SQL's three-valued logic). The kind test
+    // first, so access keys never parse their attributes.
+    const never = `(c.kind NOT IN ${NO_EXPIRY_CONCEPT} AND coalesce(json_extract(c.attributes, '$.neverExpires'), 0) = 1)`;
     yield {
       kind: 'query',
-      from: `FROM (SELECT id, identity_id, provider, kind, name, rotated_at, age, until, old, never, NOT never AND until > @maxExpiry AS far,
-                     ${isAdmin('identity_id')} AS admin
-               FROM (SELECT *, age > @maxAge AS old, ${never} AS never
-                     FROM (SELECT *, ${sqlDays('coalesce(rotated_at, created_at)')} AS age, -${sqlDays('expires_at')} AS until FROM credentials
-                           WHERE gone_scan IS NULL AND status = 'active' AND kind NOT IN ${EXCLUDED})))
+      // old and far compare text with cutoffs; the day counts are parsed only for what is flagged.
+      from: `FROM (SELECT c.id, c.identity_id, c.provider, c.kind, c.name, c.rotated_at,
+                     coalesce(c.rotated_at, c.created_at) <= @oldBefore AS old, ${never} AS never, c.expires_at >= @farAfter AS far,
+                     ${sqlDays('coalesce(c.rotated_at, c.created_at)')} AS age, -${sqlDays('c.expires_at')} AS until, admin.id IS NOT NULL AS admin
+                   FROM credentials c ${joinAdmins('c.identity_id')}
+                   WHERE c.gone_scan IS NULL AND c.status = 'active' AND c.kind NOT IN ${EXCLUDED})
              WHERE old OR never OR far`,
-      params: { maxAge: config.thresholds.maxCredentialAgeDays, maxExpiry: config.thresholds.maxExpiryDays },
+      params: { oldBefore: olderThan(now, maxAge), farAfter: new Date(now.getTime() + (maxExpiry + 1) * DAY_MS).toISOString() },
       provider: 'provider',
       identityId: 'identity_id',
       credentialId: 'id',

@@ -1,5 +1,5 @@
 import type { FindingQuery, Rule, RuleContext } from './types.js';
-import { isAdmin, sqlBool, sqlDays } from './types.js';
+import { joinAdmins, olderThan, sqlBool, sqlDays } from './types.js';
 
 /**
  * Days without use, as SQL over a row with last_used_at, last_used_source, created_at and
@@ -9,12 +9,14 @@ import { isAdmin, sqlBool, sqlDays } from './types.js';
  * `windowed` and `days` are named columns of an inner query, so the message, severity and evidence
  * read them by name (SQLite may still inline them; forcing it not to measured slower).
  */
-function unusedSql(windowed: boolean): { days: string; windowed: string; known: string } {
+function unusedSql(windowed: boolean): { days: string; windowed: string; known: string; stale: string } {
   const window = windowed ? `(last_used_at IS NULL AND last_used_window_days IS NOT NULL AND ${sqlDays('created_at')} > last_used_window_days)` : '0';
   return {
     known: '(last_used_at IS NOT NULL OR (last_used_source IS NOT NULL AND created_at IS NOT NULL))',
     windowed: window,
     days: `CASE WHEN last_used_at IS NOT NULL THEN ${sqlDays('last_used_at')}${windowed ? ` WHEN ${window} THEN last_used_window_days` : ''} ELSE ${sqlDays('created_at')} END`,
+    // days > @limit, comparing text with @before (olderThan): no date is parsed for what is in use.
+    stale: `CASE WHEN last_used_at IS NOT NULL THEN last_used_at <= @before${windowed ? ` WHEN ${window} THEN last_used_window_days > @limit` : ''} ELSE created_at <= @before END`,
   };
 }
 
@@ -44,14 +46,14 @@ export const stale: Rule = {
   },
   *evaluate(ctx: RuleContext): Iterable<FindingQuery> {
     const limit = ctx.config.thresholds.staleDays;
+    const params = { limit, before: olderThan(ctx.now, limit) };
     const id = unusedSql(true);
     yield {
       kind: 'query',
-      from: `FROM (SELECT id, provider, kind, name, last_used_at, windowed, days, ${isAdmin('id')} AS admin
-               FROM (SELECT *, ${id.windowed} AS windowed, ${id.days} AS days FROM identities
-                     WHERE gone_scan IS NULL AND provider_managed = 0 AND disabled = 0 AND ${id.known})
-               WHERE days > @limit)`,
-      params: { limit },
+      from: `FROM (SELECT i.id, i.provider, i.kind, i.name, i.last_used_at, ${id.windowed} AS windowed, ${id.days} AS days, admin.id IS NOT NULL AS admin
+               FROM identities i ${joinAdmins('i.id')}
+               WHERE i.gone_scan IS NULL AND i.provider_managed = 0 AND i.disabled = 0 AND ${id.known} AND ${id.stale})`,
+      params,
       provider: 'provider',
       identityId: 'id',
       severity: `CASE WHEN admin THEN 'high' ELSE 'medium' END`,
@@ -62,8 +64,8 @@ export const stale: Rule = {
     yield {
       kind: 'query',
       from: `FROM (SELECT *, 0 AS windowed, ${cred.days} AS days FROM credentials
-               WHERE gone_scan IS NULL AND status = 'active' AND kind <> 'hardcoded_secret' AND ${cred.known}) WHERE days > @limit`,
-      params: { limit },
+               WHERE gone_scan IS NULL AND status = 'active' AND kind <> 'hardcoded_secret' AND ${cred.known} AND ${cred.stale})`,
+      params,
       provider: 'provider',
       identityId: 'identity_id',
       credentialId: 'id',

@@ -63,7 +63,7 @@ export interface FindingDraft {
  * Findings computed inside SQLite in one statement, for rules that flag a large share of an
  * estate (a million identities would otherwise cost a JS object, a message and a row write
  * each). Every field is an SQL expression over the FROM clause; `@now` is bound to the
- * evaluation clock and `isAdmin(expr)` tests the precomputed admin set.
+ * evaluation clock (`@nowJd` as a Julian day) and `joinAdmins(expr)` joins the precomputed admin set.
  */
 export interface FindingQuery {
   kind: 'query';
@@ -85,14 +85,31 @@ export interface Rule {
   evaluate(ctx: RuleContext): Iterable<FindingDraft | FindingQuery>;
 }
 
-/** SQL: whether the identity id expression is admin-equivalent (the engine fills temp.nhi_admins first). */
-export function isAdmin(idExpr: string): string {
-  return `(${idExpr} IN temp.nhi_admins)`;
+/**
+ * SQL: a LEFT JOIN of the admin-equivalent identities (the engine fills temp.nhi_admins first);
+ * `admin.id IS NOT NULL` is then a column read. SQLite inlines a subquery's named columns at every
+ * use, so an `IN temp.nhi_admins` column used by severity, message and evidence probed three times.
+ */
+export function joinAdmins(idExpr: string): string {
+  return `LEFT JOIN temp.nhi_admins admin ON admin.id = ${idExpr}`;
 }
 
-/** SQL: whole days from a timestamp column to the evaluation clock (@now), like daysSince(). */
+/** SQL: whole days from a timestamp column to the evaluation clock (@nowJd, its Julian day), like daysSince(). */
 export function sqlDays(col: string): string {
-  return `CAST(julianday(@now) - julianday(${col}) AS INTEGER)`;
+  return `CAST(@nowJd - julianday(${col}) AS INTEGER)`;
+}
+
+/** The evaluation clock as a Julian day number, exactly as SQLite's julianday() computes it. */
+export function julianDay(d: Date): number {
+  return (d.getTime() + 210_866_760_000_000) / DAY_MS;
+}
+
+/**
+ * The timestamp before which something is more than `days` whole days old at `now` (`col <= it`
+ * is sqlDays(col) > days): a text comparison, where sqlDays parses every row's date.
+ */
+export function olderThan(now: Date, days: number): string {
+  return new Date(now.getTime() - (days + 1) * DAY_MS).toISOString();
 }
 
 /** SQL: a JSON boolean from a condition, for json_object(). */

@@ -1,4 +1,4 @@
-import { isAdmin, sqlBool, type Rule } from './types.js';
+import { joinAdmins, sqlBool, type Rule } from './types.js';
 
 export const unowned: Rule = {
   meta: {
@@ -17,8 +17,8 @@ export const unowned: Rule = {
   *evaluate() {
     yield {
       kind: 'query',
-      from: `FROM (SELECT id, provider, kind, name, tags, ${isAdmin('id')} AS admin FROM identities
-               WHERE gone_scan IS NULL AND owner IS NULL AND provider_managed = 0)`,
+      from: `FROM (SELECT i.id, i.provider, i.kind, i.name, i.tags, admin.id IS NOT NULL AS admin FROM identities i ${joinAdmins('i.id')}
+               WHERE i.gone_scan IS NULL AND i.owner IS NULL AND i.provider_managed = 0)`,
       provider: 'provider',
       identityId: 'id',
       severity: `CASE WHEN admin THEN 'high' ELSE 'medium' END`,

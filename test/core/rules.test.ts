@@ -97,6 +97,36 @@ test('each rule flags what it should and nothing else', async () => {
   ]);
 });
 
+test('thresholds are exclusive whole days: 90 days unused is not stale, 91 is; an expiry 365 days out is fine, 366 is not', async () => {
+  const dir = tempDir();
+  const dbPath = join(dir, 'nhi.db');
+  // A few hours either side of the boundary: whole days count, as daysSince() counts them.
+  const hours = (h: number) => h * 3_600_000;
+  const ago = (d: number, h = 0) => new Date(NOW.getTime() - d * 86_400_000 - hours(h)).toISOString();
+  const ahead = (d: number, h = 0) => new Date(NOW.getTime() + d * 86_400_000 + hours(h)).toISOString();
+  const records: ScanRecord[] = [
+    id('used-90', { lastUsedAt: ago(90, 23) }),
+    id('used-91', { lastUsedAt: ago(91) }),
+    id('never-used-90', { lastUsedAt: null, createdAt: ago(90, 23) }),
+    id('never-used-91', { lastUsedAt: null, createdAt: ago(91, 1) }),
+    cred('AKIA90', 'used-90', { createdAt: ago(90, 23), lastUsedAt: ago(1) }),
+    cred('AKIA91', 'used-90', { kind: 'sa_key', createdAt: ago(91), lastUsedAt: ago(1) }),
+    cred('exp-365', 'used-90', { kind: 'client_secret', keyId: null, createdAt: ago(1), expiresAt: ahead(365, 23) }),
+    cred('exp-366', 'used-90', { kind: 'client_secret', keyId: null, createdAt: ago(1), expiresAt: ahead(366) }),
+  ];
+  const estate = { targets: { t: records } };
+  await runScan({ dbPath, runs: [{ scanner: fakeScanner(estate), options: { estate } }], config: defaultConfig(), env: {}, concurrency: 1, signal: new AbortController().signal, now: NOW });
+  const inv = openInventory(dbPath, { readonly: true });
+  const rows = inv.db.prepare("SELECT id, message FROM findings WHERE rule_id IN ('stale', 'long-lived') ORDER BY id").all();
+  inv.close();
+  assert.deepEqual(rows, [
+    { id: 'long-lived:AKIA91', message: 'sa_key AKIA91: created 91 days ago' },
+    { id: 'long-lived:exp-366', message: 'client_secret exp-366: expires in 366 days' },
+    { id: 'stale:never-used-91', message: 'iam_user never-used-91: never used in the 91 days since it was created' },
+    { id: 'stale:used-91', message: 'iam_user used-91: last used 91 days ago' },
+  ]);
+});
+
 test('--as-of moves the clock: the same inventory read a year earlier has fewer stale findings', async () => {
   const earlier = await findings(ESTATE.filter((r) => r.type !== 'credential'), new Date(NOW.getTime() - 150 * 86_400_000));
   assert.ok(!earlier.some((f) => f.startsWith('stale medium stale-user')), 'stale-user was used 120 days before NOW, so not stale 150 days earlier');
