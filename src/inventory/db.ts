@@ -18,6 +18,8 @@ export interface OpenOptions {
   /** Create the file when missing (scan); readers fail with a hint instead. */
   create?: boolean;
   readonly?: boolean;
+  /** Set on the retry after rolling back a hot journal, so it happens at most once. */
+  recovered?: boolean;
 }
 
 export const DEFAULT_DB = 'nhi.db';
@@ -66,7 +68,7 @@ export function openInventory(path: string, opts: OpenOptions = {}): Inventory {
   } else if (statSync(abs).isDirectory()) {
     throw new InventoryError(`${abs} is a folder, not an inventory file`, 'Pass a file path to --db, e.g. --db ./nhi.db.');
   }
-  let db: DB;
+  let db: DB | undefined;
   try {
     db = new Database(abs, { readonly: !!opts.readonly, fileMustExist: true });
     db.pragma('busy_timeout = 10000');
@@ -79,6 +81,11 @@ export function openInventory(path: string, opts: OpenOptions = {}): Inventory {
     migrate(db, abs, !!opts.readonly);
     if (!opts.readonly) recoverInterruptedScans(db, abs);
   } catch (err) {
+    if (db?.open) db.close();
+    if (opts.readonly && (err as { code?: string }).code === 'SQLITE_READONLY_ROLLBACK' && !opts.recovered) {
+      rollBackHotJournal(abs);
+      return openInventory(abs, { ...opts, recovered: true });
+    }
     throw explainSqliteError(err, abs) ?? err;
   }
   return {
@@ -88,6 +95,21 @@ export function openInventory(path: string, opts: OpenOptions = {}): Inventory {
       if (db.open) db.close();
     },
   };
+}
+
+/**
+ * A first scan writes through a rollback journal (scan-writer.ts); killed mid-commit, it leaves
+ * that journal behind, and a read-only connection cannot roll it back. A writing connection does
+ * so on its first read, restoring the inventory exactly as it was before that scan.
+ */
+function rollBackHotJournal(path: string): void {
+  const w = new Database(path, { fileMustExist: true });
+  try {
+    w.pragma('busy_timeout = 10000');
+    w.pragma('user_version');
+  } finally {
+    w.close();
+  }
 }
 
 function migrate(db: DB, path: string, readonly: boolean): void {

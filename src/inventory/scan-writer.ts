@@ -246,8 +246,9 @@ export class ScanWriter {
     const db = this.inv.db;
     db.prepare('ATTACH DATABASE ? AS stage').run(this.stageFile);
     this.attached = true;
-    // The staging file is private and deleted after the scan, crash or not: no journal to keep.
-    db.pragma('stage.journal_mode = OFF');
+    // The staging file is private and deleted after the scan, crash or not: no journal file to keep
+    // (OFF would be cheaper still, but defensive mode refuses it).
+    db.pragma('stage.journal_mode = MEMORY');
     const scan = this.scanId;
     const result: FinalizeResult = {
       identities: 0, credentials: 0, grants: 0, trusts: 0, gone: 0, changed: 0,
@@ -290,7 +291,16 @@ export class ScanWriter {
         scan,
       );
     });
-    run.immediate();
+    // A first scan writes a whole new inventory. In WAL mode every page would be written twice
+    // (to the log, then checkpointed: 10 s of a 1M-identity scan); a rollback journal only keeps
+    // pages that existed before, and there are almost none. Needs the file to itself, so it is
+    // only tried, and WAL comes back right after the commit (the next open sets it too).
+    const rollbackJournal = FIRST_LOAD_TABLES.every((t) => isEmpty(db, t)) && setJournalMode(db, 'delete');
+    try {
+      run.immediate();
+    } finally {
+      if (rollbackJournal) setJournalMode(db, 'wal');
+    }
     result.commitMs = lap();
     this.close();
     return result;
@@ -327,6 +337,16 @@ function mergeEntity(db: Inventory['db'], table: EntityTable, scan: number): { s
   const cols = ENTITY_COLUMNS[table];
   const entity = ENTITY_NAME[table];
   const count = (sql: string) => countOf(db, sql, { scan });
+  if (isEmpty(db, table)) {
+    // Nothing to compare with and nothing to mark gone: append the rows, then index them.
+    withIndexesRebuilt(db, table, 'all', () => {
+      db.prepare(
+        `INSERT OR REPLACE INTO ${table} (${cols.join(', ')}, target_key, first_seen_scan, last_seen_scan)
+         SELECT ${cols.join(', ')}, target_key, @scan, @scan FROM stage.${table}`,
+      ).run({ scan });
+    });
+    return { staged: count(`SELECT count(*) AS n FROM ${table}`), gone: 0, changed: 0 };
+  }
   const stagedRows = count(`SELECT count(*) AS n FROM stage.${table}`);
   // Log changes before the upsert overwrites the old values (compared column by column, in SQL).
   const differs = cols.filter((c) => c !== 'id').map((c) => `t.${c} IS NOT s.${c}`).join(' OR ');
@@ -347,8 +367,8 @@ function mergeEntity(db: Inventory['db'], table: EntityTable, scan: number): { s
          ON CONFLICT (id) DO UPDATE SET ${updates}, last_seen_scan = excluded.last_seen_scan, gone_scan = NULL`,
       )
       .run({ scan });
-  // A scan that rewrites most of a table is a bulk load (a first scan, a full rescan).
-  if (stagedRows > 0 && stagedRows * 2 >= count(`SELECT count(*) AS n FROM ${table}`)) withIndexesRebuilt(db, table, upsert);
+  // A scan that rewrites most of a table is a bulk load (a full rescan).
+  if (stagedRows > 0 && stagedRows * 2 >= count(`SELECT count(*) AS n FROM ${table}`)) withIndexesRebuilt(db, table, 'secondary', upsert);
   else upsert();
   // Distinct ids this scan saw (a record reported twice counts once), without sorting the staged ids.
   const staged = count(`SELECT count(*) AS n FROM ${table} WHERE last_seen_scan = @scan`);
@@ -359,28 +379,62 @@ function mergeEntity(db: Inventory['db'], table: EntityTable, scan: number): { s
   return { staged, gone, changed };
 }
 
+const FIRST_LOAD_TABLES = [...Object.keys(ENTITY_COLUMNS), 'findings', 'credential_sightings'];
+
+/** Whether the inventory's journal mode is now `mode` (another connection to the file keeps it as it was). */
+function setJournalMode(db: Inventory['db'], mode: 'delete' | 'wal'): boolean {
+  try {
+    return db.pragma(`main.journal_mode = ${mode}`, { simple: true }) === mode;
+  } catch {
+    return false;
+  }
+}
+
+export function isEmpty(db: Inventory['db'], table: string): boolean {
+  return !(db.prepare(`SELECT EXISTS (SELECT 1 FROM ${table}) AS n`).get() as { n: number }).n;
+}
+
 /**
- * Run a bulk write with the table's secondary indexes dropped, then build them again: one sort
- * each costs less than keeping them up to date row by row (at 1M identities, the credentials merge
- * takes 2.9 s instead of 6.3 s). Inside the scan's transaction, so no reader sees them missing.
+ * Run a bulk write with the table's indexes dropped, then build them again: one sort each costs
+ * less than keeping them up to date row by row (at 1M identities, the credentials merge takes 2.9 s
+ * instead of 6.3 s). `secondary` keeps the unique id index an upsert needs; `all` is for appends
+ * into an empty table. Inside the scan's transaction, so no reader sees an index missing.
  */
-function withIndexesRebuilt(db: Inventory['db'], table: string, work: () => void): void {
-  const indexes = db.prepare("SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = ? AND sql IS NOT NULL").all(table) as { name: string; sql: string }[];
+export function withIndexesRebuilt(db: Inventory['db'], table: string, which: 'all' | 'secondary', work: () => void): void {
+  const indexes = (
+    db.prepare("SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = ? AND sql IS NOT NULL").all(table) as { name: string; sql: string }[]
+  ).filter((i) => which === 'all' || !/^CREATE UNIQUE/i.test(i.sql));
   for (const i of indexes) db.exec(`DROP INDEX "${i.name}"`);
   work();
-  for (const i of indexes) db.exec(i.sql);
+  for (const i of indexes) {
+    try {
+      db.exec(i.sql);
+    } catch (err) {
+      if ((err as { code?: string }).code !== 'SQLITE_CONSTRAINT_UNIQUE') throw err;
+      // The same id appended twice (two targets reporting one identity): the last one reported
+      // wins, as it does in an upsert.
+      db.exec(`DELETE FROM ${table} WHERE rowid NOT IN (SELECT max(rowid) FROM ${table} GROUP BY id)`);
+      db.exec(i.sql);
+    }
+  }
 }
 
 /**
  * Rules upsert this scan's findings in place (no staging copy: it cost as much as evaluating);
  * a temporary trigger logs the ones that come back, and what was not seen again is resolved.
+ * Into an empty findings table (a first scan) they are appended, and indexed afterwards.
  */
 function evaluateFindings(db: Inventory['db'], scan: number, evaluate: (scan: number) => void): { new: number; resolved: number; open: number } {
+  if (isEmpty(db, 'findings')) {
+    withIndexesRebuilt(db, 'findings', 'all', () => evaluate(scan));
+    const open = countOf(db, 'SELECT count(*) AS n FROM findings', {});
+    return { new: open, resolved: 0, open };
+  }
   db.exec(`CREATE TEMP TRIGGER IF NOT EXISTS nhi_finding_returned AFTER UPDATE OF resolved_scan ON findings
     WHEN old.resolved_scan IS NOT NULL AND new.resolved_scan IS NULL
     BEGIN INSERT OR IGNORE INTO changes (entity, entity_id, scan_id, change) VALUES ('finding', new.id, new.last_seen_scan, 'returned'); END`);
   // Every current finding is rewritten each scan: a bulk write.
-  withIndexesRebuilt(db, 'findings', () => {
+  withIndexesRebuilt(db, 'findings', 'secondary', () => {
     try {
       evaluate(scan);
     } finally {

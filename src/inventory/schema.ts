@@ -16,6 +16,9 @@ const SNAPSHOT_COLUMNS = `
 
 // Indexes are few on purpose: each one costs every write of a million-row scan. Gone-marking
 // and diff scan a table once instead; lookups by id, identity and key id are indexed.
+// Ids are unique through a named index rather than a PRIMARY KEY: a first scan loads rows into
+// a table without indexes and builds each index with one sort afterwards (at 2M grants, 3.7 s
+// instead of 7.3 s), which needs an index that can be dropped.
 export const MIGRATIONS: Migration[] = [
   {
     version: 1,
@@ -66,7 +69,7 @@ CREATE TABLE scan_errors (
 CREATE INDEX scan_errors_scan ON scan_errors(scan_id);
 
 CREATE TABLE identities (
-  id TEXT PRIMARY KEY,
+  id TEXT NOT NULL,
   provider TEXT NOT NULL,
   scope TEXT NOT NULL,
   kind TEXT NOT NULL,
@@ -85,9 +88,10 @@ CREATE TABLE identities (
   attributes TEXT,
   raw TEXT,${SNAPSHOT_COLUMNS}
 );
+CREATE UNIQUE INDEX identities_id ON identities(id);
 
 CREATE TABLE credentials (
-  id TEXT PRIMARY KEY,
+  id TEXT NOT NULL,
   identity_id TEXT,
   provider TEXT NOT NULL,
   scope TEXT NOT NULL,
@@ -104,6 +108,7 @@ CREATE TABLE credentials (
   secret_hash TEXT,
   attributes TEXT,${SNAPSHOT_COLUMNS}
 );
+CREATE UNIQUE INDEX credentials_id ON credentials(id);
 CREATE INDEX credentials_identity ON credentials(identity_id);
 CREATE INDEX credentials_key_id ON credentials(key_id) WHERE key_id IS NOT NULL;
 
@@ -121,7 +126,7 @@ CREATE TABLE credential_sightings (
 ) WITHOUT ROWID;
 
 CREATE TABLE grants (
-  id TEXT PRIMARY KEY,
+  id TEXT NOT NULL,
   identity_id TEXT NOT NULL,
   provider TEXT NOT NULL,
   resource TEXT NOT NULL,
@@ -131,10 +136,11 @@ CREATE TABLE grants (
   evidence TEXT,
   attributes TEXT,${SNAPSHOT_COLUMNS}
 );
+CREATE UNIQUE INDEX grants_id ON grants(id);
 CREATE INDEX grants_identity ON grants(identity_id);
 
 CREATE TABLE trusts (
-  id TEXT PRIMARY KEY,
+  id TEXT NOT NULL,
   identity_id TEXT NOT NULL,
   provider TEXT NOT NULL,
   principal TEXT NOT NULL,
@@ -143,10 +149,11 @@ CREATE TABLE trusts (
   risk TEXT,
   attributes TEXT,${SNAPSHOT_COLUMNS}
 );
+CREATE UNIQUE INDEX trusts_id ON trusts(id);
 CREATE INDEX trusts_identity ON trusts(identity_id);
 
 CREATE TABLE findings (
-  id TEXT PRIMARY KEY,
+  id TEXT NOT NULL,
   rule_id TEXT NOT NULL,
   severity TEXT NOT NULL,
   provider TEXT,
@@ -158,8 +165,10 @@ CREATE TABLE findings (
   last_seen_scan INTEGER NOT NULL,
   resolved_scan INTEGER
 );
--- Covering for per-identity rollups: the report's riskiest identities, nhi show.
-CREATE INDEX findings_identity ON findings(identity_id, severity, resolved_scan);
+CREATE UNIQUE INDEX findings_id ON findings(id);
+-- Covering for per-identity rollups (the report's riskiest identities and their rules, nhi show)
+-- and for the report's count by rule and severity.
+CREATE INDEX findings_identity ON findings(identity_id, severity, resolved_scan, rule_id);
 
 -- What changed between snapshots. 'appeared' is not logged: it is first_seen_scan.
 CREATE TABLE changes (

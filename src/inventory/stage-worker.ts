@@ -23,7 +23,8 @@ const port = parentPort!;
 
 try {
   const db = new Database(data.file);
-  db.pragma('journal_mode = OFF');
+  // MEMORY, not OFF: the connection's defensive mode refuses OFF (silently). A crash loses nothing: the file is discarded.
+  db.pragma('journal_mode = MEMORY');
   db.pragma('synchronous = OFF');
   db.exec(data.ddl.join(';\n'));
   const one = new Map<string, Database.Statement<unknown[]>>();

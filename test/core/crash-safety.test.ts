@@ -89,3 +89,44 @@ test('SIGKILL while staging, SIGKILL while merging, and Ctrl-C all leave the ear
   assert.match(next.out, /done complete/);
   assert.ok(existsSync(db));
 });
+
+test('a first scan killed while it writes the new inventory leaves it empty, readable and ready for the next scan', { timeout: 180_000 }, async () => {
+  // A first scan commits through a rollback journal. Killed once it has written into the file, it
+  // leaves a hot journal, which SQLite refuses to read past on a read-only connection.
+  const hot = (db: string) => {
+    const raw = new Database(db, { readonly: true });
+    try {
+      raw.prepare('SELECT count(*) FROM identities').get();
+      return false;
+    } catch (err) {
+      return (err as { code?: string }).code === 'SQLITE_READONLY_ROLLBACK';
+    } finally {
+      raw.close();
+    }
+  };
+  let hotJournals = 0;
+  for (const delayMs of [400, 700, 1000, 1500, 2200, 3000]) {
+    const dir = tempDir();
+    const db = join(dir, 'nhi.db');
+    const k = await run(db, 150_000, 'first', { killOn: 'finalizing', delayMs });
+    if (k.signal !== 'SIGKILL' || !hot(db)) continue;
+    hotJournals++;
+    // A reader still opens it, and sees no half-written snapshot.
+    const reader = openInventory(db, { readonly: true });
+    try {
+      assert.equal((reader.db.prepare('SELECT count(*) AS n FROM identities').get() as { n: number }).n, 0);
+      assert.equal((reader.db.prepare('SELECT count(*) AS n FROM findings').get() as { n: number }).n, 0);
+      assert.deepEqual(reader.db.prepare('SELECT id FROM scans').all(), [{ id: 1 }]);
+    } finally {
+      reader.close();
+    }
+    openInventory(db, { create: true }).close();
+    assert.deepEqual(snapshot(db).scans, [{ id: 1, status: 'interrupted' }]);
+    const next = await run(db, 1000, 'second');
+    assert.match(next.out, /done complete/);
+    assert.deepEqual(snapshot(db).identities, { n: 1000, tags: 'second' });
+    assert.deepEqual(readdirSync(dir).filter((f) => f.includes('journal') || f.includes('.stage-')), []);
+    break;
+  }
+  assert.equal(hotJournals, 1, 'a kill must land after the first scan has written into the file for this test to mean anything');
+});

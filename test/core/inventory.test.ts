@@ -71,6 +71,33 @@ test('each scan is a snapshot: first/last seen, gone only when its target comple
   inv2.close();
 });
 
+test('a record reported twice is stored once, the last report winning, in a first scan and in a rescan alike', async () => {
+  const dir = tempDir();
+  const db = join(dir, 'nhi.db');
+  // A first scan appends rows to empty tables and builds the unique id indexes afterwards.
+  const twice = (owner: string): FakeEstate => ({ targets: { 'aws:1': [identity('u1', { owner: 'team-a' }), key('AKIA1'), identity('u1', { owner }), key('AKIA1')] } });
+  const owners = () => {
+    const inv = openInventory(db, { readonly: true });
+    try {
+      return inv.db.prepare('SELECT id, owner, first_seen_scan AS f, last_seen_scan AS l FROM identities').all();
+    } finally {
+      inv.close();
+    }
+  };
+  const s1 = await scan(db, twice('team-b'));
+  assert.deepEqual(owners(), [{ id: 'u1', owner: 'team-b', f: s1.scanId, l: s1.scanId }]);
+  const s2 = await scan(db, twice('team-c'));
+  assert.deepEqual(owners(), [{ id: 'u1', owner: 'team-c', f: s1.scanId, l: s2.scanId }]);
+  for (const s of [s1, s2]) assert.deepEqual([s.status, s.counts?.identities, s.counts?.credentials], ['complete', 1, 1]);
+  const inv = openInventory(db, { readonly: true });
+  try {
+    assert.equal((inv.db.prepare('SELECT count(*) AS n FROM credentials').get() as { n: number }).n, 1);
+    assert.deepEqual(inv.db.prepare("SELECT name FROM sqlite_master WHERE type = 'index' AND name IN ('identities_id', 'credentials_id') ORDER BY name").pluck().all(), ['credentials_id', 'identities_id']);
+  } finally {
+    inv.close();
+  }
+});
+
 test('a malformed record from a scanner is a scan error, not a crash or a bad row', async () => {
   const dir = tempDir();
   const db = join(dir, 'nhi.db');
