@@ -130,15 +130,22 @@ export class ScanWriter {
     if (existsSync(this.stageFile)) unlinkSync(this.stageFile);
     closeSync(openSync(this.stageFile, 'wx', 0o600));
     const ddl: string[] = [];
-    const widths: Record<string, number> = {};
+    const inserts: StageWorkerData['inserts'] = {};
     for (const [table, cols] of Object.entries(ENTITY_COLUMNS)) {
-      ddl.push(`CREATE TABLE ${table} (${cols.join(', ')}, target_key)`);
-      widths[table] = cols.length + 1;
+      // The inventory's own definition, snapshot columns filled in, so that a first scan copies the
+      // staged rows with SQLite's transfer optimization (records copied as they are, not re-encoded).
+      ddl.push(this.inv.db.prepare("SELECT sql FROM sqlite_master WHERE type = 'table' AND name = ?").pluck().get(table) as string);
+      const scan = String(this.scanId);
+      inserts[table] = {
+        into: `INSERT INTO ${table} (${cols.join(', ')}, target_key, first_seen_scan, last_seen_scan)`,
+        row: `(${[...cols, 'target_key'].map(() => '?').join(',')},${scan},${scan})`,
+        width: cols.length + 1,
+      };
     }
     ddl.push('CREATE TABLE sightings (credential_id, repo, path, line, commit_sha, author, committed_at)');
-    widths.sightings = 7;
+    inserts.sightings = { into: 'INSERT INTO sightings', row: '(?,?,?,?,?,?,?)', width: 7 };
     ddl.push('CREATE TABLE completed_targets (target_key TEXT PRIMARY KEY)');
-    const data: StageWorkerData = { file: this.stageFile, ddl, widths, multi: MULTI };
+    const data: StageWorkerData = { file: this.stageFile, ddl, inserts, multi: MULTI, pageSize: this.inv.db.pragma('page_size', { simple: true }) as number };
     const worker = spawnWorker(import.meta.url, 'stage-worker', data);
     worker.on('message', (m: StageReply) => {
       if (m.type === 'ack') this.inflight--;
@@ -249,6 +256,8 @@ export class ScanWriter {
     // The staging file is private and deleted after the scan, crash or not: no journal file to keep
     // (OFF would be cheaper still, but defensive mode refuses it).
     db.pragma('stage.journal_mode = MEMORY');
+    // Index builds sort millions of keys, and the second core is idle now that staging is done.
+    db.pragma('threads = 2');
     const scan = this.scanId;
     const result: FinalizeResult = {
       identities: 0, credentials: 0, grants: 0, trusts: 0, gone: 0, changed: 0,
@@ -339,12 +348,8 @@ function mergeEntity(db: Inventory['db'], table: EntityTable, scan: number): { s
   const count = (sql: string) => countOf(db, sql, { scan });
   if (isEmpty(db, table)) {
     // Nothing to compare with and nothing to mark gone: append the rows, then index them.
-    withIndexesRebuilt(db, table, 'all', () => {
-      db.prepare(
-        `INSERT OR REPLACE INTO ${table} (${cols.join(', ')}, target_key, first_seen_scan, last_seen_scan)
-         SELECT ${cols.join(', ')}, target_key, @scan, @scan FROM stage.${table}`,
-      ).run({ scan });
-    });
+    // The staged table has the inventory's definition: SELECT * copies records without decoding them.
+    withIndexesRebuilt(db, table, 'all', () => db.exec(`INSERT INTO ${table} SELECT * FROM stage.${table}`));
     return { staged: count(`SELECT count(*) AS n FROM ${table}`), gone: 0, changed: 0 };
   }
   const stagedRows = count(`SELECT count(*) AS n FROM stage.${table}`);

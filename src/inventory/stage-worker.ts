@@ -8,13 +8,15 @@ export interface StageWorkerData {
   file: string;
   /** CREATE TABLE statements of the staging schema. */
   ddl: string[];
-  /** Columns per table, for the prepared inserts. */
-  widths: Record<string, number>;
+  /** Per table: the INSERT head, one row's VALUES tuple, and how many values a row binds. */
+  inserts: Record<string, { into: string; row: string; width: number }>;
   /** Rows per multi-row INSERT. */
   multi: number;
+  /** The inventory's page size (set before the first table). */
+  pageSize: number;
 }
 
-/** `batch`: per table, its rows' values one after another (`widths` values per row). */
+/** `batch`: per table, its rows' values one after another (`inserts[table].width` per row). */
 export type StageMessage = { type: 'rows'; batch: Record<string, unknown[]> } | { type: 'close' };
 export type StageReply = { type: 'ack' } | { type: 'closed' } | { type: 'error'; message: string };
 
@@ -25,21 +27,21 @@ try {
   const db = new Database(data.file);
   // MEMORY, not OFF: the connection's defensive mode refuses OFF (silently). A crash loses nothing: the file is discarded.
   db.pragma('journal_mode = MEMORY');
+  db.pragma(`page_size = ${data.pageSize}`);
   db.pragma('synchronous = OFF');
   db.exec(data.ddl.join(';\n'));
   const one = new Map<string, Database.Statement<unknown[]>>();
   const many = new Map<string, Database.Statement<unknown[]>>();
-  for (const [table, width] of Object.entries(data.widths)) {
-    const row = `(${Array(width).fill('?').join(',')})`;
-    one.set(table, db.prepare<unknown[]>(`INSERT INTO ${table} VALUES ${row}`));
-    many.set(table, db.prepare<unknown[]>(`INSERT INTO ${table} VALUES ${Array(data.multi).fill(row).join(',')}`));
+  for (const [table, { into, row }] of Object.entries(data.inserts)) {
+    one.set(table, db.prepare<unknown[]>(`${into} VALUES ${row}`));
+    many.set(table, db.prepare<unknown[]>(`${into} VALUES ${Array(data.multi).fill(row).join(',')}`));
   }
   // Spreading a slice of the flat array measured twice as fast as flattening arrays of rows.
   const insert = db.transaction((batch: Record<string, unknown[]>) => {
     for (const [table, values] of Object.entries(batch)) {
       const m = many.get(table)!;
       const s = one.get(table)!;
-      const width = data.widths[table];
+      const width = data.inserts[table].width;
       const chunk = width * data.multi;
       let i = 0;
       for (; i + chunk <= values.length; i += chunk) m.run(...values.slice(i, i + chunk));
