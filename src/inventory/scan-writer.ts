@@ -353,28 +353,32 @@ function mergeEntity(db: Inventory['db'], table: EntityTable, scan: number): { s
     return { staged: count(`SELECT count(*) AS n FROM ${table}`), gone: 0, changed: 0 };
   }
   const stagedRows = count(`SELECT count(*) AS n FROM stage.${table}`);
-  // Log changes before the upsert overwrites the old values (compared column by column, in SQL).
-  const differs = cols.filter((c) => c !== 'id').map((c) => `t.${c} IS NOT s.${c}`).join(' OR ');
-  const changed = db
-    .prepare(
-      `INSERT OR IGNORE INTO changes (entity, entity_id, scan_id, change)
-       SELECT ?, s.id, ?, CASE WHEN t.gone_scan IS NOT NULL THEN 'returned' ELSE 'changed' END
-       FROM stage.${table} s JOIN ${table} t ON t.id = s.id
-       WHERE t.gone_scan IS NOT NULL OR ${differs}`,
-    )
-    .run(entity, scan).changes;
+  // Changes are logged as the upsert overwrites the old values, compared column by column: one
+  // lookup per staged row (a join before the upsert looked every row up twice). Rows this scan
+  // added are not changes; a record reported twice is compared report against report.
+  const differs = cols.filter((c) => c !== 'id').map((c) => `old.${c} IS NOT new.${c}`).join(' OR ');
+  db.exec(`CREATE TEMP TRIGGER nhi_changed AFTER UPDATE ON main.${table}
+    WHEN old.first_seen_scan < new.last_seen_scan AND (old.gone_scan IS NOT NULL OR ${differs})
+    BEGIN INSERT INTO changes (entity, entity_id, scan_id, change)
+      VALUES ('${entity}', new.id, new.last_seen_scan, CASE WHEN old.gone_scan IS NOT NULL THEN 'returned' ELSE 'changed' END)
+      -- Not OR IGNORE: inside a trigger fired by an upsert, SQLite applies the upsert's ABORT to it.
+      ON CONFLICT DO NOTHING; END`);
   const updates = [...cols.filter((c) => c !== 'id'), 'target_key'].map((c) => `${c} = excluded.${c}`).join(', ');
-  const upsert = () =>
-    db
-      .prepare(
+  const upsert = () => {
+    try {
+      db.prepare(
         `INSERT INTO ${table} (${cols.join(', ')}, target_key, first_seen_scan, last_seen_scan, gone_scan)
          SELECT ${cols.join(', ')}, target_key, @scan, @scan, NULL FROM stage.${table} WHERE true
          ON CONFLICT (id) DO UPDATE SET ${updates}, last_seen_scan = excluded.last_seen_scan, gone_scan = NULL`,
-      )
-      .run({ scan });
+      ).run({ scan });
+    } finally {
+      db.exec('DROP TRIGGER IF EXISTS temp.nhi_changed');
+    }
+  };
   // A scan that rewrites most of a table is a bulk load (a full rescan).
   if (stagedRows > 0 && stagedRows * 2 >= count(`SELECT count(*) AS n FROM ${table}`)) withIndexesRebuilt(db, table, 'secondary', upsert);
   else upsert();
+  const changed = countOf(db, 'SELECT count(*) AS n FROM changes WHERE scan_id = @scan AND entity = @entity', { scan, entity });
   // Distinct ids this scan saw (a record reported twice counts once), without sorting the staged ids.
   const staged = count(`SELECT count(*) AS n FROM ${table} WHERE last_seen_scan = @scan`);
   // What a completed target did not report this time is gone (not deleted: history stays).
@@ -437,7 +441,7 @@ function evaluateFindings(db: Inventory['db'], scan: number, evaluate: (scan: nu
   }
   db.exec(`CREATE TEMP TRIGGER IF NOT EXISTS nhi_finding_returned AFTER UPDATE OF resolved_scan ON findings
     WHEN old.resolved_scan IS NOT NULL AND new.resolved_scan IS NULL
-    BEGIN INSERT OR IGNORE INTO changes (entity, entity_id, scan_id, change) VALUES ('finding', new.id, new.last_seen_scan, 'returned'); END`);
+    BEGIN INSERT INTO changes (entity, entity_id, scan_id, change) VALUES ('finding', new.id, new.last_seen_scan, 'returned') ON CONFLICT DO NOTHING; END`);
   // Every current finding is rewritten each scan: a bulk write.
   withIndexesRebuilt(db, 'findings', 'secondary', () => {
     try {
@@ -457,6 +461,6 @@ function evaluateFindings(db: Inventory['db'], scan: number, evaluate: (scan: nu
   return { new: appeared + returned, resolved, open };
 }
 
-function countOf(db: Inventory['db'], sql: string, params: Record<string, number>): number {
+function countOf(db: Inventory['db'], sql: string, params: Record<string, number | string>): number {
   return (db.prepare(sql).get(params) as { n: number }).n;
 }

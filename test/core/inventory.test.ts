@@ -92,6 +92,9 @@ test('a record reported twice is stored once, the last report winning, in a firs
   const inv = openInventory(db, { readonly: true });
   try {
     assert.equal((inv.db.prepare('SELECT count(*) AS n FROM credentials').get() as { n: number }).n, 1);
+    // The rescan changed u1's owner (logged once, though u1 was reported twice); the key did not change.
+    assert.deepEqual(inv.db.prepare('SELECT entity, entity_id AS id, scan_id AS scan, change FROM changes').all(), [{ entity: 'identity', id: 'u1', scan: s2.scanId, change: 'changed' }]);
+    assert.equal(s2.counts?.changed, 1);
     assert.deepEqual(inv.db.prepare("SELECT name FROM sqlite_master WHERE type = 'index' AND name IN ('identities_id', 'credentials_id') ORDER BY name").pluck().all(), ['credentials_id', 'identities_id']);
   } finally {
     inv.close();
