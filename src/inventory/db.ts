@@ -109,12 +109,19 @@ export function openInventory(path: string, opts: OpenOptions = {}): Inventory {
  * so on its first read, restoring the inventory exactly as it was before that scan.
  */
 function rollBackHotJournal(path: string): void {
-  const w = new Database(path, { fileMustExist: true });
+  let w: DB | undefined;
   try {
+    w = new Database(path, { fileMustExist: true });
     w.pragma('busy_timeout = 10000');
     w.pragma('user_version');
+  } catch (err) {
+    throw new InventoryError(
+      `${path} holds the journal of a first scan that was killed while committing (${path}-journal), and it cannot be rolled back from here (${(err as Error).message})`,
+      'Rolling it back needs write access: run nhi as the user who owns the inventory, or make the file and its folder writable. Nothing is lost: the roll-back restores the inventory as it was before that scan.',
+      err,
+    );
   } finally {
-    w.close();
+    w?.close();
   }
 }
 
