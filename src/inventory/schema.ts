@@ -166,9 +166,8 @@ CREATE TABLE findings (
   resolved_scan INTEGER
 );
 CREATE UNIQUE INDEX findings_id ON findings(id);
--- Covering for per-identity rollups (the report's riskiest identities and their rules, nhi show)
--- and for the report's count by rule and severity.
-CREATE INDEX findings_identity ON findings(identity_id, severity, resolved_scan, rule_id);
+-- Covering for per-identity rollups: the report's riskiest identities, nhi show.
+CREATE INDEX findings_identity ON findings(identity_id, severity, resolved_scan);
 
 -- What changed between snapshots. 'appeared' is not logged: it is first_seen_scan.
 CREATE TABLE changes (

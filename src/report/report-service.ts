@@ -228,18 +228,20 @@ export class Report {
     }));
     findingsByRule.sort((a, b) => b.count - a.count);
     const supp = this.suppressions.size ? ` AND f.id NOT IN (${[...this.suppressions.keys()].map(() => '?').join(',')})` : '';
-    // Aggregate first (from the covering identity index), join identities for the top rows only.
+    // Aggregate first (from the covering identity index), then join identities and list the rules
+    // for the top rows only: reading rule_id for every finding cost a row fetch each (2.3 s at 1M).
+    const filter = [...this.params, ...this.suppressions.keys()];
     const riskiest = (
       db
         .prepare(
-          `SELECT r.identityId, i.name, i.kind, i.provider, i.scope, i.owner, r.score, r.findings, r.worstRank, r.rules
-           FROM (SELECT f.identity_id AS identityId, sum(${SEV_SCORE}) AS score, count(*) AS findings, max(${SEV_RANK}) AS worstRank,
-                   group_concat(DISTINCT f.rule_id) AS rules
+          `SELECT r.identityId, i.name, i.kind, i.provider, i.scope, i.owner, r.score, r.findings, r.worstRank,
+             (SELECT group_concat(DISTINCT f.rule_id) FROM ${this.source} f WHERE f.identity_id = r.identityId AND ${this.where}${supp}) AS rules
+           FROM (SELECT f.identity_id AS identityId, sum(${SEV_SCORE}) AS score, count(*) AS findings, max(${SEV_RANK}) AS worstRank
                  FROM ${this.source} f WHERE ${this.where} AND f.identity_id IS NOT NULL${supp}
                  GROUP BY f.identity_id ORDER BY score DESC, f.identity_id LIMIT 15) r
            JOIN identities i ON i.id = r.identityId ORDER BY r.score DESC, r.identityId`,
         )
-        .all(...this.params, ...this.suppressions.keys()) as (Omit<ReportSummary['riskiest'][number], 'worst' | 'rules'> & { worstRank: number; rules: string })[]
+        .all(...filter, ...filter) as (Omit<ReportSummary['riskiest'][number], 'worst' | 'rules'> & { worstRank: number; rules: string })[]
     ).map(({ worstRank, rules, ...r }) => ({ ...r, worst: SEVERITIES[5 - worstRank], rules: rules.split(',').sort() }));
     const scan = latestScan(db);
     const scanErrors = scan

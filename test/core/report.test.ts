@@ -138,6 +138,16 @@ test('suppressions need a reason, hide a finding until they expire, and apply wi
   };
   assert.deepEqual(count(), { open: 0, suppressed: 1, statuses: ['suppressed'] });
   assert.deepEqual(count(new Date('2026-07-02T00:00:00Z')), { open: 1, suppressed: 0, statuses: ['open'] }, 'an expired suppression reopens the finding');
+  // The riskiest identities count and list only what is open: the suppressed god-mode finding neither scores nor shows.
+  const riskiest = (asOf?: Date) => {
+    const r = openReport({ dbPath, config: cfg, asOf });
+    const s = r.summary();
+    r.close();
+    return s.riskiest.map((x) => ({ id: x.identityId, findings: x.findings, worst: x.worst, rules: x.rules }));
+  };
+  const ci = 'arn:aws:iam::1:user/ci, "quoted"';
+  assert.deepEqual(riskiest(), [{ id: ci, findings: 2, worst: 'high', rules: ['stale', 'unowned'] }]);
+  assert.deepEqual(riskiest(new Date('2026-07-02T00:00:00Z')), [{ id: ci, findings: 3, worst: 'critical', rules: ['god-mode', 'stale', 'unowned'] }]);
   writeFileSync(join(dir, '.nhiignore'), 'god-mode arn:aws:iam::1:user/ci* 2026-07-01\n');
   assert.throws(() => loadConfig({ cwd: dir }), /expected "RULE SUBJECT EXPIRES REASON"/);
 });
