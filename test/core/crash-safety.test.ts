@@ -3,7 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
@@ -111,6 +111,8 @@ test('a first scan killed while it writes the new inventory leaves it empty, rea
     const k = await run(db, 150_000, 'first', { killOn: 'finalizing', delayMs });
     if (k.signal !== 'SIGKILL' || !hot(db)) continue;
     hotJournals++;
+    // The journal holds inventory pages: as private as the inventory.
+    assert.equal(statSync(db + '-journal').mode & 0o777, 0o600);
     // A reader still opens it, and sees no half-written snapshot.
     const reader = openInventory(db, { readonly: true });
     try {
