@@ -112,9 +112,9 @@ export function olderThan(now: Date, days: number): string {
   return new Date(now.getTime() - (days + 1) * DAY_MS).toISOString();
 }
 
-/** SQL: a JSON boolean from a condition, for json_object(). */
+/** SQL: a JSON boolean from a condition, for json_object(). json() of a constant runs once per statement, not per row. */
 export function sqlBool(cond: string): string {
-  return `json(CASE WHEN ${cond} THEN 'true' ELSE 'false' END)`;
+  return `CASE WHEN ${cond} THEN json('true') ELSE json('false') END`;
 }
 
 export const DAY_MS = 86_400_000;

@@ -118,7 +118,10 @@ test('thresholds are exclusive whole days: 90 days unused is not stale, 91 is; a
   await runScan({ dbPath, runs: [{ scanner: fakeScanner(estate), options: { estate } }], config: defaultConfig(), env: {}, concurrency: 1, signal: new AbortController().signal, now: NOW });
   const inv = openInventory(dbPath, { readonly: true });
   const rows = inv.db.prepare("SELECT id, message FROM findings WHERE rule_id IN ('stale', 'long-lived') ORDER BY id").all();
+  // Evidence is JSON with real booleans and numbers, not their text.
+  const evidence = inv.db.prepare("SELECT evidence FROM findings WHERE id = 'long-lived:exp-366'").pluck().get() as string;
   inv.close();
+  assert.deepEqual(JSON.parse(evidence), { ageDays: 1, expiresInDays: 366, neverExpires: false, admin: false });
   assert.deepEqual(rows, [
     { id: 'long-lived:AKIA91', message: 'sa_key AKIA91: created 91 days ago' },
     { id: 'long-lived:exp-366', message: 'client_secret exp-366: expires in 366 days' },
