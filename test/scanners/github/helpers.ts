@@ -29,6 +29,27 @@ export async function startFakeGitHub(routes: FakeRoutes, opts: { delayMs?: numb
   return Object.assign(server, { maxInFlight: () => max });
 }
 
+/**
+ * Every organisation-level route the scanner calls, each answering with nothing (and members and
+ * admins empty): a test spreads it and overrides the routes it is about.
+ */
+export function emptyOrgRoutes(org: string): FakeRoutes {
+  return {
+    [`GET /orgs/${org}/members?role=admin`]: { items: [] },
+    [`GET /orgs/${org}/members`]: { items: [] },
+    [`GET /orgs/${org}/outside_collaborators`]: { items: [] },
+    [`GET /orgs/${org}/installations`]: { items: [], wrap: 'installations' },
+    [`GET /orgs/${org}/personal-access-tokens`]: { items: [] },
+    [`GET /orgs/${org}/personal-access-token-requests`]: { items: [] },
+    [`GET /orgs/${org}/credential-authorizations`]: { items: [] },
+    [`GET /orgs/${org}/hooks`]: { items: [] },
+    [`GET /orgs/${org}/actions/secrets`]: { items: [], wrap: 'secrets' },
+    [`GET /orgs/${org}/dependabot/secrets`]: { items: [], wrap: 'secrets' },
+    [`GET /orgs/${org}/secret-scanning/alerts`]: { items: [] },
+    [`GET /orgs/${org}/repos`]: { items: [] },
+  };
+}
+
 export function testOptions(server: LocalServer, extra: Partial<GitHubOptions> = {}): GitHubOptions {
   return { githubUrl: server.url, token: 'test-token-not-real-0001', maxRetries: 3, retryBaseMs: 20, skipRepos: false, skipOidcSearch: true, ...extra };
 }

@@ -10,7 +10,7 @@ import { githubScanner } from '../../../scanners/github/index.js';
 import { forbidden, notFound, type FakeRoutes } from '../../../scanners/github/demo/fake-github.js';
 import { app, deployKey, environment, installation, orgHook, repoHook, orgSecret, patGrant, repo, repoSecret, secretAlert, user } from '../../../scanners/github/demo/fixtures.js';
 import { assertScannerAcceptance, collect, type AcceptanceResult, type Collected } from '../../helpers/scanner-acceptance.js';
-import { recordingProgress, startFakeGitHub, testOptions, type FakeGitHub } from './helpers.js';
+import { emptyOrgRoutes, recordingProgress, startFakeGitHub, testOptions, type FakeGitHub } from './helpers.js';
 import { defaultConfig } from '../../../src/config/config.js';
 import { createProtector } from '../../../src/secrets/protect.js';
 import { explainGitHubError } from '../../../scanners/github/errors.js';
@@ -142,21 +142,15 @@ describe('github scanner: permission failures', () => {
   });
 
   it('calls nobody departed when members cannot be listed', async () => {
-    const local = await startFakeGitHub({
+    const routes: FakeRoutes = {
+      ...emptyOrgRoutes(ORG),
       [`GET /orgs/${ORG}/members?role=admin`]: forbidden('Must be an organization member'),
-      [`GET /orgs/${ORG}/outside_collaborators`]: { items: [] },
-      [`GET /orgs/${ORG}/installations`]: { items: [], wrap: 'installations' },
       [`GET /orgs/${ORG}/personal-access-tokens`]: {
         items: [patGrant(org, { id: 1, tokenId: 9, name: 't', owner: 'maybe-member', selection: 'none', permissions: {}, grantedAt: ago(5), expiresAt: ago(-5), lastUsedAt: ago(1) })],
       },
-      [`GET /orgs/${ORG}/personal-access-token-requests`]: { items: [] },
-      [`GET /orgs/${ORG}/credential-authorizations`]: { items: [] },
-      [`GET /orgs/${ORG}/hooks`]: { items: [] },
-      [`GET /orgs/${ORG}/actions/secrets`]: { items: [], wrap: 'secrets' },
-      [`GET /orgs/${ORG}/dependabot/secrets`]: { items: [], wrap: 'secrets' },
-      [`GET /orgs/${ORG}/secret-scanning/alerts`]: { items: [] },
-      [`GET /orgs/${ORG}/repos`]: { items: [] },
-    });
+    };
+    delete routes[`GET /orgs/${ORG}/members`];
+    const local = await startFakeGitHub(routes);
     try {
       const res = await collect({ scanner: githubScanner, options: testOptions(local, { org: [ORG] }), now });
       assert.deepEqual(res.errors.map((e) => [e.operation, e.code]), [['GET /orgs/{org}/members', 'forbidden']]);
@@ -319,17 +313,8 @@ describe('github scanner: interruption', () => {
     const repos = Array.from({ length: 60 }, (_, i) => repo(org, `r${i}`));
     let keysServed = 0;
     const routes: FakeRoutes = {
-      [`GET /orgs/${ORG}/members?role=admin`]: { items: [] },
+      ...emptyOrgRoutes(ORG),
       [`GET /orgs/${ORG}/members`]: { items: [user('alice')] },
-      [`GET /orgs/${ORG}/outside_collaborators`]: { items: [] },
-      [`GET /orgs/${ORG}/installations`]: { items: [], wrap: 'installations' },
-      [`GET /orgs/${ORG}/personal-access-tokens`]: { items: [] },
-      [`GET /orgs/${ORG}/personal-access-token-requests`]: { items: [] },
-      [`GET /orgs/${ORG}/credential-authorizations`]: { items: [] },
-      [`GET /orgs/${ORG}/hooks`]: { items: [] },
-      [`GET /orgs/${ORG}/actions/secrets`]: { items: [], wrap: 'secrets' },
-      [`GET /orgs/${ORG}/dependabot/secrets`]: { items: [], wrap: 'secrets' },
-      [`GET /orgs/${ORG}/secret-scanning/alerts`]: { items: [] },
       [`GET /orgs/${ORG}/repos`]: { items: repos },
     };
     for (const r of repos) {

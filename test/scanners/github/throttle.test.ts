@@ -8,7 +8,7 @@ import type { ErrorRecord, IdentityRecord, ScanRecord } from '../../../src/model
 import type { LocalRequest } from '../../../src/demo/local-server.js';
 import type { FakeRoutes, FakeRouteValue } from '../../../scanners/github/demo/fake-github.js';
 import { orgHook, orgSecret, user } from '../../../scanners/github/demo/fixtures.js';
-import { scanDirect, startFakeGitHub, testOptions } from './helpers.js';
+import { emptyOrgRoutes, scanDirect, startFakeGitHub, testOptions } from './helpers.js';
 
 const ORG = 'limits';
 
@@ -32,18 +32,10 @@ const primary = () => ({
 
 function baseRoutes(): FakeRoutes {
   return {
-    [`GET /orgs/${ORG}/members?role=admin`]: { items: [] },
+    ...emptyOrgRoutes(ORG),
     [`GET /orgs/${ORG}/members`]: { items: [user('ops-bot'), user('alice')] },
-    [`GET /orgs/${ORG}/outside_collaborators`]: { items: [] },
-    [`GET /orgs/${ORG}/installations`]: { items: [], wrap: 'installations' },
-    [`GET /orgs/${ORG}/personal-access-tokens`]: { items: [] },
-    [`GET /orgs/${ORG}/personal-access-token-requests`]: { items: [] },
-    [`GET /orgs/${ORG}/credential-authorizations`]: { items: [] },
     [`GET /orgs/${ORG}/hooks`]: { items: [orgHook(ORG, { id: 1, url: 'https://ci.example/h', secret: true, events: ['push'], createdAt: '2026-01-01T00:00:00Z' })] },
     [`GET /orgs/${ORG}/actions/secrets`]: { items: [orgSecret('NPM_TOKEN', '2026-01-01T00:00:00Z', '2026-10-01T00:00:00Z')], wrap: 'secrets' },
-    [`GET /orgs/${ORG}/dependabot/secrets`]: { items: [], wrap: 'secrets' },
-    [`GET /orgs/${ORG}/secret-scanning/alerts`]: { items: [] },
-    [`GET /orgs/${ORG}/repos`]: { items: [] },
   };
 }
 
