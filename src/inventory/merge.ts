@@ -3,7 +3,7 @@
 // are upserted, changes logged and what completed targets no longer report marked gone; empty
 // tables (a first scan) are copied and indexed afterwards.
 import type { DB } from './db.js';
-import { ENTITY_COLUMNS, ENTITY_NAME, type EntityTable } from './schema.js';
+import { ENTITIES, ENTITY_BY_TABLE, stagedColumns, type EntityTable } from './entities.js';
 
 export interface MergeCounts {
   identities: number;
@@ -15,8 +15,9 @@ export interface MergeCounts {
 }
 
 export function mergeEntity(db: DB, table: EntityTable, scan: number): { staged: number; gone: number; changed: number } {
-  const cols = ENTITY_COLUMNS[table];
-  const entity = ENTITY_NAME[table];
+  const spec = ENTITY_BY_TABLE[table];
+  const cols = stagedColumns(spec);
+  const entity = spec.entity;
   const count = (sql: string) => countOf(db, sql, { scan });
   if (isEmpty(db, table)) {
     // Nothing to compare with and nothing to mark gone: append the rows, then index them.
@@ -60,7 +61,7 @@ export function mergeEntity(db: DB, table: EntityTable, scan: number): { staged:
   return { staged, gone, changed };
 }
 
-const FIRST_LOAD_TABLES = [...Object.keys(ENTITY_COLUMNS), 'findings', 'credential_sightings'];
+const FIRST_LOAD_TABLES = [...ENTITIES.map((e) => e.table), 'findings', 'credential_sightings'];
 
 /** An inventory with nothing in it yet: the scan about to merge is its first load. */
 export function isFirstLoad(db: DB): boolean {

@@ -8,6 +8,7 @@ import type {
   TrustPrincipalType,
   TrustRisk,
 } from '../model/records.js';
+import { CREDENTIAL, ENTITIES, GRANT, IDENTITY, SNAPSHOT_COLUMNS, TRUST, type EntitySpec, type EntityTable } from './entities.js';
 
 export interface Snapshot {
   targetKey: string;
@@ -96,18 +97,19 @@ export interface StoredFinding extends FindingRow {
   resolvedScan: number | null;
 }
 
-// SELECT lists that alias snake_case columns to the row shapes above.
-const SNAP = 'target_key AS targetKey, first_seen_scan AS firstSeenScan, last_seen_scan AS lastSeenScan, gone_scan AS goneScan';
+// SELECT lists that alias snake_case columns to the row shapes above, derived from the entity specs.
+function selectList(spec: EntitySpec): string {
+  return [...spec.columns, ...SNAPSHOT_COLUMNS]
+    .filter((c) => !c.hidden)
+    .map((c) => (c.column === c.field ? c.column : `${c.column} AS ${c.field}`))
+    .join(', ');
+}
 
 export const SELECT = {
-  identities: `id, provider, scope, kind, name, created_at AS createdAt, last_used_at AS lastUsedAt, last_used_source AS lastUsedSource,
-    last_used_window_days AS lastUsedWindowDays, owner, owner_source AS ownerSource, human_use AS humanUse,
-    provider_managed AS providerManaged, third_party AS thirdParty, disabled, tags, attributes, ${SNAP}`,
-  credentials: `id, identity_id AS identityId, provider, scope, kind, name, key_id AS keyId, created_at AS createdAt,
-    expires_at AS expiresAt, last_used_at AS lastUsedAt, last_used_source AS lastUsedSource, rotated_at AS rotatedAt, status,
-    preview, secret_hash AS secretHash, attributes, ${SNAP}`,
-  grants: `id, identity_id AS identityId, provider, resource, role, privilege, via, evidence, attributes, ${SNAP}`,
-  trusts: `id, identity_id AS identityId, provider, principal, principal_type AS principalType, condition, risk, attributes, ${SNAP}`,
+  identities: selectList(IDENTITY),
+  credentials: selectList(CREDENTIAL),
+  grants: selectList(GRANT),
+  trusts: selectList(TRUST),
   findings: `id, rule_id AS ruleId, severity, provider, identity_id AS identityId, credential_id AS credentialId, message, evidence,
     first_seen_scan AS firstSeenScan, last_seen_scan AS lastSeenScan, resolved_scan AS resolvedScan`,
 } as const;
@@ -132,16 +134,22 @@ function lazyJson(raw: Raw, key: string): void {
   });
 }
 
+/** Per table, the fields to turn back into booleans and the JSON fields to parse on access. */
+const SHAPE = Object.fromEntries(
+  ENTITIES.map((e) => {
+    const visible = e.columns.filter((c) => !c.hidden);
+    return [e.table, { booleans: visible.filter((c) => c.type === 'boolean').map((c) => c.field), json: visible.filter((c) => c.type === 'json').map((c) => c.field) }];
+  }),
+) as Record<EntityTable, { booleans: string[]; json: string[] }>;
+
 /** Turn a raw SELECT row into its typed shape (JSON columns parsed, flags as booleans). */
 export function hydrate<T>(table: keyof typeof SELECT, raw: Raw): T {
-  if ('attributes' in raw) lazyJson(raw, 'attributes');
-  if (table === 'identities') {
-    lazyJson(raw, 'tags');
-    raw.humanUse = raw.humanUse === 1;
-    raw.providerManaged = raw.providerManaged === 1;
-    raw.thirdParty = raw.thirdParty === 1;
-    raw.disabled = raw.disabled === 1;
+  if (table === 'findings') {
+    raw.evidence = parse(raw.evidence);
+    return raw as T;
   }
-  if (table === 'findings') raw.evidence = parse(raw.evidence);
+  const shape = SHAPE[table];
+  for (const f of shape.json) if (f in raw) lazyJson(raw, f);
+  for (const f of shape.booleans) if (f in raw) raw[f] = raw[f] === 1;
   return raw as T;
 }

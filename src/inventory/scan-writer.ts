@@ -7,8 +7,8 @@ import type { Worker } from 'node:worker_threads';
 import { spawnWorker } from '../workers.js';
 import type { StageMessage, StageReply, StageWorkerData } from './stage-worker.js';
 import { closeSync, existsSync, openSync, unlinkSync } from 'node:fs';
-import type { CredentialRecord, GrantRecord, IdentityRecord, InventoryRecord, TrustRecord } from '../model/records.js';
-import { ENTITY_COLUMNS, type EntityTable } from './schema.js';
+import type { GrantRecord, InventoryRecord, TrustRecord } from '../model/records.js';
+import { ENTITIES, stagedColumns, type EntitySpec, type EntityTable } from './entities.js';
 import { evaluateFindings, isFirstLoad, mergeEntity, mergeSightings, setJournalMode, type MergeCounts } from './merge.js';
 import { stagePath, type Inventory } from './db.js';
 import { stableId } from '../model/ids.js';
@@ -46,36 +46,35 @@ export function trustId(t: TrustRecord): string {
   return 't:' + stableId(t.identityId, t.principal, t.principalType, t.condition ?? '');
 }
 
-function identityRow(r: IdentityRecord, out: Values): void {
-  out.push(
-    r.id, r.provider, r.scope, r.kind, r.name, ts(r.createdAt), ts(r.lastUsedAt), r.lastUsedSource ?? null,
-    r.lastUsedWindowDays ?? null, r.owner ?? null, r.ownerSource ?? null, bool(r.humanUse), bool(r.providerManaged),
-    bool(r.thirdParty), bool(r.disabled), json(r.tags), json(r.attributes), json(r.raw),
-  );
+type RowWriter = (r: InventoryRecord, out: Values) => void;
+
+/**
+ * The staging writer of an entity, compiled from its spec into one function that pushes a record's
+ * values in column order: as fast as hand-written pushes (a loop over per-column getters costs
+ * ~2x at millions of rows), and it can never disagree with the table's column order.
+ */
+function compileRowWriter(spec: EntitySpec): RowWriter {
+  const exprs = spec.columns.map((c) => {
+    const v = `r[${JSON.stringify(c.field)}]`;
+    if (c.derived) return `H.${c.derived}(r)`;
+    switch (c.type) {
+      case 'time':
+        return `H.ts(${v})`;
+      case 'boolean':
+        return `(${v} ? 1 : 0)`;
+      case 'json':
+        return `H.json(${v})`;
+      default:
+        return `(${v} ?? null)`;
+    }
+  });
+  const helpers = { ts, json, grantId, trustId };
+  return new Function('H', `return function write(r, out) { out.push(${exprs.join(', ')}); }`)(helpers) as RowWriter;
 }
 
-function credentialRow(r: CredentialRecord, out: Values): void {
-  out.push(
-    r.id, r.identityId ?? null, r.provider, r.scope, r.kind, r.name ?? null, r.keyId ?? null, ts(r.createdAt),
-    ts(r.expiresAt), ts(r.lastUsedAt), r.lastUsedSource ?? null, ts(r.rotatedAt), r.status, r.preview ?? null,
-    r.secretHash ?? null, json(r.attributes),
-  );
-}
+const WRITERS = Object.fromEntries(ENTITIES.map((e) => [e.entity, compileRowWriter(e)])) as Record<InventoryRecord['type'], RowWriter>;
 
-function grantRow(r: GrantRecord, out: Values): void {
-  out.push(grantId(r), r.identityId, r.provider, r.resource, r.role, r.privilege, r.via, r.evidence ?? null, json(r.attributes));
-}
-
-function trustRow(r: TrustRecord, out: Values): void {
-  out.push(trustId(r), r.identityId, r.provider, r.principal, r.principalType, r.condition ?? null, r.risk ?? null, json(r.attributes));
-}
-
-const TABLE_OF: Record<InventoryRecord['type'], EntityTable> = {
-  identity: 'identities',
-  credential: 'credentials',
-  grant: 'grants',
-  trust: 'trusts',
-};
+const TABLE_OF = Object.fromEntries(ENTITIES.map((e) => [e.entity, e.table])) as Record<InventoryRecord['type'], EntityTable>;
 
 export interface FinalizeInput {
   /** Targets that finished without any error: what they did not report is gone. */
@@ -123,7 +122,9 @@ export class ScanWriter {
     closeSync(openSync(this.stageFile, 'wx', 0o600));
     const ddl: string[] = [];
     const inserts: StageWorkerData['inserts'] = {};
-    for (const [table, cols] of Object.entries(ENTITY_COLUMNS)) {
+    for (const spec of ENTITIES) {
+      const table = spec.table;
+      const cols = stagedColumns(spec);
       // The inventory's own definition, snapshot columns filled in, so that a first scan copies the
       // staged rows with SQLite's transfer optimization (records copied as they are, not re-encoded).
       ddl.push(this.inv.db.prepare("SELECT sql FROM sqlite_master WHERE type = 'table' AND name = ?").pluck().get(table) as string);
@@ -170,26 +171,15 @@ export class ScanWriter {
    */
   add(record: InventoryRecord, targetKey: string): void | Promise<void> {
     if (this.failure) throw this.failure;
-    switch (record.type) {
-      case 'identity':
-        identityRow(record, this.values('identities'));
-        break;
-      case 'credential':
-        credentialRow(record, this.values('credentials'));
-        if (record.location) {
-          const l = record.location;
-          this.values('sightings').push(record.id, l.repo ?? '', l.path, l.line ?? 0, l.commit ?? '', l.author ?? null, ts(l.date));
-          this.pendingCount++;
-        }
-        break;
-      case 'grant':
-        grantRow(record, this.values('grants'));
-        break;
-      case 'trust':
-        trustRow(record, this.values('trusts'));
-        break;
+    const table = TABLE_OF[record.type];
+    const values = this.values(table);
+    WRITERS[record.type](record, values);
+    values.push(targetKey);
+    if (record.type === 'credential' && record.location) {
+      const l = record.location;
+      this.values('sightings').push(record.id, l.repo ?? '', l.path, l.line ?? 0, l.commit ?? '', l.author ?? null, ts(l.date));
+      this.pendingCount++;
     }
-    this.values(TABLE_OF[record.type]).push(targetKey);
     if (++this.pendingCount >= BATCH) {
       this.flush();
       if (this.inflight > MAX_INFLIGHT) return this.until(() => this.inflight <= MAX_INFLIGHT);
@@ -265,7 +255,7 @@ export class ScanWriter {
     const run = db.transaction(() => {
       const mark = db.prepare('INSERT OR IGNORE INTO stage.completed_targets VALUES (?)');
       for (const t of input.completedTargets) mark.run(t);
-      for (const table of Object.keys(ENTITY_COLUMNS) as EntityTable[]) {
+      for (const { table } of ENTITIES) {
         const counts = mergeEntity(db, table, scan);
         result[table] = counts.staged;
         result.gone += counts.gone;

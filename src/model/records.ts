@@ -1,8 +1,11 @@
 // The normalized model every scanner emits and the inventory stores.
 // Provider knowledge stops here: rules read only these shapes.
 
-export const PROVIDERS = ['aws', 'azure', 'gcp', 'github', 'repo'] as const;
-export type Provider = (typeof PROVIDERS)[number];
+/**
+ * A provider is named by the scanner that reads it (`aws`, `github`, `repo`, …). The set is open:
+ * a new scanner brings its own name, and records are validated by the name's shape.
+ */
+export type Provider = string;
 
 /** Normalized privilege of a grant; scanners compute it per provider. */
 export const PRIVILEGES = ['admin', 'write', 'read', 'unknown'] as const;

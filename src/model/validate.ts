@@ -1,27 +1,17 @@
 // Validation of records coming out of scanners. A hostile or malformed API response
-// becomes a scan error naming the record, never a corrupt inventory row.
-import {
-  CREDENTIAL_KINDS,
-  CREDENTIAL_STATUSES,
-  PRIVILEGES,
-  PROVIDERS,
-  TRUST_PRINCIPAL_TYPES,
-  TRUST_RISKS,
-  type ScanRecord,
-} from './records.js';
+// becomes a scan error naming the record, never a corrupt inventory row; an oversized value
+// is cut to size with a marker (and reported), never a reason to drop the identity it belongs to.
+// The field rules come from the entity specs (src/inventory/entities.ts).
+import { ENTITY_BY_RECORD, type ColumnSpec } from '../inventory/entities.js';
+import type { ScanRecord } from './records.js';
 
-const MAX_TEXT = 4096;
-
-function str(r: Record<string, unknown>, key: string, required: boolean, problems: string[]): void {
-  const v = r[key];
-  if (v === undefined || v === null) {
-    if (required) problems.push(`${key} is required`);
-    return;
-  }
-  if (typeof v !== 'string') problems.push(`${key} must be a string`);
-  else if (required && v.length === 0) problems.push(`${key} must not be empty`);
-  else if (v.length > MAX_TEXT) problems.push(`${key} is longer than ${MAX_TEXT} characters`);
-}
+/** Longest text a column keeps; longer provider values are truncated with TRUNCATED appended. */
+export const MAX_TEXT = 4096;
+export const TRUNCATED = '…[truncated by nhi]';
+/** Fields that identify a record: never truncated (a cut id would name another thing), so too long is invalid. */
+const ID_FIELDS = new Set(['id', 'identityId']);
+/** Provider names are open, but shaped like a scanner name. */
+const PROVIDER_NAME = /^[a-z][a-z0-9-]{0,31}$/;
 
 /**
  * The inventory's one timestamp form (ISO-8601 UTC with milliseconds), so SQL compares dates as
@@ -30,94 +20,127 @@ function str(r: Record<string, unknown>, key: string, required: boolean, problem
  */
 export const CANONICAL_TIME = /^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])T([01]\d|2[0-3]):[0-5]\d:[0-5]\d\.\d{3}Z$/;
 
-function time(r: Record<string, unknown>, key: string, problems: string[]): void {
-  const v = r[key];
-  if (v === undefined || v === null) return;
-  if (typeof v !== 'string' || (!CANONICAL_TIME.test(v) && Number.isNaN(Date.parse(v)))) problems.push(`${key} must be an ISO-8601 timestamp, got ${JSON.stringify(v)}`);
+export interface Validation {
+  /** Why the record cannot be stored (empty when it can). */
+  problems: string[];
+  /** Fields whose oversized values were truncated in place. */
+  truncated: string[];
 }
 
-function oneOf(r: Record<string, unknown>, key: string, allowed: readonly string[], required: boolean, problems: string[]): void {
+function isTime(v: unknown): boolean {
+  return typeof v === 'string' && (CANONICAL_TIME.test(v) || !Number.isNaN(Date.parse(v)));
+}
+
+/** Cut strings longer than MAX_TEXT anywhere inside a JSON value; returns whether anything was cut. */
+function truncateDeep(v: unknown, depth = 0): { value: unknown; cut: boolean } {
+  if (typeof v === 'string') return v.length > MAX_TEXT ? { value: v.slice(0, MAX_TEXT) + TRUNCATED, cut: true } : { value: v, cut: false };
+  if (v === null || typeof v !== 'object' || depth > 32) return { value: v, cut: false };
+  let cut = false;
+  if (Array.isArray(v)) {
+    const out = v.map((x) => {
+      const t = truncateDeep(x, depth + 1);
+      cut ||= t.cut;
+      return t.value;
+    });
+    return { value: cut ? out : v, cut };
+  }
+  const out: Record<string, unknown> = {};
+  for (const [k, x] of Object.entries(v)) {
+    const t = truncateDeep(x, depth + 1);
+    cut ||= t.cut;
+    out[k] = t.value;
+  }
+  return { value: cut ? out : v, cut };
+}
+
+function checkColumn(r: Record<string, unknown>, c: ColumnSpec, out: Validation): void {
+  if (c.derived) return;
+  const key = c.field;
   const v = r[key];
   if (v === undefined || v === null) {
-    if (required) problems.push(`${key} is required`);
+    if (c.required && c.type !== 'boolean') out.problems.push(`${key} is required`);
     return;
   }
-  if (!allowed.includes(v as string)) problems.push(`${key} must be one of ${allowed.join(', ')}, got ${JSON.stringify(v)}`);
+  switch (c.type) {
+    case 'text':
+      if (typeof v !== 'string') out.problems.push(`${key} must be a string`);
+      else if (c.required && v.length === 0) out.problems.push(`${key} must not be empty`);
+      else if (c.oneOf && !c.oneOf.includes(v)) out.problems.push(`${key} must be one of ${c.oneOf.join(', ')}, got ${JSON.stringify(v)}`);
+      else if (c.name && !PROVIDER_NAME.test(v)) out.problems.push(`${key} must be a lower-case provider name, got ${JSON.stringify(v.slice(0, 40))}`);
+      else if (v.length > MAX_TEXT) {
+        if (ID_FIELDS.has(key)) out.problems.push(`${key} is longer than ${MAX_TEXT} characters`);
+        else {
+          r[key] = v.slice(0, MAX_TEXT) + TRUNCATED;
+          out.truncated.push(key);
+        }
+      }
+      return;
+    case 'time':
+      if (!isTime(v)) out.problems.push(`${key} must be an ISO-8601 timestamp, got ${JSON.stringify(v)}`);
+      return;
+    case 'integer':
+      if (typeof v !== 'number' || !Number.isInteger(v)) out.problems.push(`${key} must be a whole number`);
+      return;
+    case 'boolean':
+      if (typeof v !== 'boolean') out.problems.push(`${key} must be true or false`);
+      return;
+    case 'json': {
+      if (c.column !== 'raw' && (typeof v !== 'object' || Array.isArray(v))) {
+        out.problems.push(`${key} must be an object`);
+        return;
+      }
+      const t = truncateDeep(v);
+      if (t.cut) {
+        r[key] = t.value;
+        out.truncated.push(key);
+      }
+      return;
+    }
+  }
 }
 
-function obj(r: Record<string, unknown>, key: string, problems: string[]): void {
-  const v = r[key];
-  if (v === undefined || v === null) return;
-  if (typeof v !== 'object' || Array.isArray(v)) problems.push(`${key} must be an object`);
+/**
+ * Check a record and cut oversized values in place. A record with problems must not be stored;
+ * truncated fields are worth a note.
+ */
+export function checkRecord(record: ScanRecord): Validation {
+  const out: Validation = { problems: [], truncated: [] };
+  const r = record as unknown as Record<string, unknown>;
+  if (typeof r !== 'object' || r === null) return { problems: ['record must be an object'], truncated: [] };
+  switch (record.type) {
+    case 'identity':
+    case 'credential':
+    case 'grant':
+    case 'trust':
+      for (const c of ENTITY_BY_RECORD[record.type].columns) checkColumn(r, c, out);
+      if (record.type === 'credential') checkCredentialExtras(r, out.problems);
+      break;
+    case 'error':
+      for (const k of ['operation', 'code', 'message']) if (typeof r[k] !== 'string' || !r[k]) out.problems.push(`${k} is required`);
+      break;
+    case 'note':
+      if (typeof r.message !== 'string' || !r.message) out.problems.push('message is required');
+      break;
+    default:
+      out.problems.push(`unknown record type ${JSON.stringify((r as { type?: unknown }).type)}`);
+  }
+  return out;
+}
+
+function checkCredentialExtras(r: Record<string, unknown>, p: string[]): void {
+  if (typeof r.preview === 'string' && r.preview.length > 16) p.push('preview is longer than a redacted preview may be (use ctx.secrets.protect)');
+  if (r.location === undefined || r.location === null) return;
+  const l = r.location as Record<string, unknown>;
+  if (typeof l !== 'object') {
+    p.push('location must be an object');
+    return;
+  }
+  if (typeof l.path !== 'string' || !l.path) p.push('location.path is required');
+  if (l.date !== undefined && l.date !== null && !isTime(l.date)) p.push(`location.date must be an ISO-8601 timestamp, got ${JSON.stringify(l.date)}`);
+  if (l.line !== undefined && (typeof l.line !== 'number' || !Number.isInteger(l.line) || l.line < 0)) p.push('location.line must be a line number');
 }
 
 /** Problems with a record (empty when valid). */
 export function validateRecord(record: ScanRecord): string[] {
-  const p: string[] = [];
-  const r = record as unknown as Record<string, unknown>;
-  if (typeof r !== 'object' || r === null) return ['record must be an object'];
-  switch (record.type) {
-    case 'identity':
-      str(r, 'id', true, p);
-      oneOf(r, 'provider', PROVIDERS, true, p);
-      str(r, 'scope', true, p);
-      str(r, 'kind', true, p);
-      str(r, 'name', true, p);
-      for (const k of ['createdAt', 'lastUsedAt']) time(r, k, p);
-      for (const k of ['lastUsedSource', 'owner', 'ownerSource']) str(r, k, false, p);
-      obj(r, 'tags', p);
-      obj(r, 'attributes', p);
-      break;
-    case 'credential':
-      str(r, 'id', true, p);
-      str(r, 'identityId', false, p);
-      oneOf(r, 'provider', PROVIDERS, true, p);
-      str(r, 'scope', true, p);
-      oneOf(r, 'kind', CREDENTIAL_KINDS, true, p);
-      oneOf(r, 'status', CREDENTIAL_STATUSES, true, p);
-      for (const k of ['createdAt', 'expiresAt', 'lastUsedAt', 'rotatedAt']) time(r, k, p);
-      for (const k of ['name', 'keyId', 'preview', 'secretHash', 'lastUsedSource']) str(r, k, false, p);
-      if (typeof r.preview === 'string' && r.preview.length > 16) p.push('preview is longer than a redacted preview may be (use ctx.secrets.protect)');
-      if (r.location !== undefined && r.location !== null) {
-        const l = r.location as Record<string, unknown>;
-        if (typeof l !== 'object') p.push('location must be an object');
-        else {
-          str(l, 'path', true, p);
-          time(l, 'date', p);
-          if (l.line !== undefined && (typeof l.line !== 'number' || !Number.isInteger(l.line) || l.line < 0)) p.push('location.line must be a line number');
-        }
-      }
-      obj(r, 'attributes', p);
-      break;
-    case 'grant':
-      str(r, 'identityId', true, p);
-      oneOf(r, 'provider', PROVIDERS, true, p);
-      str(r, 'resource', true, p);
-      str(r, 'role', true, p);
-      oneOf(r, 'privilege', PRIVILEGES, true, p);
-      str(r, 'via', true, p);
-      str(r, 'evidence', false, p);
-      obj(r, 'attributes', p);
-      break;
-    case 'trust':
-      str(r, 'identityId', true, p);
-      oneOf(r, 'provider', PROVIDERS, true, p);
-      str(r, 'principal', true, p);
-      oneOf(r, 'principalType', TRUST_PRINCIPAL_TYPES, true, p);
-      oneOf(r, 'risk', TRUST_RISKS, false, p);
-      str(r, 'condition', false, p);
-      obj(r, 'attributes', p);
-      break;
-    case 'error':
-      str(r, 'operation', true, p);
-      str(r, 'code', true, p);
-      str(r, 'message', true, p);
-      break;
-    case 'note':
-      str(r, 'message', true, p);
-      break;
-    default:
-      p.push(`unknown record type ${JSON.stringify((r as { type?: unknown }).type)}`);
-  }
-  return p;
+  return checkRecord(record).problems;
 }

@@ -2,7 +2,7 @@
 // failure: a throw or an error record makes that target failed/partial and is kept
 // as a scan error with the fix hint; the rest of the scan goes on.
 import type { InventoryRecord, ScanRecord } from '../model/records.js';
-import { validateRecord } from '../model/validate.js';
+import { MAX_TEXT, checkRecord } from '../model/validate.js';
 import type { ResolvedConfig } from '../config/config.js';
 import type { SecretProtector } from '../secrets/protect.js';
 import type { AnyScanner, ExplainedError, ScanTarget } from '../scanners/contract.js';
@@ -138,7 +138,16 @@ export async function runPipeline(input: PipelineInput, sink: PipelineSink): Pro
     try {
       for await (const rec of run.scanner.scan(ctx) as AsyncIterable<ScanRecord>) {
         if (input.signal.aborted) break;
-        const problems = validateRecord(rec);
+        const { problems, truncated } = checkRecord(rec);
+        if (truncated.length > 0) {
+          t.notes++;
+          const id = (rec as { id?: unknown; identityId?: unknown }).id ?? (rec as { identityId?: unknown }).identityId;
+          sink.error({
+            scanner: run.scanner.name, targetKey: target.key, level: 'note', operation: 'normalize response', code: null,
+            message: `shortened oversized ${truncated.join(', ')} of ${rec.type} ${String(id).slice(0, 200)} (kept; values over ${MAX_TEXT} characters are cut)`,
+            fix: null, resource: null,
+          });
+        }
         if (problems.length > 0) {
           errors++;
           t.errors++;

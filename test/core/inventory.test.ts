@@ -141,3 +141,37 @@ test('a hash key that does not belong to the inventory is refused (sightings wou
   writeFileSync(`${db}.key`, 'ab'.repeat(32));
   await assert.rejects(scan(db, { targets: { 'aws:1': [identity('u1')] } }), /does not belong to/);
 });
+
+test('an oversized field is cut with a marker and a note, never a reason to drop the identity and its findings', async () => {
+  const dir = tempDir();
+  const db = join(dir, 'nhi.db');
+  const huge = 'x'.repeat(1 << 20);
+  const s = await scan(db, {
+    targets: {
+      'aws:1': [
+        identity('admin-user', { owner: huge, tags: { owner: huge }, attributes: { description: huge } }),
+        { type: 'grant', identityId: 'admin-user', provider: 'aws', resource: 'aws:1', role: 'AdministratorAccess', privilege: 'admin', via: 'direct' },
+      ],
+    },
+  });
+  assert.equal(s.status, 'complete');
+  assert.ok(s.notes.some((n) => /shortened oversized owner, tags, attributes of identity admin-user/.test(n.message)), JSON.stringify(s.notes));
+  const inv = openInventory(db, { readonly: true });
+  const row = inv.db.prepare('SELECT owner, length(tags) AS tags FROM identities WHERE id = ?').get('admin-user') as { owner: string; tags: number };
+  const god = inv.db.prepare("SELECT count(*) AS n FROM findings WHERE rule_id = 'god-mode' AND identity_id = 'admin-user'").get() as { n: number };
+  inv.close();
+  assert.ok(row.owner.endsWith('…[truncated by nhi]') && row.owner.length < 5000);
+  assert.ok(row.tags < 5000);
+  assert.equal(god.n, 1);
+});
+
+test('providers are open: a scanner with a new provider name stores its records; a malformed name is refused', async () => {
+  const dir = tempDir();
+  const db = join(dir, 'nhi.db');
+  const s = await scan(db, { targets: { 'k8s:c1': [identity('sa1', { provider: 'kubernetes' }), identity('bad', { provider: 'Not A Name' })] } });
+  assert.equal(s.errors.length, 1);
+  assert.match(s.errors[0].message, /provider must be a lower-case provider name/);
+  const inv = openInventory(db, { readonly: true });
+  assert.deepEqual(inv.db.prepare('SELECT id, provider FROM identities').all(), [{ id: 'sa1', provider: 'kubernetes' }]);
+  inv.close();
+});
