@@ -29,10 +29,6 @@ function json(v: unknown): string | null {
   return JSON.stringify(v);
 }
 
-function bool(v: boolean | undefined): number {
-  return v ? 1 : 0;
-}
-
 function ts(v: string | null | undefined): string | null {
   if (!v) return null;
   return CANONICAL_TIME.test(v) ? v : new Date(v).toISOString();
