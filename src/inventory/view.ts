@@ -3,6 +3,7 @@
 // (findings) while they read, and memory stays bounded at any estate size.
 import type { Statement } from 'better-sqlite3';
 import type { DB } from './db.js';
+import { existedByCutoff, julianDay, unusedSql } from './judgements.js';
 import { SELECT, hydrate, type CredentialRow, type GrantRow, type IdentityRow, type TrustRow } from './rows.js';
 
 const PAGE = 2000;
@@ -36,12 +37,54 @@ export function* pageRows<T>(
   }
 }
 
+/** How long an identity has gone unused (judgements.ts), or null when the provider's data cannot tell. */
+export interface Unused {
+  days: number;
+  /** Never used since it was created (as far as the provider records). */
+  never: boolean;
+  /** Not used within the provider's last-use window (the days are the window). */
+  windowed: boolean;
+}
+
+/** Typed filters the rules use instead of SQL text (the view owns the column names). */
+export interface IdentityFilter {
+  humanUse?: boolean;
+  providerManaged?: boolean;
+  thirdParty?: boolean;
+  /** A top-level attribute that is present (not null). */
+  hasAttribute?: string;
+}
+
+export interface CredentialFilter {
+  kind?: string;
+  /** Expired by the clock (status expired, or past its expiry and not deactivated). */
+  expired?: boolean;
+  hasAttribute?: string;
+}
+
+/** Attribute names are code, never input; still, only plain identifiers reach the SQL. */
+function attributePath(name: string): string {
+  if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) throw new Error(`attribute name ${JSON.stringify(name)} is not an identifier`);
+  return `'$.${name}'`;
+}
+
 export class InventoryView {
   readonly db: DB;
   private readonly stmts = new Map<string, Statement<unknown[]>>();
+  /** Identities and credentials created after the evaluation clock did not exist yet (existedByCutoff). */
+  private readonly existedBy: string | null;
+  private readonly now: Date | null;
 
-  constructor(db: DB) {
+  constructor(db: DB, now?: Date) {
     this.db = db;
+    this.now = now ?? null;
+    this.existedBy = now ? existedByCutoff(now) : null;
+  }
+
+  /** Conditions every current row of an entity with a creation date meets. */
+  private current(alias = ''): string[] {
+    const a = alias ? `${alias}.` : '';
+    return [`${a}gone_scan IS NULL`, ...(this.existedBy ? [`(${a}created_at IS NULL OR ${a}created_at <= '${this.existedBy}')`] : [])];
   }
 
   private stmt(sql: string) {
@@ -53,25 +96,39 @@ export class InventoryView {
     return s;
   }
 
-  private page<T>(table: Table, filter: string | undefined, params: unknown[]): Generator<T> {
-    return pageRows<T>(this.db, table, ['gone_scan IS NULL', ...(filter ? [`(${filter})`] : [])], params, Infinity, (sql) => this.stmt(sql));
+  private page<T>(table: Table, where: string[], params: unknown[]): Generator<T> {
+    const dated = table === 'identities' || table === 'credentials';
+    return pageRows<T>(this.db, table, [...(dated ? this.current() : ['gone_scan IS NULL']), ...where], params, Infinity, (sql) => this.stmt(sql));
   }
 
-  /** Current identities; `filter` is an SQL condition on the identities table. */
-  identities(filter?: string, ...params: unknown[]): Generator<IdentityRow> {
-    return this.page<IdentityRow>('identities', filter, params);
+  /** Current identities (that existed by the evaluation clock) matching the filter. */
+  identities(f: IdentityFilter = {}): Generator<IdentityRow> {
+    const where: string[] = [];
+    for (const [field, col] of [['humanUse', 'human_use'], ['providerManaged', 'provider_managed'], ['thirdParty', 'third_party']] as const) {
+      if (f[field] !== undefined) where.push(`${col} = ${f[field] ? 1 : 0}`);
+    }
+    if (f.hasAttribute) where.push(`json_extract(attributes, ${attributePath(f.hasAttribute)}) IS NOT NULL`);
+    return this.page<IdentityRow>('identities', where, []);
   }
 
-  credentials(filter?: string, ...params: unknown[]): Generator<CredentialRow> {
-    return this.page<CredentialRow>('credentials', filter, params);
+  credentials(f: CredentialFilter = {}): Generator<CredentialRow> {
+    const where: string[] = [];
+    const params: unknown[] = [];
+    if (f.kind) {
+      where.push('kind = ?');
+      params.push(f.kind);
+    }
+    if (f.expired) {
+      where.push(`kind <> 'hardcoded_secret' AND (status = 'expired' OR (expires_at IS NOT NULL AND expires_at < ? AND status <> 'inactive'))`);
+      params.push((this.now ?? new Date()).toISOString());
+    }
+    if (f.hasAttribute) where.push(`json_extract(attributes, ${attributePath(f.hasAttribute)}) IS NOT NULL`);
+    return this.page<CredentialRow>('credentials', where, params);
   }
 
-  grants(filter?: string, ...params: unknown[]): Generator<GrantRow> {
-    return this.page<GrantRow>('grants', filter, params);
-  }
-
-  trusts(filter?: string, ...params: unknown[]): Generator<TrustRow> {
-    return this.page<TrustRow>('trusts', filter, params);
+  /** Current trust edges; `risky` keeps those a scanner judged risky. */
+  trusts(f: { risky?: boolean } = {}): Generator<TrustRow> {
+    return this.page<TrustRow>('trusts', f.risky ? ['risk IS NOT NULL'] : [], []);
   }
 
   identity(id: string): IdentityRow | undefined {
@@ -121,20 +178,24 @@ export class InventoryView {
    * Current identities holding an admin grant, in id order, each with its current admin grants
    * (in the order they were stored). Two queries per page of identities, not two per identity.
    */
-  *adminHolders(): Generator<{ identity: IdentityRow; grants: GrantRow[] }> {
+  *adminHolders(): Generator<{ identity: IdentityRow; grants: GrantRow[]; unused: Unused | null }> {
     const admins = this.adminSetSql();
+    const u = unusedSql(true);
+    const unused = new Map<string, Unused | null>();
     let after = '';
     for (;;) {
       const page = (
         // Driven by the admin set, a few percent of the identities (CROSS JOIN keeps that order).
         this.stmt(
-          `SELECT ${SELECT.identities} FROM identities WHERE rowid IN (SELECT i.rowid FROM ${admins} a CROSS JOIN identities i ON i.id = a.id
-             WHERE a.id > ? AND i.gone_scan IS NULL ORDER BY a.id LIMIT ${PAGE}) ORDER BY id`,
-        ).all(after) as Record<
-          string,
-          unknown
-        >[]
-      ).map((r) => hydrate<IdentityRow>('identities', r));
+          `SELECT ${SELECT.identities}, CASE WHEN ${u.known} THEN ${u.days} END AS _days, ${u.windowed} AS _windowed FROM identities
+           WHERE rowid IN (SELECT i.rowid FROM ${admins} a CROSS JOIN identities i ON i.id = a.id
+             WHERE a.id > @after AND ${this.current('i').join(' AND ')} ORDER BY a.id LIMIT ${PAGE}) ORDER BY id`,
+        ).all({ after, nowJd: julianDay(this.now ?? new Date()) }) as Record<string, unknown>[]
+      ).map((r) => {
+        const { _days, _windowed, ...row } = r;
+        unused.set(row.id as string, _days === null ? null : { days: _days as number, never: row.lastUsedAt === null && !_windowed, windowed: !!_windowed });
+        return hydrate<IdentityRow>('identities', row);
+      });
       if (page.length === 0) return;
       after = page[page.length - 1].id;
       const grants = new Map<string, GrantRow[]>();
@@ -147,7 +208,8 @@ export class InventoryView {
         if (list) list.push(g);
         else grants.set(g.identityId, [g]);
       }
-      for (const identity of page) yield { identity, grants: grants.get(identity.id) ?? [] };
+      for (const identity of page) yield { identity, grants: grants.get(identity.id) ?? [], unused: unused.get(identity.id) ?? null };
+      unused.clear();
       if (page.length < PAGE) return;
     }
   }

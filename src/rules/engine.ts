@@ -5,7 +5,7 @@ import type { ResolvedConfig } from '../config/config.js';
 import type { DB } from '../inventory/db.js';
 import { InventoryView } from '../inventory/view.js';
 import type { FindingRow } from '../inventory/rows.js';
-import { julianDay, type FindingDraft, type FindingQuery, type Rule } from './types.js';
+import { existedByCutoff, julianDay, type FindingDraft, type FindingQuery, type Rule } from './types.js';
 import { RULES } from './index.js';
 
 /**
@@ -48,7 +48,7 @@ export function runRules(input: RunRulesInput): number {
   db.exec(`CREATE TEMP TABLE IF NOT EXISTS nhi_admins (id TEXT PRIMARY KEY) WITHOUT ROWID;
     DELETE FROM temp.nhi_admins;
     INSERT OR IGNORE INTO temp.nhi_admins SELECT identity_id FROM grants WHERE privilege = 'admin' AND gone_scan IS NULL;`);
-  const inventory = new InventoryView(db);
+  const inventory = new InventoryView(db, input.now);
   // Into the inventory: an upsert that keeps the finding's history; elsewhere, or into an empty
   // findings table (a first scan, its indexes dropped until the end), last one wins.
   const history = scan !== undefined && Boolean(db.prepare(`SELECT EXISTS (SELECT 1 FROM ${into}) AS n`).pluck().get());
@@ -64,6 +64,7 @@ export function runRules(input: RunRulesInput): number {
   const scanParam = scan === undefined ? {} : { scan };
   const nowIso = input.now.toISOString();
   const nowJd = julianDay(input.now);
+  const existedBy = existedByCutoff(input.now);
   let n = 0;
   for (const rule of input.rules ?? RULES) {
     const id = rule.meta.id;
@@ -77,7 +78,7 @@ export function runRules(input: RunRulesInput): number {
              SELECT * FROM (SELECT @rule || ':' || ${querySubject(q)}, @rule, ${q.severity}, ${q.provider}, ${q.identityId}, ${q.credentialId ?? 'NULL'},
                ${q.message}, ${q.evidence}${extra} ${q.from}) WHERE true${upsert}`,
           )
-          .run({ ...(q.params ?? {}), now: nowIso, nowJd, rule: id, ...scanParam }).changes;
+          .run({ ...(q.params ?? {}), now: nowIso, nowJd, existedBy, rule: id, ...scanParam }).changes;
         continue;
       }
       const d = item as FindingDraft;

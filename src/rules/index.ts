@@ -1,18 +1,18 @@
 // The explicit list of rules. Order is the order of `nhi rules` and of evaluation.
 import { validateRules } from './metadata.js';
 import type { Rule } from './types.js';
-import { godMode } from './god-mode.js';
-import { leakedCredential } from './leaked-credential.js';
-import { stale } from './stale.js';
-import { unowned } from './unowned.js';
-import { longLived } from './long-lived.js';
-import { externalTrust } from './external-trust.js';
-import { multipleActiveKeys } from './multiple-active-keys.js';
-import { humanUse } from './human-use.js';
-import { thirdPartyAccess } from './third-party-access.js';
-import { staticCiCredential } from './static-ci-credential.js';
-import { insecureAuthentication } from './insecure-authentication.js';
-import { expiredCredential } from './expired-credential.js';
+import { godMode } from './god-mode/index.js';
+import { leakedCredential } from './leaked-credential/index.js';
+import { stale } from './stale/index.js';
+import { unowned } from './unowned/index.js';
+import { longLived } from './long-lived/index.js';
+import { externalTrust } from './external-trust/index.js';
+import { multipleActiveKeys } from './multiple-active-keys/index.js';
+import { humanUse } from './human-use/index.js';
+import { thirdPartyAccess } from './third-party-access/index.js';
+import { staticCiCredential } from './static-ci-credential/index.js';
+import { insecureAuthentication } from './insecure-authentication/index.js';
+import { expiredCredential } from './expired-credential/index.js';
 
 export const RULES: Rule[] = validateRules([
   godMode,

@@ -94,15 +94,13 @@ export function joinAdmins(idExpr: string): string {
   return `LEFT JOIN temp.nhi_admins admin ON admin.id = ${idExpr}`;
 }
 
-/** SQL: whole days from a timestamp column to the evaluation clock (@nowJd, its Julian day), like daysSince(). */
-export function sqlDays(col: string): string {
-  return `CAST(@nowJd - julianday(${col}) AS INTEGER)`;
+export { existedByCutoff, julianDay, sqlDays } from '../inventory/judgements.js';
+
+/** SQL: the row (table alias) existed at the evaluation clock. */
+export function sqlExisted(alias: string): string {
+  return `(${alias}.created_at IS NULL OR ${alias}.created_at <= @existedBy)`;
 }
 
-/** The evaluation clock as a Julian day number, exactly as SQLite's julianday() computes it. */
-export function julianDay(d: Date): number {
-  return (d.getTime() + 210_866_760_000_000) / DAY_MS;
-}
 
 /**
  * The timestamp before which something is more than `days` whole days old at `now` (`col <= it`

@@ -1,4 +1,4 @@
-import type { Rule } from './types.js';
+import type { Rule } from '../types.js';
 
 export const thirdPartyAccess: Rule = {
   meta: {
@@ -14,7 +14,7 @@ export const thirdPartyAccess: Rule = {
     references: ['https://owasp.org/www-project-non-human-identities-top-10/2025/3-vulnerable-third-party-nhi/'],
   },
   *evaluate({ inventory }) {
-    for (const id of inventory.identities('third_party = 1')) {
+    for (const id of inventory.identities({ thirdParty: true })) {
       const grants = inventory.grantsOf(id.id).filter((g) => g.privilege === 'admin' || g.privilege === 'write');
       if (grants.length === 0) continue;
       const admin = grants.some((g) => g.privilege === 'admin');

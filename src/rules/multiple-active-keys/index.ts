@@ -1,4 +1,4 @@
-import { joinAdmins, sqlBool, type Rule } from './types.js';
+import { joinAdmins, sqlBool, sqlExisted, type Rule } from '../types.js';
 
 const KEYED = "('access_key','sa_key','client_secret','certificate','pat','deploy_key')";
 
@@ -18,8 +18,8 @@ export const multipleActiveKeys: Rule = {
       kind: 'query',
       from: `FROM (SELECT k.*, i.provider, i.id, i.kind, i.name, admin.id IS NOT NULL AS admin FROM (SELECT c.identity_id, c.kind AS ckind, count(*) AS n, json_group_array(c.key) AS keys
                -- Only the three columns the grouping needs go through the sort.
-               FROM (SELECT identity_id, kind, coalesce(key_id, id) AS key FROM credentials
-                     WHERE gone_scan IS NULL AND status = 'active' AND identity_id IS NOT NULL AND kind IN ${KEYED}
+               FROM (SELECT identity_id, kind, coalesce(key_id, id) AS key FROM credentials c
+                     WHERE gone_scan IS NULL AND ${sqlExisted('c')} AND status = 'active' AND identity_id IS NOT NULL AND kind IN ${KEYED}
                      ORDER BY identity_id, kind, key) c
                GROUP BY c.identity_id, c.kind HAVING count(*) > 1) k
              JOIN identities i ON i.id = k.identity_id AND i.gone_scan IS NULL ${joinAdmins('i.id')})`,

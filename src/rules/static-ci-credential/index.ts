@@ -1,4 +1,4 @@
-import type { Rule } from './types.js';
+import type { Rule } from '../types.js';
 
 export const staticCiCredential: Rule = {
   meta: {
@@ -16,7 +16,7 @@ export const staticCiCredential: Rule = {
     ],
   },
   *evaluate({ inventory }) {
-    for (const c of inventory.credentials("kind = 'ci_secret' AND json_extract(attributes, '$.cloudProvider') IS NOT NULL")) {
+    for (const c of inventory.credentials({ kind: 'ci_secret', hasAttribute: 'cloudProvider' })) {
       yield {
         provider: c.provider,
         identityId: c.identityId,

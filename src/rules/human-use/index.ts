@@ -1,4 +1,4 @@
-import type { Rule } from './types.js';
+import type { Rule } from '../types.js';
 
 export const humanUse: Rule = {
   meta: {
@@ -14,7 +14,7 @@ export const humanUse: Rule = {
     references: ['https://owasp.org/www-project-non-human-identities-top-10/2025/10-human-use-of-nhi/'],
   },
   *evaluate({ inventory }) {
-    for (const id of inventory.identities('human_use = 1 AND provider_managed = 0')) {
+    for (const id of inventory.identities({ humanUse: true, providerManaged: false })) {
       const admin = inventory.hasAdminGrant(id.id);
       const signs = id.attributes.humanUseSigns ?? id.attributes.humanUseReason ?? null;
       yield {

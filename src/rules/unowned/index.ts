@@ -1,4 +1,13 @@
-import { joinAdmins, sqlBool, type Rule } from './types.js';
+import { joinAdmins, sqlBool, sqlExisted, type Rule } from '../types.js';
+
+/**
+ * Kinds whose provider has no owner of any sort to record (no tags, no owner field): judging them
+ * would ask for something nobody can set. They are listed in `nhi rules` and the README instead.
+ */
+export const NO_OWNER_MECHANISM: { provider: string; kind: string; why: string }[] = [
+  { provider: 'github', kind: 'webhook', why: 'GitHub webhooks have no owner field or tags' },
+  { provider: 'github', kind: 'bot_account', why: 'GitHub bot accounts (apps\' bot users) have no owner field; their app is judged instead' },
+];
 
 export const unowned: Rule = {
   meta: {
@@ -7,7 +16,7 @@ export const unowned: Rule = {
     severity: 'medium',
     owasp: ['NHI1'],
     description:
-      'No owner could be found from any source the scanner reads: owner tags or labels (the configured ownerKeys), or the provider\'s own owner field. Provider-managed identities are exempt.',
+      'No owner could be found from any source the scanner reads: owner tags or labels (the configured ownerKeys), or the provider\'s own owner field. Provider-managed identities are exempt, and so are kinds whose provider has no way to record an owner (GitHub webhooks and bot accounts).',
     risk: 'An identity nobody owns is never rotated, reviewed or offboarded, and in an incident nobody can say whether its activity is legitimate.',
     remediation:
       'Find the team that uses it (its last-use source, the workloads that hold its credentials), record them with an owner tag/label or the provider\'s owner field, and add owner tagging to the pipeline that creates identities.',
@@ -18,7 +27,8 @@ export const unowned: Rule = {
     yield {
       kind: 'query',
       from: `FROM (SELECT i.id, i.provider, i.kind, i.name, i.tags, admin.id IS NOT NULL AS admin FROM identities i ${joinAdmins('i.id')}
-               WHERE i.gone_scan IS NULL AND i.owner IS NULL AND i.provider_managed = 0)`,
+               WHERE i.gone_scan IS NULL AND ${sqlExisted('i')} AND i.owner IS NULL AND i.provider_managed = 0
+                 AND (i.provider || '/' || i.kind) NOT IN (${NO_OWNER_MECHANISM.map((k) => `'${k.provider}/${k.kind}'`).join(', ')}))`,
       provider: 'provider',
       identityId: 'id',
       severity: `CASE WHEN admin THEN 'high' ELSE 'medium' END`,

@@ -1,4 +1,4 @@
-import type { Rule } from './types.js';
+import type { Rule } from '../types.js';
 
 export const expiredCredential: Rule = {
   meta: {
@@ -11,9 +11,8 @@ export const expiredCredential: Rule = {
     remediation: 'Remove the expired credential; if the identity is still needed, make sure its replacement is in place and owned.',
     references: ['https://owasp.org/www-project-non-human-identities-top-10/2025/1-improper-offboarding/'],
   },
-  *evaluate({ inventory, now }) {
-    const nowIso = now.toISOString();
-    for (const c of inventory.credentials("kind <> 'hardcoded_secret' AND (status = 'expired' OR (expires_at IS NOT NULL AND expires_at < ? AND status <> 'inactive'))", nowIso)) {
+  *evaluate({ inventory }) {
+    for (const c of inventory.credentials({ expired: true })) {
       yield {
         provider: c.provider,
         identityId: c.identityId,

@@ -1,4 +1,4 @@
-import type { Rule } from './types.js';
+import type { Rule } from '../types.js';
 
 export const insecureAuthentication: Rule = {
   meta: {
@@ -13,7 +13,7 @@ export const insecureAuthentication: Rule = {
     references: ['https://owasp.org/www-project-non-human-identities-top-10/2025/4-insecure-authentication/'],
   },
   *evaluate({ inventory }) {
-    for (const id of inventory.identities("json_extract(attributes, '$.insecureAuth') IS NOT NULL")) {
+    for (const id of inventory.identities({ hasAttribute: 'insecureAuth' })) {
       yield {
         provider: id.provider,
         identityId: id.id,

@@ -1,4 +1,4 @@
-import { DAY_MS, joinAdmins, olderThan, sqlBool, sqlDays, type Rule } from './types.js';
+import { DAY_MS, joinAdmins, olderThan, sqlBool, sqlDays, sqlExisted, type Rule } from '../types.js';
 
 // Kinds with a secret value that can age; federated credentials and leaks are judged elsewhere.
 const EXCLUDED = "('hardcoded_secret', 'federated_credential')";
@@ -33,7 +33,7 @@ export const longLived: Rule = {
                      coalesce(c.rotated_at, c.created_at) <= @oldBefore AS old, ${never} AS never, c.expires_at >= @farAfter AS far,
                      ${sqlDays('coalesce(c.rotated_at, c.created_at)')} AS age, -${sqlDays('c.expires_at')} AS until, admin.id IS NOT NULL AS admin
                    FROM credentials c ${joinAdmins('c.identity_id')}
-                   WHERE c.gone_scan IS NULL AND c.status = 'active' AND c.kind NOT IN ${EXCLUDED})
+                   WHERE c.gone_scan IS NULL AND ${sqlExisted('c')} AND c.status = 'active' AND c.kind NOT IN ${EXCLUDED})
              WHERE old OR never OR far`,
       params: { oldBefore: olderThan(now, maxAge), farAfter: new Date(now.getTime() + (maxExpiry + 1) * DAY_MS).toISOString() },
       provider: 'provider',

@@ -1,5 +1,4 @@
-import type { Rule } from './types.js';
-import { unusedDays } from './usage.js';
+import type { Rule } from '../types.js';
 
 export const godMode: Rule = {
   meta: {
@@ -15,13 +14,12 @@ export const godMode: Rule = {
     references: ['https://owasp.org/www-project-non-human-identities-top-10/2025/5-overprivileged-nhi/'],
     thresholds: ['staleDays (raises to critical when admin and unused)'],
   },
-  *evaluate({ inventory, config, now }) {
+  *evaluate({ inventory, config }) {
     const staleDays = config.thresholds.staleDays;
-    for (const { identity: id, grants: admin } of inventory.adminHolders()) {
+    for (const { identity: id, grants: admin, unused: u } of inventory.adminHolders()) {
       // Roles the provider owns (service-linked, SSO permission-set roles) are not machine identities
       // anyone here can scope down; reporting them would bury the real ones.
       if (id.providerManaged || admin.length === 0) continue;
-      const u = unusedDays(id, now);
       const unused = u !== null && u.days > staleDays;
       const external = id.thirdParty;
       const reasons = [unused ? `no use for ${u.days}+ days` : null, external ? 'built by a third party' : null].filter(Boolean);

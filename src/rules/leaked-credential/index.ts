@@ -1,0 +1,94 @@
+import type { CredentialRow } from '../../inventory/rows.js';
+import type { Severity } from '../../model/records.js';
+import type { Rule } from '../types.js';
+
+/**
+ * Sightings that are only a key's id, not its secret (a key id names the key to revoke but cannot
+ * be used alone). Scanners may also mark them with `attributes.keyIdOnly`.
+ */
+const KEY_ID_ONLY = { detectors: ['aws-access-key-id'], secretTypes: ['aws_access_key_id'] };
+
+function keyIdOnly(c: CredentialRow): boolean {
+  const a = c.attributes;
+  return a.keyIdOnly === true || KEY_ID_ONLY.detectors.includes(String(a.detector)) || KEY_ID_ONLY.secretTypes.includes(String(a.secretType));
+}
+
+export const leakedCredential: Rule = {
+  meta: {
+    id: 'leaked-credential',
+    title: 'Credential hard-coded in source or leaked',
+    severity: 'high',
+    owasp: ['NHI2'],
+    description:
+      'A secret was found in a repository (working tree or history) or reported by the code host\'s secret scanning. When its key id matches a credential in the inventory, the finding names the identity, its privilege and whether the key is still active. Sightings of one key (its id and its secret, in several places) are one finding.',
+    risk: 'Anyone with read access to the repository, a fork or a clone has the secret; git history keeps it after the line is deleted. A leaked active admin key is a full compromise waiting to happen.',
+    remediation:
+      'Revoke or rotate the secret at its provider first (deleting the line does not help), check the provider\'s logs for use since the first sighting, then move the value to a secret manager or short-lived credentials and purge it from history if the repository is shared.',
+    references: ['https://owasp.org/www-project-non-human-identities-top-10/2025/2-secret-leakage/'],
+  },
+  *evaluate({ inventory }) {
+    // One finding per leaked key: the sightings of its id and of its secret, wherever they are.
+    // Leaks are few (thousands at most), so they are grouped in memory.
+    const byKey = new Map<string, CredentialRow[]>();
+    const alone: CredentialRow[] = [];
+    for (const c of inventory.credentials({ kind: 'hardcoded_secret' })) {
+      if (!c.keyId) alone.push(c);
+      else byKey.set(c.keyId, [...(byKey.get(c.keyId) ?? []), c]);
+    }
+    const groups = [...alone.map((c) => ({ subject: c.id, leaks: [c] })), ...[...byKey].map(([keyId, leaks]) => ({ subject: `key:${keyId}`, leaks }))];
+    for (const { subject, leaks } of groups) {
+      // The sighting that carries the secret speaks for the group; a bare key id only if that is all there is.
+      const c = leaks.find((l) => !keyIdOnly(l)) ?? leaks[0];
+      const idOnly = leaks.every(keyIdOnly);
+      const seen = leaks.flatMap((l) => inventory.sightings(l.id, 5)).slice(0, 10);
+      const sightings = leaks.reduce((n, l) => n + inventory.sightingCount(l.id), 0);
+      const first = seen[0];
+      const where = first ? `${first.repo ? first.repo + ':' : ''}${first.path}${first.line ? ':' + first.line : ''}` : c.scope;
+      const more = sightings > 1 ? ` (${sightings} sightings)` : '';
+      const what = String(c.attributes.title ?? c.attributes.detector ?? c.name ?? 'secret');
+      const live = c.keyId ? inventory.liveCredentialsByKeyId(c.keyId) : [];
+      const evidence: Record<string, unknown> = {
+        detector: c.attributes.detector ?? null,
+        preview: c.preview,
+        keyId: c.keyId,
+        keyIdOnly: idOnly,
+        sightings,
+        locations: seen,
+        leaks: leaks.map((l) => l.id),
+        validity: c.attributes.validity ?? 'unknown',
+      };
+      const idOnlyNote = idOnly ? ' — only its key id was found (no secret beside it): it names the key but cannot be used alone' : '';
+      if (live.length > 0) {
+        const key = live.find((l) => l.status === 'active') ?? live[0];
+        const holder = key.identityId ? inventory.identity(key.identityId) : undefined;
+        const admin = holder ? inventory.hasAdminGrant(holder.id) : false;
+        const active = key.status === 'active';
+        const severity: Severity = !active ? (idOnly ? 'low' : 'medium') : idOnly ? (admin ? 'high' : 'medium') : admin ? 'critical' : 'high';
+        yield {
+          // A finding belongs to the provider of the identity the leak unlocks; where it was found is its location.
+          provider: holder?.provider ?? key.provider,
+          identityId: holder?.id ?? key.identityId,
+          credentialId: c.id,
+          subject,
+          severity,
+          message: `${what} leaked at ${where}${more} is ${active ? 'the ACTIVE' : 'the inactive'} ${key.kind} ${key.keyId ?? key.id} of ${holder ? `${holder.kind} ${holder.name}` : 'an identity'}${admin ? ', which is admin-equivalent' : ''}${idOnlyNote}`,
+          evidence: { ...evidence, linkedCredential: key.id, linkedStatus: key.status, identity: holder?.id ?? null, admin },
+        };
+        continue;
+      }
+      const validity = c.attributes.validity;
+      const severity: Severity = idOnly
+        ? 'low'
+        : validity === 'active' ? 'critical' : validity === 'inactive' ? 'low' : c.attributes.confidence === 'low' ? 'medium' : 'high';
+      yield {
+        provider: c.provider,
+        identityId: c.identityId,
+        credentialId: c.id,
+        subject,
+        severity,
+        message: `${what} found at ${where}${more}${validity === 'active' ? ' — reported as still valid' : ''}${idOnlyNote}`,
+        evidence,
+      };
+    }
+  },
+};
