@@ -5,6 +5,7 @@ import { closeSync, existsSync, openSync, readdirSync, statSync, unlinkSync } fr
 import { basename, dirname, join, resolve } from 'node:path';
 import { InventoryError } from '../errors.js';
 import { MIGRATIONS, SCHEMA_VERSION } from './schema.js';
+import { pidAlive } from './scan-log.js';
 
 export type DB = Database.Database;
 
@@ -75,6 +76,9 @@ export function openInventory(path: string, opts: OpenOptions = {}): Inventory {
   try {
     db = new Database(abs, { readonly: !!opts.readonly, fileMustExist: true });
     db.pragma('busy_timeout = 10000');
+    // Before any setting is changed: a file that is not ours is refused untouched (WAL mode and the
+    // page size are written into the file).
+    refuseForeign(db, abs);
     if (!opts.readonly) {
       // Takes effect only while the file is still empty (a new inventory). Large pages suit a
       // table-at-a-time workload: at 1M identities the rules run 13 % faster than with 4 KB.
@@ -125,42 +129,39 @@ function rollBackHotJournal(path: string): void {
   }
 }
 
+/** The schema version and the number of tables, read in one statement (one snapshot: a concurrent first scan may be creating them). */
+function versionAndTables(db: DB): { version: number; tables: number } {
+  return db
+    .prepare("SELECT (SELECT user_version FROM pragma_user_version) AS version, (SELECT count(*) FROM sqlite_master WHERE type = 'table') AS tables")
+    .get() as { version: number; tables: number };
+}
+
+/** A file with tables but no version is not ours; a newer version is not one we understand. */
+function refuseForeign(db: DB, path: string): void {
+  const { version, tables } = versionAndTables(db);
+  if (version > SCHEMA_VERSION) {
+    throw new InventoryError(`${path} has schema version ${version}, newer than this nhi understands (${SCHEMA_VERSION})`, 'Upgrade nhi, or use another --db.');
+  }
+  if (version === 0 && tables > 0) throw new InventoryError(`${path} is an SQLite database but not an nhi inventory`, 'nhi has not modified it. Pass another --db path.');
+}
+
 function migrate(db: DB, path: string, readonly: boolean): void {
-  const current = db.pragma('user_version', { simple: true }) as number;
-  if (current > SCHEMA_VERSION) {
-    throw new InventoryError(`${path} has schema version ${current}, newer than this nhi understands (${SCHEMA_VERSION})`, 'Upgrade nhi, or use another --db.');
-  }
-  if (current === 0) {
-    // A file with tables but no version is not ours: refuse rather than write into it.
-    const tables = db.prepare("SELECT count(*) AS n FROM sqlite_master WHERE type = 'table'").get() as { n: number };
-    if (tables.n > 0) {
-      throw new InventoryError(`${path} is an SQLite database but not an nhi inventory`, 'nhi has not modified it. Pass another --db path.');
-    }
-  }
-  const pending = MIGRATIONS.filter((m) => m.version > current);
-  if (pending.length === 0) return;
+  const current = versionAndTables(db).version;
+  if (current >= SCHEMA_VERSION) return;
   if (readonly) {
     throw new InventoryError(`${path} needs a schema upgrade (version ${current} → ${SCHEMA_VERSION})`, 'Run any writing command (for example `nhi scan`) once to upgrade it.');
   }
+  // Decided again under the write lock: two first scans of one new file race to create it.
   const apply = db.transaction(() => {
-    for (const m of pending) {
+    refuseForeign(db, path);
+    const from = versionAndTables(db).version;
+    for (const m of MIGRATIONS.filter((x) => x.version > from)) {
       db.exec(m.sql);
       db.pragma(`user_version = ${m.version}`);
     }
     db.prepare('INSERT OR IGNORE INTO meta(key, value) VALUES (?, ?)').run('created_at', new Date().toISOString());
   });
   apply.immediate();
-}
-
-function pidAlive(pid: number | null): boolean {
-  if (!pid) return false;
-  if (pid === process.pid) return true;
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
-  }
 }
 
 /** Scans left "running" by a process that no longer exists were interrupted; their staging files are litter. */

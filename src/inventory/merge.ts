@@ -130,11 +130,13 @@ export function evaluateFindings(db: DB, scan: number, evaluate: (scan: number) 
   });
   const appeared = countOf(db, 'SELECT count(*) AS n FROM findings WHERE first_seen_scan = @scan', { scan });
   const returned = countOf(db, "SELECT count(*) AS n FROM changes WHERE scan_id = @scan AND entity = 'finding' AND change = 'returned'", { scan });
-  db.prepare(
-    `INSERT OR IGNORE INTO changes (entity, entity_id, scan_id, change)
-     SELECT 'finding', id, @scan, 'gone' FROM findings WHERE resolved_scan IS NULL AND last_seen_scan < @scan`,
-  ).run({ scan });
-  const resolved = db.prepare('UPDATE findings SET resolved_scan = @scan WHERE resolved_scan IS NULL AND last_seen_scan < @scan').run({ scan }).changes;
+  // A finding is resolved only by a read that no longer shows it: one whose identity or credential
+  // this scan did not read again (its target failed or was not scanned) and that is not gone keeps it.
+  const unresolved = `resolved_scan IS NULL AND last_seen_scan < @scan
+    AND NOT EXISTS (SELECT 1 FROM identities i WHERE i.id = findings.identity_id AND i.gone_scan IS NULL AND i.last_seen_scan < @scan)
+    AND NOT EXISTS (SELECT 1 FROM credentials c WHERE c.id = findings.credential_id AND c.gone_scan IS NULL AND c.last_seen_scan < @scan)`;
+  db.prepare(`INSERT OR IGNORE INTO changes (entity, entity_id, scan_id, change) SELECT 'finding', id, @scan, 'gone' FROM findings WHERE ${unresolved}`).run({ scan });
+  const resolved = db.prepare(`UPDATE findings SET resolved_scan = @scan WHERE ${unresolved}`).run({ scan }).changes;
   const open = countOf(db, 'SELECT count(*) AS n FROM findings WHERE resolved_scan IS NULL', {});
   return { new: appeared + returned, resolved, open };
 }

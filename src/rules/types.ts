@@ -59,26 +59,8 @@ export interface FindingDraft {
   evidence: Record<string, unknown>;
 }
 
-/**
- * Findings computed inside SQLite in one statement, for rules that flag a large share of an
- * estate (a million identities would otherwise cost a JS object, a message and a row write
- * each). Every field is an SQL expression over the FROM clause; `@now` is bound to the
- * evaluation clock (`@nowJd` as a Julian day) and `joinAdmins(expr)` joins the precomputed admin set.
- */
-export interface FindingQuery {
-  kind: 'query';
-  /** `FROM … WHERE …`, with named parameters from `params`. */
-  from: string;
-  params?: Record<string, string | number | null>;
-  provider: string;
-  identityId: string;
-  credentialId?: string;
-  discriminator?: string;
-  severity: string;
-  message: string;
-  /** A json_object(…) expression. */
-  evidence: string;
-}
+export type { FindingQuery } from '../inventory/findings.js';
+import type { FindingQuery } from '../inventory/findings.js';
 
 export interface Rule {
   meta: RuleMeta;

@@ -7,18 +7,11 @@ import type { ResolvedConfig } from '../config/config.js';
 import type { SecretProtector } from '../secrets/protect.js';
 import type { AnyScanner, ExplainedError, ScanTarget } from '../scanners/contract.js';
 import { errorMessage } from '../errors.js';
+import type { ScanErrorEntry } from '../inventory/scan-log.js';
 import { newTargetProgress, progressSink, type ProgressListener, type TargetProgress } from './progress.js';
 
-export interface ScanError {
-  scanner: string;
-  targetKey: string | null;
-  level: 'error' | 'note';
-  operation: string | null;
-  code: string | null;
-  message: string;
-  fix: string | null;
-  resource: string | null;
-}
+/** Something a scanner could not read (level error) or noted. */
+export type ScanError = ScanErrorEntry;
 
 export interface ScannerRun {
   scanner: AnyScanner;

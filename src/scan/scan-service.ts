@@ -3,6 +3,8 @@
 import type { ResolvedConfig } from '../config/config.js';
 import { openInventory, type Inventory } from '../inventory/db.js';
 import { ScanWriter, type FinalizeResult } from '../inventory/scan-writer.js';
+import { ScanLog } from '../inventory/scan-log.js';
+import { InventoryError } from '../errors.js';
 import { runRules } from '../rules/engine.js';
 import { loadHashKey } from '../secrets/hash-key.js';
 import { createProtector } from '../secrets/protect.js';
@@ -51,22 +53,13 @@ async function scanInto(inv: Inventory, input: ScanInput): Promise<ScanSummary> 
   const now = input.now ?? new Date();
   const startedAt = new Date().toISOString();
   const t0 = Date.now();
-  const scanId = Number(
-    db
-      .prepare('INSERT INTO scans (started_at, status, scanners, tool_version, pid, demo) VALUES (?, ?, ?, ?, ?, ?)')
-      .run(startedAt, 'running', JSON.stringify(input.runs.map((r) => r.scanner.name)), VERSION, process.pid, input.demo ? 1 : 0).lastInsertRowid,
-  );
+  const log = new ScanLog(db);
+  refuseMixedEstates(inv.path, log, !!input.demo);
+  const scanId = log.begin(input.runs.map((r) => r.scanner.name), VERSION, !!input.demo);
   const writer = new ScanWriter(inv, scanId);
   writer.open();
   const errors: ScanError[] = [];
   const notes: ScanError[] = [];
-  const insertError = db.prepare(
-    'INSERT INTO scan_errors (scan_id, scanner, target_key, level, operation, code, message, fix, resource) VALUES (?,?,?,?,?,?,?,?,?)',
-  );
-  const insertTarget = db.prepare("INSERT OR REPLACE INTO scan_targets (scan_id, scanner, target_key, label, status, started_at) VALUES (?,?,?,?,'running',?)");
-  const finishTarget = db.prepare(
-    'UPDATE scan_targets SET status = ?, finished_at = ?, records = ?, api_calls = ?, retries = ?, errors = ? WHERE scan_id = ? AND scanner = ? AND target_key = ?',
-  );
   let result;
   try {
     result = await runPipeline(
@@ -84,26 +77,24 @@ async function scanInto(inv: Inventory, input: ScanInput): Promise<ScanSummary> 
         record: (rec, _scanner, target) => writer.add(rec, target.key),
         error: (e) => {
           (e.level === 'error' ? errors : notes).push(e);
-          insertError.run(scanId, e.scanner, e.targetKey, e.level, e.operation, e.code, e.message, e.fix, e.resource);
+          log.error(scanId, e);
         },
-        targetStarted: (t) => {
-          insertTarget.run(scanId, t.scanner, t.targetKey, t.label, new Date(t.startedAt).toISOString());
-        },
+        targetStarted: (t) => log.targetStarted(scanId, { scanner: t.scanner, targetKey: t.targetKey, label: t.label, startedAt: new Date(t.startedAt).toISOString() }),
         targetFinished: (t) => {
           const status = t.state === 'discovering' || t.state === 'running' ? 'failed' : t.state;
-          finishTarget.run(status, new Date().toISOString(), t.found, t.apiCalls, t.retries, t.errors, scanId, t.scanner, t.targetKey);
+          log.targetFinished(scanId, t.scanner, t.targetKey, { status, records: t.found, apiCalls: t.apiCalls, retries: t.retries, errors: t.errors });
         },
       },
     );
   } catch (err) {
     writer.close();
-    db.prepare("UPDATE scans SET status = 'failed', finished_at = ? WHERE id = ?").run(new Date().toISOString(), scanId);
+    log.end(scanId, 'failed');
     throw err;
   }
   const scanTargets = result.targets.filter((t) => t.state !== 'discovering');
   if (result.aborted) {
     writer.close();
-    db.prepare("UPDATE scans SET status = 'interrupted', finished_at = ? WHERE id = ?").run(new Date().toISOString(), scanId);
+    log.end(scanId, 'interrupted');
     return { scanId, dbPath: inv.path, status: 'interrupted', startedAt, durationMs: Date.now() - t0, targets: result.targets, errors, notes, counts: null };
   }
   const anyRead = scanTargets.some((t) => t.state === 'complete' || t.state === 'partial');
@@ -112,7 +103,24 @@ async function scanInto(inv: Inventory, input: ScanInput): Promise<ScanSummary> 
     completedTargets: result.completedTargets,
     status,
     evaluatedAt: now.toISOString(),
-    evaluate: (scan) => runRules({ db, config: input.config, now, into: 'findings', scan }),
+    evaluate: (scan) => runRules({ db, config: input.config, now, into: { table: 'findings', scan } }),
   });
   return { scanId, dbPath: inv.path, status, startedAt, durationMs: Date.now() - t0, targets: result.targets, errors, notes, counts };
+}
+
+/**
+ * A demo inventory holds a fictional estate: real scans merged into it would sit beside the demo's
+ * findings forever (and the reverse would bury real ones). One inventory is one or the other.
+ */
+function refuseMixedEstates(path: string, log: ScanLog, demo: boolean): void {
+  const k = log.kinds();
+  if (!demo && k.demo > 0) {
+    throw new InventoryError(
+      `${path} is a demo inventory (${k.demo} demo scan(s)); a real scan would mix its findings with the demo's fictional ones`,
+      'Scan into another file (`--db nhi-real.db`, or NHI_DB), or delete the demo inventory first (it holds nothing real).',
+    );
+  }
+  if (demo && k.real > 0) {
+    throw new InventoryError(`${path} holds ${k.real} real scan(s); the demo will not write into it`, 'Pass another file with --db, e.g. `nhi scan --demo --db demo.db`.');
+  }
 }

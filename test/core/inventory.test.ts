@@ -1,6 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, statSync, writeFileSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { defaultConfig } from '../../src/config/config.js';
@@ -174,4 +176,35 @@ test('providers are open: a scanner with a new provider name stores its records;
   const inv = openInventory(db, { readonly: true });
   assert.deepEqual(inv.db.prepare('SELECT id, provider FROM identities').all(), [{ id: 'sa1', provider: 'kubernetes' }]);
   inv.close();
+});
+
+test('another application\'s SQLite file is refused untouched: not switched to WAL, no page size written', async () => {
+  const dir = tempDir();
+  const db = join(dir, 'app.db');
+  const other = new Database(db);
+  other.exec('CREATE TABLE customers (id INTEGER PRIMARY KEY, name TEXT)');
+  other.close();
+  await assert.rejects(scan(db, { targets: { 'aws:1': [identity('u1')] } }), /is an SQLite database but not an nhi inventory/);
+  const raw = new Database(db, { readonly: true });
+  assert.equal(raw.pragma('journal_mode', { simple: true }), 'delete');
+  assert.equal(raw.pragma('page_size', { simple: true }), 4096);
+  raw.close();
+});
+
+test('two first scans into one new file, from two processes, both succeed', { timeout: 120_000 }, async () => {
+  const bin = fileURLToPath(new URL('../../bin/nhi', import.meta.url));
+  const run = (cwd: string, dbPath: string, folder: string) =>
+    new Promise<{ code: number | null; err: string }>((resolve) => {
+      const c = spawn(process.execPath, [bin, 'scan', '--db', dbPath, 'repo', folder], { cwd, env: { ...process.env, NHI_DB: '', NHI_HASH_KEY: '', CI: '1' } });
+      let err = '';
+      c.stderr.on('data', (d: Buffer) => (err += d.toString()));
+      c.on('exit', (code) => resolve({ code, err }));
+    });
+  for (let trial = 0; trial < 4; trial++) {
+    const dir = tempDir();
+    for (const f of ['a', 'b']) mkdirSync(join(dir, f));
+    const db = join(dir, 'nhi.db');
+    const results = await Promise.all([run(dir, db, 'a'), run(dir, db, 'b')]);
+    assert.deepEqual(results.map((r) => r.code), [0, 0], results.map((r) => r.err).join('\n'));
+  }
 });

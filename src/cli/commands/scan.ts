@@ -7,7 +7,8 @@ import { SCANNERS } from '../../scanners/registry.js';
 import { resolveScannerOptions } from '../../scan/options.js';
 import { runScan, type ScanSummary } from '../../scan/scan-service.js';
 import type { ScannerRun } from '../../scan/pipeline.js';
-import { prepareDemoDatabase, startDemo } from '../../demo/demo.js';
+import { startDemo } from '../../demo/demo.js';
+import { discardDemoInventory, installDemoInventory, prepareDemoInventory } from '../../inventory/demo-inventory.js';
 import { plainScanProgress, renderScanProgress, type ProgressView } from '../../ui/scan-progress.js';
 import { renderTable } from '../../report/text-table.js';
 import { parseScanArgs, scanHelp } from '../scan-args.js';
@@ -22,13 +23,15 @@ export async function scanCommand(tokens: string[]): Promise<number> {
   const config = loadConfig({ configPath: args.global.config, ignorePath: args.global.ignoreFile });
   const env = { ...process.env };
   const dbPath = resolveDbPath(args.global.db, env);
+  // The demo scans into a file beside the inventory and replaces it only when the scan finished.
+  let scanPath = dbPath;
   const now = new Date();
   const named = args.segments.map((s) => s.scanner);
   let demo = null;
   if (args.global.demo) {
     const chosen = named.length ? named : SCANNERS.filter((s) => s.demo);
     if (chosen.length === 0) throw new ConfigError('no scanner has a demo part yet');
-    prepareDemoDatabase(dbPath);
+    scanPath = prepareDemoInventory(dbPath);
     demo = await startDemo(chosen, now);
   }
   try {
@@ -66,7 +69,7 @@ export async function scanCommand(tokens: string[]): Promise<number> {
     let summary: ScanSummary;
     try {
       summary = await runScan({
-        dbPath,
+        dbPath: scanPath,
         runs,
         config,
         env,
@@ -76,10 +79,18 @@ export async function scanCommand(tokens: string[]): Promise<number> {
         listener: view.listener,
         demo: demo !== null,
       });
+    } catch (err) {
+      if (demo) discardDemoInventory(scanPath);
+      throw err;
     } finally {
       view.stop();
       process.off('SIGINT', onSigint);
       process.off('SIGTERM', onSigint);
+    }
+    if (demo) {
+      if (summary.status === 'interrupted') discardDemoInventory(scanPath);
+      else installDemoInventory(scanPath, dbPath);
+      summary = { ...summary, dbPath };
     }
     process.stdout.write(formatScanSummary(summary));
     if (demo && summary.status !== 'interrupted') {

@@ -1,0 +1,132 @@
+// Writing findings: the inventory's findings table (upserted by a scan, keeping each finding's
+// history), the temporary table an --as-of report re-evaluates into, and the one tests collect
+// from. The rule engine (src/rules/engine.ts) decides what the findings are; this writes them.
+import type { DB } from './db.js';
+import type { FindingRow } from './rows.js';
+import { existedByCutoff, julianDay } from './judgements.js';
+
+/**
+ * Findings computed inside SQLite in one statement, for rules that flag a large share of an
+ * estate (a million identities would otherwise cost a JS object, a message and a row write
+ * each). Every field is an SQL expression over the FROM clause; `@now` is bound to the
+ * evaluation clock (`@nowJd` as a Julian day) and `joinAdmins(expr)` joins the precomputed admin set.
+ */
+export interface FindingQuery {
+  kind: 'query';
+  /** `FROM … WHERE …`, with named parameters from `params`. */
+  from: string;
+  params?: Record<string, string | number | null>;
+  provider: string;
+  identityId: string;
+  credentialId?: string;
+  discriminator?: string;
+  severity: string;
+  message: string;
+  /** A json_object(…) expression. */
+  evidence: string;
+}
+
+/** A finding computed in JS, with its id already made. */
+export interface FindingValues {
+  id: string;
+  ruleId: string;
+  severity: string;
+  provider: string | null;
+  identityId: string | null;
+  credentialId: string | null;
+  message: string;
+  evidence: Record<string, unknown>;
+}
+
+/** The columns every findings table has. */
+const FINDING_COLUMNS = 'id, rule_id, severity, provider, identity_id, credential_id, message, evidence';
+
+/** Where findings go: the inventory (as seen by scan N), an --as-of copy, or a collection for tests. */
+export type FindingTable = { table: 'findings'; scan: number } | { table: 'asof' } | { table: 'collect' };
+
+function tableName(t: FindingTable): string {
+  return t.table === 'findings' ? 'main.findings' : t.table === 'asof' ? 'temp.asof_findings' : 'temp.nhi_collect';
+}
+
+export class FindingWriter {
+  private readonly into: string;
+  private readonly cols: string;
+  private readonly extra: string;
+  private readonly verb: string;
+  private readonly upsert: string;
+  private readonly scanParam: Record<string, number>;
+  private readonly clock: Record<string, string | number>;
+  private readonly draft;
+
+  /** Prepares the table and the admin set the rules join (temp.nhi_admins). */
+  constructor(
+    private readonly db: DB,
+    target: FindingTable,
+    now: Date,
+  ) {
+    if (target.table === 'asof') {
+      db.exec(`CREATE TEMP TABLE IF NOT EXISTS asof_findings (id TEXT PRIMARY KEY, rule_id TEXT, severity TEXT, provider TEXT, identity_id TEXT, credential_id TEXT,
+        message TEXT, evidence TEXT, first_seen_scan INTEGER, last_seen_scan INTEGER, resolved_scan INTEGER); DELETE FROM temp.asof_findings;`);
+    } else if (target.table === 'collect') {
+      db.exec(`CREATE TEMP TABLE IF NOT EXISTS nhi_collect (id TEXT PRIMARY KEY, rule_id, severity, provider, identity_id, credential_id, message, evidence); DELETE FROM temp.nhi_collect;`);
+    }
+    db.exec(`CREATE TEMP TABLE IF NOT EXISTS nhi_admins (id TEXT PRIMARY KEY) WITHOUT ROWID;
+      DELETE FROM temp.nhi_admins;
+      INSERT OR IGNORE INTO temp.nhi_admins SELECT identity_id FROM grants WHERE privilege = 'admin' AND gone_scan IS NULL;`);
+    this.into = tableName(target);
+    const scan = target.table === 'findings' ? target.scan : undefined;
+    // Into the inventory: an upsert that keeps the finding's history; elsewhere, or into an empty
+    // findings table (a first scan, its indexes dropped until the end), last one wins.
+    const history = scan !== undefined && Boolean(db.prepare(`SELECT EXISTS (SELECT 1 FROM ${this.into}) AS n`).pluck().get());
+    this.cols = scan === undefined ? FINDING_COLUMNS : `${FINDING_COLUMNS}, first_seen_scan, last_seen_scan, resolved_scan`;
+    this.extra = scan === undefined ? '' : ', @scan, @scan, NULL';
+    this.verb = history ? 'INSERT' : 'INSERT OR REPLACE';
+    this.upsert = history
+      ? ` ON CONFLICT (id) DO UPDATE SET severity = excluded.severity, provider = excluded.provider, identity_id = excluded.identity_id,
+          credential_id = excluded.credential_id, message = excluded.message, evidence = excluded.evidence,
+          last_seen_scan = excluded.last_seen_scan, resolved_scan = NULL`
+      : '';
+    this.scanParam = scan === undefined ? {} : { scan };
+    this.clock = { now: now.toISOString(), nowJd: julianDay(now), existedBy: existedByCutoff(now) };
+    this.draft = db.prepare(`${this.verb} INTO ${this.into} (${this.cols}) VALUES (?,?,?,?,?,?,?,?${this.extra})${this.upsert}`);
+  }
+
+  write(f: FindingValues): void {
+    this.draft.run(f.id, f.ruleId, f.severity, f.provider, f.identityId, f.credentialId, f.message, JSON.stringify(f.evidence), this.scanParam);
+  }
+
+  /** Evaluate a rule's finding query inside SQLite; returns how many findings it wrote. */
+  writeQuery(ruleId: string, q: FindingQuery): number {
+    // Stable id `<rule>:<credential or identity>[#discriminator]`, the same expression as findingId() in JS.
+    const subject = `coalesce(${q.credentialId ?? 'NULL'}, ${q.identityId}, '') || coalesce('#' || (${q.discriminator ?? 'NULL'}), '')`;
+    // The outer SELECT … WHERE true keeps SQLite from reading ON CONFLICT as part of a join.
+    return this.db
+      .prepare(
+        `${this.verb} INTO ${this.into} (${this.cols})
+         SELECT * FROM (SELECT @rule || ':' || ${subject}, @rule, ${q.severity}, ${q.provider}, ${q.identityId}, ${q.credentialId ?? 'NULL'},
+           ${q.message}, ${q.evidence}${this.extra} ${q.from}) WHERE true${this.upsert}`,
+      )
+      .run({ ...(q.params ?? {}), ...this.clock, rule: ruleId, ...this.scanParam }).changes;
+  }
+
+  /** After an --as-of evaluation: each re-evaluated finding keeps the scans that first and last saw it. */
+  carryHistory(): void {
+    if (this.into !== 'temp.asof_findings') return;
+    this.db.exec(`UPDATE temp.asof_findings SET first_seen_scan = f.first_seen_scan, last_seen_scan = f.last_seen_scan
+      FROM main.findings f WHERE f.id = temp.asof_findings.id`);
+  }
+}
+
+/** The findings a 'collect' evaluation wrote, by rule and id. */
+export function collectedFindings(db: DB): FindingRow[] {
+  return (db.prepare(`SELECT ${FINDING_COLUMNS} FROM temp.nhi_collect ORDER BY rule_id, id`).all() as Record<string, unknown>[]).map((r) => ({
+    id: r.id as string,
+    ruleId: r.rule_id as string,
+    severity: r.severity as FindingRow['severity'],
+    provider: r.provider as FindingRow['provider'],
+    identityId: (r.identity_id as string | null) ?? null,
+    credentialId: (r.credential_id as string | null) ?? null,
+    message: r.message as string,
+    evidence: JSON.parse(r.evidence as string) as Record<string, unknown>,
+  }));
+}

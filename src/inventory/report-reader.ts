@@ -1,0 +1,154 @@
+// The queries behind `nhi report`, `nhi export findings` and `nhi ls findings`: aggregates in SQL
+// (fast at a million identities) and findings in pages. Suppressions and rule metadata are applied
+// by the report service (src/report/report-service.ts) on top of these.
+import type { Statement } from 'better-sqlite3';
+import type { DB } from './db.js';
+import { hydrate, type StoredFinding } from './rows.js';
+import type { Severity } from '../model/records.js';
+
+export interface FindingScope {
+  /** The inventory's findings, or the ones an --as-of report re-evaluated (FindingWriter 'asof'). */
+  source: 'findings' | 'asof';
+  provider?: string[];
+  rule?: string[];
+  /** Severities to include. */
+  severities?: Severity[];
+}
+
+export interface RiskiestRow {
+  identityId: string;
+  name: string;
+  kind: string;
+  provider: string;
+  scope: string;
+  owner: string | null;
+  score: number;
+  findings: number;
+  /** 5 critical … 1 info */
+  worstRank: number;
+  rules: string[];
+}
+
+export interface FindingPageRow extends StoredFinding {
+  identity: { id: string; name: string; kind: string; scope: string; owner: string | null } | null;
+}
+
+export interface Sighting {
+  repo: string;
+  path: string;
+  line: number;
+  commit: string;
+}
+
+const SEV_SCORE = "CASE f.severity WHEN 'critical' THEN 100 WHEN 'high' THEN 30 WHEN 'medium' THEN 8 WHEN 'low' THEN 2 ELSE 0 END";
+const SEV_RANK = "CASE f.severity WHEN 'critical' THEN 5 WHEN 'high' THEN 4 WHEN 'medium' THEN 3 WHEN 'low' THEN 2 ELSE 1 END";
+
+export class ReportReader {
+  private readonly table: string;
+  private readonly where: string;
+  private readonly params: unknown[];
+  private readonly stmts = new Map<string, Statement<unknown[]>>();
+
+  private stmt(sql: string): Statement<unknown[]> {
+    let s = this.stmts.get(sql);
+    if (!s) this.stmts.set(sql, (s = this.db.prepare<unknown[]>(sql)));
+    return s;
+  }
+
+  constructor(
+    private readonly db: DB,
+    scope: FindingScope,
+  ) {
+    this.table = scope.source === 'findings' ? 'main.findings' : 'temp.asof_findings';
+    const conds: string[] = [scope.source === 'findings' ? 'f.resolved_scan IS NULL' : '1'];
+    const params: unknown[] = [];
+    for (const [col, values] of [['provider', scope.provider], ['rule_id', scope.rule], ['severity', scope.severities]] as const) {
+      if (!values?.length) continue;
+      conds.push(`f.${col} IN (${values.map(() => '?').join(',')})`);
+      params.push(...values);
+    }
+    this.where = conds.join(' AND ');
+    this.params = params;
+  }
+
+  /** Findings in scope whose id, identity or credential matches a suppression's GLOB pattern. */
+  matching(pattern: string, rule: string | null): { id: string; ruleId: string; identityId: string | null; credentialId: string | null }[] {
+    return this.db
+      .prepare(
+        `SELECT f.id, f.rule_id AS ruleId, f.identity_id AS identityId, f.credential_id AS credentialId FROM ${this.table} f
+         WHERE ${this.where} AND (f.id GLOB @pattern OR f.identity_id GLOB @pattern OR f.credential_id GLOB @pattern)${rule ? ' AND f.rule_id = @rule' : ''}`,
+      )
+      .all(...this.params, rule ? { pattern, rule } : { pattern }) as { id: string; ruleId: string; identityId: string | null; credentialId: string | null }[];
+  }
+
+  /** Current entities by table. */
+  totals(): { identities: number; credentials: number; grants: number; trusts: number } {
+    const count = (t: string) => (this.db.prepare(`SELECT count(*) AS n FROM ${t} WHERE gone_scan IS NULL`).get() as { n: number }).n;
+    return { identities: count('identities'), credentials: count('credentials'), grants: count('grants'), trusts: count('trusts') };
+  }
+
+  identitiesByProvider(): { provider: string; kind: string; count: number }[] {
+    return this.db
+      .prepare('SELECT provider, kind, count(*) AS count FROM identities WHERE gone_scan IS NULL GROUP BY provider, kind ORDER BY provider, count DESC')
+      .all() as { provider: string; kind: string; count: number }[];
+  }
+
+  /** Findings in scope by rule and severity, in one pass. */
+  countsByRuleAndSeverity(): { ruleId: string; severity: Severity; n: number }[] {
+    return this.db
+      .prepare(`SELECT f.rule_id AS ruleId, f.severity AS severity, count(*) AS n FROM ${this.table} f WHERE ${this.where} GROUP BY f.rule_id, f.severity`)
+      .all(...this.params) as { ruleId: string; severity: Severity; n: number }[];
+  }
+
+  ruleAndSeverity(id: string): { ruleId: string; severity: Severity } | undefined {
+    return this.db.prepare(`SELECT rule_id AS ruleId, severity FROM ${this.table} WHERE id = ?`).get(id) as { ruleId: string; severity: Severity } | undefined;
+  }
+
+  /**
+   * The identities with the worst open findings: worst severity first, then the score (so an
+   * identity with only medium findings never outranks an admin one), at most `limit`. Aggregated
+   * from the covering (identity_id, severity, resolved_scan) index; rules listed for these rows only.
+   */
+  riskiest(excluded: string[], limit: number): RiskiestRow[] {
+    const supp = excluded.length ? ` AND f.id NOT IN (${excluded.map(() => '?').join(',')})` : '';
+    const filter = [...this.params, ...excluded];
+    return (
+      this.db
+        .prepare(
+          `SELECT r.identityId, i.name, i.kind, i.provider, i.scope, i.owner, r.score, r.findings, r.worstRank,
+             (SELECT group_concat(DISTINCT f.rule_id) FROM ${this.table} f WHERE f.identity_id = r.identityId AND ${this.where}${supp}) AS rules
+           FROM (SELECT f.identity_id AS identityId, sum(${SEV_SCORE}) AS score, count(*) AS findings, max(${SEV_RANK}) AS worstRank
+                 FROM ${this.table} f WHERE ${this.where} AND f.identity_id IS NOT NULL${supp}
+                 GROUP BY f.identity_id ORDER BY worstRank DESC, score DESC, f.identity_id LIMIT ${Math.max(0, Math.floor(limit))}) r
+           JOIN identities i ON i.id = r.identityId ORDER BY r.worstRank DESC, r.score DESC, r.identityId`,
+        )
+        .all(...filter, ...filter) as (Omit<RiskiestRow, 'rules'> & { rules: string })[]
+    ).map((r) => ({ ...r, rules: r.rules.split(',').sort() }));
+  }
+
+  /** One page of findings of one severity, in id order after `after`. */
+  findingsPage(severity: Severity, after: string, size: number): FindingPageRow[] {
+    return (
+      this
+        .stmt(
+          `SELECT f.id, f.rule_id AS ruleId, f.severity, f.provider, f.identity_id AS identityId, f.credential_id AS credentialId, f.message,
+             f.evidence, f.first_seen_scan AS firstSeenScan, f.last_seen_scan AS lastSeenScan, f.resolved_scan AS resolvedScan,
+             i.name AS _iname, i.kind AS _ikind, i.scope AS _iscope, i.owner AS _iowner
+           FROM ${this.table} f LEFT JOIN identities i ON i.id = f.identity_id
+           WHERE ${this.where} AND f.severity = @severity AND f.id > @after ORDER BY f.id LIMIT ${size}`,
+        )
+        .all(...this.params, { severity, after }) as Record<string, unknown>[]
+    ).map((raw) => {
+      const identity = raw._iname
+        ? { id: raw.identityId as string, name: raw._iname as string, kind: raw._ikind as string, scope: raw._iscope as string, owner: (raw._iowner as string | null) ?? null }
+        : null;
+      for (const k of ['_iname', '_ikind', '_iscope', '_iowner']) delete raw[k];
+      return { ...hydrate<StoredFinding>('findings', raw), identity };
+    });
+  }
+
+  /** Where a leaked secret was first seen. */
+  firstSighting(credentialId: string): Sighting | undefined {
+    return this.stmt('SELECT repo, path, line, commit_sha AS "commit" FROM credential_sightings WHERE credential_id = ? ORDER BY committed_at, path LIMIT 1').get(credentialId) as Sighting | undefined;
+  }
+}
