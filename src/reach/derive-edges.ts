@@ -26,6 +26,8 @@ const APP_WRITERS = /^(Application\.ReadWrite\.All|Application Administrator|Clo
 const GCP_MINT = new Set(['roles/iam.serviceAccountTokenCreator', 'roles/iam.workloadIdentityUser']);
 const GCP_ADD_KEY = new Set(['roles/iam.serviceAccountKeyAdmin', 'roles/iam.serviceAccountAdmin']);
 
+/** Any workflow of any GitHub repository, anyone's. */
+const ANY_GITHUB = ext('oidc', `${GITHUB_ISSUER}:*`);
 const credNode = (id: string) => ext('credential', id);
 const repoNode = (repo: string) => ext('github-repo', repo.toLowerCase());
 const awsAccountOf = (arn: string): string | null => /^arn:aws[\w-]*:[a-z0-9-]*:[a-z0-9-]*:(\d{12}):/.exec(arn)?.[1] ?? (/^\d{12}$/.test(arn) ? arn : null);
@@ -141,10 +143,12 @@ export function* deriveEdges(src: EdgeSources): Generator<ReachEdge> {
   }
 
   // Trusts.
+  let anyGithubUsed = false;
   for (const t of src.trusts) {
     for (const e of trustEdges(t, scopeOf)) {
       if (e.repo) knownRepos.add(e.repo);
       if (e.orgRepos) orgReposUsed.add(e.orgRepos);
+      if (e.from === ANY_GITHUB) anyGithubUsed = true;
       yield edge(e.from, t.identityId, e.mechanism, e.evidence);
       if (e.subjectOf) yield* linkSubject(e.subjectOf, e.from);
     }
@@ -154,6 +158,7 @@ export function* deriveEdges(src: EdgeSources): Generator<ReachEdge> {
   for (const repo of [...knownRepos].sort()) {
     const org = repo.split('/')[0] as string;
     if (orgReposUsed.has(org)) yield { from: repoNode(repo), to: ext('github-org-repos', org), mechanism: 'member-of', evidence: `${repo} is a repository of ${org}`, scope: null };
+    if (anyGithubUsed) yield { from: repoNode(repo), to: ANY_GITHUB, mechanism: 'member-of', evidence: `a workflow of ${repo} matches a subject open to any repository`, scope: null };
     if (orgPushers.has(org)) yield { from: ext('github-org', org), to: repoNode(repo), mechanism: 'push-to-repository', evidence: `${repo} is a repository of ${org}`, scope: null };
   }
 }
@@ -181,7 +186,7 @@ interface TrustEdge {
 }
 
 /** The GitHub-side node a federation trust admits, by how far its subject is pinned. */
-function githubSource(j: OidcJudgement, issuer: string, fallback: string): Omit<TrustEdge, 'mechanism' | 'evidence'> {
+function githubSource(j: OidcJudgement, fallback: string): Omit<TrustEdge, 'mechanism' | 'evidence'> {
   const repo = j.repository?.toLowerCase();
   if (j.pinning === 'pinned-ref-or-environment' && repo && j.context) {
     const ctx = j.context.startsWith('environment:') || j.context === 'pull_request' ? j.context : `ref:${j.context}`;
@@ -189,7 +194,7 @@ function githubSource(j: OidcJudgement, issuer: string, fallback: string): Omit<
   }
   if (j.pinning === 'repository-any-ref' && repo) return { from: repoNode(repo), repo };
   if (j.pinning === 'organization-any-repository' && j.organization) return { from: ext('github-org-repos', j.organization.toLowerCase()), orgRepos: j.organization.toLowerCase() };
-  return { from: fallback || ext('oidc', `${issuer}:*`) };
+  return { from: fallback || ANY_GITHUB };
 }
 
 function trustEdges(t: TrustInput, scopeOf: Map<string, string>): TrustEdge[] {
@@ -225,7 +230,7 @@ function awsTrust(t: TrustInput, a: Record<string, unknown>, cond: string): Trus
       const issuer = typeof a.issuer === 'string' ? a.issuer : t.principal;
       if (issuer === GITHUB_ISSUER) {
         const j = judgeOidcSubject('aws', issuer, t.condition);
-        return [{ ...githubSource(j, issuer, ''), mechanism: 'federation', evidence: `trusts GitHub Actions OIDC (${j.pinning}): ${j.message}` }];
+        return [{ ...githubSource(j, ''), mechanism: 'federation', evidence: `trusts GitHub Actions OIDC (${j.pinning}): ${j.message}` }];
       }
       const j = judgeOidcSubject('aws', issuer, t.condition);
       return [{ from: ext('oidc', `${issuer}:${j.pinning === 'anything' ? '*' : j.subjects.join('|')}`), mechanism: 'federation', evidence: `trusts OIDC issuer ${issuer}: ${j.message}` }];
@@ -261,7 +266,7 @@ function gcpTrust(t: TrustInput, a: Record<string, unknown>, cond: string, scope
   if (type === 'principalSet' || type === 'principal') {
     const j = judgeOidcSubject('gcp', '', p);
     const github = j.repository || j.organization || j.pinning !== 'anything';
-    const src = github ? githubSource(j, GITHUB_ISSUER, ext('gcp-pool', p)) : { from: ext('gcp-pool', p) };
+    const src = github ? githubSource(j, ext('gcp-pool', p)) : { from: ext('gcp-pool', p) };
     return [{ ...src, mechanism: 'federation', evidence: `workload identity federation (${j.pinning}): ${j.message}; ${why}` }];
   }
   return [{ from: ext('gcp-member', p), mechanism: gcpMechanism(roles), evidence: `${p}: ${why}` }];
@@ -277,7 +282,7 @@ function azureTrust(t: TrustInput, a: Record<string, unknown>, cond: string): Tr
   const name = typeof a.name === 'string' ? ` ${a.name}` : '';
   if (/token\.actions\.githubusercontent\.com/i.test(issuer)) {
     const j = judgeOidcSubject('azure', issuer, t.principal);
-    return [{ ...githubSource(j, GITHUB_ISSUER, ''), mechanism: 'federation', evidence: `federated credential${name} trusts GitHub Actions OIDC (${j.pinning}): ${j.message}` }];
+    return [{ ...githubSource(j, ''), mechanism: 'federation', evidence: `federated credential${name} trusts GitHub Actions OIDC (${j.pinning}): ${j.message}` }];
   }
   const subject = space > 0 ? t.principal.slice(space + 1).replace(/^sub=/, '') : '*';
   return [{ from: ext('oidc', `${issuer}:${subject}`), mechanism: 'federation', evidence: `federated credential${name} trusts ${t.principal}${cond}` }];
