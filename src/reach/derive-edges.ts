@@ -37,17 +37,19 @@ const list = (v: unknown): string[] => (Array.isArray(v) ? v.map(String) : []);
 
 /**
  * Every edge the rows support, in a stable order for the same input. Inputs are read once each,
- * identities first (their ids and scopes resolve the rest); memory holds the identity ids and
- * scopes, live credentials' key ids and the found secrets, not the grants or trusts.
+ * identities first; memory holds the Azure identities, live credentials' key ids and the found
+ * secrets, not the grants or trusts.
  */
 export function* deriveEdges(src: EdgeSources): Generator<ReachEdge> {
-  const scopeOf = new Map<string, string>();
+  // Only Azure identities are remembered (owners and application writers resolve through them):
+  // at a million identities a map of every id would cost more than the rest of the derivation.
+  const azureScope = new Map<string, string>();
   const azureByName = new Map<string, string | null>(); // name → id, null when ambiguous
   const appsByTenant = new Map<string, string[]>();
   const owned: { id: string; name: string; owners: string[] }[] = [];
   for (const i of src.identities) {
-    scopeOf.set(i.id, i.scope);
     if (i.provider !== 'azure') continue;
+    azureScope.set(i.id, i.scope);
     azureByName.set(i.name, azureByName.has(i.name) ? null : i.id);
     const attrs = i.attributes ?? {};
     if (attrs.applicationObjectId) {
@@ -57,12 +59,13 @@ export function* deriveEdges(src: EdgeSources): Generator<ReachEdge> {
       if (owners.length) owned.push({ id: i.id, name: i.name, owners });
     }
   }
-  const edge = (from: string, to: string, mechanism: Mechanism, evidence: string): ReachEdge => ({ from, to, mechanism, evidence, scope: scopeOf.get(to) ?? null });
+  // The scope of an edge's target is left to the reader (it is the target identity's scope).
+  const edge = (from: string, to: string, mechanism: Mechanism, evidence: string): ReachEdge => ({ from, to, mechanism, evidence });
 
   // Azure application owners can add secrets and certificates to the application.
   for (const o of owned) {
     for (const owner of o.owners) {
-      const byId = scopeOf.has(owner.toLowerCase()) ? owner.toLowerCase() : null;
+      const byId = azureScope.has(owner.toLowerCase()) ? owner.toLowerCase() : null;
       const from = byId ?? azureByName.get(owner) ?? ext('azure-user', owner);
       if (from === o.id) continue;
       yield edge(from, o.id, 'add-credentials', `owner of application ${o.name}: an owner can add client secrets and certificates to it`);
@@ -80,7 +83,7 @@ export function* deriveEdges(src: EdgeSources): Generator<ReachEdge> {
   const linkSubject = (repo: string, subject: string): ReachEdge[] => {
     if (subjectsLinked.has(subject)) return [];
     subjectsLinked.add(subject);
-    return [{ from: repoNode(repo), to: subject, mechanism: 'push-to-repository', evidence: `whoever can push to ${repo} can run a workflow as this subject unless branch or environment protection stops it (protection is not read)`, scope: null }];
+    return [{ from: repoNode(repo), to: subject, mechanism: 'push-to-repository', evidence: `whoever can push to ${repo} can run a workflow as this subject unless branch or environment protection stops it (protection is not read)`}];
   };
   for (const c of src.credentials) {
     if (c.kind === 'hardcoded_secret' || c.kind === 'ci_secret') {
@@ -104,7 +107,7 @@ export function* deriveEdges(src: EdgeSources): Generator<ReachEdge> {
   for (const c of carriers) {
     for (const live of liveByKeyId.get(c.keyId as string) ?? []) {
       const what = c.kind === 'ci_secret' ? `CI secret ${c.name ?? c.id}` : `hard-coded secret ${c.name ?? c.id}`;
-      yield { from: credNode(c.id), to: credNode(live), mechanism: 'holds-credential', evidence: `${what} carries key id ${c.keyId} of live credential ${live}`, scope: null };
+      yield edge(credNode(c.id), credNode(live), 'holds-credential', `${what} carries key id ${c.keyId} of live credential ${live}`);
     }
   }
 
@@ -132,7 +135,7 @@ export function* deriveEdges(src: EdgeSources): Generator<ReachEdge> {
       continue;
     }
     if (g.provider === 'azure' && APP_WRITERS.test(g.role)) {
-      const t = tenantOf(scopeOf.get(g.identityId) ?? '') ?? tenantOf(g.resource.replace(/^tenant:/, 'azure:'));
+      const t = tenantOf(azureScope.get(g.identityId) ?? '') ?? tenantOf(g.resource.replace(/^tenant:/, 'azure:'));
       if (!t) continue;
       appWriterTenants.add(t);
       yield edge(g.identityId, ext('azure-apps', t), 'add-credentials', `${g.role} (${g.via}): can add credentials to any application of tenant ${t}`);
@@ -145,7 +148,7 @@ export function* deriveEdges(src: EdgeSources): Generator<ReachEdge> {
   // Trusts.
   let anyGithubUsed = false;
   for (const t of src.trusts) {
-    for (const e of trustEdges(t, scopeOf)) {
+    for (const e of trustEdges(t)) {
       if (e.repo) knownRepos.add(e.repo);
       if (e.orgRepos) orgReposUsed.add(e.orgRepos);
       if (e.from === ANY_GITHUB) anyGithubUsed = true;
@@ -157,9 +160,9 @@ export function* deriveEdges(src: EdgeSources): Generator<ReachEdge> {
   // Repositories stand for their organisation's "any repository" subject, and org-wide pushers reach each.
   for (const repo of [...knownRepos].sort()) {
     const org = repo.split('/')[0] as string;
-    if (orgReposUsed.has(org)) yield { from: repoNode(repo), to: ext('github-org-repos', org), mechanism: 'member-of', evidence: `${repo} is a repository of ${org}`, scope: null };
-    if (anyGithubUsed) yield { from: repoNode(repo), to: ANY_GITHUB, mechanism: 'member-of', evidence: `a workflow of ${repo} matches a subject open to any repository`, scope: null };
-    if (orgPushers.has(org)) yield { from: ext('github-org', org), to: repoNode(repo), mechanism: 'push-to-repository', evidence: `${repo} is a repository of ${org}`, scope: null };
+    if (orgReposUsed.has(org)) yield { from: repoNode(repo), to: ext('github-org-repos', org), mechanism: 'member-of', evidence: `${repo} is a repository of ${org}`};
+    if (anyGithubUsed) yield { from: repoNode(repo), to: ANY_GITHUB, mechanism: 'member-of', evidence: `a workflow of ${repo} matches a subject open to any repository`};
+    if (orgPushers.has(org)) yield { from: ext('github-org', org), to: repoNode(repo), mechanism: 'push-to-repository', evidence: `${repo} is a repository of ${org}`};
   }
 }
 
@@ -197,11 +200,11 @@ function githubSource(j: OidcJudgement, fallback: string): Omit<TrustEdge, 'mech
   return { from: fallback || ANY_GITHUB };
 }
 
-function trustEdges(t: TrustInput, scopeOf: Map<string, string>): TrustEdge[] {
+function trustEdges(t: TrustInput): TrustEdge[] {
   const a = t.attributes ?? {};
   const cond = when(t.condition);
   if (t.provider === 'aws') return awsTrust(t, a, cond);
-  if (t.provider === 'gcp') return gcpTrust(t, a, cond, scopeOf);
+  if (t.provider === 'gcp') return gcpTrust(t, a, cond);
   if (t.provider === 'azure') return azureTrust(t, a, cond);
   if (t.principalType === 'identity') return [{ from: t.principal, mechanism: 'may-assume', evidence: `trusts ${t.principal}${cond}` }];
   return [{ from: t.principalType === 'wildcard' ? ext('any', '*') : ext('oidc', t.principal), mechanism: 'federation', evidence: `trusts ${t.principal}${cond}` }];
@@ -245,7 +248,7 @@ function gcpMechanism(roles: string[]): Mechanism {
   return 'impersonate';
 }
 
-function gcpTrust(t: TrustInput, a: Record<string, unknown>, cond: string, scopeOf: Map<string, string>): TrustEdge[] {
+function gcpTrust(t: TrustInput, a: Record<string, unknown>, cond: string): TrustEdge[] {
   const roles = list(a.roles);
   const on = list(a.grantedOn);
   const level = typeof a.level === 'string' ? a.level : 'service-account';
@@ -260,8 +263,8 @@ function gcpTrust(t: TrustInput, a: Record<string, unknown>, cond: string, scope
     return [{ from: ext('k8s-sa', value), mechanism: 'federation', evidence: `GKE workload identity ${value}: ${why}` }];
   }
   if (type === 'serviceAccount') {
-    const email = value.toLowerCase();
-    return [{ from: scopeOf.has(value) ? value : email, mechanism: gcpMechanism(roles), evidence: `${p}: ${why}` }];
+    // Service account ids are lower-case emails in the inventory.
+    return [{ from: value.toLowerCase(), mechanism: gcpMechanism(roles), evidence: `${p}: ${why}` }];
   }
   if (type === 'principalSet' || type === 'principal') {
     const j = judgeOidcSubject('gcp', '', p);
