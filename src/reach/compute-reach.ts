@@ -20,6 +20,8 @@ export interface ReachOptions {
 export interface Hop extends ReachEdge {
   /** 1-based position in the chain. */
   step: number;
+  /** The edge's index in insertion order: its row in a stored edge table, for evidence kept there. */
+  edge: number;
 }
 
 export interface ReachResult {
@@ -97,7 +99,7 @@ export class Reach {
     const hops: Hop[] = [];
     for (let v = v0; dist[v] !== UNREACHED && (dist[v] as number) > 0; ) {
       const e = next[v] as number;
-      hops.push({ step: hops.length + 1, ...this.graph.edge(e) });
+      hops.push({ step: hops.length + 1, edge: e, ...this.graph.edge(e) });
       v = this.graph.to[e] as number;
     }
     return hops;
@@ -175,7 +177,7 @@ export class Reach {
       const chain: Hop[] = [];
       for (let x = v; x !== t; ) {
         const e = next.get(x) as number;
-        chain.push({ step: chain.length + 1, ...g.edge(e) });
+        chain.push({ step: chain.length + 1, edge: e, ...g.edge(e) });
         x = g.to[e] as number;
       }
       return { id: g.ids[v] as string, hops, chain };
@@ -214,7 +216,7 @@ export class Reach {
     const chainTo = (v: number): Hop[] => {
       const rev: number[] = [];
       for (let x = v; x !== s; x = g.from[prev.get(x) as number] as number) rev.push(prev.get(x) as number);
-      return rev.reverse().map((e, i) => ({ step: i + 1, ...g.edge(e) }));
+      return rev.reverse().map((e, i) => ({ step: i + 1, edge: e, ...g.edge(e) }));
     };
     const best = new Map<string, { privilege: number; v: number; role: string | null; hops: number }>();
     for (const { v, hops } of order) {
