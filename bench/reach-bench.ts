@@ -77,8 +77,7 @@ function* tap(g: Iterable<GrantInput>): Generator<GrantInput> {
 let edges = 0;
 for (const e of deriveEdges({ identities: identities(), credentials: credentials(), grants: tap(grants()), trusts: trusts() })) {
   // Evidence stays in the edge rows (the inventory's edges table); the graph keeps the row index.
-  b.addEdge(e.from, e.to, e.mechanism);
-  edges++;
+  if (b.addEdge(e.from, e.to, e.mechanism)) edges++;
 }
 const graph = b.build();
 const tBuild = secs(t0);

@@ -30,7 +30,18 @@ const GCP_ADD_KEY = new Set(['roles/iam.serviceAccountKeyAdmin', 'roles/iam.serv
 const ANY_GITHUB = ext('oidc', `${GITHUB_ISSUER}:*`);
 const credNode = (id: string) => ext('credential', id);
 const repoNode = (repo: string) => ext('github-repo', repo.toLowerCase());
-const awsAccountOf = (arn: string): string | null => /^arn:aws[\w-]*:[a-z0-9-]*:[a-z0-9-]*:(\d{12}):/.exec(arn)?.[1] ?? (/^\d{12}$/.test(arn) ? arn : null);
+const ACCOUNT = /^\d{12}$/;
+/** The account of an ARN (fifth field) or a bare account id; by index, as it runs once per trust. */
+function awsAccountOf(arn: string): string | null {
+  if (!arn.startsWith('arn:')) return ACCOUNT.test(arn) ? arn : null;
+  let at = 0;
+  for (let field = 0; field < 4; field++) {
+    at = arn.indexOf(':', at) + 1;
+    if (at === 0) return null;
+  }
+  const acct = arn.slice(at, at + 12);
+  return arn.charCodeAt(at + 12) === 58 && ACCOUNT.test(acct) ? acct : null;
+}
 const tenantOf = (scope: string): string | null => /^azure:([0-9a-f-]{36})/i.exec(scope)?.[1]?.toLowerCase() ?? null;
 const when = (condition: string | null | undefined) => (condition ? ` when ${condition}` : '');
 const list = (v: unknown): string[] => (Array.isArray(v) ? v.map(String) : []);

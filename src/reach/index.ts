@@ -15,7 +15,7 @@ export { classifyEnvironment, environmentFromName, type Environment, type Enviro
 export interface BuildOptions extends ReachOptions {
   /** Is a grant's resource (an account, project, subscription, repository…) in production? */
   isProduction?: (resource: string, identityId: string) => boolean;
-  /** Called with each derived edge (to store it as a row, for example). */
+  /** Called with each edge of the graph, in edge-index order (to store it as a row: rowid = Hop.edge + 1 in an empty table). */
   onEdge?: (edge: ReachEdge) => void;
 }
 
@@ -35,7 +35,7 @@ export function reachFromRows(src: EdgeSources, options: BuildOptions = {}): { g
   }
   let edges = 0;
   for (const e of deriveEdges({ ...src, grants: tap(src.grants) })) {
-    b.addEdge(e.from, e.to, e.mechanism, e.evidence);
+    if (!b.addEdge(e.from, e.to, e.mechanism, e.evidence)) continue;
     options.onEdge?.(e);
     edges++;
   }

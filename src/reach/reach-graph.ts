@@ -41,10 +41,11 @@ export class ReachGraphBuilder {
     return n;
   }
 
-  addEdge(from: string, to: string, mechanism: Mechanism, evidence?: string): void {
+  /** Adds the edge and says so; a self-loop adds no reach and is dropped (false). */
+  addEdge(from: string, to: string, mechanism: Mechanism, evidence?: string): boolean {
     const f = this.node(from);
     const t = this.node(to);
-    if (f === t) return; // a self-loop adds no reach
+    if (f === t) return false;
     const e = this.edgeCount++;
     this.from = grow(this.from, e + 1);
     this.to = grow(this.to, e + 1);
@@ -53,6 +54,7 @@ export class ReachGraphBuilder {
     this.to[e] = t;
     this.mech[e] = MECH_INDEX.get(mechanism) ?? 0;
     if (evidence !== undefined) this.evidence[e] = evidence;
+    return true;
   }
 
   addEdges(edges: Iterable<ReachEdge>): this {
