@@ -90,18 +90,23 @@ export function judgeGithubSubject(subject: string, wild: boolean): OidcJudgemen
   return { ...base, context: rest, pinning: 'repository-any-ref', message: `subject ${s}: one repository (${repository}), ${rest} names no ref or environment` };
 }
 
-function combine(subjects: { value: string; wild: boolean }[], none: string): OidcJudgement {
-  if (subjects.length === 0) return { pinning: 'anything', message: none, subjects: [] };
+type Value = { value: string; wild: boolean };
+
+/** One condition block's values: any of them is allowed, so the widest decides. */
+function combine(subjects: Value[]): OidcJudgement {
   const all = subjects.map((x) => judgeGithubSubject(x.value, x.wild));
   const w = all.reduce(widest);
   if (all.length === 1) return w;
   return { ...w, subjects: all.flatMap((j) => j.subjects), message: `${w.message} (widest of ${all.length} allowed subjects)` };
 }
 
-/** AWS: a trust condition rendered as `Op key=v1|v2 AND …` (scanners/aws/trust.ts renderCondition). */
-function awsSubjects(condition: string): { subs: { value: string; wild: boolean }[]; owners: { value: string; wild: boolean }[] } {
-  const subs: { value: string; wild: boolean }[] = [];
-  const owners: { value: string; wild: boolean }[] = [];
+/**
+ * AWS: a trust condition rendered as `Op key=v1|v2 AND …` (scanners/aws/trust.ts renderCondition).
+ * Each `sub` block is one group (values ORed); blocks are ANDed.
+ */
+function awsSubjects(condition: string): { subs: Value[][]; owners: Value[] } {
+  const subs: Value[][] = [];
+  const owners: Value[] = [];
   for (const part of condition.split(' AND ')) {
     const m = /^(\S+)\s+([^=]+)=(.*)$/.exec(part.trim());
     if (!m) continue;
@@ -110,7 +115,7 @@ function awsSubjects(condition: string): { subs: { value: string; wild: boolean 
     const wild = /like/i.test(op);
     const k = key.toLowerCase();
     const list = values.split('|').map((v) => ({ value: v, wild }));
-    if (k.endsWith('githubusercontent.com:sub')) subs.push(...list);
+    if (k.endsWith('githubusercontent.com:sub')) subs.push(list);
     else if (k.endsWith('githubusercontent.com:repository_owner')) owners.push(...list);
   }
   return { subs, owners };
@@ -167,19 +172,23 @@ function azureJudge(text: string): OidcJudgement {
 export function judgeOidcSubject(provider: OidcProvider, issuer: string, conditionOrSubject: string | null | undefined): OidcJudgement {
   const text = conditionOrSubject ?? '';
   if (provider === 'aws') {
-    const { subs, owners } = awsSubjects(text);
+    const { subs: groups, owners } = awsSubjects(text);
+    const subs = groups.flat();
     if (!GITHUB_ISSUER.test(issuer)) {
       if (subs.length === 0) return { pinning: 'anything', message: `no ${issuer}:sub condition: any subject of ${issuer}`, subjects: [] };
-      const open = subs.find((x) => hasWild(x.value, x.wild));
+      const open = groups.every((g) => g.some((x) => hasWild(x.value, x.wild))) ? subs.find((x) => hasWild(x.value, x.wild)) : undefined;
       return open
         ? { pinning: 'anything', message: `sub ${open.value} of ${issuer} is a wildcard`, subjects: subs.map((x) => x.value) }
         : { pinning: 'pinned-ref-or-environment', message: `sub pinned to ${subs.map((x) => x.value).join(', ')} of ${issuer}`, subjects: subs.map((x) => x.value) };
     }
-    const j = combine(subs, 'no token.actions.githubusercontent.com:sub condition: any workflow of any GitHub repository can assume it');
-    if (subs.length === 0 && owners.length && !owners.some((o) => hasWild(o.value, o.wild))) {
-      return { pinning: 'organization-any-repository', message: `only repository_owner ${owners.map((o) => o.value).join('|')} is required: any repository of it`, subjects: [], organization: owners[0]?.value };
+    if (groups.length === 0) {
+      if (owners.length && !owners.some((o) => hasWild(o.value, o.wild))) {
+        return { pinning: 'organization-any-repository', message: `only repository_owner ${owners.map((o) => o.value).join('|')} is required: any repository of it`, subjects: [], organization: owners[0]?.value };
+      }
+      return { pinning: 'anything', message: 'no token.actions.githubusercontent.com:sub condition: any workflow of any GitHub repository can assume it', subjects: [] };
     }
-    return j;
+    // Blocks are ANDed: the most pinned block bounds what can match.
+    return groups.map(combine).reduce(narrowest);
   }
   // GCP pools rarely say their issuer in the inventory: judge GitHub claims unless told otherwise.
   if (issuer && !GITHUB_ISSUER.test(issuer)) return otherIssuer(provider, issuer, text);

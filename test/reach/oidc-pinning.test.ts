@@ -22,6 +22,9 @@ const cases: [OidcProvider, string, string, Pinning, RegExp][] = [
   ['aws', GH, `${AUD} AND StringLike ${GH}:sub=repo:*`, 'anything', /any repository of any organisation/],
   ['aws', GH, AUD, 'anything', /no token\.actions\.githubusercontent\.com:sub condition/],
   ['aws', GH, `${AUD} AND StringLike ${GH}:sub=repo:acme/app:ref:refs/heads/main|repo:acme/*`, 'organization-any-repository', /widest of 2 allowed subjects/],
+  // Two sub blocks must both hold: the pinned one bounds the wide one.
+  ['aws', GH, `${AUD} AND StringEquals ${GH}:sub=repo:acme/app:ref:refs/heads/main AND StringLike ${GH}:sub=repo:acme/*`, 'pinned-ref-or-environment', /ref refs\/heads\/main only/],
+  ['aws', GH, `${AUD} AND StringEquals ${GH}:repository_owner=acme`, 'organization-any-repository', /only repository_owner acme/],
   // GCP principals and pool attribute conditions.
   ['gcp', '', `principal://${POOL}/subject/repo:acme/app:ref:refs/heads/main`, 'pinned-ref-or-environment', /ref refs\/heads\/main only/],
   ['gcp', '', `principalSet://${POOL}/attribute.repository/acme/app`, 'repository-any-ref', /one repository \(acme\/app\), any branch/],
