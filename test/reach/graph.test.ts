@@ -1,7 +1,7 @@
 // The compact graph: interning, both adjacency directions, and edges read back as they went in.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { computeReach, ReachGraphBuilder } from '../../src/reach/index.js';
+import { computeReach, formatChain, ReachGraphBuilder } from '../../src/reach/index.js';
 
 test('graph: CSR adjacency lists every edge once in each direction; self-loops add nothing', () => {
   const b = new ReachGraphBuilder();
@@ -54,4 +54,14 @@ test('graph: a long cycle bigger than the depth bound ends, and maxDepth 0 keeps
   assert.equal(computeReach(g).hops('n3', 'write'), null);
   assert.equal(computeReach(g, { maxDepth: 0 }).hops('n9', 'write'), null);
   assert.equal(computeReach(g, { maxDepth: 0 }).hops('n10', 'write'), 0);
+});
+
+test('graph: a chain reads as one line per hop, with its evidence', () => {
+  const b = new ReachGraphBuilder();
+  b.addEdge('user', 'mid', 'may-assume', 'trust of mid names user');
+  b.addEdge('mid', 'admin', 'mint-token', '');
+  b.addPrivilege('admin', 'admin');
+  const r = computeReach(b.build());
+  assert.deepEqual(formatChain('user', r.strongest('user').chain), ['1. user may assume mid — trust of mid names user', '2. mid may mint tokens for admin']);
+  assert.deepEqual(formatChain('admin', r.strongest('admin').chain), ['admin holds it directly']);
 });
