@@ -7,7 +7,7 @@ import { ReachGraphBuilder, type ReachGraph } from './reach-graph.js';
 
 export { deriveEdges, type EdgeSources, type IdentityInput, type CredentialInput, type GrantInput, type TrustInput } from './derive-edges.js';
 export { MECHANISMS, ext, externalType, type Mechanism, type ReachEdge, type ExternalType } from './edges-types.js';
-export { ReachGraph, ReachGraphBuilder, LEVEL } from './reach-graph.js';
+export { ReachGraph, ReachGraphBuilder, LEVEL, graphFromArrays, type GraphArrays } from './reach-graph.js';
 export { computeReach, DEFAULT_MAX_DEPTH, LAYERS, Reach, type Hop, type ReachLayer, type ReachOptions, type ReachResult } from './compute-reach.js';
 export { judgeOidcSubject, judgeGithubSubject, widest, narrowest, PINNINGS, type Pinning, type OidcJudgement, type OidcProvider } from './oidc-pinning.js';
 export { classifyEnvironment, environmentFromName, type Environment, type EnvironmentConfig, type EnvironmentPattern } from './environment.js';

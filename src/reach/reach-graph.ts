@@ -73,21 +73,54 @@ export class ReachGraphBuilder {
   build(): ReachGraph {
     const n = this.ids.length;
     const m = this.edgeCount;
-    const from = this.from.slice(0, m);
-    const to = this.to.slice(0, m);
-    const csr = (key: Int32Array) => {
-      const start = new Int32Array(n + 1);
-      for (let e = 0; e < m; e++) start[(key[e] as number) + 1]++;
-      for (let i = 0; i < n; i++) start[i + 1] += start[i] as number;
-      const fill = start.slice(0, n);
-      const edges = new Int32Array(m);
-      for (let e = 0; e < m; e++) edges[fill[key[e] as number]++] = e;
-      return { start, edges };
-    };
-    const out = csr(from);
-    const inn = csr(to);
-    return new ReachGraph(this.ids, this.index, from, to, this.mech.slice(0, m), this.evidence, this.level.slice(0, n), this.prodLevel.slice(0, n), out.start, out.edges, inn.start, inn.edges);
+    return graphFromArrays({
+      ids: this.ids,
+      index: this.index,
+      from: this.from.slice(0, m),
+      to: this.to.slice(0, m),
+      mech: this.mech.slice(0, m),
+      evidence: this.evidence,
+      level: this.level.slice(0, n),
+      prodLevel: this.prodLevel.slice(0, n),
+    });
   }
+}
+
+/** CSR adjacency of the edges keyed by `key` (from: outgoing, to: incoming). */
+function csr(key: Int32Array, n: number): { start: Int32Array; edges: Int32Array } {
+  const m = key.length;
+  const start = new Int32Array(n + 1);
+  for (let e = 0; e < m; e++) start[(key[e] as number) + 1]++;
+  for (let i = 0; i < n; i++) start[i + 1] += start[i] as number;
+  const fill = start.slice(0, n);
+  const edges = new Int32Array(m);
+  for (let e = 0; e < m; e++) edges[fill[key[e] as number]++] = e;
+  return { start, edges };
+}
+
+export interface GraphArrays {
+  /** Node ids by integer; `index` maps back (built when absent). */
+  ids: readonly string[];
+  index?: ReadonlyMap<string, number>;
+  from: Int32Array;
+  to: Int32Array;
+  /** Indexes into MECHANISMS. */
+  mech: Uint8Array;
+  evidence?: readonly (string | undefined)[];
+  level: Uint8Array;
+  prodLevel?: Uint8Array;
+}
+
+/**
+ * A graph from integer arrays, as loaded from stored node and edge rows that reference nodes by
+ * integer: no string is hashed per edge. Self-loops must already be left out.
+ */
+export function graphFromArrays(a: GraphArrays): ReachGraph {
+  const n = a.ids.length;
+  const index = a.index ?? new Map(a.ids.map((id, i) => [id, i]));
+  const out = csr(a.from, n);
+  const inn = csr(a.to, n);
+  return new ReachGraph(a.ids, index, a.from, a.to, a.mech, a.evidence ?? [], a.level, a.prodLevel ?? new Uint8Array(n), out.start, out.edges, inn.start, inn.edges);
 }
 
 export class ReachGraph {

@@ -1,7 +1,7 @@
 // The compact graph: interning, both adjacency directions, and edges read back as they went in.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { computeReach, formatChain, ReachGraphBuilder } from '../../src/reach/index.js';
+import { computeReach, formatChain, graphFromArrays, MECHANISMS, ReachGraphBuilder } from '../../src/reach/index.js';
 
 test('graph: CSR adjacency lists every edge once in each direction; self-loops add nothing', () => {
   const b = new ReachGraphBuilder();
@@ -64,4 +64,20 @@ test('graph: a chain reads as one line per hop, with its evidence', () => {
   const r = computeReach(b.build());
   assert.deepEqual(formatChain('user', r.strongest('user').chain), ['1. user may assume mid — trust of mid names user', '2. mid may mint tokens for admin']);
   assert.deepEqual(formatChain('admin', r.strongest('admin').chain), ['admin holds it directly']);
+});
+
+test('graph: built from integer arrays (stored rows) it answers like the builder', () => {
+  const g = graphFromArrays({
+    ids: ['user', 'mid', 'admin'],
+    from: Int32Array.from([0, 1]),
+    to: Int32Array.from([1, 2]),
+    mech: Uint8Array.from([MECHANISMS.indexOf('may-assume'), MECHANISMS.indexOf('may-assume')]),
+    level: Uint8Array.from([1, 0, 3]),
+  });
+  const r = computeReach(g).strongest('user');
+  assert.equal(r.privilege, 'admin');
+  assert.deepEqual(r.chain.map((h) => [h.edge, h.to]), [
+    [0, 'mid'],
+    [1, 'admin'],
+  ]);
 });
