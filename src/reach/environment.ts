@@ -74,3 +74,9 @@ export function classifyEnvironment(scopeOrName: string, tags: Record<string, st
   }
   return config.noDefaults ? 'unknown' : environmentFromName(scopeOrName);
 }
+
+/** An identity's environment: its scope with its tags, else its name (a `sandbox-provisioner` in an unnamed account). */
+export function identityEnvironment(identity: { scope: string; name: string; tags?: Record<string, string> | null }, config: EnvironmentConfig = {}): Environment {
+  const byScope = classifyEnvironment(identity.scope, identity.tags, config);
+  return byScope !== 'unknown' ? byScope : classifyEnvironment(identity.name, {}, config);
+}

@@ -10,7 +10,7 @@ export { MECHANISMS, ext, externalType, type Mechanism, type ReachEdge, type Ext
 export { ReachGraph, ReachGraphBuilder, LEVEL, graphFromArrays, type GraphArrays } from './reach-graph.js';
 export { computeReach, DEFAULT_MAX_DEPTH, LAYERS, Reach, type Hop, type ReachLayer, type ReachOptions, type ReachResult } from './compute-reach.js';
 export { judgeOidcSubject, judgeGithubSubject, widest, narrowest, PINNINGS, type Pinning, type OidcJudgement, type OidcProvider } from './oidc-pinning.js';
-export { classifyEnvironment, environmentFromName, type Environment, type EnvironmentConfig, type EnvironmentPattern } from './environment.js';
+export { classifyEnvironment, environmentFromName, identityEnvironment, type Environment, type EnvironmentConfig, type EnvironmentPattern } from './environment.js';
 
 export interface BuildOptions extends ReachOptions {
   /** Is a grant's resource (an account, project, subscription, repository…) in production? */

@@ -1,7 +1,7 @@
 // Production or not: configuration first, then tags, then names.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { classifyEnvironment, type EnvironmentConfig } from '../../src/reach/index.js';
+import { classifyEnvironment, identityEnvironment, type EnvironmentConfig } from '../../src/reach/index.js';
 
 const cases: [string, Record<string, string>, EnvironmentConfig, string][] = [
   ['gcp:acme-prod', {}, {}, 'prod'],
@@ -36,3 +36,11 @@ for (const [scope, tags, config, want] of cases) {
     assert.equal(classifyEnvironment(scope, tags, config), want);
   });
 }
+
+test('environment: an identity is judged by its scope and tags first, then by its name', () => {
+  assert.equal(identityEnvironment({ scope: 'aws:444444444444', name: 'sandbox-provisioner' }), 'non-prod');
+  assert.equal(identityEnvironment({ scope: 'gcp:acme-prod', name: 'test-runner' }), 'prod');
+  assert.equal(identityEnvironment({ scope: 'aws:1', name: 'x', tags: { env: 'staging' } }), 'non-prod');
+  assert.equal(identityEnvironment({ scope: 'aws:1', name: 'x' }, { scopes: { 'aws:1': 'prod' } }), 'prod');
+  assert.equal(identityEnvironment({ scope: 'aws:1', name: 'x' }), 'unknown');
+});
