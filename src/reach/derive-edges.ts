@@ -1,0 +1,303 @@
+// From normalized rows to "A can act as B" edges. Provider knowledge about what a trust or a
+// grant lets someone become lives here, once; the graph and the rules see only edges.
+import type { CredentialRow, GrantRow, IdentityRow, TrustRow } from '../inventory/rows.js';
+import { ext, type Mechanism, type ReachEdge } from './edges-types.js';
+import { judgeOidcSubject, type OidcJudgement } from './oidc-pinning.js';
+
+export type IdentityInput = Pick<IdentityRow, 'id' | 'provider' | 'scope' | 'kind' | 'name'> & { attributes?: Record<string, unknown> | null };
+export type CredentialInput = Pick<CredentialRow, 'id' | 'identityId' | 'provider' | 'kind' | 'name' | 'keyId' | 'status'> & { attributes?: Record<string, unknown> | null };
+export type GrantInput = Pick<GrantRow, 'identityId' | 'provider' | 'resource' | 'role' | 'privilege' | 'via' | 'evidence'> & { attributes?: Record<string, unknown> | null };
+export type TrustInput = Pick<TrustRow, 'identityId' | 'provider' | 'principal' | 'principalType' | 'condition'> & { attributes?: Record<string, unknown> | null };
+
+export interface EdgeSources {
+  identities: Iterable<IdentityInput>;
+  credentials: Iterable<CredentialInput>;
+  grants: Iterable<GrantInput>;
+  trusts: Iterable<TrustInput>;
+}
+
+const GITHUB_ISSUER = 'token.actions.githubusercontent.com';
+/** Credentials that do not authenticate as their identity: found secrets, CI secrets, federation trusts, webhook signing secrets. */
+const NOT_A_KEY = new Set(['hardcoded_secret', 'ci_secret', 'federated_credential', 'webhook_secret']);
+/** GitHub grants that let their holder push code, so run workflows of the repository. */
+const PUSH_ROLES = /^(contents:(write|admin)|workflows:write|deploy-key:write|repo|public_repo|workflow|org-admin|administration:write|push|maintain|admin|write)$/;
+/** Azure grants that can add a credential to any application of the tenant. */
+const APP_WRITERS = /^(Application\.ReadWrite\.All|Application Administrator|Cloud Application Administrator|Global Administrator)$/;
+const GCP_MINT = new Set(['roles/iam.serviceAccountTokenCreator', 'roles/iam.workloadIdentityUser']);
+const GCP_ADD_KEY = new Set(['roles/iam.serviceAccountKeyAdmin', 'roles/iam.serviceAccountAdmin']);
+
+/** Any workflow of any GitHub repository, anyone's. */
+const ANY_GITHUB = ext('oidc', `${GITHUB_ISSUER}:*`);
+const credNode = (id: string) => ext('credential', id);
+const repoNode = (repo: string) => ext('github-repo', repo.toLowerCase());
+const ACCOUNT = /^\d{12}$/;
+/** The account of an ARN (fifth field) or a bare account id; by index, as it runs once per trust. */
+function awsAccountOf(arn: string): string | null {
+  if (!arn.startsWith('arn:')) return ACCOUNT.test(arn) ? arn : null;
+  let at = 0;
+  for (let field = 0; field < 4; field++) {
+    at = arn.indexOf(':', at) + 1;
+    if (at === 0) return null;
+  }
+  const acct = arn.slice(at, at + 12);
+  return arn.charCodeAt(at + 12) === 58 && ACCOUNT.test(acct) ? acct : null;
+}
+const tenantOf = (scope: string): string | null => /^azure:([0-9a-f-]{36})/i.exec(scope)?.[1]?.toLowerCase() ?? null;
+const when = (condition: string | null | undefined) => (condition ? ` when ${condition}` : '');
+const list = (v: unknown): string[] => (Array.isArray(v) ? v.map(String) : []);
+
+/**
+ * Every edge the rows support, in a stable order for the same input. Inputs are read once each,
+ * identities first; memory holds the Azure identities, live credentials' key ids and the found
+ * secrets, not the grants or trusts.
+ */
+export function* deriveEdges(src: EdgeSources): Generator<ReachEdge> {
+  // Only Azure identities are remembered (owners and application writers resolve through them):
+  // at a million identities a map of every id would cost more than the rest of the derivation.
+  const azureScope = new Map<string, string>();
+  const azureByName = new Map<string, string | null>(); // name → id, null when ambiguous
+  const appsByTenant = new Map<string, string[]>();
+  const owned: { id: string; name: string; owners: string[] }[] = [];
+  for (const i of src.identities) {
+    if (i.provider !== 'azure') continue;
+    azureScope.set(i.id, i.scope);
+    azureByName.set(i.name, azureByName.has(i.name) ? null : i.id);
+    const attrs = i.attributes ?? {};
+    if (attrs.applicationObjectId) {
+      const t = tenantOf(i.scope);
+      if (t) (appsByTenant.get(t) ?? appsByTenant.set(t, []).get(t))!.push(i.id);
+      const owners = list(attrs.owners);
+      if (owners.length) owned.push({ id: i.id, name: i.name, owners });
+    }
+  }
+  // The scope of an edge's target is left to the reader (it is the target identity's scope).
+  const edge = (from: string, to: string, mechanism: Mechanism, evidence: string): ReachEdge => ({ from, to, mechanism, evidence });
+
+  // Azure application owners can add secrets and certificates to the application.
+  for (const o of owned) {
+    for (const owner of o.owners) {
+      const byId = azureScope.has(owner.toLowerCase()) ? owner.toLowerCase() : null;
+      const from = byId ?? azureByName.get(owner) ?? ext('azure-user', owner);
+      if (from === o.id) continue;
+      yield edge(from, o.id, 'add-credentials', `owner of application ${o.name}: an owner can add client secrets and certificates to it`);
+    }
+  }
+
+  // Credentials: a live key authenticates as its identity; a found secret or CI secret carrying
+  // the key id of a live key holds that key.
+  const liveByKeyId = new Map<string, string[]>();
+  const carriers: CredentialInput[] = [];
+  const knownRepos = new Set<string>();
+  const orgReposUsed = new Set<string>();
+  const subjectsLinked = new Set<string>();
+  // Whoever can push to a repository can run its workflows as a pinned subject of it.
+  const linkSubject = (repo: string, subject: string): ReachEdge[] => {
+    if (subjectsLinked.has(subject)) return [];
+    subjectsLinked.add(subject);
+    return [{ from: repoNode(repo), to: subject, mechanism: 'push-to-repository', evidence: `whoever can push to ${repo} can run a workflow as this subject unless branch or environment protection stops it (protection is not read)`}];
+  };
+  for (const c of src.credentials) {
+    if (c.kind === 'hardcoded_secret' || c.kind === 'ci_secret') {
+      if (c.keyId) carriers.push(c);
+      if (c.kind === 'ci_secret') {
+        const holder = ciSecretHolder(c);
+        if (holder) {
+          if (holder.repo) knownRepos.add(holder.repo);
+          if (holder.org) orgReposUsed.add(holder.org);
+          yield edge(holder.node, credNode(c.id), 'holds-credential', `CI secret ${c.name ?? c.id} is readable by ${holder.who}`);
+          if (holder.repo && holder.node !== repoNode(holder.repo)) yield* linkSubject(holder.repo, holder.node);
+        }
+      }
+      continue;
+    }
+    if (NOT_A_KEY.has(c.kind) || !c.identityId) continue;
+    if (c.keyId) (liveByKeyId.get(c.keyId) ?? liveByKeyId.set(c.keyId, []).get(c.keyId))!.push(c.id);
+    if (c.status === 'inactive' || c.status === 'expired') continue; // cannot authenticate
+    yield edge(credNode(c.id), c.identityId, 'holds-credential', `${c.kind} ${c.name ?? c.keyId ?? c.id} authenticates as ${c.identityId}`);
+  }
+  for (const c of carriers) {
+    for (const live of liveByKeyId.get(c.keyId as string) ?? []) {
+      const what = c.kind === 'ci_secret' ? `CI secret ${c.name ?? c.id}` : `hard-coded secret ${c.name ?? c.id}`;
+      yield edge(credNode(c.id), credNode(live), 'holds-credential', `${what} carries key id ${c.keyId} of live credential ${live}`);
+    }
+  }
+
+  // Grants that are edges: AWS assumable admin roles, GitHub push access, Azure application writers.
+  const orgPushers = new Set<string>();
+  const appWriterTenants = new Set<string>();
+  for (const g of src.grants) {
+    if (g.via === 'assumable-role') {
+      const role = g.attributes?.roleArn;
+      if (typeof role === 'string') yield edge(g.identityId, role, 'may-assume', g.evidence ?? `may assume ${role}`);
+      continue;
+    }
+    if (g.provider === 'github' && (g.privilege === 'write' || g.privilege === 'admin') && PUSH_ROLES.test(g.role)) {
+      const m = /^github:([^/]+)(?:\/(.+))?$/.exec(g.resource);
+      if (!m || m[2] === 'selected-repositories') continue; // which repositories is not recorded
+      if (m[2]) {
+        const repo = `${m[1]}/${m[2]}`.toLowerCase();
+        knownRepos.add(repo);
+        yield edge(g.identityId, repoNode(repo), 'push-to-repository', `${g.role} on ${repo}: can push, so can run its workflows`);
+      } else {
+        const org = (m[1] as string).toLowerCase();
+        orgPushers.add(org);
+        yield edge(g.identityId, ext('github-org', org), 'push-to-repository', `${g.role} on organisation ${org}: can push to every repository`);
+      }
+      continue;
+    }
+    if (g.provider === 'azure' && APP_WRITERS.test(g.role)) {
+      const t = tenantOf(azureScope.get(g.identityId) ?? '') ?? tenantOf(g.resource.replace(/^tenant:/, 'azure:'));
+      if (!t) continue;
+      appWriterTenants.add(t);
+      yield edge(g.identityId, ext('azure-apps', t), 'add-credentials', `${g.role} (${g.via}): can add credentials to any application of tenant ${t}`);
+    }
+  }
+  for (const t of [...appWriterTenants].sort()) {
+    for (const app of appsByTenant.get(t) ?? []) yield edge(ext('azure-apps', t), app, 'add-credentials', `an application of tenant ${t}`);
+  }
+
+  // Trusts.
+  let anyGithubUsed = false;
+  for (const t of src.trusts) {
+    for (const e of trustEdges(t)) {
+      if (e.repo) knownRepos.add(e.repo);
+      if (e.orgRepos) orgReposUsed.add(e.orgRepos);
+      if (e.from === ANY_GITHUB) anyGithubUsed = true;
+      yield edge(e.from, t.identityId, e.mechanism, e.evidence);
+      if (e.subjectOf) yield* linkSubject(e.subjectOf, e.from);
+    }
+  }
+
+  // Repositories stand for their organisation's "any repository" subject, and org-wide pushers reach each.
+  for (const repo of [...knownRepos].sort()) {
+    const org = repo.split('/')[0] as string;
+    if (orgReposUsed.has(org)) yield { from: repoNode(repo), to: ext('github-org-repos', org), mechanism: 'member-of', evidence: `${repo} is a repository of ${org}`};
+    if (anyGithubUsed) yield { from: repoNode(repo), to: ANY_GITHUB, mechanism: 'member-of', evidence: `a workflow of ${repo} matches a subject open to any repository`};
+    if (orgPushers.has(org)) yield { from: ext('github-org', org), to: repoNode(repo), mechanism: 'push-to-repository', evidence: `${repo} is a repository of ${org}`};
+  }
+}
+
+function ciSecretHolder(c: CredentialInput): { node: string; who: string; repo?: string; org?: string } | null {
+  const a = c.attributes ?? {};
+  const repo = typeof a.repository === 'string' ? a.repository.toLowerCase() : null;
+  if (a.level === 'environment' && repo && typeof a.environment === 'string') {
+    return { node: ext('github-subject', `repo:${repo}:environment:${a.environment}`), who: `workflows of ${repo} in environment ${a.environment}`, repo };
+  }
+  if (repo) return { node: repoNode(repo), who: `workflows of ${repo}`, repo };
+  const org = /^github:([^/]+)\//.exec(c.id)?.[1]?.toLowerCase();
+  if (a.level === 'organization' && org) return { node: ext('github-org-repos', org), who: `workflows of ${a.visibility === 'all' ? 'every' : `some (${String(a.visibility ?? 'unknown')} visibility)`} repository of ${org}`, org };
+  return null;
+}
+
+interface TrustEdge {
+  from: string;
+  mechanism: Mechanism;
+  evidence: string;
+  repo?: string;
+  orgRepos?: string;
+  /** The pinned subject node's repository: its pushers reach the subject. */
+  subjectOf?: string;
+}
+
+/** The GitHub-side node a federation trust admits, by how far its subject is pinned. */
+function githubSource(j: OidcJudgement, fallback: string): Omit<TrustEdge, 'mechanism' | 'evidence'> {
+  const repo = j.repository?.toLowerCase();
+  if (j.pinning === 'pinned-ref-or-environment' && repo && j.context) {
+    const ctx = j.context.startsWith('environment:') || j.context === 'pull_request' ? j.context : `ref:${j.context}`;
+    return { from: ext('github-subject', `repo:${repo}:${ctx}`), repo, subjectOf: repo };
+  }
+  if (j.pinning === 'repository-any-ref' && repo) return { from: repoNode(repo), repo };
+  if (j.pinning === 'organization-any-repository' && j.organization) return { from: ext('github-org-repos', j.organization.toLowerCase()), orgRepos: j.organization.toLowerCase() };
+  return { from: fallback || ANY_GITHUB };
+}
+
+function trustEdges(t: TrustInput): TrustEdge[] {
+  const a = t.attributes ?? {};
+  const cond = when(t.condition);
+  if (t.provider === 'aws') return awsTrust(t, a, cond);
+  if (t.provider === 'gcp') return gcpTrust(t, a, cond);
+  if (t.provider === 'azure') return azureTrust(t, a, cond);
+  if (t.principalType === 'identity') return [{ from: t.principal, mechanism: 'may-assume', evidence: `trusts ${t.principal}${cond}` }];
+  return [{ from: t.principalType === 'wildcard' ? ext('any', '*') : ext('oidc', t.principal), mechanism: 'federation', evidence: `trusts ${t.principal}${cond}` }];
+}
+
+function awsTrust(t: TrustInput, a: Record<string, unknown>, cond: string): TrustEdge[] {
+  const target = awsAccountOf(t.identityId);
+  switch (t.principalType) {
+    case 'identity': {
+      if (a.dangling) return []; // a deleted principal's unique id: nobody can use it
+      const acct = awsAccountOf(t.principal);
+      const cross = acct && target && acct !== target ? ` (cross-account from ${acct}: the caller's own policies must also allow sts:AssumeRole, which is not recorded)` : '';
+      return [{ from: t.principal, mechanism: 'may-assume', evidence: `trust policy of ${t.identityId} names ${t.principal}${cond}${cross}` }];
+    }
+    case 'account':
+    case 'external-account': {
+      const acct = typeof a.account === 'string' ? a.account : awsAccountOf(t.principal) ?? t.principal;
+      return [{ from: ext('aws-account', acct), mechanism: 'may-assume', evidence: `trust policy of ${t.identityId} trusts account ${acct}${cond}: any identity of it whose own policies allow sts:AssumeRole on the role` }];
+    }
+    case 'wildcard':
+      return [{ from: ext('any', '*'), mechanism: 'may-assume', evidence: `trust policy of ${t.identityId} admits ${t.principal}${cond}` }];
+    case 'service':
+      return [{ from: ext('aws-service', t.principal), mechanism: 'may-assume', evidence: `${t.principal} may assume ${t.identityId} for the compute that runs as it` }];
+    case 'federated': {
+      if (a.protocol === 'saml' || /:saml-provider\//.test(t.principal)) return [{ from: ext('saml', t.principal), mechanism: 'federation', evidence: `people signing in through ${t.principal} may assume it${cond}` }];
+      const issuer = typeof a.issuer === 'string' ? a.issuer : t.principal;
+      if (issuer === GITHUB_ISSUER) {
+        const j = judgeOidcSubject('aws', issuer, t.condition);
+        return [{ ...githubSource(j, ''), mechanism: 'federation', evidence: `trusts GitHub Actions OIDC (${j.pinning}): ${j.message}` }];
+      }
+      const j = judgeOidcSubject('aws', issuer, t.condition);
+      return [{ from: ext('oidc', `${issuer}:${j.pinning === 'anything' ? '*' : j.subjects.join('|')}`), mechanism: 'federation', evidence: `trusts OIDC issuer ${issuer}: ${j.message}` }];
+    }
+  }
+  return [];
+}
+
+function gcpMechanism(roles: string[]): Mechanism {
+  if (roles.some((r) => GCP_MINT.has(r))) return 'mint-token';
+  if (roles.some((r) => GCP_ADD_KEY.has(r))) return 'add-credentials';
+  return 'impersonate';
+}
+
+function gcpTrust(t: TrustInput, a: Record<string, unknown>, cond: string): TrustEdge[] {
+  const roles = list(a.roles);
+  const on = list(a.grantedOn);
+  const level = typeof a.level === 'string' ? a.level : 'service-account';
+  const why = `${roles.join(', ') || 'an impersonation role'} held at ${level} level${on.length ? ` on ${on.join(', ')}` : ''}${cond}`;
+  const p = t.principal;
+  if (p === 'allUsers' || p === 'allAuthenticatedUsers') return [{ from: ext('any', '*'), mechanism: gcpMechanism(roles), evidence: `${p}: ${why}` }];
+  const i = p.indexOf(':');
+  const type = i > 0 ? p.slice(0, i) : '';
+  const value = i > 0 ? p.slice(i + 1) : p;
+  if (type === 'deleted') return [];
+  if (type === 'serviceAccount' && /\.svc\.id\.goog\[[^\]]+\]$/.test(value)) {
+    return [{ from: ext('k8s-sa', value), mechanism: 'federation', evidence: `GKE workload identity ${value}: ${why}` }];
+  }
+  if (type === 'serviceAccount') {
+    // Service account ids are lower-case emails in the inventory.
+    return [{ from: value.toLowerCase(), mechanism: gcpMechanism(roles), evidence: `${p}: ${why}` }];
+  }
+  if (type === 'principalSet' || type === 'principal') {
+    const j = judgeOidcSubject('gcp', '', p);
+    const github = j.repository || j.organization || j.pinning !== 'anything';
+    const src = github ? githubSource(j, ext('gcp-pool', p)) : { from: ext('gcp-pool', p) };
+    return [{ ...src, mechanism: 'federation', evidence: `workload identity federation (${j.pinning}): ${j.message}; ${why}` }];
+  }
+  return [{ from: ext('gcp-member', p), mechanism: gcpMechanism(roles), evidence: `${p}: ${why}` }];
+}
+
+function azureTrust(t: TrustInput, a: Record<string, unknown>, cond: string): TrustEdge[] {
+  const space = t.principal.indexOf(' ');
+  const issuer = space > 0 ? t.principal.slice(0, space) : t.principal;
+  if (t.principalType === 'external-account') {
+    const tenant = /([0-9a-f-]{36})/i.exec(issuer)?.[1]?.toLowerCase() ?? issuer;
+    return [{ from: ext('azure-tenant', tenant), mechanism: 'federation', evidence: `an identity of tenant ${tenant} can sign in as it (${t.principal})${cond}` }];
+  }
+  const name = typeof a.name === 'string' ? ` ${a.name}` : '';
+  if (/token\.actions\.githubusercontent\.com/i.test(issuer)) {
+    const j = judgeOidcSubject('azure', issuer, t.principal);
+    return [{ ...githubSource(j, ''), mechanism: 'federation', evidence: `federated credential${name} trusts GitHub Actions OIDC (${j.pinning}): ${j.message}` }];
+  }
+  const subject = space > 0 ? t.principal.slice(space + 1).replace(/^sub=/, '') : '*';
+  return [{ from: ext('oidc', `${issuer}:${subject}`), mechanism: 'federation', evidence: `federated credential${name} trusts ${t.principal}${cond}` }];
+}

@@ -1,0 +1,45 @@
+// The reach engine's entry points for the inventory and the rules.
+import type { Privilege } from '../model/records.js';
+import { computeReach, type Reach, type ReachOptions } from './compute-reach.js';
+import { deriveEdges, type EdgeSources, type GrantInput } from './derive-edges.js';
+import type { ReachEdge } from './edges-types.js';
+import { ReachGraphBuilder, type ReachGraph } from './reach-graph.js';
+
+export { deriveEdges, type EdgeSources, type IdentityInput, type CredentialInput, type GrantInput, type TrustInput } from './derive-edges.js';
+export { MECHANISMS, ext, externalType, type Mechanism, type ReachEdge, type ExternalType } from './edges-types.js';
+export { ReachGraph, ReachGraphBuilder, LEVEL, graphFromArrays, type GraphArrays } from './reach-graph.js';
+export { computeReach, DEFAULT_MAX_DEPTH, LAYERS, Reach, type Hop, type ReachLayer, type ReachOptions, type ReachResult } from './compute-reach.js';
+export { judgeOidcSubject, judgeGithubSubject, widest, narrowest, PINNINGS, type Pinning, type OidcJudgement, type OidcProvider } from './oidc-pinning.js';
+export { classifyEnvironment, environmentFromName, identityEnvironment, type Environment, type EnvironmentConfig, type EnvironmentPattern } from './environment.js';
+
+export interface BuildOptions extends ReachOptions {
+  /** Is a grant's resource (an account, project, subscription, repository…) in production? */
+  isProduction?: (resource: string, identityId: string) => boolean;
+  /** Called with each edge of the graph, in edge-index order (to store it as a row: rowid = Hop.edge + 1 in an empty table). */
+  onEdge?: (edge: ReachEdge) => void;
+}
+
+/**
+ * Rows in, reach out: derives the edges, records every grant's privilege on its holder (the
+ * scanner's `assumable-role` grants become edges instead), builds the graph and computes reach.
+ * Each input is iterated once.
+ */
+export function reachFromRows(src: EdgeSources, options: BuildOptions = {}): { graph: ReachGraph; reach: Reach; edges: number } {
+  const b = new ReachGraphBuilder();
+  const isProd = options.isProduction;
+  function* tap(grants: Iterable<GrantInput>): Generator<GrantInput> {
+    for (const g of grants) {
+      if (g.via !== 'assumable-role') b.addPrivilege(g.identityId, g.privilege as Privilege, isProd ? isProd(g.resource, g.identityId) : false);
+      yield g;
+    }
+  }
+  let edges = 0;
+  for (const e of deriveEdges({ ...src, grants: tap(src.grants) })) {
+    if (!b.addEdge(e.from, e.to, e.mechanism, e.evidence)) continue;
+    options.onEdge?.(e);
+    edges++;
+  }
+  const graph = b.build();
+  return { graph, reach: computeReach(graph, options), edges };
+}
+export { formatChain } from './format-chain.js';
