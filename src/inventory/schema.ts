@@ -103,6 +103,34 @@ CREATE TABLE changes (
 CREATE INDEX changes_scan ON changes(scan_id);
 `,
   },
+  {
+    version: 2,
+    description: 'reach: the "can act as" edges and what each identity reaches through them',
+    sql: `
+-- Every edge of the reach graph as of the latest scan (rewritten whole at each scan): SQL users can
+-- walk it with WITH RECURSIVE. Node ids are identity ids or ext:<type>:<value> for outside principals.
+CREATE TABLE edges (
+  from_id TEXT NOT NULL,
+  to_id TEXT NOT NULL,
+  mechanism TEXT NOT NULL,
+  evidence TEXT,
+  scope TEXT
+);
+CREATE INDEX edges_from ON edges(from_id);
+CREATE INDEX edges_to ON edges(to_id);
+
+-- What an identity (or a credential node) reaches through at least one hop: the strongest level per
+-- layer (admin, write, read, prod-admin, prod-write), the holder at the end, and the chain as JSON.
+CREATE TABLE reach (
+  node_id TEXT NOT NULL,
+  layer TEXT NOT NULL,
+  hops INTEGER NOT NULL,
+  holder TEXT NOT NULL,
+  chain TEXT NOT NULL,
+  PRIMARY KEY (node_id, layer)
+) WITHOUT ROWID;
+`,
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1].version;
