@@ -249,6 +249,8 @@ export class ScanWriter {
       return d;
     };
     const run = db.transaction(() => {
+      result.gone = 0;
+      result.changed = 0;
       const mark = db.prepare('INSERT OR IGNORE INTO stage.completed_targets VALUES (?)');
       for (const t of input.completedTargets) mark.run(t);
       for (const { table } of ENTITIES) {
@@ -278,11 +280,22 @@ export class ScanWriter {
     // (to the log, then checkpointed: 10 s of a 1M-identity scan); a rollback journal only keeps
     // pages that existed before, and there are almost none. Needs the file to itself, so it is
     // only tried, and WAL comes back right after the commit (the next open sets it too).
-    const rollbackJournal = isFirstLoad(db) && setJournalMode(db, 'delete');
-    try {
-      run.immediate();
-    } finally {
-      if (rollbackJournal) setJournalMode(db, 'wal');
+    // Another scan committing into the same file (two first scans of a new inventory) can make
+    // SQLite give up on the lock to avoid a deadlock. The transaction then rolled back whole and
+    // the staged snapshot is intact: wait and merge again.
+    for (let attempt = 0; ; attempt++) {
+      const rollbackJournal = isFirstLoad(db) && setJournalMode(db, 'delete');
+      try {
+        run.immediate();
+        break;
+      } catch (err) {
+        const code = (err as { code?: string }).code ?? '';
+        if (!/^SQLITE_(BUSY|LOCKED)/.test(code) || attempt >= 6) throw err;
+      } finally {
+        if (rollbackJournal) setJournalMode(db, 'wal');
+      }
+      await new Promise((r) => setTimeout(r, 100 * 2 ** attempt + Math.random() * 100));
+      t = performance.now();
     }
     result.commitMs = lap();
     this.close();
