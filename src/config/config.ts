@@ -4,6 +4,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { ConfigError } from '../errors.js';
 import { parseIgnoreFile, validateSuppression, type Suppression } from './suppressions.js';
+import type { EnvironmentConfig } from '../reach/environment.js';
 
 export interface Thresholds {
   /**
@@ -17,7 +18,16 @@ export interface Thresholds {
   maxExpiryDays: number;
 }
 
+export interface ReachConfig {
+  /** Longest chain followed, in hops. */
+  maxDepth: number;
+}
+
 export interface ResolvedConfig {
+  /** How far reach follows chains (src/reach). */
+  reach: ReachConfig;
+  /** Which scopes and identities are production (OWASP NHI8); defaults come from names. */
+  environments: EnvironmentConfig;
   thresholds: Thresholds;
   /** Tag/label keys that name an owner, in order of preference. */
   ownerKeys: string[];
@@ -39,6 +49,8 @@ export const DEFAULT_OWNER_KEYS = ['owner', 'Owner', 'OWNER', 'team', 'Team', 'c
 export function defaultConfig(): ResolvedConfig {
   return {
     thresholds: { ...DEFAULT_THRESHOLDS },
+    reach: { maxDepth: 6 },
+    environments: {},
     ownerKeys: [...DEFAULT_OWNER_KEYS],
     suppressions: [],
     scanners: {},
@@ -46,7 +58,7 @@ export function defaultConfig(): ResolvedConfig {
   };
 }
 
-const TOP_KEYS = new Set(['$schema', 'thresholds', 'ownerKeys', 'suppressions', 'scanners']);
+const TOP_KEYS = new Set(['$schema', 'thresholds', 'ownerKeys', 'suppressions', 'scanners', 'reach', 'environments']);
 
 export interface LoadConfigInput {
   /** Explicit --config path; an explicit path that does not exist is an error. */
@@ -128,6 +140,15 @@ export function applyConfigObject(cfg: ResolvedConfig, parsed: unknown, where: s
     if (!Array.isArray(parsed.suppressions)) throw new ConfigError(`${where}: "suppressions" must be a list`);
     parsed.suppressions.forEach((s, i) => cfg.suppressions.push(validateSuppression(s, `${where}: suppressions[${i}]`)));
   }
+  if (parsed.reach !== undefined) {
+    if (!isObject(parsed.reach)) throw new ConfigError(`${where}: "reach" must be an object`);
+    for (const [k, v] of Object.entries(parsed.reach)) {
+      if (k !== 'maxDepth') throw new ConfigError(`${where}: unknown reach setting "${k}"`, 'Known: maxDepth.');
+      if (typeof v !== 'number' || !Number.isInteger(v) || v < 1 || v > 20) throw new ConfigError(`${where}: reach.maxDepth must be a whole number of hops from 1 to 20, got ${JSON.stringify(v)}`);
+      cfg.reach.maxDepth = v;
+    }
+  }
+  if (parsed.environments !== undefined) cfg.environments = parseEnvironments(parsed.environments, where);
   if (parsed.scanners !== undefined) {
     if (!isObject(parsed.scanners)) throw new ConfigError(`${where}: "scanners" must be an object keyed by scanner name`);
     for (const [name, section] of Object.entries(parsed.scanners)) {
@@ -135,4 +156,35 @@ export function applyConfigObject(cfg: ResolvedConfig, parsed: unknown, where: s
       cfg.scanners[name] = section;
     }
   }
+}
+
+const ENVIRONMENT_VALUES = ['prod', 'non-prod'];
+
+/** `environments`: { scopes: {scope: prod|non-prod}, patterns: [{pattern, environment}], tagKeys: [..], noDefaults }. */
+function parseEnvironments(v: unknown, where: string): EnvironmentConfig {
+  if (!isObject(v)) throw new ConfigError(`${where}: "environments" must be an object`, 'Keys: scopes, patterns, tagKeys, noDefaults.');
+  const out: EnvironmentConfig = {};
+  const env = (x: unknown, at: string): 'prod' | 'non-prod' => {
+    if (typeof x !== 'string' || !ENVIRONMENT_VALUES.includes(x)) throw new ConfigError(`${where}: ${at} must be "prod" or "non-prod", got ${JSON.stringify(x)}`);
+    return x as 'prod' | 'non-prod';
+  };
+  for (const [k, x] of Object.entries(v)) {
+    if (k === 'scopes') {
+      if (!isObject(x)) throw new ConfigError(`${where}: environments.scopes must map scopes to "prod" or "non-prod"`);
+      out.scopes = Object.fromEntries(Object.entries(x).map(([s, e]) => [s, env(e, `environments.scopes["${s}"]`)]));
+    } else if (k === 'patterns') {
+      if (!Array.isArray(x)) throw new ConfigError(`${where}: environments.patterns must be a list of { "pattern": "*-prod-*", "environment": "prod" }`);
+      out.patterns = x.map((p, i) => {
+        if (!isObject(p) || typeof p.pattern !== 'string' || !p.pattern) throw new ConfigError(`${where}: environments.patterns[${i}] needs a "pattern"`);
+        return { pattern: p.pattern, environment: env(p.environment, `environments.patterns[${i}].environment`) };
+      });
+    } else if (k === 'tagKeys') {
+      if (!Array.isArray(x) || !x.every((t) => typeof t === 'string' && t)) throw new ConfigError(`${where}: environments.tagKeys must be a list of tag/label keys`);
+      out.tagKeys = x as string[];
+    } else if (k === 'noDefaults') {
+      if (typeof x !== 'boolean') throw new ConfigError(`${where}: environments.noDefaults must be true or false`);
+      out.noDefaults = x;
+    } else throw new ConfigError(`${where}: unknown environments key "${k}"`, 'Keys: scopes, patterns, tagKeys, noDefaults.');
+  }
+  return out;
 }

@@ -126,6 +126,11 @@ export class InventoryView {
     return this.page<CredentialRow>('credentials', where, params);
   }
 
+  /** Current grants. */
+  grants(): Generator<GrantRow> {
+    return this.page<GrantRow>('grants', [], []);
+  }
+
   /** Current trust edges; `risky` keeps those a scanner judged risky. */
   trusts(f: { risky?: boolean } = {}): Generator<TrustRow> {
     return this.page<TrustRow>('trusts', f.risky ? ['risk IS NOT NULL'] : [], []);
