@@ -56,19 +56,24 @@ function cell(v: string | number | null | undefined, max?: number): string {
 
 const GAP = 2;
 const MIN_WIDTH = 6;
+const TIGHT_WIDTH = 4;
 
-/** Narrow the widest left-aligned columns until the row fits `width`. */
+/**
+ * Narrow the widest left-aligned columns until the row fits `width`: first down to their
+ * headers, then (a narrow terminal) down to a few characters.
+ */
 function fit(widths: number[], cols: Column<unknown>[], width: number): number[] {
   const w = [...widths];
   const total = () => w.reduce((a, b) => a + b, 0) + GAP * (w.length - 1);
-  while (total() > width) {
-    let widest = -1;
-    for (let i = 0; i < w.length; i++) {
-      const floor = Math.max(MIN_WIDTH, Math.min(cols[i].header.length, w[i]));
-      if (cols[i].align !== 'right' && w[i] > floor && (widest < 0 || w[i] > w[widest])) widest = i;
+  for (const floorOf of [(i: number) => Math.max(MIN_WIDTH, Math.min(cols[i].header.length, w[i])), () => TIGHT_WIDTH]) {
+    while (total() > width) {
+      let widest = -1;
+      for (let i = 0; i < w.length; i++) {
+        if (cols[i].align !== 'right' && w[i] > floorOf(i) && (widest < 0 || w[i] > w[widest])) widest = i;
+      }
+      if (widest < 0) break;
+      w[widest]--;
     }
-    if (widest < 0) break;
-    w[widest]--;
   }
   return w;
 }

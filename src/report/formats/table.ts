@@ -12,7 +12,7 @@ export function formatTable(s: ReportSummary, top: ReportFinding[], totalShown: 
   out.push(`nhi report — ${inert(s.inventory)}`);
   out.push(
     scan
-      ? `latest scan #${scan.id} (${scan.status}${scan.demo ? ', demo estate' : ''}) started ${scan.startedAt}; findings evaluated as of ${s.asOf?.slice(0, 10)}${s.reEvaluated ? ' (re-evaluated for this report)' : ''}`
+      ? `latest scan #${scan.id} (${scan.status}${scan.demo ? ', demo estate' : ''}) started ${scan.startedAt}\nfindings evaluated as of ${s.asOf?.slice(0, 10)}${s.reEvaluated ? ' (re-evaluated for this report)' : ''}`
       : 'no scan yet',
   );
   if (warning) out.push(`WARNING: ${warning}`);
@@ -51,7 +51,7 @@ export function formatTable(s: ReportSummary, top: ReportFinding[], totalShown: 
     ], { width }));
   }
   if (top.length) {
-    const cut = top.length < totalShown ? `${top.length} of ${totalShown}; --limit N for more, all of them: nhi report --format json|csv|sarif` : `all ${totalShown}`;
+    const cut = top.length < totalShown ? `${top.length} of ${totalShown}; --limit N for more, --format json|csv|sarif for all` : `all ${totalShown}`;
     out.push(`Top findings (${cut})`);
     out.push(renderTable(top, [
       { header: 'severity', get: (f) => f.severity },
@@ -68,7 +68,8 @@ export function formatTable(s: ReportSummary, top: ReportFinding[], totalShown: 
     if (errors.length > 15) out.push(`  … and ${errors.length - 15} more (nhi scans --errors ${scan?.id})`);
     out.push('');
   }
-  out.push('Next: `nhi show <identity id>` for one identity, `nhi ls findings --severity high`, `nhi export findings --format csv --out findings.csv`.');
+  out.push('Next: `nhi show <name or id>` for one identity, `nhi ls findings --severity high`,');
+  out.push('      `nhi export findings --format csv --out findings.csv`.');
   return inertText(out.join('\n')) + '\n';
 }
 
