@@ -6,6 +6,7 @@ import { fileURLToPath } from 'node:url';
 
 const CHILD = fileURLToPath(new URL('./fixtures/progress-child.tsx', import.meta.url));
 // Select Graphic Rendition sequences that set a colour or dim text.
+// eslint-disable-next-line no-control-regex -- looking for escape sequences is the point
 const COLOUR = /\u001b\[(?:2|3[0-7]|9[0-7])m/;
 
 function render(env: Record<string, string>): string {

@@ -15,6 +15,7 @@ import { readFileSync } from 'node:fs';
 const ESC = '\u001b';
 // Clear the screen, set the window title, ring the bell, a C1 CSI, and a right-to-left override.
 const EVIL = `evil${ESC}[2J${ESC}]0;pwned\u0007\u009b31m\u202e`;
+// eslint-disable-next-line no-control-regex -- looking for control characters is the point
 const CONTROL = /[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/;
 
 test('report, ls, show, diff, scans and the scan summary print scanned names inert', { timeout: 90_000 }, () => {
