@@ -31,6 +31,9 @@ test('bad flag values are usage errors (exit 2) naming the valid values, whateve
     [['show'], /missing required argument/],
     [['diff', '--bogus'], /unknown option '--bogus'/],
     [['scans', '--errors', '99'], /there is no scan #99[\s\S]*Scans: #1/],
+    [['report', '--as-of', '2026-02-30'], /--as-of must be a real date like 2026-06-30, got "2026-02-30"/],
+    [['export', 'identities', '--kind', 'iam_usr'], /"iam_usr" is not a known identity kind/],
+    [['export', 'credentials', '--kind', 'pats'], /"pats" is not a known credential kind/],
   ];
   for (const [args, message] of cases) {
     const r = nhi(dir, args);
