@@ -122,6 +122,13 @@ export function parseScanArgs(tokens: string[], scanners: AnyScanner[]): ParsedS
       current.flags[key] = [...((current.flags[key] as string[] | undefined) ?? []), tok];
       continue;
     }
+    // `nhi scan AWS` is `nhi scan aws` (after `repo`, the same word is a folder name, handled above).
+    const folded = byName.get(tok.toLowerCase());
+    if (folded && !segments.some((s) => s.scanner === folded)) {
+      current = { scanner: folded, flags: {} };
+      segments.push(current);
+      continue;
+    }
     throw new ConfigError(`unknown provider "${tok}"`, `Providers: ${scanners.map((s) => s.name).join(', ')}.`);
   }
   return { global, segments };

@@ -252,8 +252,12 @@ export interface DiffSide {
   appeared: string[];
   disappeared: string[];
   changed: string[];
-  /** Name and kind of every id listed above. */
-  names: Record<string, { name: string | null; kind: string }>;
+}
+
+/** Name and kind of an identity or credential a diff lists. */
+export interface DiffLabel {
+  name: string | null;
+  kind: string;
 }
 
 export interface DiffResult {
@@ -262,6 +266,8 @@ export interface DiffResult {
   identities: DiffSide;
   credentials: DiffSide;
   findings: { new: { id: string; ruleId: string; severity: string; message: string }[]; resolved: { id: string; ruleId: string; severity: string; message: string }[] };
+  /** Name and kind of every identity and credential listed, by id. */
+  names: Record<string, DiffLabel>;
 }
 
 /** Scans whose data was merged into the inventory (interrupted ones never were). */
@@ -299,7 +305,7 @@ function diffEntity(db: DB, entity: Entity, from: number, to: number): DiffSide 
   );
   const changedBetween = db.prepare("SELECT 1 FROM changes WHERE entity = ? AND entity_id = ? AND scan_id > ? AND scan_id <= ? AND change = 'changed' LIMIT 1");
   const present = (id: string, first: number, at: number) => first <= at && (lastPresence.get(entity, id, at) as { change: string } | undefined)?.change !== 'gone';
-  const out: DiffSide = { appeared: [], disappeared: [], changed: [], names: {} };
+  const out: DiffSide = { appeared: [], disappeared: [], changed: [] };
   for (const c of candidates) {
     const a = present(c.id, c.first, from);
     const b = present(c.id, c.first, to);
@@ -308,14 +314,15 @@ function diffEntity(db: DB, entity: Entity, from: number, to: number): DiffSide 
     else if (a && b && changedBetween.get(entity, c.id, from, to)) out.changed.push(c.id);
   }
   for (const k of ['appeared', 'disappeared', 'changed'] as const) out[k].sort();
-  if (entity !== 'finding') {
-    const label = db.prepare(`SELECT ${entity === 'credential' ? 'coalesce(name, key_id)' : 'name'} AS name, kind FROM ${table} WHERE id = ?`);
-    for (const id of [...out.appeared, ...out.disappeared, ...out.changed]) {
-      const r = label.get(id) as { name: string | null; kind: string } | undefined;
-      if (r) out.names[id] = r;
-    }
-  }
   return out;
+}
+
+function labels(db: DB, entity: 'identity' | 'credential', side: DiffSide, into: Record<string, DiffLabel>): void {
+  const label = db.prepare(`SELECT ${entity === 'credential' ? 'coalesce(name, key_id)' : 'name'} AS name, kind FROM ${TABLE[entity]} WHERE id = ?`);
+  for (const id of [...side.appeared, ...side.disappeared, ...side.changed]) {
+    const r = label.get(id) as DiffLabel | undefined;
+    if (r) into[id] = r;
+  }
 }
 
 export function diffScans(db: DB, fromArg?: number, toArg?: number): DiffResult {
@@ -323,11 +330,10 @@ export function diffScans(db: DB, fromArg?: number, toArg?: number): DiffResult 
   const f = diffEntity(db, 'finding', from, to);
   const info = db.prepare('SELECT id, rule_id AS ruleId, severity, message FROM findings WHERE id = ?');
   const load = (ids: string[]) => ids.map((id) => info.get(id) as { id: string; ruleId: string; severity: string; message: string });
-  return {
-    from,
-    to,
-    identities: diffEntity(db, 'identity', from, to),
-    credentials: diffEntity(db, 'credential', from, to),
-    findings: { new: load(f.appeared), resolved: load(f.disappeared) },
-  };
+  const identities = diffEntity(db, 'identity', from, to);
+  const credentials = diffEntity(db, 'credential', from, to);
+  const names: Record<string, DiffLabel> = {};
+  labels(db, 'identity', identities, names);
+  labels(db, 'credential', credentials, names);
+  return { from, to, identities, credentials, findings: { new: load(f.appeared), resolved: load(f.disappeared) }, names };
 }

@@ -80,5 +80,5 @@ test('Markdown honours --limit; diff names what appeared', { timeout: 60_000 }, 
   for (const line of identities) assert.match(line, /^ {2}\+ [a-z_]+ .+ {2}\(.+\)$/, 'kind, name, then the id');
   const json = JSON.parse(nhi(dir, ['diff', '--from', '0', '--to', '1', '--json']).out);
   const id = json.identities.appeared[0];
-  assert.ok(json.identities.names[id].name, 'JSON carries the names beside the ids');
+  assert.ok(json.names[id].name, 'JSON carries the names beside the ids');
 });

@@ -341,7 +341,7 @@ export async function diffCommand(flags: CommonFlags & { from?: string; to?: str
     for (const [title, side] of [['identities', d.identities], ['credentials', d.credentials]] as const) {
       o.push('', `${title}: +${side.appeared.length} appeared, -${side.disappeared.length} gone, ~${side.changed.length} changed`);
       const named = (id: string) => {
-        const n = side.names[id];
+        const n = d.names[id];
         return n ? `${inert(n.kind)} ${inert(n.name ?? '')}  (${inert(id)})`.replace(/ {3,}/, '  ') : inert(id);
       };
       for (const id of side.appeared.slice(0, 25)) o.push(`  + ${named(id)}`);
