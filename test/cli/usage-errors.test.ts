@@ -60,6 +60,7 @@ test('`nhi help scan` prints what `nhi scan --help` prints; `nhi rules` takes --
   assert.equal(viaHelp.code, 0);
   assert.equal(viaHelp.out, viaFlag.out);
   assert.match(viaHelp.out, /--org/, 'the providers\' options are listed');
+  assert.match(viaHelp.out, /4 failed \(nothing was read/, 'the scan help names exit 4');
   const rules = nhi(dir, ['rules', '--db', 'x.db', '--config', 'missing.json']);
   assert.equal(rules.code, 2, 'a --config that does not exist is reported, not rejected as an unknown option');
   assert.doesNotMatch(rules.err, /unknown option/);
