@@ -6,6 +6,7 @@ export const EXIT = {
   findings: 1, // --fail-on matched
   fatal: 2,
   partial: 3,
+  scanFailed: 4, // the scan read nothing: every target failed
 } as const;
 
 export class NhiError extends Error {

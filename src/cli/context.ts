@@ -36,7 +36,10 @@ export function collect(value: string, previous: string[] = []): string[] {
 
 export function parseDate(s: string | undefined, flag: string): Date | undefined {
   if (s === undefined) return undefined;
-  const t = Date.parse(/^\d{4}-\d{2}-\d{2}$/.test(s) ? `${s}T00:00:00Z` : s);
-  if (Number.isNaN(t)) throw new ConfigError(`${flag} must be a date like 2026-06-30, got "${s}"`);
+  const day = /^(\d{4})-(\d{2})-(\d{2})$/.exec(s);
+  const t = Date.parse(day ? `${s}T00:00:00Z` : s);
+  // Date.parse rolls impossible days forward (2026-02-30 → 2026-03-02): refuse them instead.
+  const real = !Number.isNaN(t) && (!day || new Date(t).toISOString().slice(0, 10) === s);
+  if (!real) throw new ConfigError(`${flag} must be a real date like 2026-06-30, got "${s}"`);
   return new Date(t);
 }

@@ -13,14 +13,13 @@ export async function main(argv: string[]): Promise<number> {
   const program = buildProgram((c) => {
     code = c;
   });
-  program.exitOverride();
-  program.configureOutput({ writeErr: (s) => process.stderr.write(s) });
   try {
-    await program.parseAsync(argv);
+    await program.parseAsync(helpAsFlag(argv));
     return code;
   } catch (err) {
     if (err instanceof CommanderError) {
-      // --help and --version end here with exit code 0; usage errors with 1 → 2.
+      // --help and --version end here with exit code 0; every usage error (unknown option, bad
+      // choice, missing argument) exits 2, never 1, which --fail-on reserves for findings.
       return err.exitCode === 0 ? EXIT.ok : EXIT.fatal;
     }
     const known = err instanceof NhiError ? err : explainSqliteError(err, process.env.NHI_DB ?? './nhi.db');
@@ -33,6 +32,13 @@ export async function main(argv: string[]): Promise<number> {
     process.stderr.write('  → This is a bug in nhi; please report it with the command you ran.\n');
     return EXIT.fatal;
   }
+}
+
+/** `nhi help scan` is `nhi scan --help`: the scan command prints its own help, with every provider's options. */
+export function helpAsFlag(argv: string[]): string[] {
+  const [node, script, first, second, ...rest] = argv;
+  if (first === 'help' && second && !second.startsWith('-')) return [node, script, second, '--help', ...rest];
+  return argv;
 }
 
 // Set the exit code and let stdout drain rather than exiting mid-write.

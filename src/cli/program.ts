@@ -3,7 +3,8 @@
 import { Command, Option } from 'commander';
 import { VERSION } from '../version.js';
 import { collect } from './context.js';
-import { REPORT_FORMATS, runReportCommand } from './commands/report.js';
+import { REPORT_FORMAT_NAMES, runReportCommand } from './commands/report.js';
+import { CREDENTIAL_STATUS_CHOICES, PROVIDER_CHOICES, choiceListParser, choiceParser, severityParser } from './choices.js';
 import { EXPORT_FORMATS, EXPORT_KINDS, exportCommand } from './commands/export.js';
 import { LS_KINDS, diffCommand, lsCommand, rulesCommand, scansCommand, showCommand } from './commands/browse.js';
 
@@ -18,10 +19,14 @@ function common(cmd: Command): Command {
 
 function findingFilters(cmd: Command): Command {
   return cmd
-    .option('--provider <name>', 'only this provider (repeatable, or comma-separated)', collect)
+    .option('--provider <name>', `only this provider: ${PROVIDER_CHOICES.values.join(', ')} (repeatable, or comma-separated)`, choiceListParser('--provider', PROVIDER_CHOICES))
     .option('--rule <id>', 'only this rule (repeatable; see `nhi rules`)', collect)
-    .option('--severity <level>', 'only findings at or above: critical, high, medium, low, info');
+    .option('--severity <level>', 'only findings at or above: critical, high, medium, low, info', severityParser('--severity'));
 }
+
+export const EXIT_CODES_HELP =
+  'Exit codes: 0 ok · 1 findings at or above --fail-on · 2 usage error or unusable input · 3 partial scan (some targets unread)\n' +
+  '            4 scan failed (nothing was read) · 130 interrupted';
 
 export function buildProgram(setExit: ExitSink): Command {
   const program = new Command('nhi')
@@ -33,16 +38,21 @@ export function buildProgram(setExit: ExitSink): Command {
     .version(VERSION, '-V, --version')
     .enablePositionalOptions()
     .showHelpAfterError('(run with --help for usage)')
+    // Set before the commands are added so every subcommand inherits them: usage errors then
+    // reach main.ts (exit 2) instead of commander exiting 1, the code --fail-on uses.
+    .exitOverride()
+    .configureOutput({ writeErr: (s) => process.stderr.write(s) })
     .addHelpText(
       'after',
       `
 Start here:
   nhi scan --demo                      scan a built-in multi-cloud demo estate (no account needed) and print the report
   nhi scan aws github --org acme       scan for real (see \`nhi scan --help\` for every provider's options)
-  nhi report --fail-on high            CI gate: exit 1 when an open high/critical finding exists
+  nhi report --fail-on high --require-complete
+                                       CI gate: fail on an open high/critical finding, or when the latest scan did not read everything
   nhi report --format sarif > nhi.sarif
 
-Exit codes: 0 ok · 1 findings at or above --fail-on · 2 error (bad input, unreadable inventory) · 3 partial scan · 130 interrupted`,
+${EXIT_CODES_HELP}`,
     );
 
   program
@@ -61,9 +71,10 @@ Exit codes: 0 ok · 1 findings at or above --fail-on · 2 error (bad input, unre
       program
         .command('report')
         .description('summary of the inventory and its findings, riskiest identities first')
-        .addOption(new Option('--format <format>', 'output format').choices([...REPORT_FORMATS]).default('table'))
+        .addOption(new Option('--format <format>', `output format: ${REPORT_FORMAT_NAMES.join(', ')}`).argParser(choiceParser('--format', { what: 'report format', values: REPORT_FORMAT_NAMES })).default('table'))
         .option('--as-of <date>', 're-evaluate every rule against this date (reproduce an audit)')
-        .option('--fail-on <severity>', 'exit 1 when an open finding at or above this severity exists')
+        .option('--fail-on <severity>', 'exit 1 when an open finding at or above this severity exists', severityParser('--fail-on'))
+        .option('--require-complete', 'exit 3 when the latest scan is partial, 4 when it failed, was interrupted or there is none (CI: never pass when nhi did not look)')
         .option('--out <file>', 'write to a file instead of stdout')
         .option('--limit <n>', 'findings listed by table/markdown formats', '25')
         .option('--include-suppressed', 'include suppressed findings (json, csv, sarif) marked as such'),
@@ -76,7 +87,7 @@ Exit codes: 0 ok · 1 findings at or above --fail-on · 2 error (bad input, unre
         .command('export')
         .description(`export ${EXPORT_KINDS.join(', ')} for other tools`)
         .argument('<what>', EXPORT_KINDS.join('|'))
-        .addOption(new Option('--format <format>', 'output format').choices([...EXPORT_FORMATS]).default('json'))
+        .addOption(new Option('--format <format>', `output format: ${EXPORT_FORMATS.join(', ')}`).argParser(choiceParser('--format', { what: 'export format', values: EXPORT_FORMATS })).default('json'))
         .option('--out <file>', 'write to a file instead of stdout')
         .option('--kind <kind>', 'identities/credentials of this kind (repeatable)', collect)
         .option('--as-of <date>', 'findings: re-evaluate against this date')
@@ -94,19 +105,19 @@ Exit codes: 0 ok · 1 findings at or above --fail-on · 2 error (bad input, unre
         .option('--kind <kind>', 'only this kind (repeatable)', collect)
         .option('--owner <owner>', 'only this owner; `none` for unowned')
         .option('--search <text>', 'id or name contains')
-        .option('--status <status>', 'credentials: active, inactive, expired (repeatable)', collect)
-        .option('--identity <id>', 'credentials/findings of one identity')
+        .option('--status <status>', `credentials: ${CREDENTIAL_STATUS_CHOICES.values.join(', ')} (repeatable)`, choiceListParser('--status', CREDENTIAL_STATUS_CHOICES))
+        .option('--identity <id>', 'credentials/findings of one identity (id, or a name that matches one)')
         .option('--include-gone', 'include identities and credentials gone from the latest scan')
-        .option('--limit <n>', 'rows to show', '100')
-        .option('--json', 'JSON instead of a table'),
+        .option('--limit <n>', 'rows to show, after the filters (table default 100; --json lists all unless given)')
+        .option('--json', 'JSON instead of a table (every matching row)'),
     ),
   ).action(async (what: string, flags) => setExit(await lsCommand(what, flags)));
 
   common(
     program
       .command('show')
-      .description('one identity: credentials, grants, who can become it, findings, history')
-      .argument('<id>', 'identity id, or a name that matches one identity')
+      .description('one identity (credentials, grants, who can become it, findings, history), credential or finding')
+      .argument('<ref>', 'an id, an id fragment, an exact name, or part of a name that matches one identity')
       .option('--json', 'JSON instead of text'),
   ).action(async (id: string, flags) => setExit(await showCommand(id, flags)));
 
@@ -128,11 +139,12 @@ Exit codes: 0 ok · 1 findings at or above --fail-on · 2 error (bad input, unre
       .option('--json', 'JSON instead of text'),
   ).action(async (flags) => setExit(await diffCommand(flags)));
 
-  program
-    .command('rules')
-    .description('every rule with its severity, OWASP NHI mapping, risk and remediation')
-    .option('--json', 'JSON instead of text')
-    .action(async (flags) => setExit(await rulesCommand(flags)));
+  common(
+    program
+      .command('rules')
+      .description('every rule with its severity, OWASP NHI mapping, risk and remediation')
+      .option('--json', 'JSON instead of text'),
+  ).action(async (flags) => setExit(await rulesCommand(flags)));
 
   return program;
 }

@@ -122,6 +122,13 @@ export function parseScanArgs(tokens: string[], scanners: AnyScanner[]): ParsedS
       current.flags[key] = [...((current.flags[key] as string[] | undefined) ?? []), tok];
       continue;
     }
+    // `nhi scan AWS` is `nhi scan aws` (after `repo`, the same word is a folder name, handled above).
+    const folded = byName.get(tok.toLowerCase());
+    if (folded && !segments.some((s) => s.scanner === folded)) {
+      current = { scanner: folded, flags: {} };
+      segments.push(current);
+      continue;
+    }
     throw new ConfigError(`unknown provider "${tok}"`, `Providers: ${scanners.map((s) => s.name).join(', ')}.`);
   }
   return { global, segments };
@@ -133,7 +140,8 @@ export function scanHelp(scanners: AnyScanner[]): string {
   lines.push('');
   lines.push('Scan providers into the inventory. With no provider named, every configured one runs');
   lines.push('(a section in nhi.config.json, or credentials found in the environment).');
-  lines.push('Exit codes: 0 complete, 3 partial (some targets failed: each is listed with the fix), 2 fatal error, 130 interrupted.');
+  lines.push('Exit codes: 0 complete, 3 partial (some targets failed: each is listed with the fix), 4 failed (nothing was read: every target failed),');
+  lines.push('            2 usage or fatal error, 130 interrupted.');
   lines.push('');
   lines.push('Options:');
   const pad = (s: string) => s.padEnd(30);

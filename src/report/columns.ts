@@ -2,6 +2,7 @@
 import type { CredentialRow, IdentityRow } from '../inventory/rows.js';
 import type { CsvColumn } from './formats/csv.js';
 import type { ReportFinding } from './report-service.js';
+import { findingLocations, locationText } from './formats/locations.js';
 
 export const FINDING_CSV: CsvColumn<ReportFinding>[] = [
   { header: 'id', get: (f) => f.id },
@@ -17,7 +18,8 @@ export const FINDING_CSV: CsvColumn<ReportFinding>[] = [
   { header: 'scope', get: (f) => f.identity?.scope },
   { header: 'owner', get: (f) => f.identity?.owner },
   { header: 'credential_id', get: (f) => f.credentialId },
-  { header: 'location', get: (f) => (f.location ? `${f.location.repo ? f.location.repo + ':' : ''}${f.location.path}${f.location.line ? ':' + f.location.line : ''}` : null) },
+  // The sighting the message names (the rule's first), so both columns agree.
+  { header: 'location', get: (f) => locationText(findingLocations(f)[0]) },
   { header: 'message', get: (f) => f.message },
   { header: 'first_seen_scan', get: (f) => f.firstSeenScan },
   { header: 'suppression_reason', get: (f) => f.suppression?.reason },

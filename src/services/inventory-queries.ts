@@ -5,6 +5,17 @@ import { SELECT, hydrate, type CredentialRow, type GrantRow, type IdentityRow, t
 import { NhiError } from '../errors.js';
 import { pageRows } from '../inventory/view.js';
 
+type Entity = 'identity' | 'credential' | 'finding';
+const TABLE: Record<Entity, string> = { identity: 'identities', credential: 'credentials', finding: 'findings' };
+
+/** The error for a reference that matches several things: the candidates, and how to pick one. */
+export function ambiguous(ref: string, candidates: Candidate[], more: boolean): NhiError {
+  const list = candidates.map((c) => `\n    ${c.entity} ${c.kind ?? ''} ${c.name ?? ''}  ${c.id}`.replace(/ {3,}/g, '  ')).join('');
+  return new NhiError(`"${ref}" matches several ${candidates[0].entity === 'identity' ? 'identities' : `${candidates[0].entity}s`}:${list}${more ? '\n    …' : ''}`, {
+    hint: 'Pass one of the ids above (or a longer part of a name).',
+  });
+}
+
 export interface IdentityFilters {
   provider?: string[];
   kind?: string[];
@@ -76,23 +87,49 @@ export interface IdentityDetail {
   history: { scanId: number; startedAt: string | null; change: string; entity: string; entityId: string }[];
 }
 
-/** One identity by exact id, or by a name/id fragment that matches exactly one identity. */
-export function showIdentity(db: DB, ref: string): IdentityDetail {
-  let raw = db.prepare(`SELECT ${SELECT.identities}, raw AS _raw FROM identities WHERE id = ?`).get(ref) as Record<string, unknown> | undefined;
-  if (!raw) {
-    // An exact name wins over id fragments; several exact names (one per account) need the id.
-    const byName = db.prepare(`SELECT ${SELECT.identities}, raw AS _raw FROM identities WHERE name = ? ORDER BY gone_scan IS NOT NULL, id LIMIT 6`).all(ref) as Record<string, unknown>[];
-    const matches = byName.length
-      ? byName
-      : (db.prepare(`SELECT ${SELECT.identities}, raw AS _raw FROM identities WHERE instr(id, ?) > 0 ORDER BY gone_scan IS NOT NULL, id LIMIT 6`).all(ref) as Record<string, unknown>[]);
-    if (matches.length === 0) throw new NhiError(`no identity matches "${ref}"`, { hint: 'List candidates with `nhi ls identities --search <text>`.' });
-    if (matches.length > 1) {
-      throw new NhiError(`"${ref}" matches several identities: ${matches.slice(0, 5).map((m) => m.id).join(', ')}${matches.length > 5 ? ', …' : ''}`, {
-        hint: 'Pass the full id.',
-      });
-    }
-    raw = matches[0];
+/** A candidate for `nhi show` when a reference matches several things. */
+export interface Candidate {
+  entity: 'identity' | 'credential' | 'finding';
+  id: string;
+  name: string | null;
+  kind: string | null;
+}
+
+export type ShowMatch = { entity: 'identity' | 'credential' | 'finding'; id: string } | { entity: 'ambiguous'; candidates: Candidate[]; more: boolean } | null;
+
+const CANDIDATES = 10;
+
+/**
+ * What `ref` names, most specific first: an exact id (identity, credential, finding); an exact
+ * identity name; then identities whose id or name contains it (case-insensitive), credentials
+ * whose id, key id or name contains it, findings whose id contains it. Several matches at the
+ * first tier that has any are returned as candidates.
+ */
+export function resolveRef(db: DB, ref: string): ShowMatch {
+  for (const entity of ['identity', 'credential', 'finding'] as const) {
+    if (db.prepare(`SELECT 1 FROM ${TABLE[entity]} WHERE id = ?`).get(ref)) return { entity, id: ref };
   }
+  const tiers: [Candidate['entity'], string, unknown[]][] = [
+    ['identity', `SELECT id, name, kind FROM identities WHERE name = ? ORDER BY gone_scan IS NOT NULL, id LIMIT ${CANDIDATES + 1}`, [ref]],
+    ['identity', `SELECT id, name, kind FROM identities WHERE instr(lower(id), lower(?)) > 0 OR instr(lower(name), lower(?)) > 0 ORDER BY gone_scan IS NOT NULL, id LIMIT ${CANDIDATES + 1}`, [ref, ref]],
+    ['credential', `SELECT id, coalesce(name, key_id) AS name, kind FROM credentials WHERE instr(lower(id), lower(?)) > 0 OR key_id = ? OR instr(lower(coalesce(name, '')), lower(?)) > 0 ORDER BY gone_scan IS NOT NULL, id LIMIT ${CANDIDATES + 1}`, [ref, ref, ref]],
+    ['finding', `SELECT id, message AS name, rule_id AS kind FROM findings WHERE instr(lower(id), lower(?)) > 0 ORDER BY resolved_scan IS NOT NULL, id LIMIT ${CANDIDATES + 1}`, [ref]],
+  ];
+  for (const [entity, sql, params] of tiers) {
+    const rows = db.prepare(sql).all(...params) as { id: string; name: string | null; kind: string | null }[];
+    if (rows.length === 1) return { entity, id: rows[0].id };
+    if (rows.length > 1) return { entity: 'ambiguous', candidates: rows.slice(0, CANDIDATES).map((r) => ({ entity, ...r })), more: rows.length > CANDIDATES };
+  }
+  return null;
+}
+
+/** One identity by its exact id (resolve a reference with resolveRef first). */
+export function showIdentity(db: DB, ref: string): IdentityDetail {
+  const match = resolveRef(db, ref);
+  if (match === null) throw new NhiError(`nothing matches "${ref}"`, { hint: 'List candidates with `nhi ls identities --search <text>`.' });
+  if (match.entity === 'ambiguous') throw ambiguous(ref, match.candidates, match.more);
+  if (match.entity !== 'identity') throw new NhiError(`"${ref}" is a ${match.entity}, not an identity`, { hint: `Run \`nhi show ${match.id}\`.` });
+  const raw = db.prepare(`SELECT ${SELECT.identities}, raw AS _raw FROM identities WHERE id = ?`).get(match.id) as Record<string, unknown>;
   const rawCopy = raw._raw ? JSON.parse(raw._raw as string) : null;
   delete raw._raw;
   const identity = hydrate<IdentityRow>('identities', raw);
@@ -113,6 +150,68 @@ export function showIdentity(db: DB, ref: string): IdentityDetail {
   const first = db.prepare('SELECT started_at FROM scans WHERE id = ?').get(identity.firstSeenScan) as { started_at: string } | undefined;
   history.unshift({ scanId: identity.firstSeenScan, startedAt: first?.started_at ?? null, change: 'appeared', entity: 'identity', entityId: id });
   return { identity, raw: rawCopy, credentials, grants: all<GrantRow>('grants', 'identity_id'), trusts: all<TrustRow>('trusts', 'identity_id'), findings, history };
+}
+
+export interface Sighting {
+  repo: string;
+  path: string;
+  line: number;
+  commit: string;
+  author: string | null;
+  date: string | null;
+}
+
+/** Where a secret was seen, oldest sighting first. */
+export function credentialSightings(db: DB, credentialId: string, limit = Infinity): Sighting[] {
+  return db
+    .prepare(`SELECT repo, path, line, commit_sha AS "commit", author, committed_at AS date FROM credential_sightings WHERE credential_id = ? ORDER BY committed_at, path, line LIMIT ?`)
+    .all(credentialId, Number.isFinite(limit) ? limit : -1) as Sighting[];
+}
+
+/** A getter for the first sighting of many credentials (ls credentials' location column). */
+export function firstSighting(db: DB): (credentialId: string) => Sighting | undefined {
+  const stmt = db.prepare(`SELECT repo, path, line, commit_sha AS "commit", author, committed_at AS date FROM credential_sightings WHERE credential_id = ? ORDER BY committed_at, path, line LIMIT 1`);
+  return (id) => stmt.get(id) as Sighting | undefined;
+}
+
+export interface CredentialDetail {
+  credential: CredentialRow;
+  identity: { id: string; name: string; kind: string } | null;
+  sightings: Sighting[];
+  findings: StoredFinding[];
+}
+
+export function showCredential(db: DB, id: string): CredentialDetail {
+  const credential = hydrate<CredentialRow>('credentials', db.prepare(`SELECT ${SELECT.credentials} FROM credentials WHERE id = ?`).get(id) as Record<string, unknown>);
+  const identity = credential.identityId
+    ? ((db.prepare('SELECT id, name, kind FROM identities WHERE id = ?').get(credential.identityId) as CredentialDetail['identity'] | undefined) ?? null)
+    : null;
+  const findings = (db.prepare(`SELECT ${SELECT.findings} FROM findings WHERE credential_id = ? ORDER BY resolved_scan IS NOT NULL, severity`).all(id) as Record<string, unknown>[]).map((r) =>
+    hydrate<StoredFinding>('findings', r),
+  );
+  return { credential, identity, sightings: credentialSightings(db, id), findings };
+}
+
+export interface FindingDetail {
+  finding: StoredFinding;
+  identity: { id: string; name: string; kind: string; scope: string; owner: string | null } | null;
+}
+
+export function showFinding(db: DB, id: string): FindingDetail {
+  const finding = hydrate<StoredFinding>('findings', db.prepare(`SELECT ${SELECT.findings} FROM findings WHERE id = ?`).get(id) as Record<string, unknown>);
+  const identity = finding.identityId
+    ? ((db.prepare('SELECT id, name, kind, scope, owner FROM identities WHERE id = ?').get(finding.identityId) as FindingDetail['identity'] | undefined) ?? null)
+    : null;
+  return { finding, identity };
+}
+
+/** Distinct identity kinds in the inventory (to check `--kind` against). */
+export function identityKinds(db: DB): string[] {
+  return (db.prepare('SELECT DISTINCT kind FROM identities ORDER BY kind').all() as { kind: string }[]).map((r) => r.kind);
+}
+
+export function scanExists(db: DB, id: number): boolean {
+  return db.prepare('SELECT 1 FROM scans WHERE id = ?').get(id) !== undefined;
 }
 
 export interface ScanRow {
@@ -149,13 +248,16 @@ export function scanErrors(db: DB, scanId: number) {
 
 // ---- diff ----
 
-type Entity = 'identity' | 'credential' | 'finding';
-const TABLE: Record<Entity, string> = { identity: 'identities', credential: 'credentials', finding: 'findings' };
-
 export interface DiffSide {
   appeared: string[];
   disappeared: string[];
   changed: string[];
+}
+
+/** Name and kind of an identity or credential a diff lists. */
+export interface DiffLabel {
+  name: string | null;
+  kind: string;
 }
 
 export interface DiffResult {
@@ -164,6 +266,8 @@ export interface DiffResult {
   identities: DiffSide;
   credentials: DiffSide;
   findings: { new: { id: string; ruleId: string; severity: string; message: string }[]; resolved: { id: string; ruleId: string; severity: string; message: string }[] };
+  /** Name and kind of every identity and credential listed, by id. */
+  names: Record<string, DiffLabel>;
 }
 
 /** Scans whose data was merged into the inventory (interrupted ones never were). */
@@ -213,16 +317,23 @@ function diffEntity(db: DB, entity: Entity, from: number, to: number): DiffSide 
   return out;
 }
 
+function labels(db: DB, entity: 'identity' | 'credential', side: DiffSide, into: Record<string, DiffLabel>): void {
+  const label = db.prepare(`SELECT ${entity === 'credential' ? 'coalesce(name, key_id)' : 'name'} AS name, kind FROM ${TABLE[entity]} WHERE id = ?`);
+  for (const id of [...side.appeared, ...side.disappeared, ...side.changed]) {
+    const r = label.get(id) as DiffLabel | undefined;
+    if (r) into[id] = r;
+  }
+}
+
 export function diffScans(db: DB, fromArg?: number, toArg?: number): DiffResult {
   const { from, to } = resolveDiffRange(db, fromArg, toArg);
   const f = diffEntity(db, 'finding', from, to);
   const info = db.prepare('SELECT id, rule_id AS ruleId, severity, message FROM findings WHERE id = ?');
   const load = (ids: string[]) => ids.map((id) => info.get(id) as { id: string; ruleId: string; severity: string; message: string });
-  return {
-    from,
-    to,
-    identities: diffEntity(db, 'identity', from, to),
-    credentials: diffEntity(db, 'credential', from, to),
-    findings: { new: load(f.appeared), resolved: load(f.disappeared) },
-  };
+  const identities = diffEntity(db, 'identity', from, to);
+  const credentials = diffEntity(db, 'credential', from, to);
+  const names: Record<string, DiffLabel> = {};
+  labels(db, 'identity', identities, names);
+  labels(db, 'credential', credentials, names);
+  return { from, to, identities, credentials, findings: { new: load(f.appeared), resolved: load(f.disappeared) }, names };
 }

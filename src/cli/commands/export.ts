@@ -7,6 +7,8 @@ import { publicFinding } from '../../report/formats/json.js';
 import { writeCsv, type CsvColumn } from '../../report/formats/csv.js';
 import { CREDENTIAL_CSV, FINDING_CSV, IDENTITY_CSV } from '../../report/columns.js';
 import { listCredentials, listIdentities } from '../../services/inventory-queries.js';
+import { CREDENTIAL_KIND_CHOICES, checkChoices } from '../choices.js';
+import { identityKinds } from '../../services/inventory-queries.js';
 import { commandContext, list, parseDate } from '../context.js';
 
 export const EXPORT_KINDS = ['findings', 'identities', 'credentials'] as const;
@@ -61,7 +63,7 @@ export async function exportCommand(what: string, flags: ExportFlags): Promise<n
         dbPath: ctx.dbPath,
         config: ctx.config,
         asOf: parseDate(flags.asOf, '--as-of'),
-        filters: { provider: list(flags.provider), rule: list(flags.rule), severity: parseSeverity(flags.severity, '--severity') },
+        filters: { provider: list(flags.provider), rule: list(flags.rule)?.map((r) => r.toLowerCase()), severity: parseSeverity(flags.severity, '--severity') },
       });
       try {
         writeRows(out, format, count(report.findings({ includeSuppressed: flags.includeSuppressed })), FINDING_CSV, publicFinding);
@@ -72,9 +74,11 @@ export async function exportCommand(what: string, flags: ExportFlags): Promise<n
       const inv = openInventory(ctx.dbPath, { readonly: true });
       try {
         if (what === 'identities') {
-          writeRows(out, format, count(listIdentities(inv.db, { provider: list(flags.provider), kind: list(flags.kind), includeGone: flags.includeGone })), IDENTITY_CSV);
+          const kind = checkChoices('--kind', list(flags.kind), { what: 'identity kind in this inventory', values: identityKinds(inv.db) });
+          writeRows(out, format, count(listIdentities(inv.db, { provider: list(flags.provider), kind, includeGone: flags.includeGone })), IDENTITY_CSV);
         } else {
-          writeRows(out, format, count(listCredentials(inv.db, { provider: list(flags.provider), kind: list(flags.kind), includeGone: flags.includeGone })), CREDENTIAL_CSV);
+          const kind = checkChoices('--kind', list(flags.kind), CREDENTIAL_KIND_CHOICES);
+          writeRows(out, format, count(listCredentials(inv.db, { provider: list(flags.provider), kind, includeGone: flags.includeGone })), CREDENTIAL_CSV);
         }
       } finally {
         inv.close();

@@ -1,14 +1,14 @@
-// `nhi report`: summary and findings in table, json, csv, sarif or markdown; --fail-on for CI.
-import { ConfigError, EXIT } from '../../errors.js';
-import { SEVERITIES } from '../../model/records.js';
+// `nhi report`: the summary and findings in any registered format; --fail-on and
+// --require-complete make it a CI gate.
+import { EXIT } from '../../errors.js';
+import { SEVERITIES, type Severity } from '../../model/records.js';
 import { openOutput } from '../../report/output.js';
-import { openReport, parseSeverity, type ReportFinding } from '../../report/report-service.js';
-import { formatTable } from '../../report/formats/table.js';
-import { formatMarkdown } from '../../report/formats/markdown.js';
-import { writeJsonReport } from '../../report/formats/json.js';
-import { writeSarif } from '../../report/formats/sarif.js';
-import { writeCsv } from '../../report/formats/csv.js';
-import { FINDING_CSV } from '../../report/columns.js';
+import { openReport } from '../../report/report-service.js';
+import { REPORT_FORMATS, reportFormat } from '../../report/formats/index.js';
+import { scanCompleteness } from '../../report/formats/scan-status.js';
+import { outputWidth } from '../../report/text-table.js';
+import { ConfigError } from '../../errors.js';
+import { checkChoice, checkChoices, PROVIDER_CHOICES, SEVERITY_CHOICES, wholeNumber } from '../choices.js';
 import { commandContext, list, parseDate } from '../context.js';
 
 export interface ReportFlags {
@@ -21,61 +21,65 @@ export interface ReportFlags {
   severity?: string;
   asOf?: string;
   failOn?: string;
+  requireComplete?: boolean;
   out?: string;
   limit?: string;
   includeSuppressed?: boolean;
 }
 
-export const REPORT_FORMATS = ['table', 'json', 'csv', 'sarif', 'markdown'] as const;
+export const REPORT_FORMAT_NAMES = REPORT_FORMATS.map((f) => f.name);
+
+function severity(flag: string, v: string | undefined): Severity | undefined {
+  return v === undefined ? undefined : (checkChoice(flag, v, SEVERITY_CHOICES) as Severity);
+}
+
+/** The exit code for a latest scan that did not look at everything (3 partial, 4 nothing read). */
+function incompleteCode(status: string | undefined): number {
+  return status === 'partial' ? EXIT.partial : EXIT.scanFailed;
+}
 
 export async function runReportCommand(flags: ReportFlags, opts: { quietHint?: boolean } = {}): Promise<number> {
-  const format = flags.format ?? 'table';
-  if (!(REPORT_FORMATS as readonly string[]).includes(format)) throw new ConfigError(`--format must be one of ${REPORT_FORMATS.join(', ')}, got "${format}"`);
-  const failOn = parseSeverity(flags.failOn, '--fail-on');
-  const limit = flags.limit === undefined ? 25 : Number(flags.limit);
-  if (!Number.isInteger(limit) || limit < 0) throw new ConfigError('--limit must be a whole number');
+  const format = reportFormat(flags.format ?? 'table');
+  if (!format) throw new ConfigError(`--format: "${flags.format}" is not a report format`, `Use one of: ${REPORT_FORMAT_NAMES.join(', ')}.`);
+  const failOn = severity('--fail-on', flags.failOn);
+  const limit = wholeNumber('--limit', flags.limit, 0) ?? 25;
   const ctx = commandContext(flags);
   const report = openReport({
     dbPath: ctx.dbPath,
     config: ctx.config,
     asOf: parseDate(flags.asOf, '--as-of'),
-    filters: { provider: list(flags.provider), rule: list(flags.rule), severity: parseSeverity(flags.severity, '--severity') },
+    filters: { provider: checkChoices('--provider', list(flags.provider), PROVIDER_CHOICES), rule: list(flags.rule)?.map((r) => r.toLowerCase()), severity: severity('--severity', flags.severity) },
   });
   const out = openOutput(flags.out);
   try {
     const summary = report.summary();
-    const includeSuppressed = !!flags.includeSuppressed;
-    switch (format) {
-      case 'table': {
-        const top = [...report.findings({ limit })];
-        out.write(formatTable(summary, top, summary.totals.findings));
-        break;
-      }
-      case 'markdown': {
-        const top = [...report.findings({ limit: Math.max(limit, 50) })];
-        out.write(formatMarkdown(summary, top, summary.totals.findings));
-        break;
-      }
-      case 'json':
-        writeJsonReport(out, summary, report.findings({ includeSuppressed }));
-        break;
-      case 'sarif':
-        writeSarif(out, summary, report.findings({ includeSuppressed }));
-        break;
-      case 'csv':
-        writeCsv<ReportFinding>(out, report.findings({ includeSuppressed }), FINDING_CSV);
-        break;
-    }
+    format.write(
+      out,
+      { summary, findings: (o) => report.findings(o) },
+      {
+        limit,
+        includeSuppressed: !!flags.includeSuppressed,
+        width: flags.out ? undefined : outputWidth(),
+        warn: (m) => process.stderr.write(`nhi: warning: ${m}\n`),
+      },
+    );
     out.end();
-    if (flags.out && !opts.quietHint) process.stderr.write(`wrote ${format} report to ${flags.out}\n`);
+    if (flags.out && !opts.quietHint) process.stderr.write(`wrote ${format.name} report to ${flags.out}\n`);
+    let code: number = EXIT.ok;
     if (failOn) {
       const hit = SEVERITIES.slice(0, SEVERITIES.indexOf(failOn) + 1).filter((s) => summary.findingsBySeverity[s] > 0);
       if (hit.length) {
         process.stderr.write(`--fail-on ${failOn}: ${hit.map((s) => `${summary.findingsBySeverity[s]} ${s}`).join(', ')} open finding(s)\n`);
-        return EXIT.findings;
+        code = EXIT.findings;
       }
     }
-    return EXIT.ok;
+    const { complete, warning } = scanCompleteness(summary);
+    if (flags.requireComplete && !complete) {
+      process.stderr.write(`--require-complete: ${warning}\n`);
+      // Findings found are the more specific failure; either way the gate fails.
+      if (code === EXIT.ok) code = incompleteCode(summary.scan?.status);
+    }
+    return code;
   } catch (err) {
     out.abort();
     throw err;

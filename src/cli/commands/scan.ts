@@ -1,5 +1,5 @@
 // `nhi scan`: resolve scanners and their options, run the scan service with live progress,
-// print a one-screen summary, exit 0 / 3 / 2 / 130.
+// print a one-screen summary, exit 0 / 3 partial / 4 nothing read / 2 / 130.
 import { loadConfig } from '../../config/config.js';
 import { resolveDbPath } from '../../inventory/db.js';
 import { ConfigError, EXIT } from '../../errors.js';
@@ -10,7 +10,7 @@ import type { ScannerRun } from '../../scan/pipeline.js';
 import { startDemo } from '../../demo/demo.js';
 import { discardDemoInventory, installDemoInventory, prepareDemoInventory } from '../../inventory/demo-inventory.js';
 import { plainScanProgress, renderScanProgress, type ProgressView } from '../../ui/scan-progress.js';
-import { renderTable } from '../../report/text-table.js';
+import { inert, inertText, renderTable } from '../../report/text-table.js';
 import { parseScanArgs, scanHelp } from '../scan-args.js';
 import { runReportCommand } from './report.js';
 
@@ -98,16 +98,29 @@ export async function scanCommand(tokens: string[]): Promise<number> {
       await runReportCommand({ db: dbPath, format: 'table', limit: '15' }, { quietHint: true });
       process.stdout.write(`\nThe demo inventory is ${dbPath}. Try: nhi report --format sarif · nhi ls identities --provider aws · nhi show ${'ci-deployer'}\n`);
     }
-    return summary.status === 'complete' ? EXIT.ok : summary.status === 'interrupted' ? 130 : EXIT.partial;
+    return scanExitCode(summary);
   } finally {
     await demo?.stop();
   }
 }
 
+/** True when no target was read at all (discovery steps do not count: they list targets, they read none). */
+export function nothingRead(s: ScanSummary): boolean {
+  if (s.status === 'failed') return true;
+  return !s.targets.some((t) => !t.targetKey.endsWith(':discovery') && (t.state === 'complete' || t.state === 'partial'));
+}
+
+export function scanExitCode(s: ScanSummary): number {
+  if (s.status === 'interrupted') return 130;
+  if (s.status === 'complete') return EXIT.ok;
+  return nothingRead(s) ? EXIT.scanFailed : EXIT.partial;
+}
+
 export function formatScanSummary(s: ScanSummary): string {
   const out: string[] = [];
   const secs = (s.durationMs / 1000).toFixed(1);
-  out.push(`scan #${s.scanId} ${s.status} in ${secs}s → ${s.dbPath}`);
+  const failed = s.status !== 'interrupted' && s.status !== 'complete' && nothingRead(s);
+  out.push(`scan #${s.scanId} ${failed ? 'failed' : s.status} in ${secs}s → ${inert(s.dbPath)}`);
   const targets = s.targets.filter((t) => !t.targetKey.endsWith(':discovery') || t.state === 'failed');
   if (targets.length) {
     out.push(
@@ -131,20 +144,21 @@ export function formatScanSummary(s: ScanSummary): string {
     out.push(`findings: ${c.findingsOpen} open (${c.findingsNew} new, ${c.findingsResolved} resolved) — \`nhi report\` for the details`);
   }
   if (s.status === 'interrupted') out.push('the scan was interrupted: nothing was merged; the previous snapshot is unchanged');
+  if (failed) out.push('scan failed: nothing was read (every target failed); earlier snapshots are kept — fix the errors below and scan again');
   if (s.errors.length) {
     out.push('');
     out.push(`${s.errors.length} target(s)/endpoint(s) could not be read:`);
     for (const e of s.errors.slice(0, 20)) {
-      out.push(`  ✖ ${e.scanner} ${e.targetKey ?? ''} — ${e.operation ?? ''}: ${e.code ?? 'error'}: ${e.message}`);
-      if (e.fix) out.push(`      fix: ${e.fix}`);
+      out.push(`  ✖ ${inert(e.scanner)} ${inert(e.targetKey)} — ${inert(e.operation)}: ${inert(e.code ?? 'error')}: ${inert(e.message)}`);
+      if (e.fix) out.push(`      fix: ${inert(e.fix)}`);
     }
     if (s.errors.length > 20) out.push(`  … ${s.errors.length - 20} more: nhi scans --errors ${s.scanId}`);
   }
   if (s.notes.length) {
     out.push('');
     out.push('notes:');
-    for (const n of s.notes.slice(0, 10)) out.push(`  · ${n.scanner} ${n.targetKey ?? ''}: ${n.message}`);
+    for (const n of s.notes.slice(0, 10)) out.push(`  · ${inert(n.scanner)} ${inert(n.targetKey)}: ${inert(n.message)}`);
     if (s.notes.length > 10) out.push(`  … ${s.notes.length - 10} more: nhi scans --errors ${s.scanId}`);
   }
-  return out.join('\n') + '\n';
+  return inertText(out.join('\n')) + '\n';
 }

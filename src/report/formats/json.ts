@@ -2,6 +2,8 @@
 // Written as a stream so a million findings never sit in one string.
 import type { Output } from '../output.js';
 import type { ReportFinding, ReportSummary } from '../report-service.js';
+import { scanCompleteness } from './scan-status.js';
+import type { ReportFormat } from './types.js';
 
 export const REPORT_SCHEMA_VERSION = 1;
 
@@ -27,8 +29,11 @@ export function publicFinding(f: ReportFinding) {
 
 export function writeJsonReport(out: Output, summary: ReportSummary, findings: Iterable<ReportFinding>): void {
   const { scanErrors, ...rest } = summary;
+  const { complete, warning } = scanCompleteness(summary);
   out.write(`{\n  "schemaVersion": ${REPORT_SCHEMA_VERSION},\n  "tool": "nhi",\n`);
   for (const [k, v] of Object.entries(rest)) out.write(`  ${JSON.stringify(k)}: ${JSON.stringify(v)},\n`);
+  // false when the latest scan is partial, failed or missing: the findings may be incomplete.
+  out.write(`  "scanComplete": ${complete},\n  "scanWarning": ${JSON.stringify(warning)},\n`);
   out.write(`  "scanErrors": ${JSON.stringify(scanErrors)},\n  "findings": [`);
   let first = true;
   for (const f of findings) {
@@ -37,3 +42,11 @@ export function writeJsonReport(out: Output, summary: ReportSummary, findings: I
   }
   out.write(first ? ']\n}\n' : '\n  ]\n}\n');
 }
+
+export const jsonFormat: ReportFormat = {
+  name: 'json',
+  description: 'the documented report object with every finding (schemaVersion 1)',
+  write(out, report, options) {
+    writeJsonReport(out, report.summary, report.findings({ includeSuppressed: options.includeSuppressed }));
+  },
+};

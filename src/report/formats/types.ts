@@ -1,0 +1,25 @@
+// The contract every report format implements: a plain object in the registry (index.ts).
+import type { Output } from '../output.js';
+import type { ReportFinding, ReportSummary } from '../report-service.js';
+
+/** What a format reads: the summary, and the findings streamed most severe first. */
+export interface ReportInput {
+  summary: ReportSummary;
+  findings(opts?: { includeSuppressed?: boolean; limit?: number }): Iterable<ReportFinding>;
+}
+
+export interface FormatOptions {
+  /** Findings listed by the summary formats (table, markdown); the full formats list all. */
+  limit: number;
+  includeSuppressed: boolean;
+  /** Width to fit tables to; undefined keeps whole rows. */
+  width?: number;
+  /** A message for the person running nhi (stderr), for formats that cannot carry it. */
+  warn(message: string): void;
+}
+
+export interface ReportFormat {
+  name: string;
+  description: string;
+  write(out: Output, report: ReportInput, options: FormatOptions): void;
+}

@@ -1,0 +1,69 @@
+// Usage errors exit 2 everywhere (1 is --fail-on's "findings found"), and every enumerated
+// flag value is checked, so a typo can never turn a CI gate into "0 open findings".
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { tempDir } from '../helpers/temp.js';
+import { awsKeyPair, nhi, writeFiles } from './nhi.js';
+
+function inventory(): string {
+  const dir = tempDir();
+  writeFiles(join(dir, 'app'), { 'deploy.env': awsKeyPair('usage').env });
+  const scan = nhi(dir, ['scan', 'repo', 'app']);
+  assert.equal(scan.code, 0, scan.err + scan.out);
+  return dir;
+}
+
+test('bad flag values are usage errors (exit 2) naming the valid values, whatever the command', { timeout: 60_000 }, () => {
+  const dir = inventory();
+  const cases: [string[], RegExp][] = [
+    [['report', '--fail-on', 'high', '--provider', 'gihub'], /"gihub" is not a known provider[\s\S]*aws, azure, gcp, github, repo/],
+    [['report', '--format', 'xml'], /"xml" is not a known report format[\s\S]*table, json, csv, sarif, markdown/],
+    [['report', '--fail-on', 'hihg'], /"hihg" is not a known severity[\s\S]*critical, high/],
+    [['report', '--bogus'], /unknown option '--bogus'/],
+    [['export', 'findings', '--format', 'xml'], /"xml" is not a known export format[\s\S]*json, ndjson, csv/],
+    [['ls', 'credentials', '--status', 'actve'], /"actve" is not a known credential status[\s\S]*active, inactive, expired/],
+    [['ls', 'credentials', '--kind', 'acess_key'], /"acess_key" is not a known credential kind[\s\S]*access_key/],
+    [['ls', 'identities', '--kind', 'iam_usr'], /"iam_usr" is not a known identity kind/],
+    [['ls', 'findings', '--severity', 'urgent'], /"urgent" is not a known severity/],
+    [['ls', 'identities', '--limit', 'ten'], /--limit must be a whole number/],
+    [['ls', 'nothing'], /cannot list "nothing"/],
+    [['show'], /missing required argument/],
+    [['diff', '--bogus'], /unknown option '--bogus'/],
+    [['scans', '--errors', '99'], /there is no scan #99[\s\S]*Scans: #1/],
+    [['report', '--as-of', '2026-02-30'], /--as-of must be a real date like 2026-06-30, got "2026-02-30"/],
+    [['export', 'identities', '--kind', 'iam_usr'], /"iam_usr" is not a known identity kind/],
+    [['export', 'credentials', '--kind', 'pats'], /"pats" is not a known credential kind/],
+  ];
+  for (const [args, message] of cases) {
+    const r = nhi(dir, args);
+    assert.equal(r.code, 2, `nhi ${args.join(' ')} → ${r.code}\n${r.err}`);
+    assert.match(r.err, message, `nhi ${args.join(' ')}`);
+  }
+});
+
+test('provider, status and severity values match case-insensitively (AWS is aws)', { timeout: 60_000 }, () => {
+  const dir = inventory();
+  const lower = JSON.parse(nhi(dir, ['report', '--format', 'json', '--provider', 'repo']).out);
+  const upper = nhi(dir, ['report', '--format', 'json', '--provider', 'REPO', '--severity', 'LOW']);
+  assert.equal(upper.code, 0, upper.err);
+  assert.ok(lower.totals.findings > 0);
+  assert.deepEqual(JSON.parse(upper.out).findings.map((f: { id: string }) => f.id), lower.findings.map((f: { id: string }) => f.id));
+  assert.equal(nhi(dir, ['report', '--fail-on', 'LOW', '--provider', 'Repo']).code, 1, 'the gate still fires with capitalised values');
+  assert.equal(nhi(dir, ['ls', 'credentials', '--status', 'UNKNOWN', '--json']).code, 0);
+});
+
+test('`nhi help scan` prints what `nhi scan --help` prints; `nhi rules` takes --db and --config like every command', { timeout: 60_000 }, () => {
+  const dir = tempDir();
+  const viaHelp = nhi(dir, ['help', 'scan']);
+  const viaFlag = nhi(dir, ['scan', '--help']);
+  assert.equal(viaHelp.code, 0);
+  assert.equal(viaHelp.out, viaFlag.out);
+  assert.match(viaHelp.out, /--org/, 'the providers\' options are listed');
+  assert.match(viaHelp.out, /4 failed \(nothing was read/, 'the scan help names exit 4');
+  const rules = nhi(dir, ['rules', '--db', 'x.db', '--config', 'missing.json']);
+  assert.equal(rules.code, 2, 'a --config that does not exist is reported, not rejected as an unknown option');
+  assert.doesNotMatch(rules.err, /unknown option/);
+  assert.equal(nhi(dir, ['rules', '--db', 'x.db', '--json']).code, 0);
+  assert.match(nhi(dir, ['--help']).out, /4 scan failed \(nothing was read\)/, 'the exit codes are in --help');
+});
