@@ -1,7 +1,7 @@
 // Enumerated flag values: checked before anything runs, so a typo such as `--provider gihub`
 // is a usage error (exit 2) instead of a filter that silently matches nothing.
 import { ConfigError } from '../errors.js';
-import { CREDENTIAL_KINDS, CREDENTIAL_STATUSES, PROVIDERS, SEVERITIES, type Severity } from '../model/records.js';
+import { CREDENTIAL_KINDS, CREDENTIAL_STATUSES, SEVERITIES, type Severity } from '../model/records.js';
 
 export interface ChoiceSet {
   /** What the value names, for the message ("provider", "format"). */
@@ -9,7 +9,6 @@ export interface ChoiceSet {
   values: readonly string[];
 }
 
-export const PROVIDER_CHOICES: ChoiceSet = { what: 'provider', values: PROVIDERS };
 export const SEVERITY_CHOICES: ChoiceSet = { what: 'severity', values: SEVERITIES };
 export const CREDENTIAL_STATUS_CHOICES: ChoiceSet = { what: 'credential status', values: CREDENTIAL_STATUSES };
 export const CREDENTIAL_KIND_CHOICES: ChoiceSet = { what: 'credential kind', values: CREDENTIAL_KINDS };
@@ -53,4 +52,21 @@ export function wholeNumber(flag: string, value: string | undefined, min: number
     throw new ConfigError(`${flag} must be a whole number${min > 0 ? ` of at least ${min}` : ''}, got "${value}"`);
   }
   return n;
+}
+
+/**
+ * `--provider` values, lower-cased (`AWS` is `aws`). Providers are open (each scanner names its
+ * own), so the values are checked against what the inventory holds once it is open
+ * (checkProviders in src/inventory/browse-queries.ts): a typo such as `gihub` is a usage error, never a filter that matches nothing.
+ */
+export function providerNames(flag: string, values: string[] | undefined): string[] | undefined {
+  if (values === undefined) return undefined;
+  const out = values.flatMap((x) => x.split(',')).map((x) => x.trim().toLowerCase()).filter(Boolean);
+  for (const v of out) if (!/^[a-z][a-z0-9-]*$/.test(v)) throw new ConfigError(`${flag}: "${v}" is not a provider name`, 'Providers are names such as aws, azure, gcp, github, repo.');
+  return out.length ? [...new Set(out)] : undefined;
+}
+
+/** A commander argument parser for a repeatable `--provider`. */
+export function providerParser(flag: string): (value: string, previous?: string[]) => string[] {
+  return (value, previous = []) => [...new Set([...previous, ...(providerNames(flag, [value]) ?? [])])];
 }

@@ -4,7 +4,7 @@ import { Command, Option } from 'commander';
 import { VERSION } from '../version.js';
 import { collect } from './context.js';
 import { REPORT_FORMAT_NAMES, runReportCommand } from './commands/report.js';
-import { CREDENTIAL_STATUS_CHOICES, PROVIDER_CHOICES, choiceListParser, choiceParser, severityParser } from './choices.js';
+import { CREDENTIAL_STATUS_CHOICES, providerParser, choiceListParser, choiceParser, severityParser } from './choices.js';
 import { EXPORT_FORMATS, EXPORT_KINDS, exportCommand } from './commands/export.js';
 import { LS_KINDS, diffCommand, lsCommand, rulesCommand, scansCommand, showCommand } from './commands/browse.js';
 
@@ -19,7 +19,7 @@ function common(cmd: Command): Command {
 
 function findingFilters(cmd: Command): Command {
   return cmd
-    .option('--provider <name>', `only this provider: ${PROVIDER_CHOICES.values.join(', ')} (repeatable, or comma-separated)`, choiceListParser('--provider', PROVIDER_CHOICES))
+    .option('--provider <name>', 'only this provider: aws, azure, gcp, github, repo… (repeatable, or comma-separated; checked against the inventory)', providerParser('--provider'))
     .option('--rule <id>', 'only this rule (repeatable; see `nhi rules`)', collect)
     .option('--severity <level>', 'only findings at or above: critical, high, medium, low, info', severityParser('--severity'));
 }

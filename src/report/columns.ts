@@ -1,5 +1,6 @@
 // Column sets shared by CSV exports, so `nhi report --format csv` and `nhi export findings --format csv` agree.
 import type { CredentialRow, IdentityRow } from '../inventory/rows.js';
+import { CREDENTIAL, IDENTITY, SNAPSHOT_COLUMNS, type EntitySpec } from '../inventory/entities.js';
 import type { CsvColumn } from './formats/csv.js';
 import type { ReportFinding } from './report-service.js';
 import { findingLocations, locationText } from './formats/locations.js';
@@ -27,45 +28,19 @@ export const FINDING_CSV: CsvColumn<ReportFinding>[] = [
   { header: 'evidence', get: (f) => f.evidence },
 ];
 
-export const IDENTITY_CSV: CsvColumn<IdentityRow>[] = [
-  { header: 'id', get: (r) => r.id },
-  { header: 'provider', get: (r) => r.provider },
-  { header: 'scope', get: (r) => r.scope },
-  { header: 'kind', get: (r) => r.kind },
-  { header: 'name', get: (r) => r.name },
-  { header: 'created_at', get: (r) => r.createdAt },
-  { header: 'last_used_at', get: (r) => r.lastUsedAt },
-  { header: 'last_used_source', get: (r) => r.lastUsedSource },
-  { header: 'owner', get: (r) => r.owner },
-  { header: 'owner_source', get: (r) => r.ownerSource },
-  { header: 'human_use', get: (r) => r.humanUse },
-  { header: 'provider_managed', get: (r) => r.providerManaged },
-  { header: 'third_party', get: (r) => r.thirdParty },
-  { header: 'disabled', get: (r) => r.disabled },
-  { header: 'first_seen_scan', get: (r) => r.firstSeenScan },
-  { header: 'last_seen_scan', get: (r) => r.lastSeenScan },
-  { header: 'gone_scan', get: (r) => r.goneScan },
-  { header: 'tags', get: (r) => r.tags },
-  { header: 'attributes', get: (r) => r.attributes },
-];
+/**
+ * Export columns of an entity, from its spec: the plain columns in table order, then the snapshot
+ * columns, then the JSON ones (tags, attributes), each under its SQL name.
+ */
+function entityColumns<T>(spec: EntitySpec): CsvColumn<T>[] {
+  const visible = spec.columns.filter((c) => !c.hidden && !c.noExport);
+  const snapshot = SNAPSHOT_COLUMNS.filter((c) => !c.noExport);
+  return [...visible.filter((c) => c.type !== 'json'), ...snapshot, ...visible.filter((c) => c.type === 'json')].map((c) => ({
+    header: c.column,
+    get: (r: T) => (r as Record<string, unknown>)[c.field],
+  }));
+}
 
-export const CREDENTIAL_CSV: CsvColumn<CredentialRow>[] = [
-  { header: 'id', get: (r) => r.id },
-  { header: 'identity_id', get: (r) => r.identityId },
-  { header: 'provider', get: (r) => r.provider },
-  { header: 'scope', get: (r) => r.scope },
-  { header: 'kind', get: (r) => r.kind },
-  { header: 'name', get: (r) => r.name },
-  { header: 'key_id', get: (r) => r.keyId },
-  { header: 'status', get: (r) => r.status },
-  { header: 'created_at', get: (r) => r.createdAt },
-  { header: 'expires_at', get: (r) => r.expiresAt },
-  { header: 'last_used_at', get: (r) => r.lastUsedAt },
-  { header: 'rotated_at', get: (r) => r.rotatedAt },
-  { header: 'preview', get: (r) => r.preview },
-  { header: 'secret_hash', get: (r) => r.secretHash },
-  { header: 'first_seen_scan', get: (r) => r.firstSeenScan },
-  { header: 'last_seen_scan', get: (r) => r.lastSeenScan },
-  { header: 'gone_scan', get: (r) => r.goneScan },
-  { header: 'attributes', get: (r) => r.attributes },
-];
+export const IDENTITY_CSV: CsvColumn<IdentityRow>[] = entityColumns<IdentityRow>(IDENTITY);
+
+export const CREDENTIAL_CSV: CsvColumn<CredentialRow>[] = entityColumns<CredentialRow>(CREDENTIAL);

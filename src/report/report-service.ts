@@ -8,6 +8,7 @@ import { openInventory, type DB, type Inventory } from '../inventory/db.js';
 import type { StoredFinding } from '../inventory/rows.js';
 import { ReportReader } from '../inventory/report-reader.js';
 import { ScanLog, type ScanInfo } from '../inventory/scan-log.js';
+import { checkProviders } from '../inventory/browse-queries.js';
 import { SEVERITIES, type Severity } from '../model/records.js';
 import { runRules } from '../rules/engine.js';
 import { RULES, ruleById } from '../rules/index.js';
@@ -105,6 +106,7 @@ export class Report {
           latest?.status === 'running' ? 'Wait for the running scan to finish, then run the report again.' : 'Run `nhi scan` first (or `nhi scan --demo`).',
         );
       }
+      checkProviders(this.inv.db, '--provider', filters.provider);
       const evaluated = log.latest(true);
       this.reEvaluated = options.asOf !== undefined || evaluated === null;
       this.asOf = options.asOf ?? (evaluated?.evaluatedAt ? new Date(evaluated.evaluatedAt) : new Date());

@@ -97,7 +97,8 @@ async function scanInto(inv: Inventory, input: ScanInput): Promise<ScanSummary> 
     log.end(scanId, 'interrupted');
     return { scanId, dbPath: inv.path, status: 'interrupted', startedAt, durationMs: Date.now() - t0, targets: result.targets, errors, notes, counts: null };
   }
-  const anyRead = scanTargets.some((t) => t.state === 'complete' || t.state === 'partial');
+  // Finding targets is not reading them: a scan whose every target failed read nothing.
+  const anyRead = scanTargets.some((t) => !t.targetKey.endsWith(':discovery') && (t.state === 'complete' || t.state === 'partial'));
   const status: ScanStatus = result.errors === 0 && anyRead ? 'complete' : anyRead ? 'partial' : 'failed';
   const counts = await writer.finalize({
     completedTargets: result.completedTargets,

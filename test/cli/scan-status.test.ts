@@ -14,14 +14,15 @@ test('a scan where every target failed exits 4, and --require-complete fails the
   assert.match(scan.out, /scan failed: nothing was read/);
   assert.equal(nhi(dir, ['scan', 'REPO', join(dir, 'nonexistent', 'path')]).code, 4, 'provider names fold case too');
 
-  // Without --require-complete the gate cannot know: it passes (and the report says why it should not be trusted).
+  // A gate over a scan that read nothing fails even without --require-complete, and says why.
   const lenient = nhi(dir, ['report', '--fail-on', 'high']);
-  assert.equal(lenient.code, 0);
-  assert.match(lenient.out, /WARNING: latest scan #\d+ is (partial|failed)/);
+  assert.equal(lenient.code, 4, lenient.err);
+  assert.match(lenient.out, /WARNING: latest scan #\d+ failed: nothing was read/);
+  assert.match(lenient.err, /the gate cannot pass on it/);
   const strict = nhi(dir, ['report', '--fail-on', 'high', '--require-complete', '--format', 'sarif', '--out', 'nhi.sarif']);
   assert.notEqual(strict.code, 0, 'a CI job written from the README cannot pass when nhi did not look');
   assert.ok(strict.code === 3 || strict.code === 4, `exit ${strict.code}`);
-  assert.match(strict.err, /--require-complete: latest scan #\d+/);
+  assert.match(strict.err, /(--require-complete|--fail-on high): latest scan #\d+/);
 });
 
 test('a partial scan: every report format says the scan did not read everything', { timeout: 60_000 }, () => {

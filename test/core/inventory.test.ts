@@ -9,7 +9,7 @@ import { defaultConfig } from '../../src/config/config.js';
 import { openInventory } from '../../src/inventory/db.js';
 import { MIGRATIONS, SCHEMA_VERSION } from '../../src/inventory/schema.js';
 import { runScan } from '../../src/scan/scan-service.js';
-import { diffScans, showIdentity } from '../../src/services/inventory-queries.js';
+import { diffScans, showIdentity } from '../../src/inventory/browse-queries.js';
 import type { ScanRecord } from '../../src/model/records.js';
 import { fakeScanner, identity, type FakeEstate } from '../helpers/fake-scanner.js';
 import { tempDir } from '../helpers/temp.js';

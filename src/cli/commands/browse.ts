@@ -11,6 +11,7 @@ import {
   diffScans,
   firstSighting,
   identityKinds,
+  checkProviders,
   listCredentials,
   listIdentities,
   listScans,
@@ -23,8 +24,8 @@ import {
   type CredentialDetail,
   type FindingDetail,
   type IdentityDetail,
-} from '../../services/inventory-queries.js';
-import { CREDENTIAL_KIND_CHOICES, CREDENTIAL_STATUS_CHOICES, PROVIDER_CHOICES, checkChoices, wholeNumber } from '../choices.js';
+} from '../../inventory/browse-queries.js';
+import { CREDENTIAL_KIND_CHOICES, CREDENTIAL_STATUS_CHOICES, checkChoices, providerNames, wholeNumber } from '../choices.js';
 import { commandContext, list, type CommonFlags } from '../context.js';
 
 function json(v: unknown): void {
@@ -92,7 +93,7 @@ export async function lsCommand(what: string, flags: LsFlags): Promise<number> {
   if (!(LS_KINDS as readonly string[]).includes(what)) throw new ConfigError(`cannot list "${what}"`, `List one of: ${LS_KINDS.join(', ')}.`);
   // A table shows 100 rows by default; JSON is for programs and lists every match unless told.
   const limit = wholeNumber('--limit', flags.limit, 1) ?? (flags.json ? Infinity : 100);
-  const provider = checkChoices('--provider', list(flags.provider), PROVIDER_CHOICES);
+  const provider = providerNames('--provider', list(flags.provider));
   if (what === 'findings') {
     const ctx = commandContext(flags);
     const report = openReport({ dbPath: ctx.dbPath, config: ctx.config, filters: { provider, rule: list(flags.rule)?.map((r) => r.toLowerCase()), severity: flags.severity === undefined ? undefined : parseSeverity(flags.severity.toLowerCase(), '--severity') } });
@@ -113,6 +114,7 @@ export async function lsCommand(what: string, flags: LsFlags): Promise<number> {
   }
   const { inv } = readonlyDb(flags);
   try {
+    checkProviders(inv.db, '--provider', provider);
     if (what === 'identities') {
       const kinds = identityKinds(inv.db);
       const kind = checkChoices('--kind', list(flags.kind), { what: 'identity kind in this inventory', values: kinds });

@@ -6,9 +6,9 @@ import { openReport, parseSeverity } from '../../report/report-service.js';
 import { publicFinding } from '../../report/formats/json.js';
 import { writeCsv, type CsvColumn } from '../../report/formats/csv.js';
 import { CREDENTIAL_CSV, FINDING_CSV, IDENTITY_CSV } from '../../report/columns.js';
-import { listCredentials, listIdentities } from '../../services/inventory-queries.js';
-import { CREDENTIAL_KIND_CHOICES, checkChoices } from '../choices.js';
-import { identityKinds } from '../../services/inventory-queries.js';
+import { listCredentials, listIdentities } from '../../inventory/browse-queries.js';
+import { CREDENTIAL_KIND_CHOICES, checkChoices, providerNames } from '../choices.js';
+import { checkProviders, identityKinds } from '../../inventory/browse-queries.js';
 import { commandContext, list, parseDate } from '../context.js';
 
 export const EXPORT_KINDS = ['findings', 'identities', 'credentials'] as const;
@@ -49,6 +49,7 @@ export async function exportCommand(what: string, flags: ExportFlags): Promise<n
   const format = flags.format ?? 'json';
   if (!(EXPORT_FORMATS as readonly string[]).includes(format)) throw new ConfigError(`--format must be one of ${EXPORT_FORMATS.join(', ')}, got "${format}"`);
   const ctx = commandContext(flags);
+  const provider = providerNames('--provider', list(flags.provider));
   const out = openOutput(flags.out);
   let n = 0;
   const count = function* <T>(rows: Iterable<T>): Generator<T> {
@@ -63,7 +64,7 @@ export async function exportCommand(what: string, flags: ExportFlags): Promise<n
         dbPath: ctx.dbPath,
         config: ctx.config,
         asOf: parseDate(flags.asOf, '--as-of'),
-        filters: { provider: list(flags.provider), rule: list(flags.rule)?.map((r) => r.toLowerCase()), severity: parseSeverity(flags.severity, '--severity') },
+        filters: { provider, rule: list(flags.rule)?.map((r) => r.toLowerCase()), severity: parseSeverity(flags.severity, '--severity') },
       });
       try {
         writeRows(out, format, count(report.findings({ includeSuppressed: flags.includeSuppressed })), FINDING_CSV, publicFinding);
@@ -73,12 +74,13 @@ export async function exportCommand(what: string, flags: ExportFlags): Promise<n
     } else {
       const inv = openInventory(ctx.dbPath, { readonly: true });
       try {
+        checkProviders(inv.db, '--provider', provider);
         if (what === 'identities') {
           const kind = checkChoices('--kind', list(flags.kind), { what: 'identity kind in this inventory', values: identityKinds(inv.db) });
-          writeRows(out, format, count(listIdentities(inv.db, { provider: list(flags.provider), kind, includeGone: flags.includeGone })), IDENTITY_CSV);
+          writeRows(out, format, count(listIdentities(inv.db, { provider, kind, includeGone: flags.includeGone })), IDENTITY_CSV);
         } else {
           const kind = checkChoices('--kind', list(flags.kind), CREDENTIAL_KIND_CHOICES);
-          writeRows(out, format, count(listCredentials(inv.db, { provider: list(flags.provider), kind, includeGone: flags.includeGone })), CREDENTIAL_CSV);
+          writeRows(out, format, count(listCredentials(inv.db, { provider, kind, includeGone: flags.includeGone })), CREDENTIAL_CSV);
         }
       } finally {
         inv.close();

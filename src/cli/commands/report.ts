@@ -8,7 +8,7 @@ import { REPORT_FORMATS, reportFormat } from '../../report/formats/index.js';
 import { scanCompleteness } from '../../report/formats/scan-status.js';
 import { outputWidth } from '../../report/text-table.js';
 import { ConfigError } from '../../errors.js';
-import { checkChoice, checkChoices, PROVIDER_CHOICES, SEVERITY_CHOICES, wholeNumber } from '../choices.js';
+import { checkChoice, providerNames, SEVERITY_CHOICES, wholeNumber } from '../choices.js';
 import { commandContext, list, parseDate } from '../context.js';
 
 export interface ReportFlags {
@@ -48,7 +48,7 @@ export async function runReportCommand(flags: ReportFlags, opts: { quietHint?: b
     dbPath: ctx.dbPath,
     config: ctx.config,
     asOf: parseDate(flags.asOf, '--as-of'),
-    filters: { provider: checkChoices('--provider', list(flags.provider), PROVIDER_CHOICES), rule: list(flags.rule)?.map((r) => r.toLowerCase()), severity: severity('--severity', flags.severity) },
+    filters: { provider: providerNames('--provider', list(flags.provider)), rule: list(flags.rule)?.map((r) => r.toLowerCase()), severity: severity('--severity', flags.severity) },
   });
   const out = openOutput(flags.out);
   try {
@@ -74,7 +74,12 @@ export async function runReportCommand(flags: ReportFlags, opts: { quietHint?: b
       }
     }
     const { complete, warning } = scanCompleteness(summary);
-    if (flags.requireComplete && !complete) {
+    // A gate over a latest scan that read nothing has nothing to judge: it never passes, strict or not.
+    const readNothing = summary.scan?.status === 'failed' || summary.scan?.status === 'interrupted';
+    if (failOn && readNothing && code === EXIT.ok) {
+      process.stderr.write(`--fail-on ${failOn}: ${warning}; the gate cannot pass on it\n`);
+      code = incompleteCode(summary.scan?.status);
+    } else if (flags.requireComplete && !complete) {
       process.stderr.write(`--require-complete: ${warning}\n`);
       // Findings found are the more specific failure; either way the gate fails.
       if (code === EXIT.ok) code = incompleteCode(summary.scan?.status);

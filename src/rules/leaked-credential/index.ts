@@ -40,7 +40,8 @@ export const leakedCredential: Rule = {
       // The sighting that carries the secret speaks for the group; a bare key id only if that is all there is.
       const c = leaks.find((l) => !keyIdOnly(l)) ?? leaks[0];
       const idOnly = leaks.every(keyIdOnly);
-      const seen = leaks.flatMap((l) => inventory.sightings(l.id, 5)).slice(0, 10);
+      // The speaking sighting's places first: the message names the first of them.
+      const seen = [c, ...leaks.filter((l) => l !== c)].flatMap((l) => inventory.sightings(l.id, 5)).slice(0, 10);
       const sightings = leaks.reduce((n, l) => n + inventory.sightingCount(l.id), 0);
       const first = seen[0];
       const where = first ? `${first.repo ? first.repo + ':' : ''}${first.path}${first.line ? ':' + first.line : ''}` : c.scope;

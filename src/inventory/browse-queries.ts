@@ -1,9 +1,10 @@
 // Read-side queries for `nhi ls`, `nhi show`, `nhi scans`, `nhi diff` and `nhi export`.
 // All return data; the CLI formats it.
-import type { DB } from '../inventory/db.js';
-import { SELECT, hydrate, type CredentialRow, type GrantRow, type IdentityRow, type StoredFinding, type TrustRow } from '../inventory/rows.js';
-import { NhiError } from '../errors.js';
-import { pageRows } from '../inventory/view.js';
+import type { DB } from './db.js';
+import { SELECT, hydrate, type CredentialRow, type GrantRow, type IdentityRow, type StoredFinding, type TrustRow } from './rows.js';
+import { ConfigError, NhiError } from '../errors.js';
+import { pageRows } from './view.js';
+import { ScanLog, type ScanErrorEntry, type ScanRow } from './scan-log.js';
 
 type Entity = 'identity' | 'credential' | 'finding';
 const TABLE: Record<Entity, string> = { identity: 'identities', credential: 'credentials', finding: 'findings' };
@@ -210,40 +211,35 @@ export function identityKinds(db: DB): string[] {
   return (db.prepare('SELECT DISTINCT kind FROM identities ORDER BY kind').all() as { kind: string }[]).map((r) => r.kind);
 }
 
-export function scanExists(db: DB, id: number): boolean {
-  return db.prepare('SELECT 1 FROM scans WHERE id = ?').get(id) !== undefined;
-}
-
-export interface ScanRow {
-  id: number;
-  startedAt: string;
-  finishedAt: string | null;
-  status: string;
-  scanners: string[];
-  demo: boolean;
-  toolVersion: string;
-  counts: Record<string, number> | null;
-  errors: number;
-  notes: number;
-}
-
-export function listScans(db: DB, limit = 50): ScanRow[] {
+/** Providers the inventory holds anything of (to check `--provider` against). */
+export function providersIn(db: DB): string[] {
   return (
-    db
-      .prepare(
-        `SELECT id, started_at AS startedAt, finished_at AS finishedAt, status, scanners, demo, tool_version AS toolVersion, counts,
-           (SELECT count(*) FROM scan_errors e WHERE e.scan_id = s.id AND level = 'error') AS errors,
-           (SELECT count(*) FROM scan_errors e WHERE e.scan_id = s.id AND level = 'note') AS notes
-         FROM scans s ORDER BY id DESC LIMIT ?`,
-      )
-      .all(limit) as (Omit<ScanRow, 'scanners' | 'counts' | 'demo'> & { scanners: string; counts: string | null; demo: number })[]
-  ).map((r) => ({ ...r, scanners: JSON.parse(r.scanners) as string[], counts: r.counts ? (JSON.parse(r.counts) as Record<string, number>) : null, demo: r.demo === 1 }));
+    db.prepare('SELECT provider FROM identities UNION SELECT provider FROM credentials UNION SELECT provider FROM findings WHERE provider IS NOT NULL ORDER BY 1').all() as { provider: string }[]
+  ).map((r) => r.provider);
 }
 
-export function scanErrors(db: DB, scanId: number) {
-  return db
-    .prepare('SELECT scanner, target_key AS targetKey, level, operation, code, message, fix, resource FROM scan_errors WHERE scan_id = ? ORDER BY level, id')
-    .all(scanId) as { scanner: string; targetKey: string | null; level: string; operation: string | null; code: string | null; message: string; fix: string | null; resource: string | null }[];
+/** Each requested provider must be one the inventory holds something of: a typo is an error, never an empty filter. */
+export function checkProviders(db: DB, flag: string, values: string[] | undefined): void {
+  if (!values?.length) return;
+  const known = providersIn(db);
+  for (const v of values) {
+    if (!known.includes(v)) throw new ConfigError(`${flag}: "${v}" is not a provider of this inventory`, `It holds: ${known.join(', ') || 'nothing yet'}.`);
+  }
+}
+
+export function scanExists(db: DB, id: number): boolean {
+  return new ScanLog(db).exists(id);
+}
+
+export type { ScanRow } from './scan-log.js';
+
+/** The scan history, newest first (a scan whose process died reads as interrupted). */
+export function listScans(db: DB, limit = 50): ScanRow[] {
+  return new ScanLog(db).list(limit);
+}
+
+export function scanErrors(db: DB, scanId: number): ScanErrorEntry[] {
+  return new ScanLog(db).errors(scanId);
 }
 
 // ---- diff ----
@@ -270,13 +266,8 @@ export interface DiffResult {
   names: Record<string, DiffLabel>;
 }
 
-/** Scans whose data was merged into the inventory (interrupted ones never were). */
-function mergedScans(db: DB): number[] {
-  return (db.prepare("SELECT id FROM scans WHERE status IN ('complete','partial','failed') ORDER BY id").all() as { id: number }[]).map((r) => r.id);
-}
-
 export function resolveDiffRange(db: DB, from?: number, to?: number): { from: number; to: number } {
-  const merged = mergedScans(db);
+  const merged = new ScanLog(db).merged();
   if (merged.length === 0) throw new NhiError('no finished scan to compare', { hint: 'Run `nhi scan` (twice, to see a difference).' });
   const check = (n: number, flag: string) => {
     if (!merged.includes(n) && n !== 0) {
