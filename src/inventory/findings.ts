@@ -91,6 +91,12 @@ export class FindingWriter {
     this.draft = db.prepare(`${this.verb} INTO ${this.into} (${this.cols}) VALUES (?,?,?,?,?,?,?,?${this.extra})${this.upsert}`);
   }
 
+  /** More admin-equivalent identities (those that reach admin through a chain) for the rules' admin set. */
+  addAdmins(ids: Iterable<{ id: string }>): void {
+    const add = this.db.prepare('INSERT OR IGNORE INTO temp.nhi_admins (id) SELECT id FROM identities WHERE id = ? AND gone_scan IS NULL');
+    for (const { id } of ids) add.run(id);
+  }
+
   write(f: FindingValues): void {
     this.draft.run(f.id, f.ruleId, f.severity, f.provider, f.identityId, f.credentialId, f.message, JSON.stringify(f.evidence), this.scanParam);
   }

@@ -10,6 +10,11 @@ export interface ReachSettings {
   environments: EnvironmentConfig;
 }
 
+/** The reach settings of a configuration. */
+export function reachSettings(config: { reach: { maxDepth: number }; environments: EnvironmentConfig }): ReachSettings {
+  return { maxDepth: config.reach.maxDepth, environments: config.environments };
+}
+
 export interface ReachComputed {
   reach: Reach;
   edges: number;

@@ -80,6 +80,8 @@ export interface FinalizeInput {
    * table as seen by this scan (runRules with `scan`); runs inside the merge transaction.
    */
   evaluate?: (scan: number) => void;
+  /** Computes and stores reach over the merged rows (before the rules, which judge it); returns the edge count. */
+  reach?: () => number;
   status: 'complete' | 'partial' | 'failed';
   evaluatedAt: string;
 }
@@ -90,6 +92,9 @@ export interface FinalizeResult extends MergeCounts {
   findingsResolved: number;
   /** Milliseconds spent merging the snapshot, evaluating rules (with the findings merge), and committing. */
   mergeMs: number;
+  /** Deriving the reach graph, computing reach and storing its edges. */
+  reachMs: number;
+  edges: number;
   rulesMs: number;
   commitMs: number;
 }
@@ -239,7 +244,7 @@ export class ScanWriter {
     const scan = this.scanId;
     const result: FinalizeResult = {
       identities: 0, credentials: 0, grants: 0, trusts: 0, gone: 0, changed: 0,
-      findingsOpen: 0, findingsNew: 0, findingsResolved: 0, mergeMs: 0, rulesMs: 0, commitMs: 0,
+      findingsOpen: 0, findingsNew: 0, findingsResolved: 0, mergeMs: 0, reachMs: 0, edges: 0, rulesMs: 0, commitMs: 0,
     };
     let t = performance.now();
     const lap = () => {
@@ -261,6 +266,8 @@ export class ScanWriter {
       }
       mergeSightings(db, scan);
       result.mergeMs = lap();
+      if (input.reach) result.edges = input.reach();
+      result.reachMs = lap();
       if (input.evaluate) {
         const f = evaluateFindings(db, scan, input.evaluate);
         result.findingsNew = f.new;

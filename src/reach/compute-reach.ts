@@ -135,14 +135,14 @@ export class Reach {
 
   /**
    * Every node that reaches the layer through at least one hop (holders themselves are left out:
-   * direct privilege is judged as it is today), in node order, with its hop count.
+   * direct privilege is judged as it is today, unless `withHolders`), in node order, with its hop count.
    */
-  *reached(layer: ReachLayer, filter: (id: string) => boolean = (id) => !id.startsWith('ext:')): Generator<{ id: string; hops: number }> {
+  *reached(layer: ReachLayer, filter: (id: string) => boolean = (id) => !id.startsWith('ext:'), withHolders = false): Generator<{ id: string; hops: number }> {
     const { dist } = this.layers.get(layer)!;
     const { ids } = this.graph;
     for (let v = 0; v < dist.length; v++) {
       const d = dist[v] as number;
-      if (d === UNREACHED || d === 0) continue;
+      if (d === UNREACHED || (d === 0 && !withHolders)) continue;
       const id = ids[v] as string;
       if (filter(id)) yield { id, hops: d };
     }

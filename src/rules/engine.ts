@@ -7,6 +7,8 @@ import { InventoryView } from '../inventory/view.js';
 import type { FindingRow } from '../inventory/rows.js';
 import { FindingWriter, collectedFindings, type FindingTable } from '../inventory/findings.js';
 import type { FindingDraft, FindingQuery, Rule } from './types.js';
+import { computeReach, reachSettings } from '../inventory/reach-store.js';
+import type { Reach } from '../reach/index.js';
 import { RULES } from './index.js';
 
 /**
@@ -30,15 +32,20 @@ export interface RunRulesInput {
   /** Where the findings go: the inventory's table as seen by a scan, an --as-of copy, or a test collection. */
   into: FindingTable;
   rules?: Rule[];
+  /** Reach over the same rows, when the caller computed (and stored) it; otherwise computed here. */
+  reach?: Reach;
 }
 
 export function runRules(input: RunRulesInput): number {
   const writer = new FindingWriter(input.db, input.into, input.now);
+  const reach = input.reach ?? computeReach(input.db, reachSettings(input.config), false).reach;
+  // What reaches admin through a chain is admin-equivalent for every rule's judgement.
+  writer.addAdmins(reach.reached('admin'));
   const inventory = new InventoryView(input.db, input.now);
   let n = 0;
   for (const rule of input.rules ?? RULES) {
     const id = rule.meta.id;
-    for (const item of rule.evaluate({ inventory, config: input.config, now: input.now })) {
+    for (const item of rule.evaluate({ inventory, config: input.config, now: input.now, reach })) {
       if ((item as FindingQuery).kind === 'query') {
         n += writer.writeQuery(id, item as FindingQuery);
         continue;

@@ -13,6 +13,7 @@ import { thirdPartyAccess } from './third-party-access/index.js';
 import { staticCiCredential } from './static-ci-credential/index.js';
 import { insecureAuthentication } from './insecure-authentication/index.js';
 import { expiredCredential } from './expired-credential/index.js';
+import { environmentCrossing } from './environment-crossing/index.js';
 
 export const RULES: Rule[] = validateRules([
   godMode,
@@ -21,6 +22,7 @@ export const RULES: Rule[] = validateRules([
   unowned,
   longLived,
   externalTrust,
+  environmentCrossing,
   multipleActiveKeys,
   humanUse,
   thirdPartyAccess,

@@ -2,6 +2,7 @@
 import type { Provider, Severity } from '../model/records.js';
 import type { ResolvedConfig } from '../config/config.js';
 import type { InventoryView } from '../inventory/view.js';
+import type { Reach } from '../reach/index.js';
 
 /** OWASP Non-Human Identities Top 10 (2025). */
 export const OWASP_NHI = {
@@ -41,6 +42,8 @@ export interface RuleContext {
   config: ResolvedConfig;
   /** The evaluation clock (`--as-of` or now). */
   now: Date;
+  /** Who can become whom over the current inventory, and what each identity reaches (src/reach). */
+  reach: Reach;
 }
 
 export interface FindingDraft {

@@ -4,6 +4,7 @@ import type { ResolvedConfig } from '../config/config.js';
 import { openInventory, type Inventory } from '../inventory/db.js';
 import { ScanWriter, type FinalizeResult } from '../inventory/scan-writer.js';
 import { ScanLog } from '../inventory/scan-log.js';
+import { computeReach, reachSettings, type ReachComputed } from '../inventory/reach-store.js';
 import { InventoryError } from '../errors.js';
 import { runRules } from '../rules/engine.js';
 import { loadHashKey } from '../secrets/hash-key.js';
@@ -100,11 +101,16 @@ async function scanInto(inv: Inventory, input: ScanInput): Promise<ScanSummary> 
   // Finding targets is not reading them: a scan whose every target failed read nothing.
   const anyRead = scanTargets.some((t) => !t.targetKey.endsWith(':discovery') && (t.state === 'complete' || t.state === 'partial'));
   const status: ScanStatus = result.errors === 0 && anyRead ? 'complete' : anyRead ? 'partial' : 'failed';
+  let reach: ReachComputed | undefined;
   const counts = await writer.finalize({
     completedTargets: result.completedTargets,
     status,
     evaluatedAt: now.toISOString(),
-    evaluate: (scan) => runRules({ db, config: input.config, now, into: { table: 'findings', scan } }),
+    reach: () => {
+      reach = computeReach(db, reachSettings(input.config), true);
+      return reach.edges;
+    },
+    evaluate: (scan) => runRules({ db, config: input.config, now, into: { table: 'findings', scan }, reach: reach?.reach }),
   });
   return { scanId, dbPath: inv.path, status, startedAt, durationMs: Date.now() - t0, targets: result.targets, errors, notes, counts };
 }

@@ -1,4 +1,6 @@
 import type { Rule } from '../types.js';
+import { chainJson } from '../../inventory/reach-store.js';
+import { describeChain } from '../chain-text.js';
 
 export const godMode: Rule = {
   meta: {
@@ -7,22 +9,38 @@ export const godMode: Rule = {
     severity: 'high',
     owasp: ['NHI5'],
     description:
-      'The identity holds a grant its scanner normalized to admin: full access, the power to change its own permissions, or an escalation path to an admin role. Provider-managed roles (service-linked, SSO permission sets) are exempt.',
+      'The identity holds a grant its scanner normalized to admin (full access, the power to change its own permissions, an escalation path), or reaches one through a chain of identities it can become (assume, impersonate, mint tokens for, add credentials to, federate into): the chain is the evidence. Provider-managed roles (service-linked, SSO permission sets) are exempt.',
     risk: 'Whoever holds one of its credentials owns the account, subscription, project or organisation. Machine identities with admin rights are the prize of every cloud breach.',
     remediation:
       'Replace the admin grant with a role scoped to what the workload does (use the provider\'s access analysis to find the actions it really calls), then remove the admin grant. If it must stay, give it an owner, short-lived credentials and monitoring.',
     references: ['https://owasp.org/www-project-non-human-identities-top-10/2025/5-overprivileged-nhi/'],
     thresholds: ['staleDays (raises to critical when admin and unused)'],
   },
-  *evaluate({ inventory, config }) {
+  *evaluate({ inventory, config, reach }) {
     const staleDays = config.thresholds.staleDays;
+    // The admin set holds direct admins (their admin grants listed) and identities that reach admin
+    // through a chain (no admin grant of their own): the chain is their evidence.
     for (const { identity: id, grants: admin, unused: u } of inventory.adminHolders()) {
       // Roles the provider owns (service-linked, SSO permission-set roles) are not machine identities
       // anyone here can scope down; reporting them would bury the real ones.
-      if (id.providerManaged || admin.length === 0) continue;
+      if (id.providerManaged) continue;
       const unused = u !== null && u.days > staleDays;
       const external = id.thirdParty;
       const reasons = [unused ? `no use for ${u.days}+ days` : null, external ? 'built by a third party' : null].filter(Boolean);
+      if (admin.length === 0) {
+        const r = reach.strongest(id.id);
+        if (r.privilege !== 'admin' || r.chain.length === 0) continue;
+        const holder = inventory.identity(r.holder ?? '');
+        yield {
+          provider: id.provider,
+          identityId: id.id,
+          discriminator: 'reach',
+          severity: unused || external ? 'critical' : 'high',
+          message: `${id.kind} ${id.name} can become admin in ${r.chain.length} hop${r.chain.length > 1 ? 's' : ''}: ${describeChain(r.chain, inventory)}${holder ? ` (admin-equivalent ${holder.kind} ${holder.name})` : ''}${reasons.length ? ` (${reasons.join('; ')})` : ''}`,
+          evidence: { chain: chainJson(r.chain), holder: r.holder, lastUsedAt: id.lastUsedAt, unusedDays: unused ? u.days : null, thirdParty: external },
+        };
+        continue;
+      }
       yield {
         provider: id.provider,
         identityId: id.id,

@@ -1,6 +1,11 @@
 import type { CredentialRow } from '../../inventory/rows.js';
 import type { Severity } from '../../model/records.js';
 import type { Rule } from '../types.js';
+import { chainJson } from '../../inventory/reach-store.js';
+import { ext, type ReachResult } from '../../reach/index.js';
+import { describeChain } from '../chain-text.js';
+
+const rank = (r: ReachResult) => (r.privilege === 'admin' ? 3 : r.privilege === 'write' ? 2 : r.privilege === 'read' ? 1 : 0);
 
 /**
  * Sightings that are only a key's id, not its secret (a key id names the key to revoke but cannot
@@ -26,7 +31,7 @@ export const leakedCredential: Rule = {
       'Revoke or rotate the secret at its provider first (deleting the line does not help), check the provider\'s logs for use since the first sighting, then move the value to a secret manager or short-lived credentials and purge it from history if the repository is shared.',
     references: ['https://owasp.org/www-project-non-human-identities-top-10/2025/2-secret-leakage/'],
   },
-  *evaluate({ inventory }) {
+  *evaluate({ inventory, reach }) {
     // One finding per leaked key: the sightings of its id and of its secret, wherever they are.
     // Leaks are few (thousands at most), so they are grouped in memory.
     const byKey = new Map<string, CredentialRow[]>();
@@ -64,6 +69,9 @@ export const leakedCredential: Rule = {
         const holder = key.identityId ? inventory.identity(key.identityId) : undefined;
         const admin = holder ? inventory.hasAdminGrant(holder.id) : false;
         const active = key.status === 'active';
+        // What the leak reaches: the key's identity, and whatever that identity can become.
+        const r = leaks.map((l) => reach.strongest(ext('credential', l.id))).sort((a, b) => rank(b) - rank(a) || a.hops - b.hops)[0];
+        const through = admin && r.privilege === 'admin' && r.chain.length > 2 ? ` through ${describeChain(r.chain.slice(2), inventory)}` : '';
         const severity: Severity = !active ? (idOnly ? 'low' : 'medium') : idOnly ? (admin ? 'high' : 'medium') : admin ? 'critical' : 'high';
         yield {
           // A finding belongs to the provider of the identity the leak unlocks; where it was found is its location.
@@ -72,8 +80,8 @@ export const leakedCredential: Rule = {
           credentialId: c.id,
           subject,
           severity,
-          message: `${what} leaked at ${where}${more} is ${active ? 'the ACTIVE' : 'the inactive'} ${key.kind} ${key.keyId ?? key.id} of ${holder ? `${holder.kind} ${holder.name}` : 'an identity'}${admin ? ', which is admin-equivalent' : ''}${idOnlyNote}`,
-          evidence: { ...evidence, linkedCredential: key.id, linkedStatus: key.status, identity: holder?.id ?? null, admin },
+          message: `${what} leaked at ${where}${more} is ${active ? 'the ACTIVE' : 'the inactive'} ${key.kind} ${key.keyId ?? key.id} of ${holder ? `${holder.kind} ${holder.name}` : 'an identity'}${admin ? `, which is admin-equivalent${through}` : ''}${idOnlyNote}`,
+          evidence: { ...evidence, linkedCredential: key.id, linkedStatus: key.status, identity: holder?.id ?? null, admin, reaches: r.privilege, chain: chainJson(r.chain) },
         };
         continue;
       }
