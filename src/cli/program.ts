@@ -123,6 +123,16 @@ ${EXIT_CODES_HELP}`,
 
   common(
     program
+      .command('paths')
+      .description('the chains by which an identity, key or repository becomes others: to admin, to production, or to one identity')
+      .argument('<from>', 'an identity (id, name or part of it), a credential id, or an outside node ext:<type>:<value>')
+      .option('--to <target>', '`admin`, `prod` (write or admin in production), or an identity (default: admin and prod)')
+      .option('--max-depth <n>', 'longest chain followed (default: reach.maxDepth in the config, 6)')
+      .option('--json', 'JSON instead of text'),
+  ).action(async (from: string, flags) => setExit(await (await import('./commands/paths.js')).pathsCommand(from, flags)));
+
+  common(
+    program
       .command('scans')
       .description('scan history')
       .option('--limit <n>', 'scans to show', '50')

@@ -61,3 +61,71 @@ export function computeReach(db: DB, settings: ReachSettings, store: boolean): R
   }
   return { reach, edges, ms: Math.round(performance.now() - t0) };
 }
+
+export interface PathStep {
+  step: number;
+  from: string;
+  to: string;
+  mechanism: string;
+  evidence: string;
+  /** Names of the ends where the inventory knows them. */
+  fromName: string | null;
+  toName: string | null;
+}
+
+export interface PathAnswer {
+  from: string;
+  to: string;
+  /** What was asked: admin, prod, or a node id. */
+  target: string;
+  privilege: string | null;
+  hops: number;
+  steps: PathStep[];
+}
+
+export interface ReachAnswer {
+  /** Who can become the identity, nearest first, with their chains to it. */
+  reachers: { id: string; name: string | null; hops: number; steps: PathStep[] }[];
+  /** What it can get, per scope: the strongest privilege, who holds it, and the chain there. */
+  scopes: { scope: string; privilege: string; holder: string; role: string | null; hops: number; steps: PathStep[] }[];
+}
+
+/** Reach questions for the read-only commands (`nhi paths`, `nhi show`), over the current rows. */
+export class ReachQueries {
+  private readonly view: InventoryView;
+  readonly reach: Reach;
+
+  constructor(db: DB, settings: ReachSettings) {
+    this.view = new InventoryView(db);
+    this.reach = computeReach(db, settings, false).reach;
+  }
+
+  private name(id: string): string | null {
+    return id.startsWith('ext:') ? null : (this.view.identity(id)?.name ?? null);
+  }
+
+  steps(chain: Hop[]): PathStep[] {
+    return chain.map((h) => ({ step: h.step, from: h.from, to: h.to, mechanism: h.mechanism, evidence: h.evidence, fromName: this.name(h.from), toName: this.name(h.to) }));
+  }
+
+  /** The shortest chain from a node to admin, to write/admin in production, or to another node; null when out of reach. */
+  path(from: string, target: string): PathAnswer | null {
+    if (target === 'admin') {
+      const r = this.reach.strongest(from);
+      return r.privilege === 'admin' ? { from, to: r.holder ?? from, target, privilege: 'admin', hops: r.hops, steps: this.steps(r.chain) } : null;
+    }
+    if (target === 'prod') {
+      const r = this.reach.production(from);
+      return r ? { from, to: r.holder ?? from, target, privilege: r.privilege, hops: r.hops, steps: this.steps(r.chain) } : null;
+    }
+    const hit = this.reach.reachersOf(target).find((x) => x.id === from);
+    return hit ? { from, to: target, target, privilege: null, hops: hit.hops, steps: this.steps(hit.chain) } : null;
+  }
+
+  /** Who can become the identity and what it can get. */
+  about(id: string, limit = 25): ReachAnswer {
+    const reachers = this.reach.reachersOf(id, limit).map((r) => ({ id: r.id, name: this.name(r.id), hops: r.hops, steps: this.steps([...r.chain]) }));
+    const { scopes } = this.reach.reachOf(id, (x) => this.view.grantsOf(x));
+    return { reachers, scopes: scopes.map((s) => ({ ...s, steps: this.steps(s.chain) })) };
+  }
+}

@@ -27,6 +27,7 @@ import {
 } from '../../inventory/browse-queries.js';
 import { CREDENTIAL_KIND_CHOICES, CREDENTIAL_STATUS_CHOICES, checkChoices, providerNames, wholeNumber } from '../choices.js';
 import { commandContext, list, type CommonFlags } from '../context.js';
+import { ReachQueries, reachSettings, type ReachAnswer } from '../../inventory/reach-store.js';
 
 function json(v: unknown): void {
   process.stdout.write(JSON.stringify(v, null, 2) + '\n');
@@ -157,7 +158,7 @@ export async function lsCommand(what: string, flags: LsFlags): Promise<number> {
 }
 
 export async function showCommand(ref: string, flags: CommonFlags & { json?: boolean }): Promise<number> {
-  const { inv } = readonlyDb(flags);
+  const { ctx, inv } = readonlyDb(flags);
   try {
     const match = resolveRef(inv.db, ref);
     if (match === null) throw new NhiError(`nothing matches "${ref}"`, { hint: 'List candidates with `nhi ls identities --search <text>` (or `nhi ls credentials`, `nhi ls findings`).' });
@@ -173,7 +174,7 @@ export async function showCommand(ref: string, flags: CommonFlags & { json?: boo
       if (flags.json) return printJson(d);
       text = findingText(d);
     } else {
-      const d = showIdentity(inv.db, match.id);
+      const d = { ...showIdentity(inv.db, match.id), reach: new ReachQueries(inv.db, reachSettings(ctx.config)).about(match.id) };
       if (flags.json) return printJson(d);
       text = identityText(d, width);
     }
@@ -184,7 +185,7 @@ export async function showCommand(ref: string, flags: CommonFlags & { json?: boo
   return EXIT.ok;
 }
 
-function identityText(d: IdentityDetail, width: number | undefined): string {
+function identityText(d: IdentityDetail & { reach: ReachAnswer }, width: number | undefined): string {
     const i = d.identity;
     const o: string[] = [];
     o.push(`${inert(i.provider)}/${inert(i.kind)} ${inert(i.name)}${i.goneScan ? `  (GONE since scan #${i.goneScan})` : ''}`);
@@ -222,8 +223,24 @@ function identityText(d: IdentityDetail, width: number | undefined): string {
         { header: 'via', get: (g) => g.via },
         { header: 'evidence', get: (g) => g.evidence, max: 60 },
       ], { width }));
+    const named = (id: string, name: string | null) => (name ? `${name} (${id})` : id);
+    if (d.reach.reachers.length)
+      section('Who can become it (through trusts, keys, federation; nearest first)', renderTable(d.reach.reachers, [
+        { header: 'who', get: (r) => named(r.id, r.name), max: 70 },
+        { header: 'hops', get: (r) => r.hops, align: 'right' },
+        { header: 'how (first hop)', get: (r) => `${r.steps[0]?.mechanism ?? ''}: ${r.steps[0]?.evidence ?? ''}`, max: 80 },
+      ], { width }));
+    const reached = d.reach.scopes.filter((s) => s.hops > 0);
+    if (reached.length)
+      section('What it can become (beyond its own grants; `nhi paths` for each chain)', renderTable(reached, [
+        { header: 'privilege', get: (s) => s.privilege },
+        { header: 'scope', get: (s) => s.scope, max: 40 },
+        { header: 'as', get: (s) => s.holder, max: 60 },
+        { header: 'hops', get: (s) => s.hops, align: 'right' },
+        { header: 'chain', get: (s) => s.steps.map((h) => `${h.mechanism} ${h.toName ?? h.to}`).join(' → '), max: 90 },
+      ], { width }));
     if (d.trusts.length)
-      section('Who can become it', renderTable(d.trusts, [
+      section('Trust relations (as the provider records them)', renderTable(d.trusts, [
         { header: 'principal', get: (t) => t.principal, max: 60 },
         { header: 'type', get: (t) => t.principalType },
         { header: 'risk', get: (t) => t.risk },

@@ -4,6 +4,12 @@ import type { Severity } from '../../model/records.js';
 import type { Rule } from '../types.js';
 import { describeChain } from '../chain-text.js';
 
+/**
+ * Personal tokens are named after people (`gh-cli (carol-dev)`): their names say nothing about an
+ * environment, so they are judged only by scope and tags, never by name.
+ */
+const PERSONAL_KINDS = new Set(['classic_pat', 'fine_grained_pat', 'ssh_key', 'oauth_grant', 'bot_account']);
+
 export const environmentCrossing: Rule = {
   meta: {
     id: 'environment-crossing',
@@ -26,7 +32,9 @@ export const environmentCrossing: Rule = {
         if (seen.has(id)) continue;
         seen.add(id);
         const identity = inventory.identity(id);
-        if (!identity || identity.providerManaged || identityEnvironment(identity, env) !== 'non-prod') continue;
+        if (!identity || identity.providerManaged) continue;
+        const environment = PERSONAL_KINDS.has(identity.kind) ? classifyEnvironment(identity.scope, identity.tags, env) : identityEnvironment(identity, env);
+        if (environment !== 'non-prod') continue;
         const r = reach.production(id);
         if (!r) continue;
         const holder = r.holder ?? id;
