@@ -3,6 +3,7 @@
 // the rest of the scan goes on. At most 4 requests in flight per organisation.
 import type { ErrorRecord, NoteRecord, ScanRecord } from '../../src/model/records.js';
 import type { ScanContext } from '../../src/scanners/contract.js';
+import { eachLimit, PageGuard } from '../../src/scanners/toolkit/index.js';
 import type { GitHubClient } from './client.js';
 import { ENDPOINTS, failureRecord, httpStatus, type EndpointSpec } from './errors.js';
 import {
@@ -32,24 +33,23 @@ const SAMPLE = 10;
 type Listed<T> = { item: T } | { failure: ErrorRecord | NoteRecord; err: unknown };
 
 /** Items of a paginated list; a failure (even after some pages) is yielded last instead of thrown. */
-async function* listAll<T>(spec: EndpointSpec, pages: () => AsyncIterable<{ data: T[] }>, signal: AbortSignal, resource?: string): AsyncGenerator<Listed<T>> {
+async function* listAll<T>(spec: EndpointSpec, pages: () => AsyncIterable<{ data: T[]; headers?: { link?: string } }>, signal: AbortSignal, resource?: string): AsyncGenerator<Listed<T>> {
   try {
-    for await (const page of pages()) for (const item of page.data) yield { item };
+    for await (const page of guardPages(spec.op, pages())) for (const item of page.data) yield { item };
   } catch (err) {
     if (signal.aborted) throw err;
     yield { failure: failureRecord(spec, err, resource), err };
   }
 }
 
-async function eachLimit<T>(items: T[], limit: number, fn: (item: T, index: number) => Promise<void>): Promise<void> {
-  let next = 0;
-  const workers = Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, async () => {
-    while (next < items.length) {
-      const i = next++;
-      await fn(items[i], i);
-    }
-  });
-  await Promise.all(workers);
+/** Pages of one listing, ended with a PaginationLoopError when a next link repeats or pages never end. */
+async function* guardPages<P extends { headers?: { link?: string } }>(listing: string, pages: AsyncIterable<P>): AsyncGenerator<P> {
+  const guard = new PageGuard(listing);
+  for await (const page of pages) {
+    yield page;
+    const next = /<([^<>]+)>;\s*rel="next"/.exec(page.headers?.link ?? '')?.[1];
+    if (next) guard.next(next);
+  }
 }
 
 /** Collects one kind of per-repository failure into a single error with a count and sample. */
@@ -255,7 +255,7 @@ export async function* scanOrganization(ctx: ScanContext<GitHubOptions>, clients
   const tally = new FailureTally();
   const repoPages = () => octokit.paginate.iterator(octokit.rest.repos.listForOrg, { org: orgLogin, type: 'all', per_page: PER_PAGE });
   try {
-    for await (const page of repoPages()) {
+    for await (const page of guardPages(ENDPOINTS.repos.op, repoPages())) {
       const repos = page.data as MinimalRepository[];
       const results: ScanRecord[][] = new Array(repos.length);
       await eachLimit(repos, REPO_CONCURRENCY, async (repo, i) => {
