@@ -18,7 +18,8 @@ import {
 } from '@aws-sdk/client-iam';
 import type { CredentialRecord, IdentityRecord, ScanRecord } from '../../src/model/records.js';
 import type { ScanContext } from '../../src/scanners/contract.js';
-import { AwsScanError, errorInfo, isAccessDenied, type AwsOptions } from './clients.js';
+import { ErrorTally, isScanAbort, mapLimit, PageGuard } from '../../src/scanners/toolkit/index.js';
+import { AwsScanError, errorInfo, explainAwsError, isAccessDenied, type AwsOptions } from './clients.js';
 import { fetchReport, startReport, type ReportOutcome, type ReportRow } from './credential-report.js';
 import { analyseIdentity, assumeRelevant, assumeVerdict, describeAllowance, parsePolicyDocument, type IdentityPolicies, type PolicyDocument, type PolicySource } from './policy.js';
 import { trustEdges, type TrustContext, type TrustEdge } from './trust.js';
@@ -49,21 +50,6 @@ interface Group {
   inline: { name: string; document: PolicyDocument | null }[];
 }
 
-/** Run fn over items with at most `limit` in flight; results keep the input order. */
-export async function mapOrdered<T, R>(items: T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
-  const out = new Array<R>(items.length);
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, async () => {
-      while (next < items.length) {
-        const i = next++;
-        out[i] = await fn(items[i] as T);
-      }
-    }),
-  );
-  return out;
-}
-
 const iso = (d: Date | undefined | null): string | null => (d ? d.toISOString() : null);
 const latest = (...xs: (string | null | undefined)[]): string | null =>
   xs.filter((x): x is string => !!x).sort().at(-1) ?? null;
@@ -82,6 +68,11 @@ export function ownerFromTags(tags: Record<string, string>, ownerKeys: string[])
   return { owner: null, ownerSource: null };
 }
 
+/** The fix for a failure that is not a denial (timeouts, resets, server errors), when there is one. */
+const explainFix = (err: unknown): string | undefined => explainAwsError(err).fix;
+/** The explained code (`timeout`, `AccessDenied`…) with the SDK's message. */
+const described = (err: unknown): { code: string; message: string } => ({ code: explainAwsError(err).code, message: errorInfo(err).message });
+
 const PROVIDER_MANAGED_PATHS = ['/aws-service-role/', '/aws-reserved/'];
 
 export async function* scanAccount(ctx: ScanContext<AwsOptions>, iam: IAMClient, data: AccountTargetData): AsyncGenerator<ScanRecord> {
@@ -90,6 +81,9 @@ export async function* scanAccount(ctx: ScanContext<AwsOptions>, iam: IAMClient,
   const signal = ctx.signal;
   const o = ctx.options;
   const send = <T>(cmd: object) => (iam.send.bind(iam) as (c: never, o: unknown) => Promise<unknown>)(cmd as never, { abortSignal: signal }) as Promise<T>;
+
+  // Per-user failures (ListAccessKeys denied for 300 users): one error per operation and code.
+  const keyErrors = new ErrorTally('users');
 
   // 1. Ask for the credential report now; it generates while the policies are read.
   const started = await startReport(iam, signal);
@@ -105,10 +99,10 @@ export async function* scanAccount(ctx: ScanContext<AwsOptions>, iam: IAMClient,
       const r = await send<Record<string, unknown>>(cmd());
       for (const p of (pick as (x: unknown) => { Arn?: string }[])(r)) if (p.Arn) providers.add(p.Arn);
     } catch (err) {
-      if ((err as Error)?.name === 'AbortError') throw err;
+      if (isScanAbort(err, signal)) throw err;
       providersKnown = false;
-      const { code, message } = errorInfo(err);
-      yield { type: 'error', operation: op, code, message, fix: isAccessDenied(err) ? `Grant ${op} to the scanning role in account ${accountId}.` : null, resource: scope };
+      const { code, message } = described(err);
+      yield { type: 'error', operation: op, code, message, fix: isAccessDenied(err) ? `Grant ${op} to the scanning role in account ${accountId}.` : (explainFix(err) ?? null), resource: scope };
     }
   }
 
@@ -121,7 +115,9 @@ export async function* scanAccount(ctx: ScanContext<AwsOptions>, iam: IAMClient,
   const groups = new Map<string, Group>();
   const gaad = async function* (filter: EntityType[]): AsyncGenerator<GetAccountAuthorizationDetailsCommandOutput> {
     let marker: string | undefined;
+    const guard = new PageGuard(`iam:GetAccountAuthorizationDetails (${filter.join(', ')})`);
     do {
+      guard.next(marker);
       let page: GetAccountAuthorizationDetailsCommandOutput;
       try {
         page = await send<GetAccountAuthorizationDetailsCommandOutput>(new GetAccountAuthorizationDetailsCommand({ Filter: filter, Marker: marker, MaxItems: 1000 }));
@@ -181,12 +177,12 @@ export async function* scanAccount(ctx: ScanContext<AwsOptions>, iam: IAMClient,
         const v = await send<{ PolicyVersion?: { Document?: string } }>(new GetPolicyVersionCommand({ PolicyArn: arn, VersionId: p.Policy?.DefaultVersionId ?? 'v1' }));
         mp.document = parsePolicyDocument(v.PolicyVersion?.Document);
       } catch (err) {
-        if ((err as Error)?.name === 'AbortError') throw err;
-        const { code, message } = errorInfo(err);
+        if (isScanAbort(err, signal)) throw err;
+        const { code, message } = described(err);
         const denied = isAccessDenied(err);
         if (denied && policyFetchDenied) return withWellKnown(mp); // reported once already
         if (denied) policyFetchDenied = true;
-        pending.push({ type: 'error', operation: 'iam:GetPolicyVersion', code, message: `${arn}: ${message}`, fix: isAccessDenied(err) ? 'Grant iam:GetPolicy and iam:GetPolicyVersion to the scanning role.' : null, resource: arn });
+        pending.push({ type: 'error', operation: 'iam:GetPolicyVersion', code, message: `${arn}: ${message}`, fix: isAccessDenied(err) ? 'Grant iam:GetPolicy and iam:GetPolicyVersion to the scanning role.' : (explainFix(err) ?? null), resource: arn });
       }
     }
     return withWellKnown(mp);
@@ -226,12 +222,13 @@ export async function* scanAccount(ctx: ScanContext<AwsOptions>, iam: IAMClient,
   //    role (PMapper's "can become admin") is kept small: admin roles' same-account trust edges,
   //    and the sts:AssumeRole statements of identities that have any.
   for await (const page of gaad(['User', 'Role'])) {
-    const users = await mapOrdered(page.UserDetailList ?? [], 4, (u) => normalizeUser(u));
+    const users = await mapLimit(page.UserDetailList ?? [], 4, (u) => normalizeUser(u));
     for (const recs of users) yield* recs;
     for (const r of page.RoleDetailList ?? []) yield* await normalizeRole(r);
     while (pending.length) yield pending.shift() as ScanRecord;
   }
   yield* reachableAdminRoles();
+  yield* keyErrors.records();
 
   function* reachableAdminRoles(): Generator<ScanRecord> {
     const emitted = new Set<string>();
@@ -320,25 +317,27 @@ export async function* scanAccount(ctx: ScanContext<AwsOptions>, iam: IAMClient,
     return { records, admin: analysis.admin };
   }
 
-  async function keysOf(u: UserDetail, row: ReportRow | undefined): Promise<{ records: CredentialRecord[]; lastUsed: string | null; errors: ScanRecord[] }> {
+  async function keysOf(u: UserDetail, row: ReportRow | undefined): Promise<{ records: CredentialRecord[]; lastUsed: string | null; unread: boolean }> {
     const name = u.UserName as string;
     const arn = u.Arn as string;
-    const errors: ScanRecord[] = [];
     // With a report, only users it shows with keys need ListAccessKeys (the report has no key ids).
-    if (row && !row.keys.some((k) => k.active || k.lastRotated)) return { records: [], lastUsed: null, errors };
+    if (row && !row.keys.some((k) => k.active || k.lastRotated)) return { records: [], lastUsed: null, unread: false };
     let metas: AccessKeyMetadata[] = [];
     try {
       let marker: string | undefined;
+      const guard = new PageGuard(`iam:ListAccessKeys ${name}`);
       do {
+        guard.next(marker);
         const r = await send<{ AccessKeyMetadata?: AccessKeyMetadata[]; IsTruncated?: boolean; Marker?: string }>(new ListAccessKeysCommand({ UserName: name, Marker: marker }));
         metas.push(...(r.AccessKeyMetadata ?? []));
         marker = r.IsTruncated ? r.Marker : undefined;
       } while (marker);
     } catch (err) {
-      if ((err as Error)?.name === 'AbortError') throw err;
-      const { code, message } = errorInfo(err);
-      errors.push({ type: 'error', operation: 'iam:ListAccessKeys', code, message: `user ${name}: ${message}`, fix: isAccessDenied(err) ? `Grant iam:ListAccessKeys on ${arn} to the scanning role.` : null, resource: arn });
-      return { records: [], lastUsed: null, errors };
+      if (isScanAbort(err, signal)) throw err;
+      const { code, message } = described(err);
+      keyErrors.add({ type: 'error', operation: 'iam:ListAccessKeys', code, message: `user ${name}: ${message}`, fix: isAccessDenied(err) ? `Grant iam:ListAccessKeys on the account's users (arn:aws:iam::${accountId}:user/*) to the scanning role.` : (explainFix(err) ?? null), resource: arn }, name);
+      // Could not read is not "has none": the user's key counts stay unknown.
+      return { records: [], lastUsed: null, unread: true };
     }
     metas = metas.filter((m) => m.AccessKeyId).sort((a, b) => (a.CreateDate?.getTime() ?? 0) - (b.CreateDate?.getTime() ?? 0));
     const used = new Set<number>();
@@ -363,9 +362,9 @@ export async function* scanAccount(ctx: ScanContext<AwsOptions>, iam: IAMClient,
           const l = r.AccessKeyLastUsed;
           lu = { date: iso(l?.LastUsedDate), service: l?.ServiceName && l.ServiceName !== 'N/A' ? l.ServiceName : null, region: l?.Region && l.Region !== 'N/A' ? l.Region : null, source: 'GetAccessKeyLastUsed' };
         } catch (err) {
-          if ((err as Error)?.name === 'AbortError') throw err;
-          const { code, message } = errorInfo(err);
-          errors.push({ type: 'error', operation: 'iam:GetAccessKeyLastUsed', code, message: `${m.AccessKeyId}: ${message}`, fix: isAccessDenied(err) ? 'Grant iam:GetAccessKeyLastUsed to the scanning role.' : null, resource: arn });
+          if (isScanAbort(err, signal)) throw err;
+          const { code, message } = described(err);
+          keyErrors.add({ type: 'error', operation: 'iam:GetAccessKeyLastUsed', code, message: `${m.AccessKeyId}: ${message}`, fix: isAccessDenied(err) ? 'Grant iam:GetAccessKeyLastUsed to the scanning role.' : (explainFix(err) ?? null), resource: arn }, name);
         }
       }
       lastUsed = latest(lastUsed, lu.date);
@@ -386,7 +385,7 @@ export async function* scanAccount(ctx: ScanContext<AwsOptions>, iam: IAMClient,
         attributes: { userName: name, neverExpires: true, ...(lu.service ? { lastUsedService: lu.service } : {}), ...(lu.region ? { lastUsedRegion: lu.region } : {}) },
       });
     }
-    return { records, lastUsed, errors };
+    return { records, lastUsed, unread: false };
   }
 
   async function normalizeUser(u: UserDetail): Promise<ScanRecord[]> {
@@ -421,15 +420,14 @@ export async function* scanAccount(ctx: ScanContext<AwsOptions>, iam: IAMClient,
         userId: u.UserId,
         groups: [...(u.GroupList ?? [])].sort(),
         admin: grants.admin,
-        accessKeys: keys.records.length,
-        activeAccessKeys: keys.records.filter((k) => k.status === 'active').length,
+        ...(keys.unread ? { unread: ['accessKeys'] } : { accessKeys: keys.records.length, activeAccessKeys: keys.records.filter((k) => k.status === 'active').length }),
         ...(signs.length ? { humanUseSigns: signs } : {}),
         ...(row ? { passwordEnabled: row.passwordEnabled, passwordLastUsed: row.passwordLastUsed, mfaActive: row.mfaActive, activeSigningCertificates: row.certsActive } : {}),
         ...(u.PermissionsBoundary?.PermissionsBoundaryArn ? { permissionsBoundary: u.PermissionsBoundary.PermissionsBoundaryArn } : {}),
       },
       raw: redactDetail(u),
     };
-    return [identity, ...keys.records, ...grants.records, ...keys.errors];
+    return [identity, ...keys.records, ...grants.records];
   }
 
   async function normalizeRole(r: RoleDetail): Promise<ScanRecord[]> {

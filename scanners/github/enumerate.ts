@@ -3,7 +3,7 @@
 // the rest of the scan goes on. At most 4 requests in flight per organisation.
 import type { ErrorRecord, NoteRecord, ScanRecord } from '../../src/model/records.js';
 import type { ScanContext } from '../../src/scanners/contract.js';
-import { eachLimit, PageGuard } from '../../src/scanners/toolkit/index.js';
+import { eachLimit, ErrorTally, PageGuard } from '../../src/scanners/toolkit/index.js';
 import type { GitHubClient } from './client.js';
 import { ENDPOINTS, failureRecord, httpStatus, type EndpointSpec } from './errors.js';
 import {
@@ -49,28 +49,6 @@ async function* guardPages<P extends { headers?: { link?: string } }>(listing: s
     yield page;
     const next = /<([^<>]+)>;\s*rel="next"/.exec(page.headers?.link ?? '')?.[1];
     if (next) guard.next(next);
-  }
-}
-
-/** Collects one kind of per-repository failure into a single error with a count and sample. */
-class FailureTally {
-  private readonly byKey = new Map<string, { first: ErrorRecord; repos: string[]; count: number }>();
-  add(rec: ErrorRecord, repo: string): void {
-    const key = `${rec.operation}\u0000${rec.code}`;
-    const t = this.byKey.get(key) ?? { first: rec, repos: [], count: 0 };
-    t.count++;
-    if (t.repos.length < SAMPLE) t.repos.push(repo);
-    this.byKey.set(key, t);
-  }
-  *records(): Generator<ErrorRecord> {
-    for (const t of this.byKey.values()) {
-      const more = t.count > t.repos.length ? ` and ${t.count - t.repos.length} more` : '';
-      yield {
-        ...t.first,
-        message: t.count === 1 ? t.first.message : `${t.first.message} (on ${t.count} repositories: ${t.repos.join(', ')}${more})`,
-        resource: t.count === 1 ? t.first.resource : `${t.count} repositories`,
-      };
-    }
   }
 }
 
@@ -252,7 +230,7 @@ export async function* scanOrganization(ctx: ScanContext<GitHubOptions>, clients
 
   // Repositories: deploy keys, webhooks, environments and secrets, 4 repositories at a time, page by page.
   if (ctx.options.skipRepos) return;
-  const tally = new FailureTally();
+  const tally = new ErrorTally('repositories');
   const repoPages = () => octokit.paginate.iterator(octokit.rest.repos.listForOrg, { org: orgLogin, type: 'all', per_page: PER_PAGE });
   try {
     for await (const page of guardPages(ENDPOINTS.repos.op, repoPages())) {
@@ -270,7 +248,7 @@ export async function* scanOrganization(ctx: ScanContext<GitHubOptions>, clients
   yield* tally.records();
 }
 
-async function readRepository(octokit: GitHubClient, repo: MinimalRepository, f: OrgFacts, tally: FailureTally, signal: AbortSignal): Promise<ScanRecord[]> {
+async function readRepository(octokit: GitHubClient, repo: MinimalRepository, f: OrgFacts, tally: ErrorTally, signal: AbortSignal): Promise<ScanRecord[]> {
   const out: ScanRecord[] = [];
   const owner = repo.owner.login;
   const name = repo.name;

@@ -6,3 +6,4 @@ export * from './limit.js';
 export * from './options.js';
 export * from './pagination.js';
 export * from './retry.js';
+export * from './tally.js';

@@ -2,7 +2,7 @@
 import type { ScannerOption } from '../contract.js';
 
 export const DEFAULT_REQUEST_TIMEOUT_S = 30;
-export const DEFAULT_MAX_RESPONSE_MB = 64;
+export const DEFAULT_MAX_RESPONSE_MB = 32;
 export const DEFAULT_MAX_WAIT_S = 300;
 
 export interface NetworkOptions {
