@@ -1,12 +1,14 @@
 // One project target: its IAM policy and the inherited folder/organisation policies become
 // grants, its service accounts and user-managed keys become identities and credentials,
 // and everyone who may act as one of its service accounts becomes a trust edge.
+import { PageGuard } from '../../src/scanners/toolkit/index.js';
 import type { CredentialRecord, GrantRecord, IdentityRecord, ScanRecord, TrustRecord } from '../../src/model/records.js';
 import type { ScanContext } from '../../src/scanners/contract.js';
 import type { iam_v1 } from '@googleapis/iam';
 import { ACTIVITY_SOURCE, loadActivity, type ActivityMaps } from './activity.js';
 import { call, type CallContext } from './call.js';
-import { REQUEST_TIMEOUT_MS, type GcpClients } from './clients.js';
+import { parseEndpoint, REQUEST_TIMEOUT_MS, type GcpClients } from './clients.js';
+import { requestTimeoutMs } from '../../src/scanners/toolkit/index.js';
 import { failureRecord } from './errors.js';
 import { ancestry, getProject, normalizeBindings, sharedClients, type AncestorInfo, type Binding, type ProjectInfo, type TargetData } from './hierarchy.js';
 import type { GcpOptions } from './options.js';
@@ -26,7 +28,21 @@ const NEVER_EXPIRES_YEAR = 9999;
 const CONCURRENCY = 4;
 
 export function callContext(ctx: ScanContext<GcpOptions> | { progress: ScanContext<GcpOptions>['progress']; signal: AbortSignal; options: GcpOptions }): CallContext {
-  return { progress: ctx.progress, signal: ctx.signal, maxRetries: ctx.options.maxRetries ?? 6, retryBaseMs: ctx.options.retryBaseMs ?? 1000 };
+  const o = ctx.options;
+  const hosts: Record<string, string | undefined> = { projects: o.resourceManagerEndpoint, folders: o.resourceManagerEndpoint, organizations: o.resourceManagerEndpoint, serviceAccounts: o.iamEndpoint, activities: o.policyAnalyzerEndpoint };
+  const defaults: Record<string, string> = { projects: 'cloudresourcemanager.googleapis.com', folders: 'cloudresourcemanager.googleapis.com', organizations: 'cloudresourcemanager.googleapis.com', serviceAccounts: 'iam.googleapis.com', activities: 'policyanalyzer.googleapis.com' };
+  return {
+    progress: ctx.progress,
+    signal: ctx.signal,
+    maxRetries: o.maxRetries ?? 6,
+    retryBaseMs: o.retryBaseMs ?? 1000,
+    timeoutMs: requestTimeoutMs(o),
+    host: (operation) => {
+      const api = operation.split('.')[0] ?? '';
+      const e = hosts[api];
+      return e ? parseEndpoint(e).host : (defaults[api] ?? 'the Google API');
+    },
+  };
 }
 
 /** Policy sources for a project, nearest first: the project itself, then folders, then the organisation. */
@@ -242,6 +258,7 @@ async function* scanProjectWith(ctx: ScanContext<GcpOptions>): AsyncGenerator<Sc
   // Service accounts, page by page; keys and SA-level policies with bounded concurrency.
   const owners = { labels: ownerFromLabels(labels, ctx.config.ownerKeys) };
   let pageToken: string | undefined;
+  const guard = new PageGuard('serviceAccounts.list');
   do {
     let page: iam_v1.Schema$ListServiceAccountsResponse;
     try {
@@ -260,8 +277,13 @@ async function* scanProjectWith(ctx: ScanContext<GcpOptions>): AsyncGenerator<Sc
     const accounts = (page.accounts ?? []).filter((a) => a.email);
     const batches = await mapLimit(accounts, CONCURRENCY, (sa) => serviceAccountRecords(ctx, clients, cx, sa, { shared, projectId, scope, activity, impersonators, owners, internalDomains }));
     for (const batch of batches) for (const r of batch) yield r;
-    const next: string | undefined = page.nextPageToken || undefined;
-    pageToken = next && next !== pageToken ? next : undefined;
+    pageToken = page.nextPageToken || undefined;
+    try {
+      guard.next(pageToken);
+    } catch (err) {
+      yield failureRecord('serviceAccounts.list', err, projectResource);
+      break;
+    }
   } while (pageToken);
 }
 
