@@ -5,8 +5,8 @@ import { Transform, type Readable } from 'node:stream';
 import { IAMClient } from '@aws-sdk/client-iam';
 import { STSClient } from '@aws-sdk/client-sts';
 import { OrganizationsClient } from '@aws-sdk/client-organizations';
-import { AdaptiveRetryStrategy, DefaultRateLimiter } from '@smithy/core/retry';
 import type { ProgressSink } from '../../src/scanners/contract.js';
+import { DEFAULT_TIMING, ScanRetryStrategy } from './retry.js';
 import { MalformedBodyError, maxResponseBytes, networkFault, requestTimeoutMs, ResponseTooLargeError, TruncatedBodyError, type NetworkOptions } from '../../src/scanners/toolkit/index.js';
 
 // The SDK's notice that its future releases need a newer Node is for nhi's maintainers (package.json
@@ -91,21 +91,11 @@ export interface ClientInput {
   region?: string;
 }
 
-function retryStrategy(o: AwsOptions): AdaptiveRetryStrategy {
+function retryStrategy(o: AwsOptions): ScanRetryStrategy {
   const maxAttempts = Math.max(1, Math.min(20, o.maxAttempts ?? 8));
   const base = o.retryBaseDelayMs;
-  if (base === undefined) return new AdaptiveRetryStrategy(async () => maxAttempts);
-  // A smaller base (local emulators, tests) also lets the adaptive limiter recover faster.
-  const b = Math.max(1, base);
-  return new AdaptiveRetryStrategy(async () => maxAttempts, {
-    rateLimiter: new DefaultRateLimiter({ minFillRate: Math.max(0.5, 1000 / b) }),
-    baseDelay: b,
-    maxAttempts,
-    backoff: {
-      setDelayBase() {},
-      computeNextBackoffDelay: (attempt: number) => Math.min(20_000, b * 2 ** Math.min(attempt, 10) * (0.5 + Math.random() / 2)),
-    },
-  });
+  // A base given (local emulators, tests) applies to throttling too.
+  return new ScanRetryStrategy(base === undefined ? { maxAttempts, ...DEFAULT_TIMING } : { maxAttempts, baseMs: Math.max(1, base), throttleBaseMs: Math.max(1, base), capMs: 20_000 });
 }
 
 interface Stackable {

@@ -81,6 +81,19 @@ describe('aws faults: partial reads', () => {
   });
 });
 
+describe('aws faults: throttling', () => {
+  it('throttling on half the calls slows the scan in proportion, at the default retry timing', async () => {
+    const throttled = raw(400, xmlError('Throttling', 'Rate exceeded'), 'text/xml');
+    const p = await proxy((action, n) => (action !== 'GenerateCredentialReport' && n % 2 === 1 ? throttled : null));
+    const run = await runScanner(awsScanner, { ...options(p), retryBaseDelayMs: undefined, maxAttempts: 8 });
+    // 12 users: about 40 calls, half of them retried once after a ~100 ms jittered wait.
+    assert.ok(run.elapsedMs < 8_000, `took ${run.elapsedMs} ms`);
+    assert.deepEqual(run.errors, []);
+    assert.deepEqual(run.targets.map((t) => t.state), ['complete']);
+    assert.equal(iamUsers(run).length, 12);
+  });
+});
+
 describe('aws faults: stalls, cuts and broken bodies', () => {
   it('a stalled ListAccessKeys times out, is retried, and leaves that user unknown within bounds', async () => {
     const p = await proxy((action, _n, body) => (action === 'ListAccessKeys' && body.get('UserName') === 'open-10' ? stalled : null));
