@@ -73,3 +73,32 @@ describe('gcp faults', () => {
     assert.equal(err?.code, 'pagination-loop', JSON.stringify(run.errors));
   });
 });
+
+describe('gcp without credentials', () => {
+  it('fails with the authentication fix, without probing the metadata server or printing its warning', async () => {
+    const { mkdtempSync, rmSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const { join } = await import('node:path');
+    const empty = mkdtempSync(join(tmpdir(), 'nhi-no-gcloud-'));
+    const saved = { adc: process.env.GOOGLE_APPLICATION_CREDENTIALS, sdk: process.env.CLOUDSDK_CONFIG };
+    delete process.env.GOOGLE_APPLICATION_CREDENTIALS;
+    process.env.CLOUDSDK_CONFIG = empty;
+    const warnings: string[] = [];
+    const onWarning = (w: Error) => warnings.push(`${w.name}: ${w.message}`);
+    process.on('warning', onWarning);
+    try {
+      const run = await runScanner(gcpScanner, { project: ['alpha'] });
+      assert.ok(run.elapsedMs < 5_000, `took ${run.elapsedMs} ms`);
+      assert.equal(run.errors[0]?.code, 'unauthenticated', JSON.stringify(run.errors));
+      assert.match(run.errors[0]?.fix ?? '', /application-default login/);
+      await new Promise((r) => setImmediate(r));
+      assert.deepEqual(warnings.filter((w) => /MetadataLookup/.test(w)), []);
+    } finally {
+      process.off('warning', onWarning);
+      if (saved.adc !== undefined) process.env.GOOGLE_APPLICATION_CREDENTIALS = saved.adc;
+      if (saved.sdk !== undefined) process.env.CLOUDSDK_CONFIG = saved.sdk;
+      else delete process.env.CLOUDSDK_CONFIG;
+      rmSync(empty, { recursive: true, force: true });
+    }
+  });
+});
