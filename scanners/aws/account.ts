@@ -21,7 +21,7 @@ import type { ScanContext } from '../../src/scanners/contract.js';
 import { ErrorTally, isScanAbort, mapLimit, PageGuard } from '../../src/scanners/toolkit/index.js';
 import { AwsScanError, errorInfo, explainAwsError, isAccessDenied, type AwsOptions } from './clients.js';
 import { fetchReport, startReport, type ReportOutcome, type ReportRow } from './credential-report.js';
-import { analyseIdentity, assumeRelevant, assumeVerdict, describeAllowance, parsePolicyDocument, type IdentityPolicies, type PolicyDocument, type PolicySource } from './policy.js';
+import { analyseIdentity, assumeRelevant, assumeVerdict, describeAllowance, isOversizedPolicy, MAX_POLICY_DOCUMENT_CHARS, parsePolicyDocument, type IdentityPolicies, type PolicyDocument, type PolicySource } from './policy.js';
 import { trustEdges, type TrustContext, type TrustEdge } from './trust.js';
 import { WELL_KNOWN_AWS_POLICIES } from './well-known.js';
 
@@ -84,6 +84,12 @@ export async function* scanAccount(ctx: ScanContext<AwsOptions>, iam: IAMClient,
 
   // Per-user failures (ListAccessKeys denied for 300 users): one error per operation and code.
   const keyErrors = new ErrorTally('users');
+  // Policy documents too large to be real IAM documents: skipped, named in one note.
+  const oversized: string[] = [];
+  const readDoc = (text: string | undefined, what: string): PolicyDocument | null => {
+    if (isOversizedPolicy(text)) oversized.push(what);
+    return parsePolicyDocument(text);
+  };
 
   // 1. Ask for the credential report now; it generates while the policies are read.
   const started = await startReport(iam, signal);
@@ -139,14 +145,14 @@ export async function* scanAccount(ctx: ScanContext<AwsOptions>, iam: IAMClient,
     for (const p of page.Policies ?? []) {
       if (!p.Arn) continue;
       const v = (p.PolicyVersionList ?? []).find((x) => x.IsDefaultVersion) ?? (p.PolicyVersionList ?? []).find((x) => x.VersionId === p.DefaultVersionId);
-      policies.set(p.Arn, { arn: p.Arn, name: p.PolicyName ?? p.Arn, document: parsePolicyDocument(v?.Document), awsManaged: /^arn:aws[\w-]*:iam::aws:policy\//.test(p.Arn) });
+      policies.set(p.Arn, { arn: p.Arn, name: p.PolicyName ?? p.Arn, document: readDoc(v?.Document, p.Arn), awsManaged: /^arn:aws[\w-]*:iam::aws:policy\//.test(p.Arn) });
     }
     for (const g of page.GroupDetailList ?? []) {
       if (!g.GroupName) continue;
       groups.set(g.GroupName, {
         name: g.GroupName,
         attached: (g.AttachedManagedPolicies ?? []).map((a) => ({ name: a.PolicyName ?? a.PolicyArn ?? '?', arn: a.PolicyArn ?? '' })),
-        inline: (g.GroupPolicyList ?? []).map((i) => ({ name: i.PolicyName ?? '?', document: parsePolicyDocument(i.PolicyDocument) })),
+        inline: (g.GroupPolicyList ?? []).map((i) => ({ name: i.PolicyName ?? '?', document: readDoc(i.PolicyDocument, `group ${g.GroupName} inline ${i.PolicyName ?? '?'}`) })),
       });
     }
   }
@@ -175,7 +181,7 @@ export async function* scanAccount(ctx: ScanContext<AwsOptions>, iam: IAMClient,
       try {
         const p = await send<{ Policy?: { DefaultVersionId?: string } }>(new GetPolicyCommand({ PolicyArn: arn }));
         const v = await send<{ PolicyVersion?: { Document?: string } }>(new GetPolicyVersionCommand({ PolicyArn: arn, VersionId: p.Policy?.DefaultVersionId ?? 'v1' }));
-        mp.document = parsePolicyDocument(v.PolicyVersion?.Document);
+        mp.document = readDoc(v.PolicyVersion?.Document, arn);
       } catch (err) {
         if (isScanAbort(err, signal)) throw err;
         const { code, message } = described(err);
@@ -229,6 +235,13 @@ export async function* scanAccount(ctx: ScanContext<AwsOptions>, iam: IAMClient,
   }
   yield* reachableAdminRoles();
   yield* keyErrors.records();
+  if (oversized.length) {
+    yield {
+      type: 'note',
+      operation: 'iam:GetAccountAuthorizationDetails',
+      message: `account ${accountId}: ${oversized.length} policy document(s) over ${MAX_POLICY_DOCUMENT_CHARS} characters were not read (IAM allows 10,240), so what they grant is unknown: ${oversized.slice(0, 10).join(', ')}${oversized.length > 10 ? ', …' : ''}`,
+    };
+  }
 
   function* reachableAdminRoles(): Generator<ScanRecord> {
     const emitted = new Set<string>();
@@ -266,7 +279,7 @@ export async function* scanAccount(ctx: ScanContext<AwsOptions>, iam: IAMClient,
       const mp = await policyByArn(a.PolicyArn, a.PolicyName ?? a.PolicyArn);
       out.push({ name: mp.name, arn: mp.arn, via: 'direct', document: mp.document });
     }
-    for (const i of inline ?? []) out.push({ name: i.PolicyName ?? '?', via: 'inline', document: parsePolicyDocument(i.PolicyDocument) });
+    for (const i of inline ?? []) out.push({ name: i.PolicyName ?? '?', via: 'inline', document: readDoc(i.PolicyDocument, `inline ${i.PolicyName ?? '?'}`) });
     for (const gName of [...groupNames].sort()) {
       const g = groups.get(gName);
       if (!g) continue;
@@ -436,7 +449,7 @@ export async function* scanAccount(ctx: ScanContext<AwsOptions>, iam: IAMClient,
     const path = r.Path ?? '/';
     const serviceLinked = path.startsWith('/aws-service-role/');
     const providerManaged = PROVIDER_MANAGED_PATHS.some((p) => path.startsWith(p));
-    const trustDoc = parsePolicyDocument(r.AssumeRolePolicyDocument);
+    const trustDoc = readDoc(r.AssumeRolePolicyDocument, `trust policy of ${r.RoleName}`);
     const edges = trustEdges(trustDoc, trustCtx);
     const saml = edges.some((e) => e.saml);
     const sources = await policySources(r.AttachedManagedPolicies, r.RolePolicyList, []);

@@ -147,6 +147,25 @@ describe('aws faults: runaway answers', () => {
     assert.equal(run.errors[0]?.code, 'pagination-loop', JSON.stringify(run.errors));
   });
 
+  it('a policy document far larger than IAM allows is skipped with a note; its user is kept', async () => {
+    const bigArn = `arn:aws:iam::${ACCT}:policy/huge`;
+    const big = await startFakeAws({
+      now: new Date('2026-11-20T12:00:00Z'),
+      callerAccount: ACCT,
+      accessKeyId: KEY_ID,
+      secretAccessKey: SECRET,
+      accounts: [{ id: ACCT, name: 'big', policies: [{ arn: bigArn, doc: { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: Array.from({ length: 30_000 }, (_, i) => `s3:Get${i}`), Resource: '*' }] } }], users: [{ name: 'holder', created: '2025-01-01T00:00:00Z', attached: [bigArn] }] }],
+    });
+    try {
+      const run = await runScanner(awsScanner, { endpointUrl: big.url, accessKeyId: KEY_ID, secretAccessKey: SECRET, retryBaseDelayMs: 2, reportPollMs: 10 });
+      assert.deepEqual(run.errors, []);
+      assert.deepEqual(iamUsers(run).map((u) => u.name), ['holder']);
+      assert.ok(run.notes.some((n) => /1 policy document\(s\) over 131072 characters were not read.*policy\/huge/.test(n.message)), JSON.stringify(run.notes));
+    } finally {
+      await big.close();
+    }
+  });
+
   it('an answer larger than --max-response-mb is refused before it is parsed, in bounded memory', async () => {
     const chunk = Buffer.alloc(1 << 20, 'a');
     const huge: Fault = (res) => {
