@@ -18,7 +18,7 @@ import {
 } from '@aws-sdk/client-iam';
 import type { CredentialRecord, IdentityRecord, ScanRecord } from '../../src/model/records.js';
 import type { ScanContext } from '../../src/scanners/contract.js';
-import { ErrorTally, isScanAbort, mapLimit, PageGuard } from '../../src/scanners/toolkit/index.js';
+import { ErrorTally, isScanAbort, mapLimit, ownerFromTags, PageGuard } from '../../src/scanners/toolkit/index.js';
 import { AwsScanError, errorInfo, explainAwsError, isAccessDenied, type AwsOptions } from './clients.js';
 import { fetchReport, startReport, type ReportOutcome, type ReportRow } from './credential-report.js';
 import { analyseIdentity, assumeRelevant, assumeVerdict, describeAllowance, isOversizedPolicy, MAX_POLICY_DOCUMENT_CHARS, parsePolicyDocument, type IdentityPolicies, type PolicyDocument, type PolicySource } from './policy.js';
@@ -60,12 +60,10 @@ function tagsOf(tags: { Key?: string; Value?: string }[] | undefined): Record<st
   return out;
 }
 
-export function ownerFromTags(tags: Record<string, string>, ownerKeys: string[]): { owner: string | null; ownerSource: string | null } {
-  for (const k of ownerKeys) {
-    const v = tags[k];
-    if (v && v.trim()) return { owner: v.trim(), ownerSource: `tag:${k}` };
-  }
-  return { owner: null, ownerSource: null };
+/** Owner and where it came from, as identity records carry them. */
+function ownerOf(tags: Record<string, string>, ownerKeys: string[]): { owner: string | null; ownerSource: string | null } {
+  const o = ownerFromTags(tags, ownerKeys);
+  return { owner: o?.owner ?? null, ownerSource: o?.source ?? null };
 }
 
 /** The fix for a failure that is not a denial (timeouts, resets, server errors), when there is one. */
@@ -423,7 +421,7 @@ export async function* scanAccount(ctx: ScanContext<AwsOptions>, iam: IAMClient,
       createdAt: iso(u.CreateDate),
       lastUsedAt,
       lastUsedSource,
-      ...ownerFromTags(tags, ctx.config.ownerKeys),
+      ...ownerOf(tags, ctx.config.ownerKeys),
       humanUse: signs.length > 0,
       providerManaged: false,
       tags,
@@ -466,7 +464,7 @@ export async function* scanAccount(ctx: ScanContext<AwsOptions>, iam: IAMClient,
       lastUsedAt: iso(r.RoleLastUsed?.LastUsedDate),
       lastUsedSource: 'RoleLastUsed',
       lastUsedWindowDays: ROLE_LAST_USED_WINDOW_DAYS,
-      ...ownerFromTags(tags, ctx.config.ownerKeys),
+      ...ownerOf(tags, ctx.config.ownerKeys),
       humanUse: saml,
       providerManaged,
       tags,

@@ -88,7 +88,7 @@ export async function loadActivity(clients: GcpClients, cx: CallContext, project
     });
     out.accounts = accounts;
   } catch (err) {
-    if ((err as Error)?.name === 'AbortError') throw err;
+    if (cx.signal.aborted) throw err;
     out.problems.push(problem(projectId, err, 'Service-account last authentication'));
     // A disabled API or a missing role fails the key query the same way: one note is enough.
     if (out.problems[0].type === 'note') return out;
@@ -103,7 +103,7 @@ export async function loadActivity(clients: GcpClients, cx: CallContext, project
     });
     out.keys = keys;
   } catch (err) {
-    if ((err as Error)?.name === 'AbortError') throw err;
+    if (cx.signal.aborted) throw err;
     out.problems.push(problem(projectId, err, 'Service-account key last authentication'));
   }
   return out;

@@ -8,7 +8,7 @@ import type { iam_v1 } from '@googleapis/iam';
 import { ACTIVITY_SOURCE, loadActivity, type ActivityMaps } from './activity.js';
 import { call, type CallContext } from './call.js';
 import { parseEndpoint, REQUEST_TIMEOUT_MS, type GcpClients } from './clients.js';
-import { requestTimeoutMs } from '../../src/scanners/toolkit/index.js';
+import { ownerFromTags, requestTimeoutMs } from '../../src/scanners/toolkit/index.js';
 import { failureRecord } from './errors.js';
 import { ancestry, getProject, normalizeBindings, sharedClients, type AncestorInfo, type Binding, type ProjectInfo, type TargetData } from './hierarchy.js';
 import type { GcpOptions } from './options.js';
@@ -101,10 +101,6 @@ function ownerFromDescription(description: string | null | undefined, prefix: st
   return null;
 }
 
-function ownerFromLabels(labels: Record<string, string>, keys: string[]): { owner: string; key: string } | null {
-  for (const k of keys) if (labels[k]) return { owner: labels[k], key: k };
-  return null;
-}
 
 function yearOf(iso: string | null | undefined): number | null {
   if (!iso) return null;
@@ -256,7 +252,7 @@ async function* scanProjectWith(ctx: ScanContext<GcpOptions>): AsyncGenerator<Sc
   }
 
   // Service accounts, page by page; keys and SA-level policies with bounded concurrency.
-  const owners = { labels: ownerFromLabels(labels, ctx.config.ownerKeys) };
+  const owners = { labels: ownerFromTags(labels, ctx.config.ownerKeys) };
   let pageToken: string | undefined;
   const guard = new PageGuard('serviceAccounts.list');
   do {
@@ -270,7 +266,7 @@ async function* scanProjectWith(ctx: ScanContext<GcpOptions>): AsyncGenerator<Sc
       );
       page = res.data;
     } catch (err) {
-      if ((err as Error)?.name === 'AbortError') throw err;
+      if (ctx.signal.aborted) throw err;
       yield failureRecord('serviceAccounts.list', err, projectResource);
       break;
     }
@@ -314,7 +310,7 @@ async function serviceAccountRecords(
     const res = await call(cx, 'serviceAccounts.keys.list', (signal) => clients.iam.projects.serviceAccounts.keys.list({ name }, { signal, retry: false, timeout: REQUEST_TIMEOUT_MS }));
     keys = res.data.keys ?? [];
   } catch (err) {
-    if ((err as Error)?.name === 'AbortError') throw err;
+    if (ctx.signal.aborted) throw err;
     out.push(failureRecord('serviceAccounts.keys.list', err, name));
   }
   let policy: Binding[] | null = null;
@@ -324,7 +320,7 @@ async function serviceAccountRecords(
     );
     policy = normalizeBindings(res.data as Record<string, unknown>);
   } catch (err) {
-    if ((err as Error)?.name === 'AbortError') throw err;
+    if (ctx.signal.aborted) throw err;
     out.push(failureRecord('serviceAccounts.getIamPolicy', err, name));
   }
 

@@ -7,3 +7,4 @@ export * from './options.js';
 export * from './pagination.js';
 export * from './retry.js';
 export * from './tally.js';
+export * from './owner.js';
