@@ -282,16 +282,4 @@ export class RestClient {
   }
 }
 
-/** Run fn over items with at most `limit` in flight; results in input order. */
-export async function mapLimit<T, R>(items: T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
-  const out = new Array<R>(items.length);
-  let next = 0;
-  const workers = Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, async () => {
-    while (next < items.length) {
-      const i = next++;
-      out[i] = await fn(items[i]);
-    }
-  });
-  await Promise.all(workers);
-  return out;
-}
+export { mapLimit } from '../../src/scanners/toolkit/limit.js';

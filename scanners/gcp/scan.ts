@@ -8,7 +8,7 @@ import type { iam_v1 } from '@googleapis/iam';
 import { ACTIVITY_SOURCE, loadActivity, type ActivityMaps } from './activity.js';
 import { call, type CallContext } from './call.js';
 import { parseEndpoint, REQUEST_TIMEOUT_MS, type GcpClients } from './clients.js';
-import { ownerFromTags, requestTimeoutMs } from '../../src/scanners/toolkit/index.js';
+import { mapLimit, ownerFromTags, requestTimeoutMs } from '../../src/scanners/toolkit/index.js';
 import { failureRecord } from './errors.js';
 import { ancestry, getProject, normalizeBindings, sharedClients, type AncestorInfo, type Binding, type ProjectInfo, type TargetData } from './hierarchy.js';
 import type { GcpOptions } from './options.js';
@@ -75,19 +75,6 @@ function classifyMember(member: string, internalDomains: ReadonlySet<string>, sh
   return m;
 }
 
-async function mapLimit<T, R>(items: T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
-  const out: R[] = new Array(items.length);
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: Math.min(limit, items.length) }, async () => {
-      while (next < items.length) {
-        const i = next++;
-        out[i] = await fn(items[i]);
-      }
-    }),
-  );
-  return out;
-}
 
 function ownerFromDescription(description: string | null | undefined, prefix: string | undefined): string | null {
   if (!description || !prefix) return null;
