@@ -75,7 +75,6 @@ function classifyMember(member: string, internalDomains: ReadonlySet<string>, sh
   return m;
 }
 
-
 function ownerFromDescription(description: string | null | undefined, prefix: string | undefined): string | null {
   if (!description || !prefix) return null;
   for (const line of description.split(/[\n;]/)) {
