@@ -10,8 +10,19 @@ import { DEFAULT_TIMING, ScanRetryStrategy } from './retry.js';
 import { MalformedBodyError, maxResponseBytes, networkFault, requestTimeoutMs, ResponseTooLargeError, TruncatedBodyError, type NetworkOptions } from '../../src/scanners/toolkit/index.js';
 
 // The SDK's notice that its future releases need a newer Node is for nhi's maintainers (package.json
-// engines), not for someone running a scan, who can do nothing about it.
-process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+// engines), not for someone running a scan, who can do nothing about it. The SDK checks once per
+// process, on the first client: build one with its documented switch set, then restore the env.
+{
+  const key = 'AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED';
+  const was = process.env[key];
+  process.env[key] = 'true';
+  try {
+    new STSClient({ region: 'us-east-1' }).destroy();
+  } finally {
+    if (was === undefined) delete process.env[key];
+    else process.env[key] = was;
+  }
+}
 
 export interface AwsOptions extends NetworkOptions {
   profile?: string;

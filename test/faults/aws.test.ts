@@ -193,3 +193,17 @@ describe('aws faults: runaway answers', () => {
     assert.match(run.errors[0]?.fix ?? '', /--max-response-mb/);
   });
 });
+
+describe('aws: quiet output', () => {
+  it("building clients prints no SDK notice about Node versions (a scan's user cannot act on it)", async () => {
+    const { spawnSync } = await import('node:child_process');
+    const { fileURLToPath } = await import('node:url');
+    const root = fileURLToPath(new URL('../../', import.meta.url));
+    const env: Record<string, string | undefined> = { ...process.env };
+    delete env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED;
+    const code = "const { iamClient } = await import('./scanners/aws/clients.ts'); iamClient({ options: { region: 'us-east-1' }, env: {}, progress: { apiCall() {}, retry() {}, waiting() {}, log() {} } }).destroy();";
+    const r = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', code], { cwd: root, env, encoding: 'utf8' });
+    assert.equal(r.status, 0, r.stderr);
+    assert.doesNotMatch(r.stderr, /NodeVersionSupportWarning|AWS SDK for JavaScript/);
+  });
+});
