@@ -61,14 +61,37 @@ export interface OrgClients {
   saml: GitHubClient;
 }
 
+/** What one listing yields: its items normalized, or its failure (as an error or a note) last. */
+async function* listing<T>(spec: EndpointSpec, pages: () => AsyncIterable<{ data: T[]; headers?: { link?: string } }>, signal: AbortSignal, normalize: (item: T) => Iterable<ScanRecord>): AsyncGenerator<ScanRecord> {
+  for await (const r of listAll(spec, pages, signal)) {
+    if ('failure' in r) {
+      yield r.failure;
+      return;
+    }
+    yield* normalize(r.item);
+  }
+}
+
+/**
+ * One organisation, read in the order its model needs: people first (who is still here decides
+ * owners), then apps, tokens, webhooks, secrets and alerts, and last its repositories.
+ */
 export async function* scanOrganization(ctx: ScanContext<GitHubOptions>, clients: OrgClients, orgLogin: string): AsyncGenerator<ScanRecord> {
-  const { signal } = ctx;
-  const octokit = clients.main;
   const org = orgLogin.toLowerCase();
   const f: OrgFacts = { org, scope: orgScope(org), people: new Set<string>(), secrets: ctx.secrets, now: ctx.now };
-  const people = f.people as Set<string>;
+  yield* readPeople(ctx, clients.main, orgLogin, f);
+  if (!ctx.options.skipOidcSearch) yield* detectOidcWorkflows(ctx, clients.main, orgLogin, f);
+  yield* readAppInstallations(ctx, clients.main, orgLogin, f);
+  yield* readFineGrainedTokens(ctx, clients.pat, orgLogin, f);
+  yield* readSamlAuthorizations(ctx, clients.saml, orgLogin, f);
+  yield* readOrgHooksSecretsAndAlerts(ctx, clients.main, orgLogin, f);
+  if (!ctx.options.skipRepos) yield* readRepositories(ctx, clients.main, orgLogin, f);
+}
 
-  // Members first: who is still here decides owners, and bot accounts are identities.
+/** Members (admins first), outside collaborators, and the bot accounts among them. */
+async function* readPeople(ctx: ScanContext<GitHubOptions>, octokit: GitHubClient, orgLogin: string, f: OrgFacts): AsyncGenerator<ScanRecord> {
+  const { signal } = ctx;
+  const people = f.people as Set<string>;
   const admins = new Set<string>();
   let membersOk = true;
   for await (const r of listAll<SimpleUser>(ENDPOINTS.members, () => octokit.paginate.iterator(octokit.rest.orgs.listMembers, { org: orgLogin, role: 'admin', per_page: PER_PAGE }), signal)) {
@@ -108,28 +131,31 @@ export async function* scanOrganization(ctx: ScanContext<GitHubOptions>, clients
     f.people = null;
     yield { type: 'note', operation: ENDPOINTS.members.op, message: 'members or outside collaborators could not be listed, so owners who left the organisation cannot be detected in this scan' };
   }
+}
 
-  // Whether workflows request OIDC tokens (id-token: write): one code search, best effort.
-  if (!ctx.options.skipOidcSearch) {
-    try {
-      const res = await octokit.rest.search.code({ q: `"id-token: write" org:${orgLogin} path:.github/workflows`, per_page: PER_PAGE });
-      const repos = [...new Set(res.data.items.map((i) => i.repository.full_name))].sort();
-      f.oidc = { used: res.data.total_count > 0, repositories: repos };
-      yield {
-        type: 'note',
-        operation: ENDPOINTS.codeSearch.op,
-        message: res.data.total_count > 0
-          ? `workflows in ${repos.length} repositories request OIDC tokens (id-token: write): ${repos.slice(0, SAMPLE).join(', ')}${repos.length > SAMPLE ? ', …' : ''}`
-          : 'no workflow requests OIDC tokens (id-token: write); static cloud keys in Actions secrets have no federated replacement yet',
-      };
-    } catch (err) {
-      if (signal.aborted) throw err;
-      f.oidc = null;
-      yield { type: 'note', operation: ENDPOINTS.codeSearch.op, message: `could not tell whether workflows use OIDC (code search answered ${httpStatus(err) ?? 'with an error'}); needs ${ENDPOINTS.codeSearch.needs}` };
-    }
+/** Whether workflows request OIDC tokens (id-token: write): one code search, best effort. */
+async function* detectOidcWorkflows(ctx: ScanContext<GitHubOptions>, octokit: GitHubClient, orgLogin: string, f: OrgFacts): AsyncGenerator<ScanRecord> {
+  try {
+    const res = await octokit.rest.search.code({ q: `"id-token: write" org:${orgLogin} path:.github/workflows`, per_page: PER_PAGE });
+    const repos = [...new Set(res.data.items.map((i) => i.repository.full_name))].sort();
+    f.oidc = { used: res.data.total_count > 0, repositories: repos };
+    yield {
+      type: 'note',
+      operation: ENDPOINTS.codeSearch.op,
+      message: res.data.total_count > 0
+        ? `workflows in ${repos.length} repositories request OIDC tokens (id-token: write): ${repos.slice(0, SAMPLE).join(', ')}${repos.length > SAMPLE ? ', …' : ''}`
+        : 'no workflow requests OIDC tokens (id-token: write); static cloud keys in Actions secrets have no federated replacement yet',
+    };
+  } catch (err) {
+    if (ctx.signal.aborted) throw err;
+    f.oidc = null;
+    yield { type: 'note', operation: ENDPOINTS.codeSearch.op, message: `could not tell whether workflows use OIDC (code search answered ${httpStatus(err) ?? 'with an error'}); needs ${ENDPOINTS.codeSearch.needs}` };
   }
+}
 
-  // GitHub App installations, with the publisher of each app (one lookup per app).
+/** GitHub App installations, with the publisher of each app (one lookup per app). */
+async function* readAppInstallations(ctx: ScanContext<GitHubOptions>, octokit: GitHubClient, orgLogin: string, f: OrgFacts): AsyncGenerator<ScanRecord> {
+  const { signal } = ctx;
   const apps = new Map<string, Integration | null>();
   for await (const r of listAll(ENDPOINTS.installations, () => octokit.paginate.iterator(octokit.rest.orgs.listAppInstallations, { org: orgLogin, per_page: PER_PAGE }), signal)) {
     if ('failure' in r) {
@@ -149,9 +175,12 @@ export async function* scanOrganization(ctx: ScanContext<GitHubOptions>, clients
     }
     yield* normalizeInstallation(inst, apps.get(inst.app_slug) ?? null, f);
   }
+}
 
-  // Fine-grained personal access tokens (GitHub App authentication only).
-  for await (const r of listAll(ENDPOINTS.patGrants, () => clients.pat.paginate.iterator(clients.pat.rest.orgs.listPatGrants, { org: orgLogin, per_page: PER_PAGE }), signal)) {
+/** Fine-grained personal access tokens and pending requests (GitHub App authentication only). */
+async function* readFineGrainedTokens(ctx: ScanContext<GitHubOptions>, pat: GitHubClient, orgLogin: string, f: OrgFacts): AsyncGenerator<ScanRecord> {
+  const { signal } = ctx;
+  for await (const r of listAll(ENDPOINTS.patGrants, () => pat.paginate.iterator(pat.rest.orgs.listPatGrants, { org: orgLogin, per_page: PER_PAGE }), signal)) {
     if ('failure' in r) {
       yield r.failure;
       break;
@@ -160,7 +189,7 @@ export async function* scanOrganization(ctx: ScanContext<GitHubOptions>, clients
     if (r.item.repository_selection === 'subset') {
       selected = [];
       const patId = r.item.id;
-      for await (const x of listAll(ENDPOINTS.patRepositories, () => clients.pat.paginate.iterator(clients.pat.rest.orgs.listPatGrantRepositories, { org: orgLogin, pat_id: patId, per_page: PER_PAGE }), signal)) {
+      for await (const x of listAll(ENDPOINTS.patRepositories, () => pat.paginate.iterator(pat.rest.orgs.listPatGrantRepositories, { org: orgLogin, pat_id: patId, per_page: PER_PAGE }), signal)) {
         if ('failure' in x) {
           selected = null;
           break;
@@ -171,65 +200,33 @@ export async function* scanOrganization(ctx: ScanContext<GitHubOptions>, clients
     }
     yield* normalizePatGrant(r.item, f, selected);
   }
-  for await (const r of listAll(ENDPOINTS.patRequests, () => clients.pat.paginate.iterator(clients.pat.rest.orgs.listPatGrantRequests, { org: orgLogin, per_page: PER_PAGE }), signal)) {
-    if ('failure' in r) {
-      yield r.failure;
-      break;
-    }
-    yield* normalizePatRequest(r.item, f);
-  }
+  yield* listing(ENDPOINTS.patRequests, () => pat.paginate.iterator(pat.rest.orgs.listPatGrantRequests, { org: orgLogin, per_page: PER_PAGE }), signal, (x) => normalizePatRequest(x, f));
+}
 
-  // Classic PATs and SSH keys authorized for SAML SSO (GitHub Enterprise Cloud).
-  for await (const r of listAll<CredentialAuthorization>(
+/** Classic PATs and SSH keys authorized for SAML SSO (GitHub Enterprise Cloud). */
+async function* readSamlAuthorizations(ctx: ScanContext<GitHubOptions>, saml: GitHubClient, orgLogin: string, f: OrgFacts): AsyncGenerator<ScanRecord> {
+  yield* listing<CredentialAuthorization>(
     ENDPOINTS.credentialAuthorizations,
-    () => clients.saml.paginate.iterator('GET /orgs/{org}/credential-authorizations', { org: orgLogin, per_page: PER_PAGE }) as AsyncIterable<{ data: CredentialAuthorization[] }>,
-    signal,
-  )) {
-    if ('failure' in r) {
-      yield r.failure;
-      break;
-    }
-    yield* normalizeCredentialAuthorization(r.item, f);
-  }
+    () => saml.paginate.iterator('GET /orgs/{org}/credential-authorizations', { org: orgLogin, per_page: PER_PAGE }) as AsyncIterable<{ data: CredentialAuthorization[] }>,
+    ctx.signal,
+    (c) => normalizeCredentialAuthorization(c, f),
+  );
+}
 
-  // Organisation webhooks.
-  for await (const r of listAll(ENDPOINTS.hooks, () => octokit.paginate.iterator(octokit.rest.orgs.listWebhooks, { org: orgLogin, per_page: PER_PAGE }), signal)) {
-    if ('failure' in r) {
-      yield r.failure;
-      break;
-    }
-    yield* normalizeHook(r.item, f);
-  }
+/** Organisation webhooks, Actions and Dependabot secrets, and open secret-scanning alerts. */
+async function* readOrgHooksSecretsAndAlerts(ctx: ScanContext<GitHubOptions>, octokit: GitHubClient, orgLogin: string, f: OrgFacts): AsyncGenerator<ScanRecord> {
+  const { signal } = ctx;
+  yield* listing(ENDPOINTS.hooks, () => octokit.paginate.iterator(octokit.rest.orgs.listWebhooks, { org: orgLogin, per_page: PER_PAGE }), signal, (h) => normalizeHook(h, f));
+  yield* listing(ENDPOINTS.orgSecrets, () => octokit.paginate.iterator(octokit.rest.actions.listOrgSecrets, { org: orgLogin, per_page: PER_PAGE }), signal, (x) => [normalizeOrgSecret(x, f)]);
+  // Dependabot secrets: a separate store that Dependabot runs read.
+  yield* listing(ENDPOINTS.dependabotSecrets, () => octokit.paginate.iterator(octokit.rest.dependabot.listOrgSecrets, { org: orgLogin, per_page: PER_PAGE }), signal, (x) => [normalizeOrgSecret(x, f, 'dependabot')]);
+  // The secret value is protected inside normalizeAlert.
+  yield* listing(ENDPOINTS.secretScanning, () => octokit.paginate.iterator(octokit.rest.secretScanning.listAlertsForOrg, { org: orgLogin, state: 'open', per_page: PER_PAGE }), signal, (a) => [normalizeAlert(a, f)]);
+}
 
-  // Organisation Actions secrets.
-  for await (const r of listAll(ENDPOINTS.orgSecrets, () => octokit.paginate.iterator(octokit.rest.actions.listOrgSecrets, { org: orgLogin, per_page: PER_PAGE }), signal)) {
-    if ('failure' in r) {
-      yield r.failure;
-      break;
-    }
-    yield normalizeOrgSecret(r.item, f);
-  }
-
-  // Organisation Dependabot secrets (a separate store that Dependabot runs read).
-  for await (const r of listAll(ENDPOINTS.dependabotSecrets, () => octokit.paginate.iterator(octokit.rest.dependabot.listOrgSecrets, { org: orgLogin, per_page: PER_PAGE }), signal)) {
-    if ('failure' in r) {
-      yield r.failure;
-      break;
-    }
-    yield normalizeOrgSecret(r.item, f, 'dependabot');
-  }
-
-  // Open secret-scanning alerts (the secret value is protected inside normalizeAlert).
-  for await (const r of listAll(ENDPOINTS.secretScanning, () => octokit.paginate.iterator(octokit.rest.secretScanning.listAlertsForOrg, { org: orgLogin, state: 'open', per_page: PER_PAGE }), signal)) {
-    if ('failure' in r) {
-      yield r.failure;
-      break;
-    }
-    yield normalizeAlert(r.item, f);
-  }
-
-  // Repositories: deploy keys, webhooks, environments and secrets, 4 repositories at a time, page by page.
-  if (ctx.options.skipRepos) return;
+/** Repositories: deploy keys, webhooks, environments and secrets, 4 repositories at a time, page by page. */
+async function* readRepositories(ctx: ScanContext<GitHubOptions>, octokit: GitHubClient, orgLogin: string, f: OrgFacts): AsyncGenerator<ScanRecord> {
+  const { signal } = ctx;
   const tally = new ErrorTally('repositories');
   const repoPages = () => octokit.paginate.iterator(octokit.rest.repos.listForOrg, { org: orgLogin, type: 'all', per_page: PER_PAGE });
   try {
