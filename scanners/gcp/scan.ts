@@ -113,46 +113,72 @@ export async function* scanProject(ctx: ScanContext<GcpOptions>): AsyncGenerator
   }
 }
 
+/** One project, read as GCP models it: the project, the policies bound on it and above it, then its service accounts. */
 async function* scanProjectWith(ctx: ScanContext<GcpOptions>): AsyncGenerator<ScanRecord> {
   const data = ctx.target.data as TargetData;
-  const shared = data.shared;
-  const cx = callContext(ctx);
-  const clients = await sharedClients(shared, ctx.options);
-  const projectId = data.projectId;
-  const scope = `gcp:${projectId}`;
-  const projectResource = `projects/${projectId}`;
-
-  let project: ProjectInfo | null = data.project;
-  if (!project) {
-    try {
-      project = await getProject(clients, cx, projectId);
-    } catch (err) {
-      yield failureRecord('projects.get', err, projectResource);
-    }
+  const p: ProjectScan = { ctx, shared: data.shared, cx: callContext(ctx), clients: await sharedClients(data.shared, ctx.options), projectId: data.projectId, scope: `gcp:${data.projectId}`, resource: `projects/${data.projectId}` };
+  const project = yield* readProject(p, data.project);
+  const { sources, internalDomains } = yield* readPolicies(p, project);
+  const impersonators = yield* bindingRecords(p, sources, internalDomains);
+  // Last authentication (Policy Analyzer), before the accounts so they carry it.
+  let activity: ActivityMaps = { accounts: null, keys: null, problems: [] };
+  if (!ctx.options.skipActivity) {
+    activity = await loadActivity(p.clients, p.cx, p.projectId);
+    for (const problem of activity.problems) yield problem;
   }
-  const labels = project?.labels ?? {};
+  yield* readServiceAccounts(p, { labels: ownerFromTags(project?.labels ?? {}, ctx.config.ownerKeys) }, activity, impersonators, internalDomains);
+}
 
-  // Ancestors and their policies (cached per scan).
+/** What every step of one project's scan shares. */
+interface ProjectScan {
+  ctx: ScanContext<GcpOptions>;
+  shared: TargetData['shared'];
+  cx: CallContext;
+  clients: GcpClients;
+  projectId: string;
+  scope: string;
+  /** `projects/<id>` */
+  resource: string;
+}
+
+async function* readProject(p: ProjectScan, known: ProjectInfo | null): AsyncGenerator<ScanRecord, ProjectInfo | null> {
+  if (known) return known;
+  try {
+    return await getProject(p.clients, p.cx, p.projectId);
+  } catch (err) {
+    yield failureRecord('projects.get', err, p.resource);
+    return null;
+  }
+}
+
+/** The project's own IAM policy and its ancestors' (cached per scan), and the domains counted as internal. */
+async function* readPolicies(p: ProjectScan, project: ProjectInfo | null): AsyncGenerator<ScanRecord, { sources: PolicySource[]; internalDomains: Set<string> }> {
+  const { ctx, shared, cx, clients, projectId } = p;
   const ancestors: AncestorInfo[] = project?.parent ? await ancestry(shared, clients, cx, project.parent) : [];
   for (const a of ancestors) for (const e of a.errors) yield { ...e, message: `${e.message} (needed for project ${projectId})` };
   const org = ancestors.find((a) => a.kind === 'organization');
   const internalDomains = new Set<string>((ctx.options.domain ?? []).map((d) => d.toLowerCase()));
   if (org?.displayName && /\./.test(org.displayName)) internalDomains.add(org.displayName.toLowerCase());
-
   const sources: PolicySource[] = [];
-  let domainNoteDue = internalDomains.size === 0;
   try {
     const [pol] = await call(cx, 'projects.getIamPolicy', () =>
-      clients.projects.getIamPolicy({ resource: projectResource, options: { requestedPolicyVersion: 3 } }, { maxRetries: 0 }),
+      clients.projects.getIamPolicy({ resource: p.resource, options: { requestedPolicyVersion: 3 } }, { maxRetries: 0 }),
     );
-    sources.push({ resource: projectResource, via: 'direct', bindings: normalizeBindings(pol as unknown as Record<string, unknown>) });
+    sources.push({ resource: p.resource, via: 'direct', bindings: normalizeBindings(pol as unknown as Record<string, unknown>) });
   } catch (err) {
-    yield failureRecord('projects.getIamPolicy', err, projectResource);
+    yield failureRecord('projects.getIamPolicy', err, p.resource);
   }
   for (const a of ancestors) if (a.bindings) sources.push({ resource: a.name, via: 'inherited', bindings: a.bindings });
+  return { sources, internalDomains };
+}
 
-  // Grants for service-account members, service agents as provider-managed identities,
-  // and the members who may act as every service account of the project.
+/**
+ * Grants for service-account members, service agents as provider-managed identities, and the
+ * members who may act as every service account of the project (returned).
+ */
+async function* bindingRecords(p: ProjectScan, sources: PolicySource[], internalDomains: Set<string>): AsyncGenerator<ScanRecord, Impersonator[]> {
+  const { shared, projectId, scope } = p;
+  let domainNoteDue = internalDomains.size === 0;
   const grants = new Map<string, GrantRecord>();
   const agents = new Map<string, IdentityRecord>();
   const foreign = new Map<string, IdentityRecord>();
@@ -228,17 +254,12 @@ async function* scanProjectWith(ctx: ScanContext<GcpOptions>): AsyncGenerator<Sc
   for (const r of agents.values()) yield r;
   for (const r of foreign.values()) yield r;
   for (const g of [...grants.values()].sort((a, b) => `${a.identityId}|${a.resource}|${a.role}`.localeCompare(`${b.identityId}|${b.resource}|${b.role}`))) yield g;
-  grants.clear();
+  return impersonators;
+}
 
-  // Last authentication (Policy Analyzer), before the accounts so they carry it.
-  let activity: ActivityMaps = { accounts: null, keys: null, problems: [] };
-  if (!ctx.options.skipActivity) {
-    activity = await loadActivity(clients, cx, projectId);
-    for (const p of activity.problems) yield p;
-  }
-
-  // Service accounts, page by page; keys and SA-level policies with bounded concurrency.
-  const owners = { labels: ownerFromTags(labels, ctx.config.ownerKeys) };
+/** Service accounts, page by page; keys and SA-level policies with bounded concurrency. */
+async function* readServiceAccounts(p: ProjectScan, owners: { labels: ReturnType<typeof ownerFromTags> }, activity: ActivityMaps, impersonators: Impersonator[], internalDomains: Set<string>): AsyncGenerator<ScanRecord> {
+  const { ctx, shared, cx, clients, projectId, scope } = p;
   let pageToken: string | undefined;
   const guard = new PageGuard('serviceAccounts.list');
   do {
@@ -246,14 +267,14 @@ async function* scanProjectWith(ctx: ScanContext<GcpOptions>): AsyncGenerator<Sc
     try {
       const res = await call(cx, 'serviceAccounts.list', (signal) =>
         clients.iam.projects.serviceAccounts.list(
-          { name: projectResource, pageSize: ctx.options.pageSize ?? 100, pageToken },
+          { name: p.resource, pageSize: ctx.options.pageSize ?? 100, pageToken },
           { signal, retry: false, timeout: REQUEST_TIMEOUT_MS },
         ),
       );
       page = res.data;
     } catch (err) {
       if (ctx.signal.aborted) throw err;
-      yield failureRecord('serviceAccounts.list', err, projectResource);
+      yield failureRecord('serviceAccounts.list', err, p.resource);
       break;
     }
     const accounts = (page.accounts ?? []).filter((a) => a.email);
@@ -263,7 +284,7 @@ async function* scanProjectWith(ctx: ScanContext<GcpOptions>): AsyncGenerator<Sc
     try {
       guard.next(pageToken);
     } catch (err) {
-      yield failureRecord('serviceAccounts.list', err, projectResource);
+      yield failureRecord('serviceAccounts.list', err, p.resource);
       break;
     }
   } while (pageToken);
