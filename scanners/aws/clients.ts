@@ -102,8 +102,12 @@ export interface ClientInput {
   region?: string;
 }
 
+function attemptsOf(o: AwsOptions): number {
+  return Math.max(1, Math.min(20, o.maxAttempts ?? 8));
+}
+
 function retryStrategy(o: AwsOptions): ScanRetryStrategy {
-  const maxAttempts = Math.max(1, Math.min(20, o.maxAttempts ?? 8));
+  const maxAttempts = attemptsOf(o);
   const base = o.retryBaseDelayMs;
   // A base given (local emulators, tests) applies to throttling too.
   return new ScanRetryStrategy(base === undefined ? { maxAttempts, ...DEFAULT_TIMING } : { maxAttempts, baseMs: Math.max(1, base), throttleBaseMs: Math.max(1, base), capMs: 20_000 });
@@ -113,9 +117,9 @@ interface Stackable {
   middlewareStack: { add: (mw: unknown, opts: Record<string, unknown>) => void };
 }
 
-/** Report every attempt (apiCall) and every retry with the wait before it. */
-function instrument(client: Stackable, service: Service, progress: ProgressSink): void {
-  const lastEnd = new Map<string, number>();
+/** Report every attempt (apiCall) and every retry with the wait before it and what caused it (throttling shows as such). */
+function instrument(client: Stackable, service: Service, progress: ProgressSink, maxAttempts: number): void {
+  const lastEnd = new Map<string, { at: number; code: string }>();
   client.middlewareStack.add(
     (next: (a: unknown) => Promise<unknown>, context: { commandName?: string }) => async (args: { request?: { headers?: Record<string, string> } }) => {
       const op = `${service}:${(context.commandName ?? 'Command').replace(/Command$/, '')}`;
@@ -124,13 +128,19 @@ function instrument(client: Stackable, service: Service, progress: ProgressSink)
       const attempt = Number(/attempt=(\d+)/.exec(header)?.[1] ?? '1');
       if (attempt > 1) {
         const ended = lastEnd.get(invocation);
-        progress.retry(op, ended ? Date.now() - ended : undefined, 'throttled or transient error');
+        const cause = ended?.code ?? 'error';
+        const why = /Throttl|TooManyRequests|RequestLimitExceeded|SlowDown|Rate exceeded/i.test(cause) ? `throttled by AWS (${cause})` : `after ${cause}`;
+        progress.retry(op, ended ? Date.now() - ended.at : undefined, `${why}, attempt ${attempt} of ${maxAttempts}`);
       }
       progress.apiCall(op);
+      let code = 'ok';
       try {
         return await next(args);
+      } catch (err) {
+        code = errorInfo(err).code;
+        throw err;
       } finally {
-        lastEnd.set(invocation, Date.now());
+        lastEnd.set(invocation, { at: Date.now(), code });
         if (lastEnd.size > 200) lastEnd.clear();
       }
     },
@@ -209,7 +219,7 @@ function common(input: ClientInput, service: Service, region: string) {
 }
 
 function prepare<C>(client: C, service: Service, input: ClientInput): C {
-  instrument(client as unknown as Stackable, service, input.progress);
+  instrument(client as unknown as Stackable, service, input.progress, attemptsOf(input.options));
   boundResponses(client as unknown as Stackable, service, maxResponseBytes(input.options));
   return client;
 }

@@ -91,6 +91,8 @@ describe('aws faults: throttling', () => {
     assert.deepEqual(run.errors, []);
     assert.deepEqual(run.targets.map((t) => t.state), ['complete']);
     assert.equal(iamUsers(run).length, 12);
+    // The progress display says the retries are AWS throttling, not just "an error".
+    assert.ok(run.logs.some((l) => /^retrying iam:ListAccessKeys .*\(throttled by AWS \(Throttling\), attempt 2 of 8\)$/.test(l)), JSON.stringify(run.logs.slice(0, 5)));
   });
 });
 

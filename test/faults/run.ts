@@ -12,6 +12,8 @@ export interface FaultRun {
   notes: ScanError[];
   targets: { key: string; state: string }[];
   elapsedMs: number;
+  /** Progress lines (retries with their cause, waits, logs). */
+  logs: string[];
   /** Set when the pipeline itself rejected (an abort). */
   thrown?: unknown;
 }
@@ -20,6 +22,7 @@ export async function runScanner(scanner: AnyScanner, options: unknown, opts: { 
   const records: ScanRecord[] = [];
   const errors: ScanError[] = [];
   const notes: ScanError[] = [];
+  const logs: string[] = [];
   const t0 = Date.now();
   try {
     const res = await runPipeline(
@@ -31,7 +34,8 @@ export async function runScanner(scanner: AnyScanner, options: unknown, opts: { 
         concurrency: 4,
         signal: opts.signal ?? new AbortController().signal,
         now: new Date('2026-11-20T12:00:00Z'),
-        listener: (t) => {
+        listener: (t, event, message) => {
+          if (event === 'log' && message) logs.push(message);
           if (t.waitingUntil !== null) opts.onWait?.();
         },
       },
@@ -42,8 +46,8 @@ export async function runScanner(scanner: AnyScanner, options: unknown, opts: { 
         error: (e) => (e.level === 'error' ? errors : notes).push(e),
       },
     );
-    return { records, errors, notes, targets: res.targets.filter((t) => !t.targetKey.endsWith(':discovery')).map((t) => ({ key: t.targetKey, state: t.state })), elapsedMs: Date.now() - t0 };
+    return { records, errors, notes, targets: res.targets.filter((t) => !t.targetKey.endsWith(':discovery')).map((t) => ({ key: t.targetKey, state: t.state })), elapsedMs: Date.now() - t0, logs };
   } catch (thrown) {
-    return { records, errors, notes, targets: [], elapsedMs: Date.now() - t0, thrown };
+    return { records, errors, notes, targets: [], elapsedMs: Date.now() - t0, logs, thrown };
   }
 }
