@@ -1,28 +1,28 @@
-// One account: read IAM (authorization details, credential report, access keys, identity
-// providers) and stream normalized records. Policies and groups are read first (bounded by
-// IAM quotas) so each user and role is normalized and yielded as its page arrives.
+// One account, read in the order IAM's model needs: ask for the credential report (it generates
+// meanwhile), the identity providers, the managed policies and groups (bounded by IAM quotas),
+// the report, then users and roles page by page, each normalized and yielded as its page arrives
+// (./identities.ts), and last who can reach an admin role.
 import {
-  GetAccessKeyLastUsedCommand,
   GetAccountAuthorizationDetailsCommand,
   GetPolicyCommand,
   GetPolicyVersionCommand,
-  ListAccessKeysCommand,
   ListOpenIDConnectProvidersCommand,
   ListSAMLProvidersCommand,
-  type AccessKeyMetadata,
   type EntityType,
   type GetAccountAuthorizationDetailsCommandOutput,
   type IAMClient,
-  type RoleDetail,
-  type UserDetail,
 } from '@aws-sdk/client-iam';
-import type { CredentialRecord, IdentityRecord, ScanRecord } from '../../src/model/records.js';
+import type { ScanRecord } from '../../src/model/records.js';
 import type { ScanContext } from '../../src/scanners/contract.js';
-import { AwsScanError, errorInfo, isAccessDenied, type AwsOptions } from './clients.js';
-import { fetchReport, startReport, type ReportOutcome, type ReportRow } from './credential-report.js';
-import { analyseIdentity, assumeRelevant, assumeVerdict, describeAllowance, parsePolicyDocument, type IdentityPolicies, type PolicyDocument, type PolicySource } from './policy.js';
-import { trustEdges, type TrustContext, type TrustEdge } from './trust.js';
+import { ErrorTally, isScanAbort, mapLimit, PageGuard } from '../../src/scanners/toolkit/index.js';
+import { AwsScanError, errorInfo, explainAwsError, isAccessDenied, type AwsOptions } from './clients.js';
+import { fetchReport, startReport, type ReportRow } from './credential-report.js';
+import { normalizeRole, normalizeUser, reachableAdminRoles } from './identities.js';
+import { isOversizedPolicy, MAX_POLICY_DOCUMENT_CHARS, parsePolicyDocument, type IdentityPolicies, type PolicyDocument } from './policy.js';
+import type { TrustContext, TrustEdge } from './trust.js';
 import { WELL_KNOWN_AWS_POLICIES } from './well-known.js';
+
+export { ROLE_LAST_USED_WINDOW_DAYS } from './identities.js';
 
 export interface AccountTargetData {
   accountId: string;
@@ -33,70 +33,134 @@ export interface AccountTargetData {
   orgId: string | null;
 }
 
-/** IAM keeps RoleLastUsed for the trailing 400 days. */
-export const ROLE_LAST_USED_WINDOW_DAYS = 400;
-
-interface ManagedPolicy {
+export interface ManagedPolicy {
   arn: string;
   name: string;
   document: PolicyDocument | null;
   awsManaged: boolean;
 }
 
-interface Group {
+export interface Group {
   name: string;
   attached: { name: string; arn: string }[];
   inline: { name: string; document: PolicyDocument | null }[];
 }
 
-/** Run fn over items with at most `limit` in flight; results keep the input order. */
-export async function mapOrdered<T, R>(items: T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
-  const out = new Array<R>(items.length);
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, async () => {
-      while (next < items.length) {
-        const i = next++;
-        out[i] = await fn(items[i] as T);
-      }
-    }),
-  );
-  return out;
+/** What the steps of one account's scan share: the account, its clients, and what earlier steps read. */
+export interface AccountScan {
+  ctx: ScanContext<AwsOptions>;
+  data: AccountTargetData;
+  accountId: string;
+  scope: string;
+  signal: AbortSignal;
+  send<T>(cmd: object): Promise<T>;
+  /** Identity providers, for trust edges; `providersKnown` false when they could not be listed. */
+  providers: Set<string>;
+  providersKnown: boolean;
+  policies: Map<string, ManagedPolicy>;
+  groups: Map<string, Group>;
+  /** A managed policy by ARN: from the authorization details, else fetched once (GetPolicy + GetPolicyVersion). */
+  policyByArn(arn: string, name: string): Promise<ManagedPolicy>;
+  /** Parses a policy document; one too large to be real is skipped and remembered in `oversized`. */
+  readDoc(text: string | undefined, what: string): PolicyDocument | null;
+  oversized: string[];
+  /** Errors found while fetching policies, yielded with the next page. */
+  pending: ScanRecord[];
+  policyFetchDenied: boolean;
+  /** Credential report rows by user name, or null without a report. */
+  rows: Map<string, ReportRow> | null;
+  trustCtx: TrustContext;
+  /** Per-user failures (ListAccessKeys denied for 300 users): one error per operation and code. */
+  keyErrors: ErrorTally;
+  seenIdentities: Set<string>;
+  adminIdentities: Set<string>;
+  /** Identities whose own policies allow sts:AssumeRole somewhere (not admin on their own). */
+  assumers: IdentityPolicies[];
+  /** Admin roles and their same-account trust edges. */
+  adminRoles: { arn: string; name: string; edges: TrustEdge[] }[];
 }
 
-const iso = (d: Date | undefined | null): string | null => (d ? d.toISOString() : null);
-const latest = (...xs: (string | null | undefined)[]): string | null =>
-  xs.filter((x): x is string => !!x).sort().at(-1) ?? null;
-
-function tagsOf(tags: { Key?: string; Value?: string }[] | undefined): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const t of tags ?? []) if (t.Key) out[t.Key] = t.Value ?? '';
-  return out;
-}
-
-export function ownerFromTags(tags: Record<string, string>, ownerKeys: string[]): { owner: string | null; ownerSource: string | null } {
-  for (const k of ownerKeys) {
-    const v = tags[k];
-    if (v && v.trim()) return { owner: v.trim(), ownerSource: `tag:${k}` };
-  }
-  return { owner: null, ownerSource: null };
-}
-
-const PROVIDER_MANAGED_PATHS = ['/aws-service-role/', '/aws-reserved/'];
+/** The fix for a failure that is not a denial (timeouts, resets, server errors), when there is one. */
+const explainFix = (err: unknown): string | undefined => explainAwsError(err).fix;
+/** The explained code (`timeout`, `AccessDenied`…) with the SDK's message. */
+const described = (err: unknown): { code: string; message: string } => ({ code: explainAwsError(err).code, message: errorInfo(err).message });
 
 export async function* scanAccount(ctx: ScanContext<AwsOptions>, iam: IAMClient, data: AccountTargetData): AsyncGenerator<ScanRecord> {
+  const a = accountScan(ctx, iam, data);
+  const started = await startReport(iam, a.signal);
+  yield* readIdentityProviders(a);
+  await readPoliciesAndGroups(a);
+  yield* readCredentialReport(a, iam, started);
+  // What is needed to find who can reach an admin role (PMapper's "can become admin") is kept
+  // small while users and roles stream: admin roles' same-account trust edges, and the
+  // sts:AssumeRole statements of identities that have any.
+  for await (const page of authorizationDetails(a, ['User', 'Role'])) {
+    const users = await mapLimit(page.UserDetailList ?? [], 4, (u) => normalizeUser(a, u));
+    for (const recs of users) yield* recs;
+    for (const r of page.RoleDetailList ?? []) yield* await normalizeRole(a, r);
+    while (a.pending.length) yield a.pending.shift() as ScanRecord;
+  }
+  yield* reachableAdminRoles(a);
+  yield* a.keyErrors.records();
+  if (a.oversized.length) {
+    yield {
+      type: 'note',
+      operation: 'iam:GetAccountAuthorizationDetails',
+      message: `account ${a.accountId}: ${a.oversized.length} policy document(s) over ${MAX_POLICY_DOCUMENT_CHARS} characters were not read (IAM allows 10,240), so what they grant is unknown: ${a.oversized.slice(0, 10).join(', ')}${a.oversized.length > 10 ? ', …' : ''}`,
+    };
+  }
+}
+
+function accountScan(ctx: ScanContext<AwsOptions>, iam: IAMClient, data: AccountTargetData): AccountScan {
   const { accountId } = data;
-  const scope = `aws:${accountId}`;
   const signal = ctx.signal;
-  const o = ctx.options;
-  const send = <T>(cmd: object) => (iam.send.bind(iam) as (c: never, o: unknown) => Promise<unknown>)(cmd as never, { abortSignal: signal }) as Promise<T>;
+  const inflight = new Map<string, Promise<ManagedPolicy>>();
+  const a: AccountScan = {
+    ctx,
+    data,
+    accountId,
+    scope: `aws:${accountId}`,
+    signal,
+    send: <T>(cmd: object) => (iam.send.bind(iam) as (c: never, o: unknown) => Promise<unknown>)(cmd as never, { abortSignal: signal }) as Promise<T>,
+    providers: new Set<string>(),
+    providersKnown: true,
+    policies: new Map(),
+    groups: new Map(),
+    policyByArn: (arn, name) => {
+      const known = a.policies.get(arn);
+      if (known) return Promise.resolve(known);
+      let p = inflight.get(arn);
+      if (!p) {
+        p = fetchPolicy(a, arn, name).then((mp) => {
+          a.policies.set(arn, mp);
+          inflight.delete(arn);
+          return mp;
+        });
+        inflight.set(arn, p);
+      }
+      return p;
+    },
+    readDoc: (text, what) => {
+      if (isOversizedPolicy(text)) a.oversized.push(what);
+      return parsePolicyDocument(text);
+    },
+    oversized: [],
+    pending: [],
+    policyFetchDenied: false,
+    rows: null,
+    trustCtx: { accountId, estateAccounts: new Set(data.estateAccounts.length ? data.estateAccounts : [accountId]), orgId: data.orgId },
+    keyErrors: new ErrorTally('users'),
+    seenIdentities: new Set(),
+    adminIdentities: new Set(),
+    assumers: [],
+    adminRoles: [],
+  };
+  return a;
+}
 
-  // 1. Ask for the credential report now; it generates while the policies are read.
-  const started = await startReport(iam, signal);
-
-  // 2. Identity providers (for trust edges) — a denial here is a scan error, the rest goes on.
-  const providers = new Set<string>();
-  let providersKnown = true;
+/** Identity providers (for trust edges): a denial here is a scan error, the rest goes on. */
+async function* readIdentityProviders(a: AccountScan): AsyncGenerator<ScanRecord> {
+  const { send, signal, accountId, scope, providers } = a;
   for (const [op, cmd, pick] of [
     ['iam:ListOpenIDConnectProviders', () => new ListOpenIDConnectProvidersCommand({}), (r: { OpenIDConnectProviderList?: { Arn?: string }[] }) => r.OpenIDConnectProviderList ?? []],
     ['iam:ListSAMLProviders', () => new ListSAMLProvidersCommand({}), (r: { SAMLProviderList?: { Arn?: string }[] }) => r.SAMLProviderList ?? []],
@@ -105,108 +169,100 @@ export async function* scanAccount(ctx: ScanContext<AwsOptions>, iam: IAMClient,
       const r = await send<Record<string, unknown>>(cmd());
       for (const p of (pick as (x: unknown) => { Arn?: string }[])(r)) if (p.Arn) providers.add(p.Arn);
     } catch (err) {
-      if ((err as Error)?.name === 'AbortError') throw err;
-      providersKnown = false;
-      const { code, message } = errorInfo(err);
-      yield { type: 'error', operation: op, code, message, fix: isAccessDenied(err) ? `Grant ${op} to the scanning role in account ${accountId}.` : null, resource: scope };
+      if (isScanAbort(err, signal)) throw err;
+      a.providersKnown = false;
+      const { code, message } = described(err);
+      yield { type: 'error', operation: op, code, message, fix: isAccessDenied(err) ? `Grant ${op} to the scanning role in account ${accountId}.` : (explainFix(err) ?? null), resource: scope };
     }
   }
+}
 
-  // 3. Managed policies and groups (bounded by IAM quotas; needed to evaluate every user and role).
-  const policies = new Map<string, ManagedPolicy>();
-  const seenIdentities = new Set<string>();
-  const adminIdentities = new Set<string>();
-  const assumers: IdentityPolicies[] = [];
-  const adminRoles: { arn: string; name: string; edges: TrustEdge[] }[] = [];
-  const groups = new Map<string, Group>();
-  const gaad = async function* (filter: EntityType[]): AsyncGenerator<GetAccountAuthorizationDetailsCommandOutput> {
-    let marker: string | undefined;
-    do {
-      let page: GetAccountAuthorizationDetailsCommandOutput;
-      try {
-        page = await send<GetAccountAuthorizationDetailsCommandOutput>(new GetAccountAuthorizationDetailsCommand({ Filter: filter, Marker: marker, MaxItems: 1000 }));
-      } catch (err) {
-        if (isAccessDenied(err)) {
-          throw new AwsScanError(
-            `account ${accountId}: ${errorInfo(err).message}`,
-            errorInfo(err).code,
-            `Grant iam:GetAccountAuthorizationDetails to the scanning ${data.roleArn ? `role ${data.roleArn}` : 'identity'} (e.g. attach the AWS managed SecurityAudit policy).`,
-          );
-        }
-        throw err;
+/** Pages of GetAccountAuthorizationDetails for the given entity types; a repeated Marker is an error. */
+async function* authorizationDetails(a: AccountScan, filter: EntityType[]): AsyncGenerator<GetAccountAuthorizationDetailsCommandOutput> {
+  const { send, accountId, data } = a;
+  let marker: string | undefined;
+  const guard = new PageGuard(`iam:GetAccountAuthorizationDetails (${filter.join(', ')})`);
+  do {
+    guard.next(marker);
+    let page: GetAccountAuthorizationDetailsCommandOutput;
+    try {
+      page = await send<GetAccountAuthorizationDetailsCommandOutput>(new GetAccountAuthorizationDetailsCommand({ Filter: filter, Marker: marker, MaxItems: 1000 }));
+    } catch (err) {
+      if (isAccessDenied(err)) {
+        throw new AwsScanError(
+          `account ${accountId}: ${errorInfo(err).message}`,
+          errorInfo(err).code,
+          `Grant iam:GetAccountAuthorizationDetails to the scanning ${data.roleArn ? `role ${data.roleArn}` : 'identity'} (e.g. attach the AWS managed SecurityAudit policy).`,
+        );
       }
-      yield page;
-      marker = page.IsTruncated ? page.Marker : undefined;
-    } while (marker);
-  };
-  for await (const page of gaad(['LocalManagedPolicy', 'AWSManagedPolicy', 'Group'])) {
+      throw err;
+    }
+    yield page;
+    marker = page.IsTruncated ? page.Marker : undefined;
+  } while (marker);
+}
+
+/** Managed policies and groups: bounded by IAM quotas, and needed to evaluate every user and role. */
+async function readPoliciesAndGroups(a: AccountScan): Promise<void> {
+  const { policies, groups, readDoc } = a;
+  for await (const page of authorizationDetails(a, ['LocalManagedPolicy', 'AWSManagedPolicy', 'Group'])) {
     for (const p of page.Policies ?? []) {
       if (!p.Arn) continue;
       const v = (p.PolicyVersionList ?? []).find((x) => x.IsDefaultVersion) ?? (p.PolicyVersionList ?? []).find((x) => x.VersionId === p.DefaultVersionId);
-      policies.set(p.Arn, { arn: p.Arn, name: p.PolicyName ?? p.Arn, document: parsePolicyDocument(v?.Document), awsManaged: /^arn:aws[\w-]*:iam::aws:policy\//.test(p.Arn) });
+      policies.set(p.Arn, { arn: p.Arn, name: p.PolicyName ?? p.Arn, document: readDoc(v?.Document, p.Arn), awsManaged: /^arn:aws[\w-]*:iam::aws:policy\//.test(p.Arn) });
     }
     for (const g of page.GroupDetailList ?? []) {
       if (!g.GroupName) continue;
       groups.set(g.GroupName, {
         name: g.GroupName,
-        attached: (g.AttachedManagedPolicies ?? []).map((a) => ({ name: a.PolicyName ?? a.PolicyArn ?? '?', arn: a.PolicyArn ?? '' })),
-        inline: (g.GroupPolicyList ?? []).map((i) => ({ name: i.PolicyName ?? '?', document: parsePolicyDocument(i.PolicyDocument) })),
+        attached: (g.AttachedManagedPolicies ?? []).map((m) => ({ name: m.PolicyName ?? m.PolicyArn ?? '?', arn: m.PolicyArn ?? '' })),
+        inline: (g.GroupPolicyList ?? []).map((i) => ({ name: i.PolicyName ?? '?', document: readDoc(i.PolicyDocument, `group ${g.GroupName} inline ${i.PolicyName ?? '?'}`) })),
       });
     }
   }
+}
 
-  // A managed policy GetAccountAuthorizationDetails did not return: fetch it (GetPolicy + GetPolicyVersion).
-  let policyFetchDenied = false;
-  const pending: ScanRecord[] = [];
-  const inflight = new Map<string, Promise<ManagedPolicy>>();
-  const policyByArn = (arn: string, name: string): Promise<ManagedPolicy> => {
-    const known = policies.get(arn);
-    if (known) return Promise.resolve(known);
-    let p = inflight.get(arn);
-    if (!p) {
-      p = fetchPolicy(arn, name).then((mp) => {
-        policies.set(arn, mp);
-        inflight.delete(arn);
-        return mp;
-      });
-      inflight.set(arn, p);
+/** A managed policy the authorization details did not return: GetPolicy + GetPolicyVersion (a denial reported once). */
+async function fetchPolicy(a: AccountScan, arn: string, name: string): Promise<ManagedPolicy> {
+  const { send, signal, readDoc, pending } = a;
+  const mp: ManagedPolicy = { arn, name, document: null, awsManaged: /:iam::aws:policy\//.test(arn) };
+  if (!a.policyFetchDenied) {
+    try {
+      const p = await send<{ Policy?: { DefaultVersionId?: string } }>(new GetPolicyCommand({ PolicyArn: arn }));
+      const v = await send<{ PolicyVersion?: { Document?: string } }>(new GetPolicyVersionCommand({ PolicyArn: arn, VersionId: p.Policy?.DefaultVersionId ?? 'v1' }));
+      mp.document = readDoc(v.PolicyVersion?.Document, arn);
+    } catch (err) {
+      if (isScanAbort(err, signal)) throw err;
+      const { code, message } = described(err);
+      const denied = isAccessDenied(err);
+      if (denied && a.policyFetchDenied) return withWellKnown(mp); // reported once already
+      if (denied) a.policyFetchDenied = true;
+      pending.push({ type: 'error', operation: 'iam:GetPolicyVersion', code, message: `${arn}: ${message}`, fix: isAccessDenied(err) ? 'Grant iam:GetPolicy and iam:GetPolicyVersion to the scanning role.' : (explainFix(err) ?? null), resource: arn });
     }
-    return p;
-  };
-  const fetchPolicy = async (arn: string, name: string): Promise<ManagedPolicy> => {
-    const mp: ManagedPolicy = { arn, name, document: null, awsManaged: /:iam::aws:policy\//.test(arn) };
-    if (!policyFetchDenied) {
-      try {
-        const p = await send<{ Policy?: { DefaultVersionId?: string } }>(new GetPolicyCommand({ PolicyArn: arn }));
-        const v = await send<{ PolicyVersion?: { Document?: string } }>(new GetPolicyVersionCommand({ PolicyArn: arn, VersionId: p.Policy?.DefaultVersionId ?? 'v1' }));
-        mp.document = parsePolicyDocument(v.PolicyVersion?.Document);
-      } catch (err) {
-        if ((err as Error)?.name === 'AbortError') throw err;
-        const { code, message } = errorInfo(err);
-        const denied = isAccessDenied(err);
-        if (denied && policyFetchDenied) return withWellKnown(mp); // reported once already
-        if (denied) policyFetchDenied = true;
-        pending.push({ type: 'error', operation: 'iam:GetPolicyVersion', code, message: `${arn}: ${message}`, fix: isAccessDenied(err) ? 'Grant iam:GetPolicy and iam:GetPolicyVersion to the scanning role.' : null, resource: arn });
-      }
-    }
-    return withWellKnown(mp);
-  };
-  const withWellKnown = (mp: ManagedPolicy): ManagedPolicy => {
-    if (!mp.document && mp.awsManaged) {
-      const wk = WELL_KNOWN_AWS_POLICIES[mp.name];
-      if (wk) mp.document = wk;
-    }
-    return mp;
-  };
+  }
+  return withWellKnown(mp);
+}
 
-  // 4. The credential report (bounded wait), or the per-user fallback.
-  let report: ReportOutcome;
+function withWellKnown(mp: ManagedPolicy): ManagedPolicy {
+  if (!mp.document && mp.awsManaged) {
+    const wk = WELL_KNOWN_AWS_POLICIES[mp.name];
+    if (wk) mp.document = wk;
+  }
+  return mp;
+}
+
+/** The credential report (bounded wait), or a note that users fall back to per-key calls. */
+async function* readCredentialReport(a: AccountScan, iam: IAMClient, started: Awaited<ReturnType<typeof startReport>>): AsyncGenerator<ScanRecord> {
+  const { ctx, accountId, signal } = a;
+  const o = ctx.options;
+  let report: Awaited<ReturnType<typeof fetchReport>>;
   if ('ok' in started) report = started;
   else {
     if (started.state !== 'COMPLETE') ctx.progress.log(`account ${accountId}: waiting for the IAM credential report (${started.state})`);
     report = await fetchReport(iam, started.state, { waitMs: (o.reportWaitSeconds ?? 60) * 1000, pollMs: o.reportPollMs ?? 2000, signal });
   }
   const rows: Map<string, ReportRow> | null = report.ok ? report.rows : null;
+  a.rows = rows;
   if (!report.ok) {
     const fix = report.permission ? ` Grant ${report.permission} to use the credential report.` : '';
     yield {
@@ -219,283 +275,4 @@ export async function* scanAccount(ctx: ScanContext<AwsOptions>, iam: IAMClient,
     const rootKeys = root ? root.keys.filter((k) => k.active).length : 0;
     if (rootKeys > 0) yield { type: 'note', operation: 'iam:GetCredentialReport', message: `account ${accountId}: the root user has ${rootKeys} active access key(s); delete them.` };
   }
-
-  const trustCtx: TrustContext = { accountId, estateAccounts: new Set(data.estateAccounts.length ? data.estateAccounts : [accountId]), orgId: data.orgId };
-
-  // 5. Users and roles, streamed page by page. What is needed to find who can reach an admin
-  //    role (PMapper's "can become admin") is kept small: admin roles' same-account trust edges,
-  //    and the sts:AssumeRole statements of identities that have any.
-  for await (const page of gaad(['User', 'Role'])) {
-    const users = await mapOrdered(page.UserDetailList ?? [], 4, (u) => normalizeUser(u));
-    for (const recs of users) yield* recs;
-    for (const r of page.RoleDetailList ?? []) yield* await normalizeRole(r);
-    while (pending.length) yield pending.shift() as ScanRecord;
-  }
-  yield* reachableAdminRoles();
-
-  function* reachableAdminRoles(): Generator<ScanRecord> {
-    const emitted = new Set<string>();
-    const grant = (identityId: string, role: { arn: string; name: string }, evidence: string): ScanRecord | null => {
-      const key = `${identityId}\u0000${role.arn}`;
-      // Only news for identities not already admin on their own.
-      if (identityId === role.arn || emitted.has(key) || !seenIdentities.has(identityId) || adminIdentities.has(identityId)) return null;
-      emitted.add(key);
-      return { type: 'grant', identityId, provider: 'aws', resource: scope, role: role.name, privilege: 'admin', via: 'assumable-role', evidence, attributes: { roleArn: role.arn } };
-    };
-    for (const role of adminRoles) {
-      for (const e of role.edges) {
-        const when = e.condition ? ` when ${e.condition}` : '';
-        if (e.principalType === 'identity' && e.attributes.account === accountId) {
-          // Same account: a trust policy naming the principal is enough on its own.
-          const g = grant(e.principal, role, `can assume admin role ${role.arn}: its trust policy names it${when}`);
-          if (g) yield g;
-        } else if (e.principalType === 'account' && e.attributes.account === accountId) {
-          // Trust in the account: any identity whose own policies allow sts:AssumeRole on the role.
-          for (const a of assumers) {
-            const v = assumeVerdict(a, role.arn);
-            if (!v.allowed || !v.by) continue;
-            const g = grant(a.arn, role, `can assume admin role ${role.arn} (trusts account ${accountId}${when}): ${describeAllowance(v.by, 'sts:AssumeRole')}`);
-            if (g) yield g;
-          }
-        }
-      }
-    }
-  }
-
-  async function policySources(attached: { PolicyName?: string; PolicyArn?: string }[] | undefined, inline: { PolicyName?: string; PolicyDocument?: string }[] | undefined, groupNames: string[]): Promise<PolicySource[]> {
-    const out: PolicySource[] = [];
-    for (const a of attached ?? []) {
-      if (!a.PolicyArn) continue;
-      const mp = await policyByArn(a.PolicyArn, a.PolicyName ?? a.PolicyArn);
-      out.push({ name: mp.name, arn: mp.arn, via: 'direct', document: mp.document });
-    }
-    for (const i of inline ?? []) out.push({ name: i.PolicyName ?? '?', via: 'inline', document: parsePolicyDocument(i.PolicyDocument) });
-    for (const gName of [...groupNames].sort()) {
-      const g = groups.get(gName);
-      if (!g) continue;
-      for (const a of g.attached) {
-        const mp = await policyByArn(a.arn, a.name);
-        out.push({ name: mp.name, arn: mp.arn, via: `group:${gName}`, document: mp.document });
-      }
-      for (const i of g.inline) out.push({ name: i.name, via: `group:${gName}:inline`, document: i.document });
-    }
-    return out;
-  }
-
-  async function boundaryOf(pb: { PermissionsBoundaryArn?: string } | undefined): Promise<PolicySource | null> {
-    if (!pb?.PermissionsBoundaryArn) return null;
-    const mp = await policyByArn(pb.PermissionsBoundaryArn, pb.PermissionsBoundaryArn.split('/').at(-1) ?? pb.PermissionsBoundaryArn);
-    return { name: mp.name, arn: mp.arn, via: 'boundary', document: mp.document };
-  }
-
-  function grantsFor(identityId: string, sources: PolicySource[], boundary: PolicySource | null, arn: string, name: string, kind: 'user' | 'role'): { records: ScanRecord[]; admin: boolean } {
-    const input: IdentityPolicies = { arn, accountId, name, kind, policies: sources, boundary };
-    const analysis = analyseIdentity(input);
-    seenIdentities.add(arn);
-    if (analysis.admin) adminIdentities.add(arn);
-    const relevant = assumeRelevant(input);
-    if (relevant && !analysis.admin) assumers.push(relevant);
-    const seen = new Set<string>();
-    const records: ScanRecord[] = [];
-    for (const g of analysis.grants) {
-      const key = `${g.source.name}\u0000${g.source.via}`;
-      if (seen.has(key)) continue;
-      seen.add(key);
-      records.push({
-        type: 'grant',
-        identityId,
-        provider: 'aws',
-        resource: scope,
-        role: g.source.name,
-        privilege: g.privilege,
-        via: g.source.via,
-        evidence: g.evidence,
-        attributes: {
-          policyType: g.source.arn ? (/:iam::aws:policy\//.test(g.source.arn) ? 'aws-managed' : 'customer-managed') : 'inline',
-          ...(g.source.arn ? { policyArn: g.source.arn } : {}),
-          ...(boundary ? { permissionsBoundary: boundary.arn, boundaryReadable: !!boundary.document } : {}),
-        },
-      });
-    }
-    return { records, admin: analysis.admin };
-  }
-
-  async function keysOf(u: UserDetail, row: ReportRow | undefined): Promise<{ records: CredentialRecord[]; lastUsed: string | null; errors: ScanRecord[] }> {
-    const name = u.UserName as string;
-    const arn = u.Arn as string;
-    const errors: ScanRecord[] = [];
-    // With a report, only users it shows with keys need ListAccessKeys (the report has no key ids).
-    if (row && !row.keys.some((k) => k.active || k.lastRotated)) return { records: [], lastUsed: null, errors };
-    let metas: AccessKeyMetadata[] = [];
-    try {
-      let marker: string | undefined;
-      do {
-        const r = await send<{ AccessKeyMetadata?: AccessKeyMetadata[]; IsTruncated?: boolean; Marker?: string }>(new ListAccessKeysCommand({ UserName: name, Marker: marker }));
-        metas.push(...(r.AccessKeyMetadata ?? []));
-        marker = r.IsTruncated ? r.Marker : undefined;
-      } while (marker);
-    } catch (err) {
-      if ((err as Error)?.name === 'AbortError') throw err;
-      const { code, message } = errorInfo(err);
-      errors.push({ type: 'error', operation: 'iam:ListAccessKeys', code, message: `user ${name}: ${message}`, fix: isAccessDenied(err) ? `Grant iam:ListAccessKeys on ${arn} to the scanning role.` : null, resource: arn });
-      return { records: [], lastUsed: null, errors };
-    }
-    metas = metas.filter((m) => m.AccessKeyId).sort((a, b) => (a.CreateDate?.getTime() ?? 0) - (b.CreateDate?.getTime() ?? 0));
-    const used = new Set<number>();
-    const records: CredentialRecord[] = [];
-    let lastUsed: string | null = null;
-    for (const [i, m] of metas.entries()) {
-      const created = iso(m.CreateDate);
-      let lu: { date: string | null; service: string | null; region: string | null; source: string | null } = { date: null, service: null, region: null, source: null };
-      let slot = -1;
-      if (row) {
-        // Match the report's key slot by its creation/rotation time, else by position.
-        slot = row.keys.findIndex((k, j) => !used.has(j) && k.lastRotated && created && Math.abs(Date.parse(k.lastRotated) - Date.parse(created)) < 2000);
-        if (slot < 0 && metas.length <= 2 && !used.has(i) && row.keys[i]?.lastRotated) slot = i;
-      }
-      if (slot >= 0 && row) {
-        used.add(slot);
-        const k = row.keys[slot] as ReportRow['keys'][number];
-        lu = { date: k.lastUsed, service: k.lastUsedService, region: k.lastUsedRegion, source: 'credential-report' };
-      } else {
-        try {
-          const r = await send<{ AccessKeyLastUsed?: { LastUsedDate?: Date; ServiceName?: string; Region?: string } }>(new GetAccessKeyLastUsedCommand({ AccessKeyId: m.AccessKeyId }));
-          const l = r.AccessKeyLastUsed;
-          lu = { date: iso(l?.LastUsedDate), service: l?.ServiceName && l.ServiceName !== 'N/A' ? l.ServiceName : null, region: l?.Region && l.Region !== 'N/A' ? l.Region : null, source: 'GetAccessKeyLastUsed' };
-        } catch (err) {
-          if ((err as Error)?.name === 'AbortError') throw err;
-          const { code, message } = errorInfo(err);
-          errors.push({ type: 'error', operation: 'iam:GetAccessKeyLastUsed', code, message: `${m.AccessKeyId}: ${message}`, fix: isAccessDenied(err) ? 'Grant iam:GetAccessKeyLastUsed to the scanning role.' : null, resource: arn });
-        }
-      }
-      lastUsed = latest(lastUsed, lu.date);
-      records.push({
-        type: 'credential',
-        id: m.AccessKeyId as string,
-        identityId: arn,
-        provider: 'aws',
-        scope,
-        kind: 'access_key',
-        name: `${name}/${m.AccessKeyId}`,
-        keyId: m.AccessKeyId as string,
-        createdAt: created,
-        expiresAt: null,
-        lastUsedAt: lu.date,
-        lastUsedSource: lu.source,
-        status: m.Status === 'Active' ? 'active' : m.Status === 'Inactive' ? 'inactive' : 'unknown',
-        attributes: { userName: name, neverExpires: true, ...(lu.service ? { lastUsedService: lu.service } : {}), ...(lu.region ? { lastUsedRegion: lu.region } : {}) },
-      });
-    }
-    return { records, lastUsed, errors };
-  }
-
-  async function normalizeUser(u: UserDetail): Promise<ScanRecord[]> {
-    if (!u.Arn || !u.UserName) return [];
-    const row = rows?.get(u.UserName);
-    const tags = tagsOf(u.Tags);
-    const sources = await policySources(u.AttachedManagedPolicies, u.UserPolicyList, u.GroupList ?? []);
-    const boundary = await boundaryOf(u.PermissionsBoundary);
-    const grants = grantsFor(u.Arn, sources, boundary, u.Arn, u.UserName, 'user');
-    const keys = await keysOf(u, row);
-    const signs = row ? [...(row.passwordEnabled ? ['console password'] : []), ...(row.mfaActive ? ['MFA device'] : [])] : [];
-    const lastUsedAt = latest(row?.passwordLastUsed, keys.lastUsed);
-    // A user created after the report was generated is not in it: its keys were asked one by one.
-    const lastUsedSource = row ? 'credential-report' : keys.records.length ? 'GetAccessKeyLastUsed' : null;
-    const identity: IdentityRecord = {
-      type: 'identity',
-      id: u.Arn,
-      provider: 'aws',
-      scope,
-      kind: 'iam_user',
-      name: u.UserName,
-      createdAt: iso(u.CreateDate),
-      lastUsedAt,
-      lastUsedSource,
-      ...ownerFromTags(tags, ctx.config.ownerKeys),
-      humanUse: signs.length > 0,
-      providerManaged: false,
-      tags,
-      attributes: {
-        accountId,
-        path: u.Path ?? '/',
-        userId: u.UserId,
-        groups: [...(u.GroupList ?? [])].sort(),
-        admin: grants.admin,
-        accessKeys: keys.records.length,
-        activeAccessKeys: keys.records.filter((k) => k.status === 'active').length,
-        ...(signs.length ? { humanUseSigns: signs } : {}),
-        ...(row ? { passwordEnabled: row.passwordEnabled, passwordLastUsed: row.passwordLastUsed, mfaActive: row.mfaActive, activeSigningCertificates: row.certsActive } : {}),
-        ...(u.PermissionsBoundary?.PermissionsBoundaryArn ? { permissionsBoundary: u.PermissionsBoundary.PermissionsBoundaryArn } : {}),
-      },
-      raw: redactDetail(u),
-    };
-    return [identity, ...keys.records, ...grants.records, ...keys.errors];
-  }
-
-  async function normalizeRole(r: RoleDetail): Promise<ScanRecord[]> {
-    if (!r.Arn || !r.RoleName) return [];
-    const tags = tagsOf(r.Tags);
-    const path = r.Path ?? '/';
-    const serviceLinked = path.startsWith('/aws-service-role/');
-    const providerManaged = PROVIDER_MANAGED_PATHS.some((p) => path.startsWith(p));
-    const trustDoc = parsePolicyDocument(r.AssumeRolePolicyDocument);
-    const edges = trustEdges(trustDoc, trustCtx);
-    const saml = edges.some((e) => e.saml);
-    const sources = await policySources(r.AttachedManagedPolicies, r.RolePolicyList, []);
-    const boundary = await boundaryOf(r.PermissionsBoundary);
-    const grants = grantsFor(r.Arn, sources, boundary, r.Arn, r.RoleName, 'role');
-    const identity: IdentityRecord = {
-      type: 'identity',
-      id: r.Arn,
-      provider: 'aws',
-      scope,
-      kind: serviceLinked ? 'service_linked_role' : 'iam_role',
-      name: r.RoleName,
-      createdAt: iso(r.CreateDate),
-      lastUsedAt: iso(r.RoleLastUsed?.LastUsedDate),
-      lastUsedSource: 'RoleLastUsed',
-      lastUsedWindowDays: ROLE_LAST_USED_WINDOW_DAYS,
-      ...ownerFromTags(tags, ctx.config.ownerKeys),
-      humanUse: saml,
-      providerManaged,
-      tags,
-      attributes: {
-        accountId,
-        path,
-        roleId: r.RoleId,
-        admin: grants.admin,
-        instanceProfiles: (r.InstanceProfileList ?? []).map((p) => p.InstanceProfileName).filter(Boolean).sort(),
-        ...(r.RoleLastUsed?.Region ? { lastUsedRegion: r.RoleLastUsed.Region } : {}),
-        ...(saml ? { humanUseSigns: ['SAML-federated'] } : {}),
-        ...(path.startsWith('/aws-reserved/sso.amazonaws.com/') ? { identityCenter: true } : {}),
-        ...(r.PermissionsBoundary?.PermissionsBoundaryArn ? { permissionsBoundary: r.PermissionsBoundary.PermissionsBoundaryArn } : {}),
-        ...(trustDoc ? {} : { trustPolicyUnreadable: true }),
-      },
-      raw: redactDetail(r),
-    };
-    const trusts: ScanRecord[] = edges.map((e) => ({
-      type: 'trust',
-      identityId: r.Arn as string,
-      provider: 'aws',
-      principal: e.principal,
-      principalType: e.principalType,
-      condition: e.condition,
-      risk: e.risk,
-      attributes: { ...e.attributes, ...(/:(oidc|saml)-provider\//.test(e.principal) ? { providerRegistered: providersKnown ? providers.has(e.principal) : null } : {}) },
-    }));
-    if (grants.admin && !providerManaged) adminRoles.push({ arn: r.Arn, name: r.RoleName, edges: edges.filter((e) => e.principalType === 'identity' || e.principalType === 'account') });
-    return [identity, ...grants.records, ...trusts];
-  }
-}
-
-/** Drill-down copy of a user/role detail: policy documents replaced by their names. */
-function redactDetail(d: UserDetail | RoleDetail): Record<string, unknown> {
-  const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(d)) {
-    if (k === 'UserPolicyList' || k === 'RolePolicyList') out[k] = (v as { PolicyName?: string }[]).map((p) => ({ PolicyName: p.PolicyName }));
-    else if (k === 'AssumeRolePolicyDocument') out[k] = parsePolicyDocument(v as string);
-    else if (v instanceof Date) out[k] = v.toISOString();
-    else out[k] = v;
-  }
-  return out;
 }

@@ -1,6 +1,7 @@
 // The IAM credential report: password, MFA and access-key facts for every user in one CSV.
 // Generate, wait (bounded), fetch; the caller falls back to per-user calls when it is denied
 // or not ready in time.
+import { sleep } from '../../src/scanners/toolkit/index.js';
 import { GenerateCredentialReportCommand, GetCredentialReportCommand, type IAMClient } from '@aws-sdk/client-iam';
 import { errorInfo, isAccessDenied } from './clients.js';
 
@@ -99,20 +100,13 @@ export type ReportOutcome =
   | { ok: true; rows: Map<string, ReportRow>; generatedAt: string | null }
   | { ok: false; reason: 'denied' | 'timeout' | 'error'; message: string; permission?: string };
 
-const sleep = (ms: number, signal: AbortSignal) =>
-  new Promise<void>((resolve, reject) => {
-    if (signal.aborted) return reject(Object.assign(new Error('aborted'), { name: 'AbortError' }));
-    const t = setTimeout(resolve, ms);
-    signal.addEventListener('abort', () => (clearTimeout(t), reject(Object.assign(new Error('aborted'), { name: 'AbortError' }))), { once: true });
-  });
-
 /** Ask IAM to (re)generate the report; returns the state or a failure. */
 export async function startReport(iam: IAMClient, signal: AbortSignal): Promise<{ state: string } | Extract<ReportOutcome, { ok: false }>> {
   try {
     const r = await iam.send(new GenerateCredentialReportCommand({}), { abortSignal: signal });
     return { state: r.State ?? 'STARTED' };
   } catch (err) {
-    if ((err as Error)?.name === 'AbortError') throw err;
+    if (signal.aborted) throw err;
     const { code, message } = errorInfo(err);
     if (isAccessDenied(err)) return { ok: false, reason: 'denied', message: `${code}: ${message}`, permission: 'iam:GenerateCredentialReport' };
     return { ok: false, reason: 'error', message: `${code}: ${message}` };
@@ -135,7 +129,7 @@ export async function fetchReport(iam: IAMClient, initialState: string, opts: { 
     const content = r.Content ? Buffer.from(r.Content).toString('utf8') : '';
     return { ok: true, rows: parseCredentialReport(content), generatedAt: r.GeneratedTime ? r.GeneratedTime.toISOString() : null };
   } catch (err) {
-    if ((err as Error)?.name === 'AbortError') throw err;
+    if (opts.signal.aborted) throw err;
     const { code, message } = errorInfo(err);
     if (isAccessDenied(err)) return { ok: false, reason: 'denied', message: `${code}: ${message}`, permission: 'iam:GetCredentialReport' };
     if (/ReportInProgress|ReportNotPresent|ReportExpired/i.test(code)) return { ok: false, reason: 'timeout', message: `${code}: ${message}` };

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { GetCallerIdentityCommand, AssumeRoleCommand } from '@aws-sdk/client-sts';
 import { DescribeOrganizationCommand, ListAccountsCommand, type Account } from '@aws-sdk/client-organizations';
 import { defineScanner, type ScanTarget } from '../../src/scanners/contract.js';
+import { MAX_RESPONSE_OPTION, PageGuard, REQUEST_TIMEOUT_OPTION } from '../../src/scanners/toolkit/index.js';
 import type { ScanRecord } from '../../src/model/records.js';
 import { AwsScanError, errorInfo, explainAwsError, iamClient, isAccessDenied, organizationsClient, stsClient, type AwsOptions, type CredentialsInput, type StaticCredentials, resolveRegion } from './clients.js';
 import { scanAccount, type AccountTargetData } from './account.js';
@@ -53,6 +54,8 @@ export const awsScanner = defineScanner<AwsOptions>({
     { key: 'retryBaseDelayMs', flag: '--retry-base-delay-ms <ms>', description: 'Base retry backoff in ms (default: the SDK own 100 ms / 500 ms when throttled)', type: 'number' },
     { key: 'reportWaitSeconds', flag: '--report-wait <seconds>', description: 'How long to wait for the IAM credential report before falling back to per-user calls', type: 'number', default: 60 },
     { key: 'reportPollMs', flag: '--report-poll-ms <ms>', description: 'Credential report polling interval', type: 'number', default: 2000 },
+    REQUEST_TIMEOUT_OPTION,
+    MAX_RESPONSE_OPTION,
   ],
 
   isConfigured(o, env, hasConfigSection) {
@@ -94,7 +97,9 @@ export const awsScanner = defineScanner<AwsOptions>({
         if (!isAccessDenied(err)) throw err; // the organisation id only sharpens trust analysis
       }
       let token: string | undefined;
+      const guard = new PageGuard('organizations:ListAccounts');
       do {
+        guard.next(token);
         const page = await org.send(new ListAccountsCommand({ NextToken: token }), { abortSignal: ctx.signal });
         accounts.push(...(page.Accounts ?? []));
         token = page.NextToken;
@@ -106,7 +111,7 @@ export const awsScanner = defineScanner<AwsOptions>({
         code,
         isAccessDenied(err) || /AWSOrganizationsNotInUse/.test(code)
           ? 'Run --org with credentials of the Organizations management account or a delegated administrator, allowed organizations:ListAccounts and organizations:DescribeOrganization; or drop --org to scan only the current account.'
-          : undefined,
+          : explainAwsError(err).fix,
       );
     } finally {
       org.destroy();

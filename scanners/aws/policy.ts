@@ -35,8 +35,19 @@ export interface PolicySource {
 }
 
 /** Parse a policy document as IAM returns it (URL-encoded JSON in the query API, plain JSON elsewhere). */
+/**
+ * IAM allows 10,240 characters in a role's inline policies together (6,144 in a managed policy);
+ * URL-encoded that stays well under this. A longer document is not read: a broken or hostile
+ * endpoint must not make one document cost gigabytes.
+ */
+export const MAX_POLICY_DOCUMENT_CHARS = 131_072;
+
+export function isOversizedPolicy(text: string | undefined | null): boolean {
+  return typeof text === 'string' && text.length > MAX_POLICY_DOCUMENT_CHARS;
+}
+
 export function parsePolicyDocument(text: string | undefined | null): PolicyDocument | null {
-  if (!text) return null;
+  if (!text || isOversizedPolicy(text)) return null;
   let s = text.trim();
   if (!s.startsWith('{')) {
     try {

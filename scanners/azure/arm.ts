@@ -42,20 +42,48 @@ interface ManagedIdentity {
 
 const rgOf = (id: string) => /\/resourceGroups\/([^/]+)/i.exec(id)?.[1] ?? null;
 
+/** What every step of one subscription's scan shares. */
+interface SubscriptionScan {
+  ctx: ScanContext<AzureOptions>;
+  sub: string;
+  tenantId: string;
+  scope: string;
+  problems: ProblemsImpl;
+  abortSignal: AbortSignal;
+  authz: AuthorizationManagementClient;
+  msi: ManagedServiceIdentityClient;
+  resources: ResourceManagementClient;
+}
+
+/** One subscription, read as ARM models it: role assignments to service principals, then managed identities. */
 export async function* scanSubscription(ctx: ScanContext<AzureOptions>, c: Clients, data: SubscriptionTargetData): AsyncGenerator<ScanRecord> {
   const sub = data.subscriptionId.toLowerCase();
-  const tenantId = data.tenantId.toLowerCase();
-  const scope = `azure:${tenantId}/${sub}`;
-  const problems = new ProblemsImpl();
-  const abortSignal = c.signal;
   const opts = c.armClientOptions;
-  const authz = new AuthorizationManagementClient(c.credential, sub, opts);
-  const msi = new ManagedServiceIdentityClient(c.credential, sub, opts);
-  const resources = new ResourceManagementClient(c.credential, sub, opts);
+  const s: SubscriptionScan = {
+    ctx,
+    sub,
+    tenantId: data.tenantId.toLowerCase(),
+    scope: `azure:${data.tenantId.toLowerCase()}/${sub}`,
+    problems: new ProblemsImpl(),
+    abortSignal: c.signal,
+    authz: new AuthorizationManagementClient(c.credential, sub, opts),
+    msi: new ManagedServiceIdentityClient(c.credential, sub, opts),
+    resources: new ResourceManagementClient(c.credential, sub, opts),
+  };
+  yield* roleAssignmentGrants(s);
+  const lastUse = new SignInLookup(c, ctx.options, s.problems);
+  yield* userAssignedIdentities(s, lastUse);
+  yield* systemAssignedIdentities(s, lastUse);
+  if (lastUse.unavailable) yield lastUse.unavailable;
+  yield* lastUse.failures;
+  yield* s.problems.summary();
+}
 
-  // 1. Role assignments to service principals and managed identities.
+/** Role definitions by id, each read once; a failed read falls back to the built-in name and is reported in `roleProblems`. */
+function roleDefinitions(s: SubscriptionScan, roleProblems: ScanRecord[]): (roleDefinitionId: string) => Promise<RoleInfo> {
+  const { authz, abortSignal, problems, sub } = s;
   const roleCache = new Map<string, Promise<RoleInfo>>();
-  const roleOf = (roleDefinitionId: string): Promise<RoleInfo> => {
+  return (roleDefinitionId: string): Promise<RoleInfo> => {
     const key = roleDefinitionId.toLowerCase();
     let p = roleCache.get(key);
     if (!p) {
@@ -81,7 +109,13 @@ export async function* scanSubscription(ctx: ScanContext<AzureOptions>, c: Clien
     }
     return p;
   };
+}
+
+/** Role assignments to service principals and managed identities, as grants. */
+async function* roleAssignmentGrants(s: SubscriptionScan): AsyncGenerator<ScanRecord> {
+  const { authz, abortSignal, problems, sub } = s;
   const roleProblems: ScanRecord[] = [];
+  const roleOf = roleDefinitions(s, roleProblems);
   let groupAssignments = 0;
   try {
     for await (const page of authz.roleAssignments.listForSubscription({ abortSignal }).byPage()) {
@@ -124,56 +158,60 @@ export async function* scanSubscription(ctx: ScanContext<AzureOptions>, c: Clien
       message: `subscription ${sub}: ${groupAssignments} role assignment(s) to groups were not expanded to member service principals`,
     };
   }
+}
 
-  // 2. Managed identities: user-assigned, then resources with a system-assigned identity.
-  const lastUse = new SignInLookup(c, ctx.options, problems);
-  const emit = async function* (mis: ManagedIdentity[]): AsyncGenerator<ScanRecord> {
-    const recs = await mapLimit(mis, 4, async (mi) => {
-      const out: ScanRecord[] = [];
-      const used = await lastUse.forIdentity(mi);
-      const owner = ownerFromTags(mi.tags, ctx.config.ownerKeys);
-      out.push(
-        identityBase({
-          id: mi.principalId.toLowerCase(),
-          scope,
-          kind: 'managed_identity',
-          name: mi.name,
-          createdAt: mi.createdAt,
-          lastUsedAt: used.lastUsedAt,
-          lastUsedSource: used.lastUsedSource,
-          owner: owner?.owner ?? null,
-          ownerSource: owner?.source ?? null,
-          tags: mi.tags ?? undefined,
-          attributes: {
-            assignment: mi.assignment,
-            resourceId: mi.resourceId,
-            resourceType: mi.resourceType,
-            clientId: mi.clientId,
-            subscriptionId: sub,
-            resourceGroup: mi.resourceGroup,
-            location: mi.location,
-          },
-        }),
-      );
-      if (mi.assignment === 'user' && mi.resourceGroup) {
-        try {
-          const fics: { id: string; name?: string; issuer?: string; subject?: string; audiences?: string[]; claimsMatchingExpression?: { value?: string } }[] = [];
-          for await (const f of msi.federatedIdentityCredentials.list(mi.resourceGroup, mi.name, { abortSignal })) {
-            fics.push({ id: f.id ?? `${mi.resourceId}/federatedIdentityCredentials/${f.name}`, name: f.name, issuer: f.issuer, subject: f.subject, audiences: f.audiences });
-          }
-          fics.sort((a, b) => a.id.localeCompare(b.id));
-          for (const f of fics) {
-            out.push(...federatedRecords(mi.principalId.toLowerCase(), scope, { id: f.id, name: f.name ?? null, issuer: f.issuer ?? '', subject: f.subject ?? null, audiences: f.audiences ?? [] }, tenantId));
-          }
-        } catch (err) {
-          out.push(...problems.collect(err, 'list federated credentials of managed identities', ARM_FIX.identities, `/subscriptions/${sub}`));
+/** Managed identities as identities, with the federated credentials of user-assigned ones. */
+async function* managedIdentityRecords(s: SubscriptionScan, lastUse: SignInLookup, mis: ManagedIdentity[]): AsyncGenerator<ScanRecord> {
+  const { ctx, msi, abortSignal, problems, sub, scope, tenantId } = s;
+  const recs = await mapLimit(mis, 4, async (mi) => {
+    const out: ScanRecord[] = [];
+    const used = await lastUse.forIdentity(mi);
+    const owner = ownerFromTags(mi.tags, ctx.config.ownerKeys);
+    out.push(
+      identityBase({
+        id: mi.principalId.toLowerCase(),
+        scope,
+        kind: 'managed_identity',
+        name: mi.name,
+        createdAt: mi.createdAt,
+        lastUsedAt: used.lastUsedAt,
+        lastUsedSource: used.lastUsedSource,
+        owner: owner?.owner ?? null,
+        ownerSource: owner?.source ?? null,
+        tags: mi.tags ?? undefined,
+        attributes: {
+          assignment: mi.assignment,
+          resourceId: mi.resourceId,
+          resourceType: mi.resourceType,
+          clientId: mi.clientId,
+          subscriptionId: sub,
+          resourceGroup: mi.resourceGroup,
+          location: mi.location,
+        },
+      }),
+    );
+    if (mi.assignment === 'user' && mi.resourceGroup) {
+      try {
+        const fics: { id: string; name?: string; issuer?: string; subject?: string; audiences?: string[]; claimsMatchingExpression?: { value?: string } }[] = [];
+        for await (const f of msi.federatedIdentityCredentials.list(mi.resourceGroup, mi.name, { abortSignal })) {
+          fics.push({ id: f.id ?? `${mi.resourceId}/federatedIdentityCredentials/${f.name}`, name: f.name, issuer: f.issuer, subject: f.subject, audiences: f.audiences });
         }
+        fics.sort((a, b) => a.id.localeCompare(b.id));
+        for (const f of fics) {
+          out.push(...federatedRecords(mi.principalId.toLowerCase(), scope, { id: f.id, name: f.name ?? null, issuer: f.issuer ?? '', subject: f.subject ?? null, audiences: f.audiences ?? [] }, tenantId));
+        }
+      } catch (err) {
+        out.push(...problems.collect(err, 'list federated credentials of managed identities', ARM_FIX.identities, `/subscriptions/${sub}`));
       }
-      return out;
-    });
-    for (const r of recs) yield* r;
-  };
+    }
+    return out;
+  });
+  for (const r of recs) yield* r;
+}
 
+/** User-assigned managed identities. */
+async function* userAssignedIdentities(s: SubscriptionScan, lastUse: SignInLookup): AsyncGenerator<ScanRecord> {
+  const { msi, abortSignal, problems, sub } = s;
   try {
     for await (const page of msi.userAssignedIdentities.listBySubscription({ abortSignal }).byPage()) {
       const mis: ManagedIdentity[] = [];
@@ -192,12 +230,16 @@ export async function* scanSubscription(ctx: ScanContext<AzureOptions>, c: Clien
           resourceGroup: rgOf(u.id),
         });
       }
-      yield* emit(mis);
+      yield* managedIdentityRecords(s, lastUse, mis);
     }
   } catch (err) {
     yield* problems.report(err, 'list user-assigned managed identities', ARM_FIX.identities, `/subscriptions/${sub}`);
   }
+}
 
+/** Resources with a system-assigned identity. */
+async function* systemAssignedIdentities(s: SubscriptionScan, lastUse: SignInLookup): AsyncGenerator<ScanRecord> {
+  const { resources, abortSignal, problems, sub } = s;
   try {
     for await (const page of resources.resources.list({ expand: 'createdTime', abortSignal }).byPage()) {
       const mis: ManagedIdentity[] = [];
@@ -217,14 +259,11 @@ export async function* scanSubscription(ctx: ScanContext<AzureOptions>, c: Clien
           resourceGroup: rgOf(r.id),
         });
       }
-      yield* emit(mis);
+      yield* managedIdentityRecords(s, lastUse, mis);
     }
   } catch (err) {
     yield* problems.report(err, 'list resources with system-assigned identities', ARM_FIX.resources, `/subscriptions/${sub}`);
   }
-  if (lastUse.unavailable) yield lastUse.unavailable;
-  yield* lastUse.failures;
-  yield* problems.summary();
 }
 
 /**

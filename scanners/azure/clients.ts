@@ -9,6 +9,7 @@ import {
   createDefaultHttpClient,
   createPipelineFromOptions,
   createPipelineRequest,
+  RestError,
   type HttpClient,
   type Pipeline,
   type PipelinePolicy,
@@ -17,6 +18,7 @@ import {
 } from '@azure/core-rest-pipeline';
 import { setMaxListeners } from 'node:events';
 import type { ProgressSink } from '../../src/scanners/contract.js';
+import { PageGuard, requestTimeoutMs } from '../../src/scanners/toolkit/index.js';
 import { resolveEndpoints, type AzureOptions, type ResolvedEndpoints } from './options.js';
 
 /** A token that never changes: for local emulators and tests only (option accessToken). */
@@ -93,6 +95,32 @@ export function progressPolicy(progress: ProgressSink): PipelinePolicy {
   };
 }
 
+/**
+ * One attempt's time bound (--request-timeout), connect to last byte. Placed after the retry
+ * policy so each attempt gets its own; a timeout becomes the ETIMEDOUT RestError the SDK's
+ * retry strategy retries like a 5xx, while an abort of the scan stays an abort.
+ */
+export function timeoutPolicy(timeoutMs: number): PipelinePolicy {
+  return {
+    name: 'nhiTimeoutPolicy',
+    async sendRequest(request, next) {
+      const original = request.abortSignal;
+      const timer = AbortSignal.timeout(timeoutMs);
+      request.abortSignal = original ? AbortSignal.any([original as AbortSignal, timer]) : timer;
+      try {
+        return await next(request);
+      } catch (err) {
+        if (timer.aborted && !original?.aborted) {
+          throw new RestError(`no complete answer from ${new URL(request.url).host} within ${Math.round(timeoutMs / 100) / 10} s`, { code: 'ETIMEDOUT', request });
+        }
+        throw err;
+      } finally {
+        request.abortSignal = original;
+      }
+    },
+  };
+}
+
 /** At most `limit` requests of a target in flight, whichever client sends them (retries hold their slot). */
 export function concurrencyPolicy(limit: number): PipelinePolicy {
   let active = 0;
@@ -157,11 +185,13 @@ export function buildClients(o: AzureOptions, progress: ProgressSink, scanSignal
   const httpClient = o.emulator ? emulatorHttpClient() : undefined;
   const policy = progressPolicy(progress);
   const limiter = concurrencyPolicy(MAX_IN_FLIGHT);
+  const timeout = timeoutPolicy(requestTimeoutMs(o));
   const mkRest = (base: string, scope: string) => {
     const pipeline = createPipelineFromOptions({ retryOptions, userAgentOptions: { userAgentPrefix: 'nhi' } });
     pipeline.addPolicy(limiter);
     pipeline.addPolicy(bearerTokenAuthenticationPolicy({ credential, scopes: scope }), { phase: 'Sign' });
     pipeline.addPolicy(policy, { afterPhase: 'Retry' });
+    pipeline.addPolicy(timeout, { afterPhase: 'Retry' });
     return new RestClient(base, pipeline, httpClient ?? createDefaultHttpClient(), signal);
   };
   return {
@@ -175,6 +205,7 @@ export function buildClients(o: AzureOptions, progress: ProgressSink, scanSignal
       additionalPolicies: [
         { policy: limiter, position: 'perCall' },
         { policy, position: 'perRetry' },
+        { policy: timeout, position: 'perRetry' },
       ],
       httpClient,
       userAgentOptions: { userAgentPrefix: 'nhi' },
@@ -235,11 +266,11 @@ export class RestClient {
   /** Pages of `value`, following `@odata.nextLink` (Graph) or `nextLink` (ARM). */
   async *pages<T = Record<string, unknown>>(pathOrUrl: string): AsyncGenerator<T[]> {
     let next: string | undefined = pathOrUrl;
-    const seen = new Set<string>();
+    const guard = new PageGuard(operationOf('GET', this.url(pathOrUrl)));
     const origin = new URL(this.base).origin;
     while (next) {
-      if (seen.has(next)) break; // a server that loops its nextLink must not hang the scan
-      seen.add(next);
+      // A nextLink seen before, or pages without end, is an error: never a silently short list.
+      guard.next(next);
       if (/^https?:\/\//i.test(next) && new URL(next).origin !== origin) {
         // Never send the bearer token to a host the scan was not pointed at.
         throw new AzureHttpError(0, 'UnexpectedNextLink', `refusing to follow a next link to another host (${new URL(next).host})`, operationOf('GET', next));
@@ -251,16 +282,4 @@ export class RestClient {
   }
 }
 
-/** Run fn over items with at most `limit` in flight; results in input order. */
-export async function mapLimit<T, R>(items: T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
-  const out = new Array<R>(items.length);
-  let next = 0;
-  const workers = Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, async () => {
-    while (next < items.length) {
-      const i = next++;
-      out[i] = await fn(items[i]);
-    }
-  });
-  await Promise.all(workers);
-  return out;
-}
+export { mapLimit } from '../../src/scanners/toolkit/limit.js';

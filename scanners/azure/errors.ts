@@ -1,6 +1,7 @@
 // What a failure means and what fixes it: the Graph permission or Azure role, named exactly.
 import { isRestError } from '@azure/core-rest-pipeline';
 import type { ErrorRecord, NoteRecord } from '../../src/model/records.js';
+import { networkFault } from '../../src/scanners/toolkit/index.js';
 import type { ExplainedError } from '../../src/scanners/contract.js';
 import { AzureHttpError } from './clients.js';
 
@@ -48,7 +49,20 @@ function messageOf(err: unknown): string {
 
 function isProviderError(err: unknown): boolean {
   if ((err as Error)?.name === 'AbortError') return false;
-  return err instanceof AzureHttpError || isRestError(err);
+  return err instanceof AzureHttpError || isRestError(err) || networkFault(err) !== null;
+}
+
+const TIMEOUT_FIX = 'Azure did not answer within --request-timeout, even after retries: check network access to the ARM and Graph endpoints (proxy, VPN), or raise --request-timeout';
+
+/** Transport failures (timeouts, resets, unreachable hosts, loops) with the fix that applies to them, not a permission. */
+function transportProblem(err: unknown): { code: string; fix: string } | null {
+  const fault = networkFault(err);
+  if (fault) return { code: fault.code, fix: fault.fix };
+  const code = isRestError(err) ? err.code : undefined;
+  if (code === 'ETIMEDOUT' || code === 'ESOCKETTIMEDOUT') return { code: 'timeout', fix: TIMEOUT_FIX };
+  if (code === 'ECONNRESET') return { code: 'connection-reset', fix: 'The connection to Azure was cut repeatedly (a proxy, firewall or unstable network); rerun the scan, and check the network path if it persists' };
+  if (code === 'ECONNREFUSED' || code === 'ENOTFOUND') return { code: 'network', fix: 'Check network access to the ARM and Graph endpoints and --azure-cloud / --arm-endpoint / --graph-endpoint' };
+  return null;
 }
 
 /**
@@ -68,6 +82,8 @@ export class ProblemsImpl {
       return [];
     }
     this.seen.set(key, { operation, status, count: 1 });
+    const transport = transportProblem(err);
+    if (transport) return [{ type: 'error', operation, code: transport.code, message: `${operation} failed: ${messageOf(err)}`, fix: transport.fix, resource: resource ?? null }];
     const st = statusOf(err);
     return [
       {
@@ -112,6 +128,8 @@ export function explainAzureError(err: unknown): ExplainedError {
   if (name === 'AuthenticationRequiredError' || name === 'AuthenticationError') {
     return { code: 'authentication-failed', fix: 'Check the tenant id and the credential (expired secret, wrong client id), then `az login` again', message: messageOf(err) };
   }
+  const transport = transportProblem(err);
+  if (transport) return { ...transport, message: messageOf(err) };
   const st = statusOf(err);
   if (st === 401) return { code: `401 ${codeOf(err)}`, fix: 'The token was rejected: sign in again (`az login`) or check --tenant / --azure-cloud', message: messageOf(err) };
   if (st === 403) {

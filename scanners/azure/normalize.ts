@@ -184,15 +184,7 @@ export function ownerString(owners: GraphDirectoryObject[]): string | null {
   return names.length ? names.join(', ') : null;
 }
 
-/** Owner from tags, in the configured order of keys. */
-export function ownerFromTags(tags: Record<string, string> | undefined | null, keys: string[]): { owner: string; source: string } | null {
-  if (!tags) return null;
-  for (const k of keys) {
-    const v = tags[k];
-    if (typeof v === 'string' && v.trim()) return { owner: v.trim(), source: `tag:${k}` };
-  }
-  return null;
-}
+export { ownerFromTags } from '../../src/scanners/toolkit/owner.js';
 
 /** The subscription a managed identity's service principal belongs to, from its alternativeNames. */
 export function managedIdentityResource(sp: GraphServicePrincipal): { resourceId: string; subscriptionId: string } | null {

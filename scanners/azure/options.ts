@@ -1,11 +1,12 @@
 // Options of the azure scanner: which tenant and subscriptions, which cloud, how to
 // authenticate, where the APIs live (sovereign clouds, private endpoints, local emulators).
 import type { ScannerOption } from '../../src/scanners/contract.js';
+import { REQUEST_TIMEOUT_OPTION, type NetworkOptions } from '../../src/scanners/toolkit/options.js';
 
 export const AZURE_CLOUDS = ['AzurePublicCloud', 'AzureUSGovernment', 'AzureChinaCloud'] as const;
 export type AzureCloud = (typeof AZURE_CLOUDS)[number];
 
-export interface AzureOptions {
+export interface AzureOptions extends NetworkOptions {
   /** Tenant (directory) id; default: the credential's tenant / the tenants of the visible subscriptions. */
   tenant?: string;
   /** Subscription ids to scan; empty = every subscription the credential can list. */
@@ -89,6 +90,7 @@ export const AZURE_OPTIONS: ScannerOption[] = [
   { key: 'maxRetries', flag: '--max-retries <n>', description: 'Retries of a throttled (429) or failing (5xx) request', type: 'number', default: 6 },
   { key: 'retryDelayMs', flag: '--retry-delay-ms <ms>', description: 'First retry delay in ms (Retry-After wins when sent)', type: 'number', default: 1000 },
   { key: 'pageSize', flag: '--page-size <n>', description: 'Page size asked of Microsoft Graph list calls ($top, max 999)', type: 'number', default: 999 },
+  REQUEST_TIMEOUT_OPTION,
 ];
 
 export interface CloudEndpoints {

@@ -1,6 +1,7 @@
 // Last authentication of service accounts and keys from the Policy Analyzer activity API
 // (policyanalyzer.googleapis.com v1, activities:query), called as REST through the auth
 // client since no dedicated client exists. A disabled API or a missing role is a note.
+import { PageGuard } from '../../src/scanners/toolkit/index.js';
 import type { ErrorRecord, NoteRecord } from '../../src/model/records.js';
 import { REQUEST_TIMEOUT_MS, type GcpClients } from './clients.js';
 import { call, describeFailure, isServiceDisabled, isThrottled, type CallContext } from './call.js';
@@ -36,6 +37,7 @@ async function query(
 ): Promise<void> {
   const url = `${clients.policyAnalyzerUrl}/v1/projects/${encodeURIComponent(projectId)}/locations/global/activityTypes/${type}/activities:query`;
   let pageToken: string | undefined;
+  const guard = new PageGuard('activities.query');
   do {
     const res = await call(cx, 'activities.query', (signal) =>
       clients.auth.request<ActivityPage>({ url, method: 'GET', params: { pageSize: 1000, ...(pageToken ? { pageToken } : {}) }, signal, retry: false, timeout: REQUEST_TIMEOUT_MS }),
@@ -46,7 +48,8 @@ async function query(
       onActivity(a.fullResourceName ?? inner.fullResourceName ?? '', act);
     }
     const next: string | undefined = res.data?.nextPageToken || undefined;
-    pageToken = next && next !== pageToken ? next : undefined;
+    pageToken = next;
+    guard.next(pageToken);
   } while (pageToken);
 }
 
@@ -85,7 +88,7 @@ export async function loadActivity(clients: GcpClients, cx: CallContext, project
     });
     out.accounts = accounts;
   } catch (err) {
-    if ((err as Error)?.name === 'AbortError') throw err;
+    if (cx.signal.aborted) throw err;
     out.problems.push(problem(projectId, err, 'Service-account last authentication'));
     // A disabled API or a missing role fails the key query the same way: one note is enough.
     if (out.problems[0].type === 'note') return out;
@@ -100,7 +103,7 @@ export async function loadActivity(clients: GcpClients, cx: CallContext, project
     });
     out.keys = keys;
   } catch (err) {
-    if ((err as Error)?.name === 'AbortError') throw err;
+    if (cx.signal.aborted) throw err;
     out.problems.push(problem(projectId, err, 'Service-account key last authentication'));
   }
   return out;

@@ -3,6 +3,7 @@
 // its failure is described in Google's own terms (HTTP status, status, ErrorInfo reason,
 // the permission or service named) so the scan can say exactly what would fix it.
 import type { ProgressSink } from '../../src/scanners/contract.js';
+import { networkFault, raceAbort, requestSignal, RequestTimeoutError, sleep } from '../../src/scanners/toolkit/index.js';
 
 export interface GoogleFailure {
   httpStatus: number | null;
@@ -115,7 +116,7 @@ export function describeFailure(err: unknown): GoogleFailure {
     permission,
     service,
     retryAfterMs: retryAfter(header(response?.headers, 'retry-after')),
-    network: /^(ECONNRESET|ETIMEDOUT|EAI_AGAIN|EPIPE|UND_ERR_SOCKET|ECONNREFUSED)$/.test(code),
+    network: networkFault(err)?.retryable === true || /^(ECONNRESET|ETIMEDOUT|EAI_AGAIN|EPIPE|UND_ERR_SOCKET|ECONNREFUSED)$/.test(code),
   };
 }
 
@@ -138,55 +139,36 @@ export interface CallContext {
   signal: AbortSignal;
   maxRetries: number;
   retryBaseMs: number;
+  /** One attempt's bound, connect to last byte (--request-timeout). */
+  timeoutMs: number;
+  /** The host an operation talks to, for timeout messages. */
+  host(operation: string): string;
 }
 
 /** Maximum single wait, so a long Retry-After cannot stall a scan forever. */
 const MAX_WAIT_MS = 60_000;
 
-function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal.aborted) return reject(Object.assign(new Error('scan interrupted'), { name: 'AbortError' }));
-    const t = setTimeout(() => {
-      signal.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    const onAbort = () => {
-      clearTimeout(t);
-      reject(Object.assign(new Error('scan interrupted'), { name: 'AbortError' }));
-    };
-    signal.addEventListener('abort', onAbort, { once: true });
-  });
-}
-
-/** A signal that follows the scan's, with one listener on the scan's signal that is removed afterwards. */
-async function withChildSignal<T>(parent: AbortSignal, fn: (signal: AbortSignal) => Promise<T>): Promise<T> {
-  const child = new AbortController();
-  const onAbort = () => child.abort(parent.reason);
-  if (parent.aborted) child.abort(parent.reason);
-  else parent.addEventListener('abort', onAbort, { once: true });
-  try {
-    return await fn(child.signal);
-  } finally {
-    parent.removeEventListener('abort', onAbort);
-  }
-}
-
 /**
- * One logical request: counted, retried on throttling/unavailability with bounded backoff.
- * `fn` gets an abort signal to hand to the client (one per attempt).
+ * One logical request: counted, retried on throttling/unavailability/timeouts with bounded backoff.
+ * `fn` gets an abort signal to hand to the client (one per attempt, firing on the scan's abort or
+ * the request timeout). The attempt is also raced against that signal, so a client that does not
+ * honour it cannot hold the scan: an abort ends the call at once, a stall after the timeout.
  */
 export async function call<T>(cx: CallContext, operation: string, fn: (signal: AbortSignal) => Promise<T>): Promise<T> {
   for (let attempt = 0; ; attempt++) {
+    cx.signal.throwIfAborted();
     cx.progress.apiCall(operation);
+    const attemptSignal = requestSignal(cx.signal, cx.timeoutMs);
     try {
-      return await withChildSignal(cx.signal, fn);
+      return await raceAbort(fn(attemptSignal), attemptSignal);
     } catch (err) {
-      if ((err as Error)?.name === 'AbortError' || cx.signal.aborted) throw err;
-      const f = describeFailure(err);
-      if (!isRetryable(f) || attempt >= cx.maxRetries) throw err;
+      if (cx.signal.aborted) throw cx.signal.reason ?? err;
+      const failure = attemptSignal.aborted ? new RequestTimeoutError(cx.host(operation), Math.round(cx.timeoutMs / 100) / 10) : err;
+      const f = describeFailure(failure);
+      if (!isRetryable(f) || attempt >= cx.maxRetries) throw failure;
       const backoff = cx.retryBaseMs * 2 ** attempt;
       const wait = Math.min(MAX_WAIT_MS, f.retryAfterMs ?? backoff);
-      const why = isThrottled(f) ? `throttled (${f.httpStatus ?? f.status})` : `unavailable (${f.httpStatus ?? f.status ?? 'network'})`;
+      const why = isThrottled(f) ? `throttled (${f.httpStatus ?? f.status})` : `unavailable (${f.httpStatus ?? f.status ?? networkFault(failure)?.code ?? 'network'})`;
       cx.progress.retry(operation, wait, why);
       if (isThrottled(f) && wait >= 1000) cx.progress.waiting(Date.now() + wait, `${operation}: ${why}`);
       await sleep(wait, cx.signal);

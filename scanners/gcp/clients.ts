@@ -47,7 +47,16 @@ export async function buildAuth(options: GcpOptions): Promise<AuthClient> {
     client = c;
   } else {
     const ga = new GoogleAuth({ scopes: [CLOUD_PLATFORM_SCOPE], keyFilename: options.keyFile || undefined });
-    client = (await ga.getClient()) as AuthClient;
+    // Without a key file or gcloud credentials, google-auth-library pings the metadata server; off
+    // Google Cloud that ping can print Node's MetadataLookupWarning and wait. Decide from the BIOS
+    // and the serverless environment instead, unless the user chose a detection mode.
+    const chosen = process.env.METADATA_SERVER_DETECTION;
+    if (chosen === undefined) process.env.METADATA_SERVER_DETECTION = 'bios-only';
+    try {
+      client = (await ga.getClient()) as AuthClient;
+    } finally {
+      if (chosen === undefined) delete process.env.METADATA_SERVER_DETECTION;
+    }
   }
   // Sent as x-goog-user-project on every request.
   if (options.quotaProject) client.quotaProjectId = options.quotaProject;

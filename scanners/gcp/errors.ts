@@ -2,6 +2,7 @@
 // that would fix them.
 import type { ErrorRecord } from '../../src/model/records.js';
 import type { ExplainedError } from '../../src/scanners/contract.js';
+import { networkFault } from '../../src/scanners/toolkit/index.js';
 import { describeFailure, isServiceDisabled, isThrottled, type GoogleFailure } from './call.js';
 
 /** Operation → the permission it needs and the smallest predefined read-only role holding it. */
@@ -59,6 +60,8 @@ export function rethrowAbort(err: unknown): void {
 
 export function failureRecord(operation: string, err: unknown, resource?: string | null): ErrorRecord {
   rethrowAbort(err);
+  const fault = networkFault(err);
+  if (fault) return { type: 'error', operation, code: fault.code, message: `${operation}${resource ? ` on ${resource}` : ''} failed: ${fault.message}`, fix: fault.fix, resource: resource ?? null };
   const f = describeFailure(err);
   return {
     type: 'error',
@@ -75,6 +78,8 @@ export function explainGcpError(err: unknown): ExplainedError {
   if (/Could not load the default credentials|Could not refresh access token|No authentication was provided|invalid_grant/i.test(msg)) {
     return { code: 'unauthenticated', fix: AUTH_FIX, message: msg.slice(0, 300) };
   }
+  const fault = networkFault(err);
+  if (fault) return { code: fault.code, fix: fault.fix, message: fault.message };
   const f = describeFailure(err);
   const op = /^(projects\.search|projects\.get)/.exec(msg)?.[1] ?? 'projects.search';
   return { code: errorCode(f), fix: fixFor(op, f), message: f.message };

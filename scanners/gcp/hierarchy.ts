@@ -1,6 +1,7 @@
 // The resource hierarchy: which projects to scan (searchProjects, --project, --org), each
 // project's ancestors (folders up to the organisation) and their IAM policies, fetched once
 // per scan and shared by every project target.
+import { PageGuard } from '../../src/scanners/toolkit/index.js';
 import type { ErrorRecord } from '../../src/model/records.js';
 import { buildClients, type GcpClients } from './clients.js';
 import { call, type CallContext } from './call.js';
@@ -115,6 +116,7 @@ export function normalizeBindings(policy: Loose | null | undefined): Binding[] {
 /** Page through searchProjects (REST), keeping active projects. */
 export async function* searchProjects(clients: GcpClients, cx: CallContext, pageSize: number): AsyncGenerator<ProjectInfo> {
   let pageToken: string | undefined;
+  const guard = new PageGuard('projects.search');
   do {
     const [projects, , raw] = await call(cx, 'projects.search', () =>
       clients.projects.searchProjects({ query: '', pageSize, pageToken }, { autoPaginate: false, maxRetries: 0 }),
@@ -124,7 +126,8 @@ export async function* searchProjects(clients: GcpClients, cx: CallContext, page
       if (info && (info.state === null || info.state === 'ACTIVE')) yield info;
     }
     const next: string | undefined = (raw as { nextPageToken?: string } | undefined)?.nextPageToken || undefined;
-    pageToken = next && next !== pageToken ? next : undefined;
+    pageToken = next;
+    guard.next(pageToken);
   } while (pageToken);
 }
 

@@ -1,8 +1,9 @@
 // Options of the gcp scanner: which projects, how to authenticate, where the APIs live
 // (private/restricted endpoints), and how patient to be with quotas.
 import type { ScannerOption } from '../../src/scanners/contract.js';
+import { REQUEST_TIMEOUT_OPTION, type NetworkOptions } from '../../src/scanners/toolkit/options.js';
 
-export interface GcpOptions {
+export interface GcpOptions extends NetworkOptions {
   /** Project ids to scan; empty = every project searchProjects returns (under --org when given). */
   project?: string[];
   /** Organisation id: scan every project whose ancestry reaches organizations/<id>. */
@@ -92,5 +93,6 @@ export const GCP_OPTIONS: ScannerOption[] = [
   },
   { key: 'maxRetries', flag: '--max-retries <n>', description: 'Retries of a throttled or unavailable request', type: 'number', default: 6 },
   { key: 'retryBaseMs', flag: '--retry-base-ms <ms>', description: 'First retry delay (doubles per retry; Retry-After wins)', type: 'number', default: 1000 },
+  REQUEST_TIMEOUT_OPTION,
   { key: 'pageSize', flag: '--page-size <n>', description: 'Page size of list calls', type: 'number', default: 100 },
 ];

@@ -1,12 +1,14 @@
 // One project target: its IAM policy and the inherited folder/organisation policies become
 // grants, its service accounts and user-managed keys become identities and credentials,
 // and everyone who may act as one of its service accounts becomes a trust edge.
+import { PageGuard } from '../../src/scanners/toolkit/index.js';
 import type { CredentialRecord, GrantRecord, IdentityRecord, ScanRecord, TrustRecord } from '../../src/model/records.js';
 import type { ScanContext } from '../../src/scanners/contract.js';
 import type { iam_v1 } from '@googleapis/iam';
 import { ACTIVITY_SOURCE, loadActivity, type ActivityMaps } from './activity.js';
 import { call, type CallContext } from './call.js';
-import { REQUEST_TIMEOUT_MS, type GcpClients } from './clients.js';
+import { parseEndpoint, REQUEST_TIMEOUT_MS, type GcpClients } from './clients.js';
+import { mapLimit, ownerFromTags, requestTimeoutMs } from '../../src/scanners/toolkit/index.js';
 import { failureRecord } from './errors.js';
 import { ancestry, getProject, normalizeBindings, sharedClients, type AncestorInfo, type Binding, type ProjectInfo, type TargetData } from './hierarchy.js';
 import type { GcpOptions } from './options.js';
@@ -26,7 +28,21 @@ const NEVER_EXPIRES_YEAR = 9999;
 const CONCURRENCY = 4;
 
 export function callContext(ctx: ScanContext<GcpOptions> | { progress: ScanContext<GcpOptions>['progress']; signal: AbortSignal; options: GcpOptions }): CallContext {
-  return { progress: ctx.progress, signal: ctx.signal, maxRetries: ctx.options.maxRetries ?? 6, retryBaseMs: ctx.options.retryBaseMs ?? 1000 };
+  const o = ctx.options;
+  const hosts: Record<string, string | undefined> = { projects: o.resourceManagerEndpoint, folders: o.resourceManagerEndpoint, organizations: o.resourceManagerEndpoint, serviceAccounts: o.iamEndpoint, activities: o.policyAnalyzerEndpoint };
+  const defaults: Record<string, string> = { projects: 'cloudresourcemanager.googleapis.com', folders: 'cloudresourcemanager.googleapis.com', organizations: 'cloudresourcemanager.googleapis.com', serviceAccounts: 'iam.googleapis.com', activities: 'policyanalyzer.googleapis.com' };
+  return {
+    progress: ctx.progress,
+    signal: ctx.signal,
+    maxRetries: o.maxRetries ?? 6,
+    retryBaseMs: o.retryBaseMs ?? 1000,
+    timeoutMs: requestTimeoutMs(o),
+    host: (operation) => {
+      const api = operation.split('.')[0] ?? '';
+      const e = hosts[api];
+      return e ? parseEndpoint(e).host : (defaults[api] ?? 'the Google API');
+    },
+  };
 }
 
 /** Policy sources for a project, nearest first: the project itself, then folders, then the organisation. */
@@ -59,20 +75,6 @@ function classifyMember(member: string, internalDomains: ReadonlySet<string>, sh
   return m;
 }
 
-async function mapLimit<T, R>(items: T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
-  const out: R[] = new Array(items.length);
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: Math.min(limit, items.length) }, async () => {
-      while (next < items.length) {
-        const i = next++;
-        out[i] = await fn(items[i]);
-      }
-    }),
-  );
-  return out;
-}
-
 function ownerFromDescription(description: string | null | undefined, prefix: string | undefined): string | null {
   if (!description || !prefix) return null;
   for (const line of description.split(/[\n;]/)) {
@@ -85,10 +87,6 @@ function ownerFromDescription(description: string | null | undefined, prefix: st
   return null;
 }
 
-function ownerFromLabels(labels: Record<string, string>, keys: string[]): { owner: string; key: string } | null {
-  for (const k of keys) if (labels[k]) return { owner: labels[k], key: k };
-  return null;
-}
 
 function yearOf(iso: string | null | undefined): number | null {
   if (!iso) return null;
@@ -115,46 +113,72 @@ export async function* scanProject(ctx: ScanContext<GcpOptions>): AsyncGenerator
   }
 }
 
+/** One project, read as GCP models it: the project, the policies bound on it and above it, then its service accounts. */
 async function* scanProjectWith(ctx: ScanContext<GcpOptions>): AsyncGenerator<ScanRecord> {
   const data = ctx.target.data as TargetData;
-  const shared = data.shared;
-  const cx = callContext(ctx);
-  const clients = await sharedClients(shared, ctx.options);
-  const projectId = data.projectId;
-  const scope = `gcp:${projectId}`;
-  const projectResource = `projects/${projectId}`;
-
-  let project: ProjectInfo | null = data.project;
-  if (!project) {
-    try {
-      project = await getProject(clients, cx, projectId);
-    } catch (err) {
-      yield failureRecord('projects.get', err, projectResource);
-    }
+  const p: ProjectScan = { ctx, shared: data.shared, cx: callContext(ctx), clients: await sharedClients(data.shared, ctx.options), projectId: data.projectId, scope: `gcp:${data.projectId}`, resource: `projects/${data.projectId}` };
+  const project = yield* readProject(p, data.project);
+  const { sources, internalDomains } = yield* readPolicies(p, project);
+  const impersonators = yield* bindingRecords(p, sources, internalDomains);
+  // Last authentication (Policy Analyzer), before the accounts so they carry it.
+  let activity: ActivityMaps = { accounts: null, keys: null, problems: [] };
+  if (!ctx.options.skipActivity) {
+    activity = await loadActivity(p.clients, p.cx, p.projectId);
+    for (const problem of activity.problems) yield problem;
   }
-  const labels = project?.labels ?? {};
+  yield* readServiceAccounts(p, { labels: ownerFromTags(project?.labels ?? {}, ctx.config.ownerKeys) }, activity, impersonators, internalDomains);
+}
 
-  // Ancestors and their policies (cached per scan).
+/** What every step of one project's scan shares. */
+interface ProjectScan {
+  ctx: ScanContext<GcpOptions>;
+  shared: TargetData['shared'];
+  cx: CallContext;
+  clients: GcpClients;
+  projectId: string;
+  scope: string;
+  /** `projects/<id>` */
+  resource: string;
+}
+
+async function* readProject(p: ProjectScan, known: ProjectInfo | null): AsyncGenerator<ScanRecord, ProjectInfo | null> {
+  if (known) return known;
+  try {
+    return await getProject(p.clients, p.cx, p.projectId);
+  } catch (err) {
+    yield failureRecord('projects.get', err, p.resource);
+    return null;
+  }
+}
+
+/** The project's own IAM policy and its ancestors' (cached per scan), and the domains counted as internal. */
+async function* readPolicies(p: ProjectScan, project: ProjectInfo | null): AsyncGenerator<ScanRecord, { sources: PolicySource[]; internalDomains: Set<string> }> {
+  const { ctx, shared, cx, clients, projectId } = p;
   const ancestors: AncestorInfo[] = project?.parent ? await ancestry(shared, clients, cx, project.parent) : [];
   for (const a of ancestors) for (const e of a.errors) yield { ...e, message: `${e.message} (needed for project ${projectId})` };
   const org = ancestors.find((a) => a.kind === 'organization');
   const internalDomains = new Set<string>((ctx.options.domain ?? []).map((d) => d.toLowerCase()));
   if (org?.displayName && /\./.test(org.displayName)) internalDomains.add(org.displayName.toLowerCase());
-
   const sources: PolicySource[] = [];
-  let domainNoteDue = internalDomains.size === 0;
   try {
     const [pol] = await call(cx, 'projects.getIamPolicy', () =>
-      clients.projects.getIamPolicy({ resource: projectResource, options: { requestedPolicyVersion: 3 } }, { maxRetries: 0 }),
+      clients.projects.getIamPolicy({ resource: p.resource, options: { requestedPolicyVersion: 3 } }, { maxRetries: 0 }),
     );
-    sources.push({ resource: projectResource, via: 'direct', bindings: normalizeBindings(pol as unknown as Record<string, unknown>) });
+    sources.push({ resource: p.resource, via: 'direct', bindings: normalizeBindings(pol as unknown as Record<string, unknown>) });
   } catch (err) {
-    yield failureRecord('projects.getIamPolicy', err, projectResource);
+    yield failureRecord('projects.getIamPolicy', err, p.resource);
   }
   for (const a of ancestors) if (a.bindings) sources.push({ resource: a.name, via: 'inherited', bindings: a.bindings });
+  return { sources, internalDomains };
+}
 
-  // Grants for service-account members, service agents as provider-managed identities,
-  // and the members who may act as every service account of the project.
+/**
+ * Grants for service-account members, service agents as provider-managed identities, and the
+ * members who may act as every service account of the project (returned).
+ */
+async function* bindingRecords(p: ProjectScan, sources: PolicySource[], internalDomains: Set<string>): AsyncGenerator<ScanRecord, Impersonator[]> {
+  const { shared, projectId, scope } = p;
+  let domainNoteDue = internalDomains.size === 0;
   const grants = new Map<string, GrantRecord>();
   const agents = new Map<string, IdentityRecord>();
   const foreign = new Map<string, IdentityRecord>();
@@ -230,38 +254,39 @@ async function* scanProjectWith(ctx: ScanContext<GcpOptions>): AsyncGenerator<Sc
   for (const r of agents.values()) yield r;
   for (const r of foreign.values()) yield r;
   for (const g of [...grants.values()].sort((a, b) => `${a.identityId}|${a.resource}|${a.role}`.localeCompare(`${b.identityId}|${b.resource}|${b.role}`))) yield g;
-  grants.clear();
+  return impersonators;
+}
 
-  // Last authentication (Policy Analyzer), before the accounts so they carry it.
-  let activity: ActivityMaps = { accounts: null, keys: null, problems: [] };
-  if (!ctx.options.skipActivity) {
-    activity = await loadActivity(clients, cx, projectId);
-    for (const p of activity.problems) yield p;
-  }
-
-  // Service accounts, page by page; keys and SA-level policies with bounded concurrency.
-  const owners = { labels: ownerFromLabels(labels, ctx.config.ownerKeys) };
+/** Service accounts, page by page; keys and SA-level policies with bounded concurrency. */
+async function* readServiceAccounts(p: ProjectScan, owners: { labels: ReturnType<typeof ownerFromTags> }, activity: ActivityMaps, impersonators: Impersonator[], internalDomains: Set<string>): AsyncGenerator<ScanRecord> {
+  const { ctx, shared, cx, clients, projectId, scope } = p;
   let pageToken: string | undefined;
+  const guard = new PageGuard('serviceAccounts.list');
   do {
     let page: iam_v1.Schema$ListServiceAccountsResponse;
     try {
       const res = await call(cx, 'serviceAccounts.list', (signal) =>
         clients.iam.projects.serviceAccounts.list(
-          { name: projectResource, pageSize: ctx.options.pageSize ?? 100, pageToken },
+          { name: p.resource, pageSize: ctx.options.pageSize ?? 100, pageToken },
           { signal, retry: false, timeout: REQUEST_TIMEOUT_MS },
         ),
       );
       page = res.data;
     } catch (err) {
-      if ((err as Error)?.name === 'AbortError') throw err;
-      yield failureRecord('serviceAccounts.list', err, projectResource);
+      if (ctx.signal.aborted) throw err;
+      yield failureRecord('serviceAccounts.list', err, p.resource);
       break;
     }
     const accounts = (page.accounts ?? []).filter((a) => a.email);
     const batches = await mapLimit(accounts, CONCURRENCY, (sa) => serviceAccountRecords(ctx, clients, cx, sa, { shared, projectId, scope, activity, impersonators, owners, internalDomains }));
     for (const batch of batches) for (const r of batch) yield r;
-    const next: string | undefined = page.nextPageToken || undefined;
-    pageToken = next && next !== pageToken ? next : undefined;
+    pageToken = page.nextPageToken || undefined;
+    try {
+      guard.next(pageToken);
+    } catch (err) {
+      yield failureRecord('serviceAccounts.list', err, p.resource);
+      break;
+    }
   } while (pageToken);
 }
 
@@ -292,7 +317,7 @@ async function serviceAccountRecords(
     const res = await call(cx, 'serviceAccounts.keys.list', (signal) => clients.iam.projects.serviceAccounts.keys.list({ name }, { signal, retry: false, timeout: REQUEST_TIMEOUT_MS }));
     keys = res.data.keys ?? [];
   } catch (err) {
-    if ((err as Error)?.name === 'AbortError') throw err;
+    if (ctx.signal.aborted) throw err;
     out.push(failureRecord('serviceAccounts.keys.list', err, name));
   }
   let policy: Binding[] | null = null;
@@ -302,7 +327,7 @@ async function serviceAccountRecords(
     );
     policy = normalizeBindings(res.data as Record<string, unknown>);
   } catch (err) {
-    if ((err as Error)?.name === 'AbortError') throw err;
+    if (ctx.signal.aborted) throw err;
     out.push(failureRecord('serviceAccounts.getIamPolicy', err, name));
   }
 

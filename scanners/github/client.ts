@@ -2,34 +2,26 @@
 // throttling and retry plugins, token or GitHub App auth, and progress reporting.
 import { readFileSync } from 'node:fs';
 import { Octokit } from '@octokit/rest';
-import { throttling } from '@octokit/plugin-throttling';
-import { retry } from '@octokit/plugin-retry';
 import { createAppAuth } from '@octokit/auth-app';
 import { ConfigError } from '../../src/errors.js';
 import { VERSION } from '../../src/version.js';
 import type { ProgressSink } from '../../src/scanners/contract.js';
+import { backoffMs, guardedFetch, maxResponseBytes, networkFault, requestTimeoutMs, retryAfterMs, secondsMs, sleep, DEFAULT_MAX_WAIT_S } from '../../src/scanners/toolkit/index.js';
 import type { GitHubOptions } from './options.js';
 
-/**
- * Reports every attempt to the progress sink. Listed before the throttling and retry plugins so
- * its hook sits inside theirs and sees each retried attempt (same options object) again.
- */
-const progressPlugin: Parameters<typeof Octokit.plugin>[0] = (octokit, options) => {
-  const progress = (options as { nhiProgress?: ProgressSink }).nhiProgress;
-  if (!progress) return {};
-  const seen = new WeakSet<object>();
-  octokit.hook.before('request', (req) => {
-    const op = operationOf(req);
-    const key = req.request as object | undefined;
-    if (key && seen.has(key)) progress.retry(op, undefined, 'retrying after a rate limit or server error');
-    else if (key) seen.add(key);
-    progress.apiCall(op);
-  });
-  return {};
-};
-
-export const GitHub = Octokit.plugin(progressPlugin, throttling, retry);
+export const GitHub = Octokit;
 export type GitHubClient = InstanceType<typeof GitHub>;
+
+/** A rate limit whose reset is further away than --max-wait: the target is left partial. */
+export class RateLimitWaitError extends Error {
+  readonly code = 'rate-limited';
+  readonly fix: string;
+  constructor(op: string, kind: string, resetAt: Date, waitS: number, maxWaitS: number) {
+    super(`${op}: GitHub ${kind} resets at ${resetAt.toISOString()} (${waitS} s away), longer than --max-wait ${maxWaitS} s; not waited for`);
+    this.name = 'RateLimitWaitError';
+    this.fix = `Rerun after ${resetAt.toISOString()}, raise --max-wait, or scan as a GitHub App (higher limits).`;
+  }
+}
 
 export const DEFAULT_API_URL = 'https://api.github.com';
 
@@ -89,21 +81,43 @@ export function operationOf(o: { method?: string; url?: string }): string {
   return `${o.method ?? 'GET'} ${path}`;
 }
 
+interface LimitWait {
+  kind: 'rate limit' | 'secondary rate limit';
+  /** Seconds GitHub asks for (real time). */
+  seconds: number;
+}
+
+/** GitHub's primary (remaining 0 until reset) and secondary (retry-after) rate limits. */
+function rateLimitOf(err: unknown): LimitWait | null {
+  const e = err as { status?: number; message?: string; response?: { headers?: Record<string, string | undefined> } };
+  if (e?.status !== 403 && e?.status !== 429) return null;
+  const h = e.response?.headers ?? {};
+  if (h['x-ratelimit-remaining'] === '0' && h['x-ratelimit-reset']) {
+    const resetMs = Number(h['x-ratelimit-reset']) * 1000;
+    return { kind: 'rate limit', seconds: Math.max(Math.ceil((resetMs - Date.now()) / 1000) + 1, 0) };
+  }
+  if (e.status === 429 || /\bsecondary rate\b/i.test(e.message ?? '') || h['retry-after'] !== undefined) {
+    const after = retryAfterMs(h['retry-after']);
+    return { kind: 'secondary rate limit', seconds: after === null ? 60 : Math.ceil(after / 1000) };
+  }
+  return null;
+}
+
+/** Server errors and network faults that another attempt may cure. */
+function retryable(err: unknown): boolean {
+  const fault = networkFault(err);
+  if (fault) return fault.retryable;
+  const status = (err as { status?: number })?.status;
+  return typeof status === 'number' && status >= 500;
+}
+
 export function createClient(input: ClientInput): GitHubClient {
-  const { options: o, progress } = input;
+  const { options: o, progress, signal } = input;
   const baseUrl = (o.githubUrl || DEFAULT_API_URL).replace(/\/+$/, '');
   const baseMs = Math.max(0, Number(o.retryBaseMs ?? 1000));
   const maxRetries = Math.max(0, Number(o.maxRetries ?? 5));
-  const onLimit = (kind: string) => (retryAfter: number, req: { method?: string; url?: string }, _octokit: unknown, retryCount: number) => {
-    const op = operationOf(req);
-    if (retryCount >= maxRetries) {
-      progress.log(`${op}: ${kind} did not clear after ${retryCount} retries; giving up on this request`);
-      return false;
-    }
-    const waitMs = retryAfter * baseMs;
-    progress.waiting(Date.now() + waitMs, `GitHub ${kind} (${op})`);
-    return true;
-  };
+  const serverRetries = Math.min(maxRetries, 3);
+  const maxWaitMs = secondsMs(o.maxWait, DEFAULT_MAX_WAIT_S);
   const a = input.auth;
   const auth =
     a && 'app' in a
@@ -115,21 +129,48 @@ export function createClient(input: ClientInput): GitHubClient {
     ...auth,
     baseUrl,
     userAgent: `nhi/${VERSION}`,
-    nhiProgress: progress,
     log: { debug: () => {}, info: () => {}, warn: (m: string) => progress.log(String(m).slice(0, 300)), error: () => {} },
-    retry: { retries: Math.min(maxRetries, 3), retryAfterBaseValue: baseMs },
-    throttle: {
-      retryAfterBaseValue: baseMs,
-      fallbackSecondaryRateRetryAfter: 60,
-      onRateLimit: onLimit('rate limit'),
-      onSecondaryRateLimit: onLimit('secondary rate limit'),
+    request: {
+      fetch: guardedFetch({ signal, timeoutMs: requestTimeoutMs(o), maxBodyBytes: maxResponseBytes(o), origin: new URL(baseUrl).origin, json: true }),
     },
   });
-  // Outermost hook, once per call: a fresh `request` options object (Octokit shares one defaults
-  // object between calls, and the plugins keep their retry counts in it) carrying the abort signal.
-  // Every hook layer receives this same options object, so the plugins count per call.
-  octokit.hook.before('request', (options) => {
-    options.request = { ...options.request, signal: input.signal };
+  // Outermost hook, once per call (each page of a listing is a call): every attempt counted,
+  // rate limits waited out up to --max-wait, server errors and network faults retried with
+  // backoff; every wait ends at once when the scan is aborted.
+  octokit.hook.wrap('request', async (request, options) => {
+    const op = operationOf(options);
+    let limitRetries = 0;
+    let otherRetries = 0;
+    for (;;) {
+      signal.throwIfAborted();
+      progress.apiCall(op);
+      try {
+        return await request(options);
+      } catch (err) {
+        if (signal.aborted) throw err;
+        const limit = rateLimitOf(err);
+        if (limit) {
+          if (limitRetries >= maxRetries) {
+            progress.log(`${op}: ${limit.kind} did not clear after ${limitRetries} retries; giving up on this request`);
+            throw err;
+          }
+          const waitMs = limit.seconds * baseMs;
+          if (waitMs > maxWaitMs) throw new RateLimitWaitError(op, limit.kind, new Date(Date.now() + limit.seconds * 1000), limit.seconds, Math.round(maxWaitMs / 1000));
+          limitRetries++;
+          progress.waiting(Date.now() + waitMs, `GitHub ${limit.kind} (${op})`);
+          progress.retry(op, waitMs, `waiting for the GitHub ${limit.kind}`);
+          await sleep(waitMs, signal);
+          continue;
+        }
+        if (!retryable(err) || otherRetries >= serverRetries) throw err;
+        otherRetries++;
+        const headers = (err as { response?: { headers?: Record<string, string | undefined> } }).response?.headers;
+        const after = retryAfterMs(headers?.['retry-after']);
+        const waitMs = after !== null ? (after * baseMs) / 1000 : backoffMs(otherRetries, baseMs);
+        progress.retry(op, waitMs, networkFault(err)?.code ?? 'server error');
+        await sleep(waitMs, signal);
+      }
+    }
   });
   return octokit;
 }

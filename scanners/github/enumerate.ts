@@ -3,6 +3,7 @@
 // the rest of the scan goes on. At most 4 requests in flight per organisation.
 import type { ErrorRecord, NoteRecord, ScanRecord } from '../../src/model/records.js';
 import type { ScanContext } from '../../src/scanners/contract.js';
+import { eachLimit, ErrorTally, PageGuard } from '../../src/scanners/toolkit/index.js';
 import type { GitHubClient } from './client.js';
 import { ENDPOINTS, failureRecord, httpStatus, type EndpointSpec } from './errors.js';
 import {
@@ -32,45 +33,22 @@ const SAMPLE = 10;
 type Listed<T> = { item: T } | { failure: ErrorRecord | NoteRecord; err: unknown };
 
 /** Items of a paginated list; a failure (even after some pages) is yielded last instead of thrown. */
-async function* listAll<T>(spec: EndpointSpec, pages: () => AsyncIterable<{ data: T[] }>, signal: AbortSignal, resource?: string): AsyncGenerator<Listed<T>> {
+async function* listAll<T>(spec: EndpointSpec, pages: () => AsyncIterable<{ data: T[]; headers?: { link?: string } }>, signal: AbortSignal, resource?: string): AsyncGenerator<Listed<T>> {
   try {
-    for await (const page of pages()) for (const item of page.data) yield { item };
+    for await (const page of guardPages(spec.op, pages())) for (const item of page.data) yield { item };
   } catch (err) {
     if (signal.aborted) throw err;
     yield { failure: failureRecord(spec, err, resource), err };
   }
 }
 
-async function eachLimit<T>(items: T[], limit: number, fn: (item: T, index: number) => Promise<void>): Promise<void> {
-  let next = 0;
-  const workers = Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, async () => {
-    while (next < items.length) {
-      const i = next++;
-      await fn(items[i], i);
-    }
-  });
-  await Promise.all(workers);
-}
-
-/** Collects one kind of per-repository failure into a single error with a count and sample. */
-class FailureTally {
-  private readonly byKey = new Map<string, { first: ErrorRecord; repos: string[]; count: number }>();
-  add(rec: ErrorRecord, repo: string): void {
-    const key = `${rec.operation}\u0000${rec.code}`;
-    const t = this.byKey.get(key) ?? { first: rec, repos: [], count: 0 };
-    t.count++;
-    if (t.repos.length < SAMPLE) t.repos.push(repo);
-    this.byKey.set(key, t);
-  }
-  *records(): Generator<ErrorRecord> {
-    for (const t of this.byKey.values()) {
-      const more = t.count > t.repos.length ? ` and ${t.count - t.repos.length} more` : '';
-      yield {
-        ...t.first,
-        message: t.count === 1 ? t.first.message : `${t.first.message} (on ${t.count} repositories: ${t.repos.join(', ')}${more})`,
-        resource: t.count === 1 ? t.first.resource : `${t.count} repositories`,
-      };
-    }
+/** Pages of one listing, ended with a PaginationLoopError when a next link repeats or pages never end. */
+async function* guardPages<P extends { headers?: { link?: string } }>(listing: string, pages: AsyncIterable<P>): AsyncGenerator<P> {
+  const guard = new PageGuard(listing);
+  for await (const page of pages) {
+    yield page;
+    const next = /<([^<>]+)>;\s*rel="next"/.exec(page.headers?.link ?? '')?.[1];
+    if (next) guard.next(next);
   }
 }
 
@@ -83,14 +61,37 @@ export interface OrgClients {
   saml: GitHubClient;
 }
 
+/** What one listing yields: its items normalized, or its failure (as an error or a note) last. */
+async function* listing<T>(spec: EndpointSpec, pages: () => AsyncIterable<{ data: T[]; headers?: { link?: string } }>, signal: AbortSignal, normalize: (item: T) => Iterable<ScanRecord>): AsyncGenerator<ScanRecord> {
+  for await (const r of listAll(spec, pages, signal)) {
+    if ('failure' in r) {
+      yield r.failure;
+      return;
+    }
+    yield* normalize(r.item);
+  }
+}
+
+/**
+ * One organisation, read in the order its model needs: people first (who is still here decides
+ * owners), then apps, tokens, webhooks, secrets and alerts, and last its repositories.
+ */
 export async function* scanOrganization(ctx: ScanContext<GitHubOptions>, clients: OrgClients, orgLogin: string): AsyncGenerator<ScanRecord> {
-  const { signal } = ctx;
-  const octokit = clients.main;
   const org = orgLogin.toLowerCase();
   const f: OrgFacts = { org, scope: orgScope(org), people: new Set<string>(), secrets: ctx.secrets, now: ctx.now };
-  const people = f.people as Set<string>;
+  yield* readPeople(ctx, clients.main, orgLogin, f);
+  if (!ctx.options.skipOidcSearch) yield* detectOidcWorkflows(ctx, clients.main, orgLogin, f);
+  yield* readAppInstallations(ctx, clients.main, orgLogin, f);
+  yield* readFineGrainedTokens(ctx, clients.pat, orgLogin, f);
+  yield* readSamlAuthorizations(ctx, clients.saml, orgLogin, f);
+  yield* readOrgHooksSecretsAndAlerts(ctx, clients.main, orgLogin, f);
+  if (!ctx.options.skipRepos) yield* readRepositories(ctx, clients.main, orgLogin, f);
+}
 
-  // Members first: who is still here decides owners, and bot accounts are identities.
+/** Members (admins first), outside collaborators, and the bot accounts among them. */
+async function* readPeople(ctx: ScanContext<GitHubOptions>, octokit: GitHubClient, orgLogin: string, f: OrgFacts): AsyncGenerator<ScanRecord> {
+  const { signal } = ctx;
+  const people = f.people as Set<string>;
   const admins = new Set<string>();
   let membersOk = true;
   for await (const r of listAll<SimpleUser>(ENDPOINTS.members, () => octokit.paginate.iterator(octokit.rest.orgs.listMembers, { org: orgLogin, role: 'admin', per_page: PER_PAGE }), signal)) {
@@ -130,28 +131,31 @@ export async function* scanOrganization(ctx: ScanContext<GitHubOptions>, clients
     f.people = null;
     yield { type: 'note', operation: ENDPOINTS.members.op, message: 'members or outside collaborators could not be listed, so owners who left the organisation cannot be detected in this scan' };
   }
+}
 
-  // Whether workflows request OIDC tokens (id-token: write): one code search, best effort.
-  if (!ctx.options.skipOidcSearch) {
-    try {
-      const res = await octokit.rest.search.code({ q: `"id-token: write" org:${orgLogin} path:.github/workflows`, per_page: PER_PAGE });
-      const repos = [...new Set(res.data.items.map((i) => i.repository.full_name))].sort();
-      f.oidc = { used: res.data.total_count > 0, repositories: repos };
-      yield {
-        type: 'note',
-        operation: ENDPOINTS.codeSearch.op,
-        message: res.data.total_count > 0
-          ? `workflows in ${repos.length} repositories request OIDC tokens (id-token: write): ${repos.slice(0, SAMPLE).join(', ')}${repos.length > SAMPLE ? ', …' : ''}`
-          : 'no workflow requests OIDC tokens (id-token: write); static cloud keys in Actions secrets have no federated replacement yet',
-      };
-    } catch (err) {
-      if (signal.aborted) throw err;
-      f.oidc = null;
-      yield { type: 'note', operation: ENDPOINTS.codeSearch.op, message: `could not tell whether workflows use OIDC (code search answered ${httpStatus(err) ?? 'with an error'}); needs ${ENDPOINTS.codeSearch.needs}` };
-    }
+/** Whether workflows request OIDC tokens (id-token: write): one code search, best effort. */
+async function* detectOidcWorkflows(ctx: ScanContext<GitHubOptions>, octokit: GitHubClient, orgLogin: string, f: OrgFacts): AsyncGenerator<ScanRecord> {
+  try {
+    const res = await octokit.rest.search.code({ q: `"id-token: write" org:${orgLogin} path:.github/workflows`, per_page: PER_PAGE });
+    const repos = [...new Set(res.data.items.map((i) => i.repository.full_name))].sort();
+    f.oidc = { used: res.data.total_count > 0, repositories: repos };
+    yield {
+      type: 'note',
+      operation: ENDPOINTS.codeSearch.op,
+      message: res.data.total_count > 0
+        ? `workflows in ${repos.length} repositories request OIDC tokens (id-token: write): ${repos.slice(0, SAMPLE).join(', ')}${repos.length > SAMPLE ? ', …' : ''}`
+        : 'no workflow requests OIDC tokens (id-token: write); static cloud keys in Actions secrets have no federated replacement yet',
+    };
+  } catch (err) {
+    if (ctx.signal.aborted) throw err;
+    f.oidc = null;
+    yield { type: 'note', operation: ENDPOINTS.codeSearch.op, message: `could not tell whether workflows use OIDC (code search answered ${httpStatus(err) ?? 'with an error'}); needs ${ENDPOINTS.codeSearch.needs}` };
   }
+}
 
-  // GitHub App installations, with the publisher of each app (one lookup per app).
+/** GitHub App installations, with the publisher of each app (one lookup per app). */
+async function* readAppInstallations(ctx: ScanContext<GitHubOptions>, octokit: GitHubClient, orgLogin: string, f: OrgFacts): AsyncGenerator<ScanRecord> {
+  const { signal } = ctx;
   const apps = new Map<string, Integration | null>();
   for await (const r of listAll(ENDPOINTS.installations, () => octokit.paginate.iterator(octokit.rest.orgs.listAppInstallations, { org: orgLogin, per_page: PER_PAGE }), signal)) {
     if ('failure' in r) {
@@ -171,9 +175,12 @@ export async function* scanOrganization(ctx: ScanContext<GitHubOptions>, clients
     }
     yield* normalizeInstallation(inst, apps.get(inst.app_slug) ?? null, f);
   }
+}
 
-  // Fine-grained personal access tokens (GitHub App authentication only).
-  for await (const r of listAll(ENDPOINTS.patGrants, () => clients.pat.paginate.iterator(clients.pat.rest.orgs.listPatGrants, { org: orgLogin, per_page: PER_PAGE }), signal)) {
+/** Fine-grained personal access tokens and pending requests (GitHub App authentication only). */
+async function* readFineGrainedTokens(ctx: ScanContext<GitHubOptions>, pat: GitHubClient, orgLogin: string, f: OrgFacts): AsyncGenerator<ScanRecord> {
+  const { signal } = ctx;
+  for await (const r of listAll(ENDPOINTS.patGrants, () => pat.paginate.iterator(pat.rest.orgs.listPatGrants, { org: orgLogin, per_page: PER_PAGE }), signal)) {
     if ('failure' in r) {
       yield r.failure;
       break;
@@ -182,7 +189,7 @@ export async function* scanOrganization(ctx: ScanContext<GitHubOptions>, clients
     if (r.item.repository_selection === 'subset') {
       selected = [];
       const patId = r.item.id;
-      for await (const x of listAll(ENDPOINTS.patRepositories, () => clients.pat.paginate.iterator(clients.pat.rest.orgs.listPatGrantRepositories, { org: orgLogin, pat_id: patId, per_page: PER_PAGE }), signal)) {
+      for await (const x of listAll(ENDPOINTS.patRepositories, () => pat.paginate.iterator(pat.rest.orgs.listPatGrantRepositories, { org: orgLogin, pat_id: patId, per_page: PER_PAGE }), signal)) {
         if ('failure' in x) {
           selected = null;
           break;
@@ -193,69 +200,37 @@ export async function* scanOrganization(ctx: ScanContext<GitHubOptions>, clients
     }
     yield* normalizePatGrant(r.item, f, selected);
   }
-  for await (const r of listAll(ENDPOINTS.patRequests, () => clients.pat.paginate.iterator(clients.pat.rest.orgs.listPatGrantRequests, { org: orgLogin, per_page: PER_PAGE }), signal)) {
-    if ('failure' in r) {
-      yield r.failure;
-      break;
-    }
-    yield* normalizePatRequest(r.item, f);
-  }
+  yield* listing(ENDPOINTS.patRequests, () => pat.paginate.iterator(pat.rest.orgs.listPatGrantRequests, { org: orgLogin, per_page: PER_PAGE }), signal, (x) => normalizePatRequest(x, f));
+}
 
-  // Classic PATs and SSH keys authorized for SAML SSO (GitHub Enterprise Cloud).
-  for await (const r of listAll<CredentialAuthorization>(
+/** Classic PATs and SSH keys authorized for SAML SSO (GitHub Enterprise Cloud). */
+async function* readSamlAuthorizations(ctx: ScanContext<GitHubOptions>, saml: GitHubClient, orgLogin: string, f: OrgFacts): AsyncGenerator<ScanRecord> {
+  yield* listing<CredentialAuthorization>(
     ENDPOINTS.credentialAuthorizations,
-    () => clients.saml.paginate.iterator('GET /orgs/{org}/credential-authorizations', { org: orgLogin, per_page: PER_PAGE }) as AsyncIterable<{ data: CredentialAuthorization[] }>,
-    signal,
-  )) {
-    if ('failure' in r) {
-      yield r.failure;
-      break;
-    }
-    yield* normalizeCredentialAuthorization(r.item, f);
-  }
+    () => saml.paginate.iterator('GET /orgs/{org}/credential-authorizations', { org: orgLogin, per_page: PER_PAGE }) as AsyncIterable<{ data: CredentialAuthorization[] }>,
+    ctx.signal,
+    (c) => normalizeCredentialAuthorization(c, f),
+  );
+}
 
-  // Organisation webhooks.
-  for await (const r of listAll(ENDPOINTS.hooks, () => octokit.paginate.iterator(octokit.rest.orgs.listWebhooks, { org: orgLogin, per_page: PER_PAGE }), signal)) {
-    if ('failure' in r) {
-      yield r.failure;
-      break;
-    }
-    yield* normalizeHook(r.item, f);
-  }
+/** Organisation webhooks, Actions and Dependabot secrets, and open secret-scanning alerts. */
+async function* readOrgHooksSecretsAndAlerts(ctx: ScanContext<GitHubOptions>, octokit: GitHubClient, orgLogin: string, f: OrgFacts): AsyncGenerator<ScanRecord> {
+  const { signal } = ctx;
+  yield* listing(ENDPOINTS.hooks, () => octokit.paginate.iterator(octokit.rest.orgs.listWebhooks, { org: orgLogin, per_page: PER_PAGE }), signal, (h) => normalizeHook(h, f));
+  yield* listing(ENDPOINTS.orgSecrets, () => octokit.paginate.iterator(octokit.rest.actions.listOrgSecrets, { org: orgLogin, per_page: PER_PAGE }), signal, (x) => [normalizeOrgSecret(x, f)]);
+  // Dependabot secrets: a separate store that Dependabot runs read.
+  yield* listing(ENDPOINTS.dependabotSecrets, () => octokit.paginate.iterator(octokit.rest.dependabot.listOrgSecrets, { org: orgLogin, per_page: PER_PAGE }), signal, (x) => [normalizeOrgSecret(x, f, 'dependabot')]);
+  // The secret value is protected inside normalizeAlert.
+  yield* listing(ENDPOINTS.secretScanning, () => octokit.paginate.iterator(octokit.rest.secretScanning.listAlertsForOrg, { org: orgLogin, state: 'open', per_page: PER_PAGE }), signal, (a) => [normalizeAlert(a, f)]);
+}
 
-  // Organisation Actions secrets.
-  for await (const r of listAll(ENDPOINTS.orgSecrets, () => octokit.paginate.iterator(octokit.rest.actions.listOrgSecrets, { org: orgLogin, per_page: PER_PAGE }), signal)) {
-    if ('failure' in r) {
-      yield r.failure;
-      break;
-    }
-    yield normalizeOrgSecret(r.item, f);
-  }
-
-  // Organisation Dependabot secrets (a separate store that Dependabot runs read).
-  for await (const r of listAll(ENDPOINTS.dependabotSecrets, () => octokit.paginate.iterator(octokit.rest.dependabot.listOrgSecrets, { org: orgLogin, per_page: PER_PAGE }), signal)) {
-    if ('failure' in r) {
-      yield r.failure;
-      break;
-    }
-    yield normalizeOrgSecret(r.item, f, 'dependabot');
-  }
-
-  // Open secret-scanning alerts (the secret value is protected inside normalizeAlert).
-  for await (const r of listAll(ENDPOINTS.secretScanning, () => octokit.paginate.iterator(octokit.rest.secretScanning.listAlertsForOrg, { org: orgLogin, state: 'open', per_page: PER_PAGE }), signal)) {
-    if ('failure' in r) {
-      yield r.failure;
-      break;
-    }
-    yield normalizeAlert(r.item, f);
-  }
-
-  // Repositories: deploy keys, webhooks, environments and secrets, 4 repositories at a time, page by page.
-  if (ctx.options.skipRepos) return;
-  const tally = new FailureTally();
+/** Repositories: deploy keys, webhooks, environments and secrets, 4 repositories at a time, page by page. */
+async function* readRepositories(ctx: ScanContext<GitHubOptions>, octokit: GitHubClient, orgLogin: string, f: OrgFacts): AsyncGenerator<ScanRecord> {
+  const { signal } = ctx;
+  const tally = new ErrorTally('repositories');
   const repoPages = () => octokit.paginate.iterator(octokit.rest.repos.listForOrg, { org: orgLogin, type: 'all', per_page: PER_PAGE });
   try {
-    for await (const page of repoPages()) {
+    for await (const page of guardPages(ENDPOINTS.repos.op, repoPages())) {
       const repos = page.data as MinimalRepository[];
       const results: ScanRecord[][] = new Array(repos.length);
       await eachLimit(repos, REPO_CONCURRENCY, async (repo, i) => {
@@ -270,7 +245,7 @@ export async function* scanOrganization(ctx: ScanContext<GitHubOptions>, clients
   yield* tally.records();
 }
 
-async function readRepository(octokit: GitHubClient, repo: MinimalRepository, f: OrgFacts, tally: FailureTally, signal: AbortSignal): Promise<ScanRecord[]> {
+async function readRepository(octokit: GitHubClient, repo: MinimalRepository, f: OrgFacts, tally: ErrorTally, signal: AbortSignal): Promise<ScanRecord[]> {
   const out: ScanRecord[] = [];
   const owner = repo.owner.login;
   const name = repo.name;

@@ -2,6 +2,9 @@
 // scope or permission that fixes it) or a note (an endpoint the organisation does not have).
 import type { ErrorRecord, NoteRecord } from '../../src/model/records.js';
 import type { ExplainedError } from '../../src/scanners/contract.js';
+import { ConfigError } from '../../src/errors.js';
+import { networkFault } from '../../src/scanners/toolkit/index.js';
+import { RateLimitWaitError } from './client.js';
 
 export interface EndpointSpec {
   /** Operation name shown in scan errors and progress. */
@@ -146,6 +149,10 @@ export function explainGitHubError(err: unknown): ExplainedError {
   const e = err as HttpishError;
   if (e?.name === 'AbortError') return { code: 'aborted', message: 'scan interrupted' };
   if (err instanceof GitHubSetupError) return { code: err.code, fix: err.fix, message: err.message };
+  if (err instanceof ConfigError) return { code: 'config', fix: err.hint, message: err.message };
+  const fault = networkFault(err);
+  if (fault) return { code: fault.code, fix: fault.fix, message: fault.message };
+  if (err instanceof RateLimitWaitError) return { code: err.code, fix: err.fix, message: err.message };
   const status = httpStatus(err);
   const code = e?.code ?? (e as { cause?: { code?: string } })?.cause?.code;
   // Octokit reports an unreachable host as a RequestError with status 500 and "fetch failed".

@@ -2,6 +2,7 @@
 // alerts and bot accounts of one or more organisations. See ./README.md.
 import { ConfigError } from '../../src/errors.js';
 import { defineScanner, type DiscoveryContext, type ScanTarget } from '../../src/scanners/contract.js';
+import { PageGuard } from '../../src/scanners/toolkit/index.js';
 import { authMode, createClient, type AuthMode, type GitHubClient } from './client.js';
 import { scanOrganization } from './enumerate.js';
 import { explainGitHubError, GitHubSetupError, httpStatus } from './errors.js';
@@ -13,13 +14,23 @@ function orgTarget(login: string, installationId?: number): ScanTarget {
   return { key: orgScope(login), label: `github:${login}`, data: { login, installationId } };
 }
 
+/** Pages of a discovery listing, ended with an error when a next link repeats or pages never end. */
+async function* guarded<P extends { headers: { link?: string } }>(listing: string, pages: AsyncIterable<P>): AsyncGenerator<P> {
+  const guard = new PageGuard(listing);
+  for await (const page of pages) {
+    yield page;
+    const next = /<([^<>]+)>;\s*rel="next"/.exec(page.headers.link ?? '')?.[1];
+    if (next) guard.next(next);
+  }
+}
+
 async function discoverOrgs(ctx: DiscoveryContext<GitHubOptions>, auth: AuthMode): Promise<ScanTarget[]> {
   const base = { options: ctx.options, progress: ctx.progress, signal: ctx.signal };
   if (auth.app && auth.app.installationId === undefined) {
     // As the App itself (JWT): every organisation it is installed on.
     const app = createClient({ ...base, auth: { app: auth.app } });
     const out: ScanTarget[] = [];
-    for await (const page of app.paginate.iterator(app.rest.apps.listInstallations, { per_page: 100 })) {
+    for await (const page of guarded('GET /app/installations', app.paginate.iterator(app.rest.apps.listInstallations, { per_page: 100 }))) {
       for (const inst of page.data) {
         const account = inst.account && 'login' in inst.account ? inst.account.login : null;
         if (account && inst.target_type === 'Organization') out.push(orgTarget(account, inst.id));
@@ -37,7 +48,7 @@ async function discoverOrgs(ctx: DiscoveryContext<GitHubOptions>, auth: AuthMode
   }
   const client = createClient({ ...base, auth: auth.token ? { token: auth.token } : null });
   const out: ScanTarget[] = [];
-  for await (const page of client.paginate.iterator(client.rest.orgs.listForAuthenticatedUser, { per_page: 100 })) {
+  for await (const page of guarded('GET /user/orgs', client.paginate.iterator(client.rest.orgs.listForAuthenticatedUser, { per_page: 100 }))) {
     for (const o of page.data) out.push(orgTarget(o.login));
   }
   return out;

@@ -1,7 +1,8 @@
 // Options of the GitHub scanner: flag > environment > `scanners.github` config section > default.
 import type { ScannerOption } from '../../src/scanners/contract.js';
+import { MAX_RESPONSE_OPTION, MAX_WAIT_OPTION, REQUEST_TIMEOUT_OPTION, type NetworkOptions } from '../../src/scanners/toolkit/options.js';
 
-export interface GitHubOptions {
+export interface GitHubOptions extends NetworkOptions {
   org?: string[];
   token?: string;
   githubUrl?: string;
@@ -14,6 +15,8 @@ export interface GitHubOptions {
   skipOidcSearch?: boolean;
   maxRetries?: number;
   retryBaseMs?: number;
+  /** Seconds: the longest rate-limit wait before the target is left partial. */
+  maxWait?: number;
 }
 
 export const GITHUB_OPTIONS: ScannerOption[] = [
@@ -27,4 +30,7 @@ export const GITHUB_OPTIONS: ScannerOption[] = [
   { key: 'skipOidcSearch', flag: '--skip-oidc-search', description: 'Do not run the one code search per organisation that finds workflows requesting OIDC tokens (id-token: write)', type: 'boolean', default: false },
   { key: 'maxRetries', flag: '--max-retries <n>', description: 'Retries per request on rate limits and server errors before it becomes a scan error', type: 'number', default: 5 },
   { key: 'retryBaseMs', flag: '--retry-base-ms <ms>', description: 'Milliseconds per second of GitHub\'s retry-after (1000 = honour it exactly; lower only for tests)', type: 'number', default: 1000 },
+  MAX_WAIT_OPTION,
+  REQUEST_TIMEOUT_OPTION,
+  MAX_RESPONSE_OPTION,
 ];

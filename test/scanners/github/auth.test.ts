@@ -134,6 +134,13 @@ describe('github scanner: authentication', () => {
     assert.ok(escaped?.trim() === privateKey.trim(), 'a PEM with escaped newlines (as env vars carry it) is restored');
   });
 
+  it('a scan without credentials fails discovery with a fix line, like every other setup error', async () => {
+    const res = await collect({ scanner: githubScanner, options: { org: ['x'] } });
+    assert.equal(res.errors.length, 1);
+    assert.equal(res.errors[0].code, 'config');
+    assert.match(res.errors[0].fix ?? '', /GITHUB_TOKEN/);
+  });
+
   it('decides when `nhi scan` runs it without being named', () => {
     assert.equal(githubScanner.isConfigured({}, { GITHUB_TOKEN: 'x' }, false), false, 'a bare Actions token is not intent');
     assert.equal(githubScanner.isConfigured({ org: ['acme'] }, {}, false), true);

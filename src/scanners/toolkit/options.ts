@@ -1,0 +1,52 @@
+// Network options every cloud scanner shares: one definition, spread into each option list.
+import type { ScannerOption } from '../contract.js';
+
+export const DEFAULT_REQUEST_TIMEOUT_S = 30;
+export const DEFAULT_MAX_RESPONSE_MB = 32;
+export const DEFAULT_MAX_WAIT_S = 300;
+
+export interface NetworkOptions {
+  /** Seconds one request may take, connect to last byte; a timeout is retried like a 5xx. */
+  requestTimeout?: number;
+  /** Largest answer read, in MB; anything larger is an error for that request. */
+  maxResponseMb?: number;
+}
+
+export const REQUEST_TIMEOUT_OPTION: ScannerOption = {
+  key: 'requestTimeout',
+  flag: '--request-timeout <seconds>',
+  description: 'Seconds one request may take from connecting to its last byte; a timeout is retried like a server error',
+  type: 'number',
+  default: DEFAULT_REQUEST_TIMEOUT_S,
+};
+
+export const MAX_RESPONSE_OPTION: ScannerOption = {
+  key: 'maxResponseMb',
+  flag: '--max-response-mb <mb>',
+  description: 'Largest answer read from the provider, in MB (a larger one is an error, so a broken endpoint cannot exhaust memory)',
+  type: 'number',
+  default: DEFAULT_MAX_RESPONSE_MB,
+};
+
+export const MAX_WAIT_OPTION: ScannerOption = {
+  key: 'maxWait',
+  flag: '--max-wait <seconds>',
+  description: 'Longest rate-limit wait; a reset further away leaves the target partial with the reset time in its error',
+  type: 'number',
+  default: DEFAULT_MAX_WAIT_S,
+};
+
+/** A positive number of seconds as milliseconds, else the default (options arrive from flags, config or env). */
+export function secondsMs(value: unknown, defaultSeconds: number): number {
+  const n = Number(value);
+  return Number.isFinite(n) && n > 0 ? Math.round(n * 1000) : defaultSeconds * 1000;
+}
+
+export function requestTimeoutMs(o: NetworkOptions): number {
+  return secondsMs(o.requestTimeout, DEFAULT_REQUEST_TIMEOUT_S);
+}
+
+export function maxResponseBytes(o: NetworkOptions): number {
+  const n = Number(o.maxResponseMb);
+  return Math.round((Number.isFinite(n) && n > 0 ? n : DEFAULT_MAX_RESPONSE_MB) * 1048576);
+}
