@@ -36,7 +36,11 @@ export function mergeEntity(db: DB, table: EntityTable, scan: number): { staged:
       VALUES ('${entity}', new.id, new.last_seen_scan, CASE WHEN old.gone_scan IS NOT NULL THEN 'returned' ELSE 'changed' END)
       -- Not OR IGNORE: inside a trigger fired by an upsert, SQLite applies the upsert's ABORT to it.
       ON CONFLICT DO NOTHING; END`);
-  const updates = [...cols.filter((c) => c !== 'id'), 'target_key'].map((c) => `${c} = excluded.${c}`).join(', ');
+  // What a scanner could not read this time (attributes.unread) keeps its last known value.
+  keepUnreadFunction(db);
+  const updates = [...cols.filter((c) => c !== 'id'), 'target_key']
+    .map((c) => (c === 'attributes' ? `attributes = CASE WHEN instr(excluded.attributes, '"unread"') > 0 THEN nhi_keep_unread(excluded.attributes, attributes) ELSE excluded.attributes END` : `${c} = excluded.${c}`))
+    .join(', ');
   const upsert = () => {
     try {
       db.prepare(
@@ -152,4 +156,32 @@ export function mergeSightings(db: DB, scan: number): void {
      SELECT credential_id, repo, path, line, commit_sha, author, committed_at, @scan, @scan FROM stage.sightings WHERE true
      ON CONFLICT (credential_id, repo, path, line, commit_sha) DO UPDATE SET last_seen_scan = excluded.last_seen_scan`,
   ).run({ scan });
+}
+
+const withKeepUnread = new WeakSet<DB>();
+
+/**
+ * nhi_keep_unread(new, old): the new attributes, with each key listed in new.unread taken from the
+ * old ones. A scanner that could not read something (AWS keys of a user whose ListAccessKeys was
+ * denied) says so instead of reporting zero; the inventory keeps what it knew. When every unread
+ * key was known before, the marker is dropped, so the identity does not read as changed.
+ */
+function keepUnreadFunction(db: DB): void {
+  if (withKeepUnread.has(db)) return;
+  db.function('nhi_keep_unread', { deterministic: true }, (next: unknown, prev: unknown) => {
+    if (typeof next !== 'string') return next as null;
+    const n = JSON.parse(next) as Record<string, unknown>;
+    const o = typeof prev === 'string' ? (JSON.parse(prev) as Record<string, unknown>) : {};
+    const unread = Array.isArray(n.unread) ? (n.unread as unknown[]).filter((k): k is string => typeof k === 'string') : [];
+    const unknown = unread.filter((k) => !(k in o));
+    for (const k of unread) if (k in o) n[k] = o[k];
+    if (unknown.length) n.unread = unknown;
+    else delete n.unread;
+    // In the old key order, so an unchanged value is unchanged text.
+    const out: Record<string, unknown> = {};
+    for (const k of Object.keys(o)) if (k in n) out[k] = n[k];
+    for (const k of Object.keys(n)) if (!(k in out)) out[k] = n[k];
+    return JSON.stringify(out);
+  });
+  withKeepUnread.add(db);
 }

@@ -7,6 +7,7 @@ import type { ResolvedConfig } from '../config/config.js';
 import type { SecretProtector } from '../secrets/protect.js';
 import type { AnyScanner, ExplainedError, ScanTarget } from '../scanners/contract.js';
 import { errorMessage } from '../errors.js';
+import { eachLimit } from '../scanners/toolkit/limit.js';
 import type { ScanErrorEntry } from '../inventory/scan-log.js';
 import { newTargetProgress, progressSink, type ProgressListener, type TargetProgress } from './progress.js';
 
@@ -45,17 +46,6 @@ export interface PipelineResult {
   aborted: boolean;
 }
 
-/** Run `fn` over `items` with at most `limit` at a time. */
-export async function mapLimit<T>(items: T[], limit: number, fn: (item: T) => Promise<void>): Promise<void> {
-  let next = 0;
-  const workers = Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, async () => {
-    while (next < items.length) {
-      const item = items[next++];
-      await fn(item);
-    }
-  });
-  await Promise.all(workers);
-}
 
 function explain(scanner: AnyScanner, err: unknown): ExplainedError {
   if ((err as Error)?.name === 'AbortError') return { code: 'aborted', message: 'scan interrupted' };
@@ -100,7 +90,7 @@ export async function runPipeline(input: PipelineInput, sink: PipelineSink): Pro
 
   // Discovery: each scanner resolves its targets (accounts, orgs, subscriptions, paths).
   const jobs: { run: ScannerRun; target: ScanTarget }[] = [];
-  await mapLimit(input.runs, input.concurrency, async (run) => {
+  await eachLimit(input.runs, input.concurrency, async (run) => {
     const d = newTargetProgress(run.scanner.name, `${run.scanner.name}:discovery`, `${run.scanner.name}: finding targets`, 'discovering');
     targets.push(d);
     listener(d, 'update');
@@ -121,7 +111,7 @@ export async function runPipeline(input: PipelineInput, sink: PipelineSink): Pro
     listener(d, 'update');
   });
 
-  await mapLimit(jobs, input.concurrency, async ({ run, target }) => {
+  await eachLimit(jobs, input.concurrency, async ({ run, target }) => {
     if (input.signal.aborted) return;
     const t = newTargetProgress(run.scanner.name, target.key, target.label);
     targets.push(t);

@@ -208,3 +208,27 @@ test('two first scans into one new file, from two processes, both succeed', { ti
     assert.deepEqual(results.map((r) => r.code), [0, 0], results.map((r) => r.err).join('\n'));
   }
 });
+
+test('what a scanner could not read keeps its last known value, and is not reported as a change', async () => {
+  const dir = tempDir();
+  const db = join(dir, 'nhi.db');
+  await scan(db, { targets: { 'aws:1': [identity('u1', { attributes: { accessKeys: 2, activeAccessKeys: 1, path: '/' } }), key('AKIA1')] } });
+  // ListAccessKeys denied this time: the scanner marks the counts unread and the target partial.
+  const s2 = await scan(db, {
+    targets: {
+      'aws:1': [
+        identity('u1', { attributes: { path: '/', unread: ['accessKeys', 'activeAccessKeys'] } }),
+        { type: 'error', operation: 'iam:ListAccessKeys', code: 'AccessDenied', message: 'denied' },
+      ],
+    },
+  });
+  assert.equal(s2.status, 'partial');
+  const inv = openInventory(db, { readonly: true });
+  const attrs = JSON.parse(inv.db.prepare('SELECT attributes FROM identities WHERE id = ?').pluck().get('u1') as string);
+  const changes = inv.db.prepare("SELECT count(*) AS n FROM changes WHERE entity = 'identity'").get() as { n: number };
+  const keyGone = inv.db.prepare('SELECT gone_scan FROM credentials WHERE id = ?').pluck().get('AKIA1');
+  inv.close();
+  assert.deepEqual(attrs, { path: '/', accessKeys: 2, activeAccessKeys: 1 });
+  assert.equal(changes.n, 0, 'no false "changed" entry');
+  assert.equal(keyGone, null, 'its key is not gone: the target did not complete');
+});
