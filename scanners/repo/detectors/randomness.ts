@@ -90,13 +90,30 @@ function zScore(v: string): number {
   return (entropy(sample) - mean) / sd;
 }
 
+// Letter pairs common in English words (and in identifiers made of them). Random
+// letters hit this set about a third of the time; words nearly always.
+const COMMON_BIGRAMS = new Set((
+  'th he in er an re on at en nd ti es or te of ed is it al ar st to nt ng se ha as ou io le ve co me de hi ri ro ic ne ea ra ce li ch ll be ma si om ur ca el ' +
+  'ta la ns di fo ho pe ec pr no ct us ac ot il tr ly nc et ut ss so rs un lo wa ge ie wh ee wi em ad ol rt po we na ul ni ts mo ow pa im mi ai sh ir su id os ' +
+  'iv ia am fi ci vi pl ig tu ev ld ry mp fe bl ab gh ty op wo sa ay ex ke fr oo av ag if ap gr od bo sp rd do uc bu ei ov by rm ep tt oc fa ef cu rn sc gi da ' +
+  'yo cr cl du ga qu ue ff ba ey ls va um pp ua up lu go ht ru ug ds lt pi rc rr eg au ck ew mu br bi pt ak pu ui rg ib tl ny ki rk ys ob mm fu ph og ms ye ud ' +
+  'mb ip ub oi rl gu dr hr cc tw ft wn nu af hu nn eo vo rv nf xp fl sk sm sn sl gn nk rp ks'
+).split(' '));
+
+function wordLike(run: string): boolean {
+  const r = run.toLowerCase();
+  let common = 0;
+  for (let i = 0; i + 1 < r.length; i++) if (COMMON_BIGRAMS.has(r.slice(i, i + 2))) common++;
+  return common >= (r.length - 1) * 0.75;
+}
+
 /**
- * Reads like words rather than random characters: long runs of lower-case letters with
- * vowels in them (camelCase identifiers, base64EncodedKey, sentences without spaces).
+ * Reads like words rather than random characters: most of it is runs of letters whose
+ * letter pairs are common in English (camelCase identifiers, base64EncodedKey, phrases).
  */
 export function looksLikeWords(v: string): boolean {
-  const runs = v.match(/[A-Z]?[a-z]{4,}/g) ?? [];
+  const runs = v.match(/[A-Z]?[a-z]{2,}|[A-Z]{4,}/g) ?? [];
   let covered = 0;
-  for (const r of runs) if (/[aeiouy]/i.test(r) && !/[bcdfghjklmnpqrstvwxz]{5}/i.test(r)) covered += r.length;
+  for (const r of runs) if (wordLike(r)) covered += r.length;
   return covered >= v.length * 0.6;
 }

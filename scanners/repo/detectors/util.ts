@@ -25,7 +25,8 @@ export function isPlaceholder(value: string): boolean {
   if (PLACEHOLDER_WORDS.test(v)) return true;
   if (/\*{3,}|#{3,}|_{4,}|-{4,}|\.{3,}/.test(v)) return true; // masked
   if (/(.)\1{5,}/.test(v)) return true; // aaaaaa, 000000
-  if (/0123456|1234567|abcdefg|ABCDEFG|qwerty/i.test(v)) return true;
+  if (/0123456|1234567|abcdefg|ABCDEFG|qwerty|abc123|123abc|012345abcdef/i.test(v)) return true;
+  if (/^\[[\w -]+\]$/.test(v)) return true; // [PASSWORD]
   return false;
 }
 
