@@ -18,7 +18,8 @@ const NOT_SECRET_FILE = /(^|\/)(locales?|i18n|l10n|translations?|lang)\/|\.(po|p
 function knownNonSecret(v: string, name: string): string | null {
   if (/^sha(1|256|384|512)-[A-Za-z0-9+/]+=*$/.test(v)) return 'sri';
   if (/^\$(2[abxy]?|5|6|argon2(id?|d)|scrypt|pbkdf2[\w-]*|apr1|1|y)\$/.test(v) || /^\{(S?SHA\d*|SSHA\d*|MD5|SMD5|CRYPT|BCRYPT|PBKDF2[\w-]*)\}/i.test(v) || /^(pbkdf2_sha\d+|bcrypt_sha256|argon2)\$/.test(v)) return 'password-hash';
-  if (/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(v) && nameStrength(name) < 2) return 'uuid';
+  // UUIDs are ids (request, session, tenant…) unless the name says key, secret or password.
+  if (/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(v) && !/secret|passw|api_?key|apikey|auth|access|private|client|bearer/i.test(name)) return 'uuid';
   if (/^v?\d+(\.\d+){1,3}([-+.][\w.]+)?$/.test(v) || /[-_:@]v?\d+\.\d+\.\d+/.test(v)) return 'version';
   if (/^(sha\d+|md5|sha):/i.test(v)) return 'digest';
   if (/^[a-z][a-z0-9+.-]*:\/\//i.test(v) || /^[./~]|^[A-Za-z]:\\/.test(v) || /\/[\w.-]+\/[\w.-]+/.test(v)) return 'path-or-url';
@@ -91,7 +92,7 @@ export const genericSecret: Detector = {
     // Minimum length by alphabet: 16 hex characters are 64 bits, 10 mixed characters about 60.
     const minLen = alpha === 'hex' ? 16 : alpha === 'lower' || alpha === 'lower-alnum' ? 12 : 10;
     let evidence = 0;
-    if (n >= minLen && !words && z >= -2.5) evidence = z >= -1.2 ? 2 : 1;
+    if (n >= minLen && !words && z >= -3) evidence = z >= -2 ? 2 : 1;
     // Passwords are chosen by people: a strong password name with a mixed value counts.
     const password = /pass|pwd|pw$/i.test(name) && n >= 8 && charClasses(value) >= 3 && /\d/.test(value) && /[A-Za-z]/.test(value) && !words;
     if (evidence === 0 && !password) return null;

@@ -114,7 +114,7 @@ export const aiKeyByName: Detector = {
   regex: /(cohere|mistral|gemini|deepseek|together|fireworks|voyage|anyscale|google[_-]?ai)[A-Za-z0-9_.-]{0,30}(?:key|token)["'`]?[ \t]*(?::=|=>|[:=])[ \t]*["'`]?((?:sk-|fw_|pa-|esecret_)?[A-Za-z0-9_-]{32,80})(?![A-Za-z0-9_-])/gi,
   verify(m) {
     const v = m[2];
-    if (/^AIza/.test(v) || isPlaceholder(v) || looksLikeWords(v) || randomnessScore(v) < -2) return null;
+    if (/^AIza/.test(v) || isPlaceholder(v) || looksLikeWords(v) || randomnessScore(v) < -3) return null;
     const provider = m[1].toLowerCase().replace(/[_-]/g, '');
     return { value: v, range: [m.index + m[0].length - v.length, m.index + m[0].length], attributes: { aiProvider: provider === 'googleai' ? 'google-ai' : provider, secretKind: 'ai_api_key' } };
   },

@@ -20,9 +20,11 @@ export interface RawFinding {
 }
 
 export interface DetectOptions {
-  /** Report unverified secrets in test fixtures / mocks / examples folders too. */
+  /** Judge test, fixture, mock and example folders like any other (no lowered confidence). */
   includeFixtures?: boolean;
 }
+
+const LOWER: Record<Confidence, Confidence> = { high: 'medium', medium: 'low', low: 'low' };
 
 interface Candidate {
   det: Detector;
@@ -88,11 +90,12 @@ function prefilter(active: number[]): Prefilter {
 }
 
 export function detect(text: string, path = '', opts: DetectOptions = {}): RawFinding[] {
+  // Test and fixture folders are scanned (real keys end up there too), with one level
+  // less confidence, and without the generic detector's weakest findings.
   const fixture = !opts.includeFixtures && isFixturePath(path);
   const active: number[] = [];
   for (let prio = 0; prio < COMPILED.length; prio++) {
     const det = COMPILED[prio].det;
-    if (fixture && !det.checksummed) continue;
     if (det.appliesTo && !det.appliesTo(path)) continue;
     if (det.requires && !det.requires.every((r) => text.includes(r))) continue;
     active.push(prio);
@@ -148,15 +151,17 @@ export function detect(text: string, path = '', opts: DetectOptions = {}): RawFi
     pos = k.start;
     lines.push(line);
   }
-  const out: RawFinding[] = kept.map((k, i) => ({
-    detector: k.det.id,
-    value: k.v.value,
-    keyId: k.v.keyId,
-    line: lines[i],
-    confidence: k.v.confidence ?? k.det.confidence,
-    attributes: k.v.attributes,
-    expiresAt: k.v.expiresAt,
-  }));
+  const out: RawFinding[] = [];
+  kept.forEach((k, i) => {
+    let confidence = k.v.confidence ?? k.det.confidence;
+    let attributes = k.v.attributes;
+    if (fixture && !k.det.checksummed) {
+      if (k.det.id === 'generic-secret' && confidence === 'low') return;
+      confidence = LOWER[confidence];
+      attributes = { ...attributes, testPath: true };
+    }
+    out.push({ detector: k.det.id, value: k.v.value, keyId: k.v.keyId, line: lines[i], confidence, attributes, expiresAt: k.v.expiresAt });
+  });
   pairAws(out);
   return out;
 }
