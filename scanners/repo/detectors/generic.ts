@@ -67,6 +67,8 @@ export const genericSecret: Detector = {
     const after = ctx.text[start + value.length] ?? '';
     if (quote && after !== quote && after !== '\\') return null;
     if (op === '>' && (after !== '<' || !/<\/?[A-Za-z_][\w.-]*$/.test(ctx.text.slice(Math.max(0, m.index - 40), m.index + (/^[A-Za-z0-9_.-]+/.exec(m[0])?.[0].length ?? 0))))) return null;
+    // Cheap rejections first: most matches are references, URLs and paths.
+    if (/^[$%{]|^https?:|^[./~]/.test(value) || (value.includes('/') && !/^[A-Za-z0-9+/=]+$/.test(value))) return null;
     let b = m.index;
     while (b > 0 && m.index - b < 40 && /[A-Za-z0-9_.-]/.test(ctx.text[b - 1])) b--;
     const name = ctx.text.slice(b, m.index) + (/^[A-Za-z0-9_.-]+/.exec(m[0])?.[0] ?? '');
@@ -94,7 +96,8 @@ export const genericSecret: Detector = {
     let evidence = 0;
     if (n >= minLen && !words && z >= -3) evidence = z >= -2 ? 2 : 1;
     // Passwords are chosen by people: a strong password name with a mixed value counts.
-    const password = /pass|pwd|pw$/i.test(name) && n >= 8 && charClasses(value) >= 3 && /\d/.test(value) && /[A-Za-z]/.test(value) && !words;
+    // A strong secret name with a mixed value (letters, digits and symbols or both cases) counts as well.
+    const password = strength === 2 && (/pass|pwd|pw$/i.test(name) ? n >= 8 : n >= 12) && charClasses(value) >= 3 && /\d/.test(value) && /[A-Za-z]/.test(value) && !words;
     if (evidence === 0 && !password) return null;
     if (alpha === 'digits') return null;
     // A weak name (key, auth, sid) needs a clearly random value of some length.

@@ -17,7 +17,7 @@ export const httpAuthorization: Detector = {
   title: 'HTTP Authorization header credential (Basic / Bearer / Token)',
   provider: 'http',
   confidence: 'medium',
-  keywords: ['basic ', 'bearer ', 'token '],
+  keywords: ['basic ', 'bearer ', 'authorization'],
   caseInsensitive: true,
   scope: 'line',
   regex: /(?<![A-Za-z])(basic|bearer|token)[ \t]+([A-Za-z0-9+/=._~-]{12,2000})/gi,
@@ -34,6 +34,7 @@ export const httpAuthorization: Detector = {
       if (!plausiblePassword(raw.slice(i + 1), raw.slice(0, i))) return null;
       return { value: v, range: [m.index + m[0].length - v.length, m.index + m[0].length], attributes: { scheme, username: raw.slice(0, i).slice(0, 80) } };
     }
+    if (v.startsWith('eyJ')) return null; // a JWT: the jwt detector judges it (and knows the published samples)
     if (v.length < 16 || looksLikeWords(v) || randomnessScore(v) < -2.5 || isPlaceholder(v)) return null;
     return { value: v, range: [m.index + m[0].length - v.length, m.index + m[0].length], attributes: { scheme } };
   },
@@ -65,10 +66,14 @@ export const urlPassword: Detector = {
   confidence: 'medium',
   keywords: ['://'],
   scope: 'line',
-  regex: /([a-z][a-z0-9+.-]{1,20}):\/\/([^:@/\s"'`<>]{1,64}):([^@\s"'`/<>]{3,128})@([A-Za-z0-9._-]{1,253})/gi,
+  // Anchored on `://` (a leading scheme pattern would be tried at every position); the
+  // scheme is read backwards in verify.
+  regex: /:\/\/([^:@/\s"'`<>]{1,64}):([^@\s"'`/<>]{3,128})@([A-Za-z0-9._-]{1,253})/g,
   placeholderCheck: false,
-  verify(m) {
-    const [, scheme, user, password, host] = m;
+  verify(m, ctx) {
+    const [, user, password, host] = m;
+    const scheme = /[a-z][a-z0-9+.-]{1,20}$/i.exec(ctx.text.slice(Math.max(0, m.index - 21), m.index))?.[0] ?? '';
+    if (!scheme) return null;
     if (DB_SCHEMES.test(scheme)) return null; // database-url
     let pw = password;
     try {
@@ -78,7 +83,7 @@ export const urlPassword: Detector = {
     }
     if (!plausiblePassword(pw, user) || /^(host|hostname|example\.(com|org)|[\w.-]*\.example\.(com|org)|server|your[-_]?host)$/i.test(host)) return null;
     const local = /^(localhost|127\.0\.0\.1|0\.0\.0\.0)$/i.test(host);
-    const start = m.index + scheme.length + 3 + user.length + 1;
+    const start = m.index + 3 + user.length + 1;
     return { value: password, range: [start, start + password.length], confidence: local ? 'low' : 'medium', attributes: { scheme: scheme.toLowerCase(), host, username: user } };
   },
 };

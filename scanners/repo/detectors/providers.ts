@@ -81,7 +81,7 @@ export const TOKEN_SPECS: TokenSpec[] = [
   { id: 'shopify-token', title: 'Shopify access token or shared secret', provider: 'shopify', keywords: ['shpat_', 'shpca_', 'shppa_', 'shpss_'], re: rx('shp(?:at|ca|pa|ss)_[a-fA-F0-9]{32}') },
   { id: 'rubygems-api-key', title: 'RubyGems API key', provider: 'rubygems', keywords: ['rubygems_'], re: rx('rubygems_[a-f0-9]{48}') },
   { id: 'sourcegraph-token', title: 'Sourcegraph access token', provider: 'sourcegraph', keywords: ['sgp_'], re: rx('sgp_(?:[a-fA-F0-9]{16}|local)_[a-fA-F0-9]{40}') },
-  { id: 'notion-token', title: 'Notion integration token', provider: 'notion', keywords: ['ntn_', 'secret_'], re: rx('ntn_[0-9]{11}[A-Za-z0-9]{35}') },
+  { id: 'notion-token', title: 'Notion integration token', provider: 'notion', keywords: ['ntn_'], re: rx('ntn_[0-9]{11}[A-Za-z0-9]{35}') },
   { id: 'age-secret-key', title: 'age secret key', provider: 'age', keywords: ['AGE-SECRET-KEY-1'], re: rx('AGE-SECRET-KEY-1[QPZRY9X8GF2TVDW0S3JN54KHCE6MUA7L]{58}') },
   { id: 'onepassword-token', title: '1Password service account token or secret key', provider: 'onepassword', keywords: ['ops_eyJ', 'A3-'], re: rx('ops_eyJ[A-Za-z0-9+/]{250,}={0,3}|A3-[A-Z0-9]{6}-(?:[A-Z0-9]{11}|[A-Z0-9]{6}-[A-Z0-9]{5})-[A-Z0-9]{5}-[A-Z0-9]{5}-[A-Z0-9]{5}') },
   { id: 'openshift-token', title: 'OpenShift user token', provider: 'openshift', keywords: ['sha256~'], re: rx('sha256~[A-Za-z0-9_-]{43}') },

@@ -46,8 +46,20 @@ export function nameWords(name: string): string[] {
     .map((w) => w.toLowerCase());
 }
 
+const MEMO = new Map<string, 0 | 1 | 2>();
+
 /** How strongly a name says it holds a secret: 2 strong, 1 weak, 0 not at all. */
 export function nameStrength(name: string): 0 | 1 | 2 {
+  let s = MEMO.get(name);
+  if (s === undefined) {
+    s = judgeName(name);
+    if (MEMO.size > 20000) MEMO.clear(); // names repeat within a tree; bound the memory
+    MEMO.set(name, s);
+  }
+  return s;
+}
+
+function judgeName(name: string): 0 | 1 | 2 {
   const words = nameWords(name);
   if (words.length === 0) return 0;
   const last = words[words.length - 1];
