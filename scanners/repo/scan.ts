@@ -6,7 +6,7 @@ import type { ScanRecord } from '../../src/model/records.js';
 import type { ScanContext } from '../../src/scanners/contract.js';
 import { DetectionPool } from './engine/pool.js';
 import type { Job, JobResult } from './engine/protocol.js';
-import { gitHistory, isGitRepo } from './git.js';
+import { gitHistory, gitStaged, isGitRepo } from './git.js';
 import { DEFAULT_MAX_FILE_SIZE, defaultWorkers, type RepoOptions } from './options.js';
 import { toCredential, type KeyIdMemo } from './records.js';
 import { pathFilter, walkTree } from './walk.js';
@@ -130,7 +130,23 @@ export async function* scanTarget(ctx: ScanContext<RepoOptions>): AsyncGenerator
   };
 
   try {
-    if (st.isFile()) {
+    if (o.staged) {
+      if (!isGitRepo(root)) throw Object.assign(new Error(`${root} is not the top folder of a git repository`), { code: 'ENOTGIT', path: root });
+      const skip = pathFilter(walkOpts);
+      const staged: Source = (async function* () {
+        for await (const item of gitStaged(root, { maxFileSize, skip, signal: ctx.signal })) {
+          if (item.kind === 'chunk') {
+            stats.patches++;
+            yield { job: { t: 'text', rel: item.rel, text: item.text, lines: item.lines } as Job, meta: { rel: item.rel } };
+          } else if (item.kind === 'note') {
+            // A pre-commit check that could not read the changes must not pass.
+            yield { note: { type: 'error', operation: item.operation, code: 'git-failed', message: item.message, fix: 'Run the check inside the repository with git on PATH.' } as ScanRecord };
+          } else if (item.kind === 'skipped') stats.skipped[`staged-${item.reason}`] = (stats.skipped[`staged-${item.reason}`] ?? 0) + 1;
+        }
+      })();
+      ctx.progress.apiCall('git diff --cached');
+      yield* drive(pool, staged, emit);
+    } else if (st.isFile()) {
       stats.files++;
       yield* drive(pool, (async function* () {
         yield { job: { t: 'file', abs: root, rel: name } as Job, meta: { rel: name } };
