@@ -59,6 +59,32 @@ function filesUnder(p: string): string[] {
   return readdirSync(p).flatMap((n) => filesUnder(join(p, n)));
 }
 
+/** Score any tool's findings (paths relative to `out`, or absolute under it) against the cases' labels. */
+export function scorePeerFindings(corpus: string, out: string, files: string[]): PeerScore {
+  const flagged = new Set(files.map((f) => (f.startsWith(out + '/') ? f.slice(out.length + 1) : f)).map((f) => f.split('/').slice(0, 3).join('/').replace(/\.[^/]*$/, '')));
+  const cases = readFileSync(join(corpus, 'gitleaks-cases.jsonl'), 'utf8').split('\n').filter((l) => l.trim()).map((l) => JSON.parse(l) as Case);
+  const perRule = new Map<string, number>();
+  const s: PeerScore = { tp: 0, tpFound: 0, fp: 0, fpFlagged: 0, fpAlsoTpFlagged: 0, bytes: 0, seconds: 0, missedByRule: {}, flaggedFps: [] };
+  for (const c of cases) {
+    const n = (perRule.get(c.rule) ?? 0) + 1;
+    perRule.set(c.rule, n);
+    const found = flagged.has(`cases/${c.rule}/${n}`);
+    if (c.label === 'tp') {
+      s.tp++;
+      if (found) s.tpFound++;
+      else s.missedByRule[c.rule] = (s.missedByRule[c.rule] ?? 0) + 1;
+    } else {
+      s.fp++;
+      if (found && c.also_tp_for?.length) s.fpAlsoTpFlagged++;
+      else if (found) {
+        s.fpFlagged++;
+        s.flaggedFps.push(`${c.rule}/${n}`);
+      }
+    }
+  }
+  return s;
+}
+
 export function scorePeerCases(corpus: string, out: string, detectFiles?: (rel: string, findings: RawFinding[]) => void): PeerScore {
   const cases = readFileSync(join(corpus, 'gitleaks-cases.jsonl'), 'utf8').split('\n').filter((l) => l.trim()).map((l) => JSON.parse(l) as Case);
   const byUnit = new Map<string, string[]>();
