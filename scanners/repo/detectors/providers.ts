@@ -21,6 +21,8 @@ interface TokenSpec {
   /** The body may legitimately hold long runs of one character (base64 of small numbers). */
   noPlaceholderCheck?: boolean;
   tokenType?: string;
+  /** Where the regex runs (default: the keyword's line). */
+  scope?: { before: number; after: number };
   /** The credential kind the secret is (ai_api_key for AI providers). */
   secretKind?: string;
 }
@@ -88,7 +90,7 @@ export const TOKEN_SPECS: TokenSpec[] = [
   { id: 'dropbox-token', title: 'Dropbox access token', provider: 'dropbox', keywords: ['sl.'], re: new RegExp(`(?<![A-Za-z0-9_.-])(sl\\.(?:u\\.)?[A-Za-z0-9_-]{130,1400})${E}`, 'g'), body: (v) => v.replace(/^sl\.(u\.)?/, '').slice(0, 120) },
   { id: 'salesforce-access-token', title: 'Salesforce access token', provider: 'salesforce', keywords: ['00D'], re: new RegExp(`${B}(00D[A-Za-z0-9]{12,15}![A-Za-z0-9._]{80,260})${E}`, 'g'), body: (v) => v.split('!')[1] },
   { id: 'github-installation-token', title: 'GitHub App installation token (v1.)', provider: 'github', keywords: ['v1.'], re: new RegExp(`(?<![A-Za-z0-9_.-])(v1\\.[0-9a-f]{40})${E}`, 'g'), confidence: 'medium' },
-  { id: 'nats-nkey-seed', title: 'NATS NKEY seed', provider: 'nats', keywords: ['SUA', 'SUB', 'SAA', 'SAB', 'SOA', 'SOB', 'SNA', 'SNB', 'SCA', 'SCB', 'SXA', 'SXB'], re: rx('S[UAONCX][A-Z2-7]{56}'), check: validNkeySeed },
+  { id: 'nats-nkey-seed', title: 'NATS NKEY seed', provider: 'nats', keywords: ['seed', 'SEED'], scope: { before: 0, after: 120 }, re: rx('S[UAONCX][A-D][A-Z2-7]{55}'), check: validNkeySeed },
   { id: 'jwt-base64', title: 'Base64-encoded JSON Web Token', provider: 'jwt', keywords: ['ZXlK'], re: rx('ZXlK[A-Za-z0-9+/]{40,4000}={0,2}'), check: (v) => /^eyJ[\w-]+\.eyJ[\w-]+\.[\w-]+$/.test(decodeBase64(v)?.toString('latin1').trim() ?? ''), confidence: 'medium', noPlaceholderCheck: true },
 ];
 
@@ -123,7 +125,7 @@ function toDetector(s: TokenSpec): Detector {
     provider: s.provider,
     confidence: s.confidence ?? 'high',
     keywords: s.keywords,
-    scope: 'line',
+    scope: s.scope ?? 'line',
     regex: s.re,
     placeholderCheck: false,
     checksummed: s.id === 'nats-nkey-seed',

@@ -73,9 +73,11 @@ test('AI provider keys and other provider formats', () => {
     [fake.akamaiToken(r), 'akamai-edgegrid-token'],
     [fake.githubInstallationToken(r), 'github-installation-token'],
     [fake.dropboxToken(r), 'dropbox-token'],
-    [fake.natsUserSeed(r), 'nats-nkey-seed'],
   ];
   for (const [v, id] of cases) assert.deepEqual(ids(`value = ${v}`, 'notes.txt'), [id], id);
+  // NKEY seeds where NATS puts them: a seed setting, a .creds file's SEED block
+  assert.deepEqual(ids(`seed: ${fake.natsUserSeed(r)}`, 'nats.conf'), ['nats-nkey-seed']);
+  assert.deepEqual(ids(`-----BEGIN USER NKEY SEED-----\n${fake.natsUserSeed(r)}\n------END USER NKEY SEED------`, 'user.creds').slice(0, 1), ['nats-nkey-seed']);
   const ai = detect(`OPENAI_API_KEY=${fake.openaiKey(r)}`, 'deploy.sh')[0];
   assert.equal(ai.attributes?.secretKind, 'ai_api_key');
   assert.deepEqual(ids(`COHERE_API_KEY="${fake.alnum(40, r)}"`, 'deploy.sh'), ['ai-provider-key']);
