@@ -27,6 +27,7 @@ function knownNonSecret(v: string, name: string): string | null {
   if (/^#?[0-9a-f]{3,8}$/i.test(v) && v.length <= 9) return 'color';
   if (/^\d{4}-\d{2}-\d{2}/.test(v) || /^\d+$/.test(v)) return 'date-or-number';
   if (/^X-[A-Za-z0-9-]+$/.test(v)) return 'header-name';
+  if (/^[a-z][a-z0-9-]{1,30}:[A-Za-z0-9]/i.test(v)) return 'prefixed-id'; // secret:<hash>, arn:aws:…, urn:…
   return null;
 }
 
@@ -66,6 +67,8 @@ export const genericSecret: Detector = {
     // expression (`"abc" + x`) does not.
     const after = ctx.text[start + value.length] ?? '';
     if (quote && after !== quote && after !== '\\') return null;
+    // `prefix:value` with nothing between (secret:<hash>, urn:token:x) is an identifier, not a YAML/JSON assignment.
+    if (op === ':' && !quote && start === m.index + m[0].indexOf(':') + 1 && !/\.(properties|conf|cfg)$/i.test(ctx.path)) return null;
     if (op === '>' && (after !== '<' || !/<\/?[A-Za-z_][\w.-]*$/.test(ctx.text.slice(Math.max(0, m.index - 40), m.index + (/^[A-Za-z0-9_.-]+/.exec(m[0])?.[0].length ?? 0))))) return null;
     // Cheap rejections first: most matches are references, URLs and paths.
     if (/^[$%{]|^https?:|^[./~]/.test(value) || (value.includes('/') && !/^[A-Za-z0-9+/=]+$/.test(value))) return null;
@@ -101,7 +104,8 @@ export const genericSecret: Detector = {
     if (evidence === 0 && !password) return null;
     if (alpha === 'digits') return null;
     // A weak name (key, auth, sid) needs a clearly random value of some length.
-    if (strength === 1 && (evidence < 2 || n < 16 || (alpha === 'hex' && n < 32 && !/sid|auth|nkey/i.test(name)))) return null;
+    // Hex under a weak name is a digest or an id (sha1/sha256 of something, a key id) unless the name says sid/auth.
+    if (strength === 1 && (evidence < 2 || n < 16 || (alpha === 'hex' && !/sid|auth|nkey/i.test(name)))) return null;
     if (code && !quote && evidence < 2) return null;
     const confidence: Confidence = strength === 2 && evidence === 2 && n >= 16 && alpha !== 'hex' ? 'medium' : 'low';
     return { value, range: [start, start + n], confidence, attributes: { variable: name.slice(0, 80) } };

@@ -8,11 +8,12 @@
 export const NAME_STEMS = ['secret', 'pass', 'pwd', 'token', 'key', 'cred', 'auth', 'sid', 'bearer'] as const;
 
 /** Flat names (words joined, lower case) that always name a secret. */
-const STRONG_FLAT = /(secret|password|passwd|passphrase|passwort|contrasena|token|apikey|privatekey|secretkey|accesskey|authkey|consumerkey|clientsecret|signingkey|encryptionkey|masterkey|sessionkey|licensekey|credential|bearer)s?$/;
+const STRONG_FLAT = /(secret|password|passwd|passphrase|passwort|contrasena|token|apikey|privatekey|secretkey|accesskey|authkey|consumerkey|clientsecret|signingkey|encryptionkey|masterkey|sessionkey|licensekey|bearer)s?$/;
 /** Single words that name a secret on their own. */
 const STRONG_WORDS = new Set(['pwd', 'pw', 'passwd', 'pass', 'nkey', 'creds', 'cred', 'oauth', 'secret', 'token', 'password']);
+// `credential` alone often names a reference (an id, a hash) in reports and APIs: weak.
 /** Words that name a secret only weakly (a bare `key`, `auth`, `sid`): the value must carry more of the evidence. */
-const WEAK_WORDS = new Set(['key', 'keys', 'auth', 'sid', 'apikey', 'seed']);
+const WEAK_WORDS = new Set(['key', 'keys', 'auth', 'sid', 'apikey', 'seed', 'credential', 'credentials']);
 
 /**
  * Last words that make the name about something other than the secret itself: its id,

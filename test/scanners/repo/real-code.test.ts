@@ -57,6 +57,7 @@ test('known non-secret shapes are not reported', () => {
   assert.deepEqual(ids('"password": "Mot de passe"', 'src/i18n.json'), [], 'translation outside a locale folder');
   assert.deepEqual(ids('api_key = "your-api-key-here"', 'README.md'), [], 'placeholder');
   assert.deepEqual(ids('token_version = "1.24.3-beta"', 'setup.py'), [], 'version');
+  assert.deepEqual(ids(`id: secret:${fake.hex(64, r)}\n{"credential":"${fake.hex(40, r)}","credential_id":"secret:${fake.hex(64, r)}"}`, 'report.json'), [], 'ids and digests in reports');
 });
 
 test('AI provider keys and other provider formats', () => {
