@@ -19,6 +19,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { generateTree, WORDY_SHARE, type Manifest, type Planted } from './secrets/generate.js';
 import { runGitleaks, runNhi, runSecretlint, type ToolRun } from './secrets/tools.js';
+import { benchCorpora } from './secrets/corpora-bench.js';
 
 function repoRoot(): string {
   let d = dirname(fileURLToPath(import.meta.url));
@@ -134,6 +135,13 @@ async function main(): Promise<void> {
     console.log(`generated ${(m.bytes / 1e6).toFixed(1)} MB in ${m.files} files (${m.plants.length} planted secrets, ${m.lookalikes.length} look-alikes) in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
   }
   writeFileSync(join(work, 'secretlintrc.json'), JSON.stringify({ rules: [{ id: '@secretlint/secretlint-rule-preset-recommend' }] }));
+  // The labelled corpora first: the peer's rule cases and the realistic corpus, all three tools.
+  console.log('corpora: gitleaks rule cases and the realistic corpus, each tool in its own process…');
+  const corpora = await benchCorpora(root, work, timeoutMs);
+  console.log('');
+  console.log(table(corpora));
+  console.log('');
+  if (process.env.BENCH_CORPORA_ONLY === '1') return;
   warm(tree);
   const sliceDir = join(tree, 'slice');
   const fullMb = m.bytes / 1e6;

@@ -67,12 +67,19 @@ export interface HistoryOptions {
 
 const MARK = '\x01';
 
-export async function* gitHistory(root: string, opts: HistoryOptions): AsyncGenerator<HistoryItem> {
-  const args = [
-    '-c', 'core.quotepath=off',
-    'log', '--all', '-p', '-U0', '-M', '--no-color', '--no-ext-diff', '--no-textconv', '--src-prefix=a/', '--dst-prefix=b/',
-    `--format=${MARK}%H%x02%an <%ae>%x02%cI`,
-  ];
+const PATCH_ARGS = ['-p', '-U0', '-M', '--no-color', '--no-ext-diff', '--no-textconv', '--src-prefix=a/', '--dst-prefix=b/'];
+
+/** Every commit reachable from every ref, as the lines each commit added to each file. */
+export function gitHistory(root: string, opts: HistoryOptions): AsyncGenerator<HistoryItem> {
+  return gitPatches(root, ['-c', 'core.quotepath=off', 'log', '--all', ...PATCH_ARGS, `--format=${MARK}%H%x02%an <%ae>%x02%cI`], 'read git history', 'git history', opts);
+}
+
+/** The index's staged changes (what the next commit adds), like `gitleaks protect --staged`. */
+export function gitStaged(root: string, opts: HistoryOptions): AsyncGenerator<HistoryItem> {
+  return gitPatches(root, ['-c', 'core.quotepath=off', 'diff', '--cached', '--diff-filter=d', ...PATCH_ARGS], 'read staged changes', 'the staged changes', opts);
+}
+
+async function* gitPatches(root: string, args: string[], operation: string, what: string, opts: HistoryOptions): AsyncGenerator<HistoryItem> {
   const child = spawn('git', args, { cwd: root, env: gitEnv(), stdio: ['ignore', 'pipe', 'pipe'] });
   let stderr = '';
   child.stderr.setEncoding('utf8');
@@ -179,13 +186,13 @@ export async function* gitHistory(root: string, opts: HistoryOptions): AsyncGene
     if (error) {
       yield {
         kind: 'note',
-        operation: 'read git history',
-        message: error.code === 'ENOENT' ? 'git is not installed or not on PATH: history was not scanned (install git to scan it)' : `could not run git: ${error.code ?? error.message}`,
+        operation,
+        message: error.code === 'ENOENT' ? `git is not installed or not on PATH, so ${what} could not be scanned (install git)` : `could not run git: ${error.code ?? error.message}`,
       };
     } else if (code !== 0 && !opts.signal.aborted) {
       const first = stderr.trim().split('\n').filter(Boolean).slice(0, 2).join(' / ').slice(0, 300);
       const hint = /dubious ownership/.test(stderr) ? ' (git refuses a repository owned by another user: add it to safe.directory)' : '';
-      yield { kind: 'note', operation: 'read git history', message: `git history could not be read completely (git exited with ${code}: ${first || 'no message'})${hint}; what was read before the failure was scanned` };
+      yield { kind: 'note', operation, message: `${what} could not be read completely (git exited with ${code}: ${first || 'no message'})${hint}; what was read before the failure was scanned` };
     }
   } finally {
     opts.signal.removeEventListener('abort', onAbort);

@@ -46,6 +46,8 @@ export const repoScanner = defineScanner<RepoOptions>({
       case 'EACCES':
       case 'EPERM':
         return { code: 'access-denied', message: `permission denied: ${e.path ?? ''}`.trim(), fix: 'Run nhi as a user that can read the directory (read + execute on every folder).' };
+      case 'ENOTGIT':
+        return { code: 'not-a-git-repository', message: e.message, fix: 'Give the top folder of the repository (where .git is) to nhi scan repo --staged, or run it there.' };
       case 'ENOTDIR':
         return { code: 'not-a-directory', fix: 'Give a directory, a git repository or a file.' };
       default:

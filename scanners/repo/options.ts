@@ -7,6 +7,8 @@ export interface RepoOptions {
   paths: string[];
   /** Also scan every commit reachable from every ref. */
   history: boolean;
+  /** Scan only the git index's staged changes (a pre-commit check), not the tree. */
+  staged?: boolean;
   /** Files (and per-commit file patches) larger than this many bytes are skipped. */
   maxFileSize: number;
   /** Scan node_modules, vendor, dist and the like too. */
@@ -28,9 +30,10 @@ export function defaultWorkers(): number {
 export const REPO_OPTIONS: ScannerOption[] = [
   { key: 'paths', flag: '--path <paths...>', description: 'Directories or git repositories to scan (also positional: nhi scan repo PATH...)', type: 'string[]', env: ['NHI_REPO_PATHS'] },
   { key: 'history', flag: '--history', description: 'Scan every commit reachable from every ref, not only the working tree', type: 'boolean', env: ['NHI_REPO_HISTORY'], default: false },
-  { key: 'maxFileSize', flag: '--max-file-size <bytes>', description: 'Skip files (and per-commit patches) larger than this', type: 'number', env: ['NHI_REPO_MAX_FILE_SIZE'], default: DEFAULT_MAX_FILE_SIZE },
+  { key: 'staged', flag: '--staged', description: 'Scan only the staged changes of the git index (what the next commit adds), for a pre-commit hook', type: 'boolean', default: false },
+  { key: 'maxFileSize', flag: '--max-file-size <bytes>', description: 'Skip files (and per-commit patches) larger than this', type: 'number', env: ['NHI_REPO_MAX_FILE_SIZE'], default: DEFAULT_MAX_FILE_SIZE, min: 1 },
   { key: 'includeVendored', flag: '--include-vendored', description: 'Also scan node_modules, vendor, dist, virtualenvs and other vendored/generated folders', type: 'boolean', default: false },
   { key: 'exclude', flag: '--exclude <names...>', description: 'Directory/file names or root-relative path prefixes to skip', type: 'string[]', default: [] },
   { key: 'includeFixtures', flag: '--include-fixtures', description: 'Report unverified secrets in test fixture/mock/example folders too (checksummed tokens are always reported)', type: 'boolean', default: false },
-  { key: 'workers', flag: '--workers <n>', description: 'Detection worker threads (default: one per core, 0 = main thread)', type: 'number', env: ['NHI_REPO_WORKERS'] },
+  { key: 'workers', flag: '--workers <n>', description: 'Detection worker threads (default: one per core, 0 = main thread)', type: 'number', env: ['NHI_REPO_WORKERS'], min: 0 },
 ];

@@ -10,7 +10,8 @@ const B64 = ALNUM + '+/';
 export type Rand = (n: number) => number;
 const cryptoRand: Rand = (n) => randomInt(n);
 
-function pick(alphabet: string, n: number, rand: Rand = cryptoRand): string {
+/** n characters drawn from the alphabet. */
+export function pick(alphabet: string, n: number, rand: Rand = cryptoRand): string {
   let s = '';
   for (let i = 0; i < n; i++) s += alphabet[rand(alphabet.length)];
   return s;
@@ -54,6 +55,48 @@ export const fake = {
   azureSasSig: (rand?: Rand) => pick(ALNUM, 43, rand) + '%3D',
   password: (rand?: Rand) => pick(ALNUM, 14, rand) + '!' + pick('0123456789', 3, rand),
   hexKeyId: (rand?: Rand) => pick('0123456789abcdef', 40, rand),
+  hex: (n: number, rand?: Rand) => pick('0123456789abcdef', n, rand),
+  alnum: (n: number, rand?: Rand) => pick(ALNUM, n, rand),
+  letters: (n: number, rand?: Rand) => pick(ALNUM.slice(0, 52), n, rand),
+  openaiKey: (rand?: Rand) => `sk-proj-${pick(ALNUM + '-_', 74, rand)}T3BlbkFJ${pick(ALNUM + '-_', 74, rand)}`,
+  anthropicKey: (rand?: Rand) => `sk-ant-api03-${pick(ALNUM + '-_', 93, rand)}AA`,
+  huggingfaceToken: (rand?: Rand) => `hf_${pick(ALNUM.slice(0, 52), 34, rand)}`,
+  replicateToken: (rand?: Rand) => `r8_${pick(ALNUM, 37, rand)}`,
+  perplexityKey: (rand?: Rand) => `pplx-${pick(ALNUM, 48, rand)}`,
+  slackAppToken: (rand?: Rand) => `xapp-1-A${pick('ABCDEFGHJKLMNPQRSTUVWXYZ0123456789', 10, rand)}-${pick('0123456789', 13, rand)}-${pick('0123456789abcdef', 64, rand)}`,
+  grafanaServiceAccountToken: (rand?: Rand) => {
+    const head = `glsa_${pick(ALNUM, 32, rand)}`;
+    return `${head}_${crc32(head).toString(16).padStart(8, '0')}`;
+  },
+  mailgunKey: (rand?: Rand) => `key-${pick('0123456789abcdef', 32, rand)}`,
+  swarmJoinToken: (rand?: Rand) => `SWMTKN-1-${pick('abcdefghijklmnopqrstuvwxyz0123456789', 50, rand)}-${pick('abcdefghijklmnopqrstuvwxyz0123456789', 25, rand)}`,
+  akamaiToken: (rand?: Rand) => `akab-${pick('abcdefghijklmnopqrstuvwxyz0123456789', 16, rand)}-${pick('abcdefghijklmnopqrstuvwxyz0123456789', 16, rand)}`,
+  githubInstallationToken: (rand?: Rand) => `v1.${pick('0123456789abcdef', 40, rand)}`,
+  dropboxToken: (rand?: Rand) => `sl.${pick(ALNUM + '-_', 138, rand)}`,
+  /** A NATS user seed with its CRC16 (XMODEM) checksum: base32 of prefix bytes, 32 random bytes, CRC. */
+  natsUserSeed: (rand?: Rand) => {
+    const bytes = [(18 << 3) | (160 >> 5), (160 & 31) << 3];
+    for (let i = 0; i < 32; i++) bytes.push(rand ? rand(256) : randomInt(256));
+    let crc = 0;
+    for (const b of bytes) {
+      crc ^= b << 8;
+      for (let i = 0; i < 8; i++) crc = crc & 0x8000 ? ((crc << 1) ^ 0x1021) & 0xffff : (crc << 1) & 0xffff;
+    }
+    bytes.push(crc & 0xff, crc >> 8);
+    let out = '';
+    let acc = 0;
+    let bits = 0;
+    for (const b of bytes) {
+      acc = (acc << 8) | b;
+      bits += 8;
+      while (bits >= 5) {
+        bits -= 5;
+        out += BASE32[(acc >> bits) & 31];
+      }
+    }
+    if (bits > 0) out += BASE32[(acc << (5 - bits)) & 31];
+    return out;
+  },
   /** A signed-looking JWT (HS256 header, random signature) expiring `expSeconds` from now. */
   jwt: (rand?: Rand, expSeconds = 3600 * 24 * 365) => {
     const b64u = (o: unknown) => Buffer.from(JSON.stringify(o)).toString('base64url');

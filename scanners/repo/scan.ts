@@ -6,7 +6,7 @@ import type { ScanRecord } from '../../src/model/records.js';
 import type { ScanContext } from '../../src/scanners/contract.js';
 import { DetectionPool } from './engine/pool.js';
 import type { Job, JobResult } from './engine/protocol.js';
-import { gitHistory, isGitRepo } from './git.js';
+import { gitHistory, gitStaged, isGitRepo } from './git.js';
 import { DEFAULT_MAX_FILE_SIZE, defaultWorkers, type RepoOptions } from './options.js';
 import { toCredential, type KeyIdMemo } from './records.js';
 import { pathFilter, walkTree } from './walk.js';
@@ -32,6 +32,8 @@ interface Stats {
   tooLarge: string[];
   tooLargeCount: number;
   unreadable: number;
+  /** What could not be read (files and folders/), first MAX_UNREADABLE_LISTED. */
+  unreadableList: string[];
   skipped: Record<string, number>;
   commits: number;
   patches: number;
@@ -40,7 +42,7 @@ interface Stats {
 
 const BATCH_JOBS = 24;
 const BATCH_TEXT = 1 << 20;
-const MAX_UNREADABLE_NOTES = 20;
+const MAX_UNREADABLE_LISTED = 20;
 const MAX_WALK_NOTES = 20;
 
 type Source = AsyncIterable<{ job: Job; meta: Meta } | { note: ScanRecord }>;
@@ -93,9 +95,14 @@ export async function* scanTarget(ctx: ScanContext<RepoOptions>): AsyncGenerator
   const walkOpts = { includeVendored: o.includeVendored ?? false, exclude: o.exclude ?? [] };
   const pool = new DetectionPool(workers ?? o.workers ?? defaultWorkers(), { maxFileSize, includeFixtures: o.includeFixtures ?? false });
   const memo: KeyIdMemo = new Map();
-  const stats: Stats = { files: 0, bytes: 0, binary: 0, tooLarge: [], tooLargeCount: 0, unreadable: 0, skipped: {}, commits: 0, patches: 0, findings: 0 };
+  const stats: Stats = { files: 0, bytes: 0, binary: 0, tooLarge: [], tooLargeCount: 0, unreadable: 0, unreadableList: [], skipped: {}, commits: 0, patches: 0, findings: 0 };
   const started = Date.now();
   let walkNotes = 0;
+
+  const unreadable = (rel: string, code: string) => {
+    stats.unreadable++;
+    if (stats.unreadableList.length < MAX_UNREADABLE_LISTED) stats.unreadableList.push(`${rel} (${code})`);
+  };
 
   const emit = (res: JobResult, meta: Meta): ScanRecord[] => {
     stats.bytes += res.bytes;
@@ -104,10 +111,7 @@ export async function* scanTarget(ctx: ScanContext<RepoOptions>): AsyncGenerator
     else if (res.skipped === 'too-large') {
       stats.tooLargeCount++;
       if (stats.tooLarge.length < 5) stats.tooLarge.push(meta.rel);
-    } else if (res.skipped === 'unreadable') {
-      stats.unreadable++;
-      if (stats.unreadable <= MAX_UNREADABLE_NOTES) out.push({ type: 'note', operation: 'read file', message: `skipped unreadable file ${meta.rel} (${res.code ?? 'EIO'})` });
-    }
+    } else if (res.skipped === 'unreadable') unreadable(meta.rel, res.code ?? 'EIO');
     for (const f of res.findings) {
       stats.findings++;
       out.push(
@@ -126,7 +130,23 @@ export async function* scanTarget(ctx: ScanContext<RepoOptions>): AsyncGenerator
   };
 
   try {
-    if (st.isFile()) {
+    if (o.staged) {
+      if (!isGitRepo(root)) throw Object.assign(new Error(`${root} is not the top folder of a git repository`), { code: 'ENOTGIT', path: root });
+      const skip = pathFilter(walkOpts);
+      const staged: Source = (async function* () {
+        for await (const item of gitStaged(root, { maxFileSize, skip, signal: ctx.signal })) {
+          if (item.kind === 'chunk') {
+            stats.patches++;
+            yield { job: { t: 'text', rel: item.rel, text: item.text, lines: item.lines } as Job, meta: { rel: item.rel } };
+          } else if (item.kind === 'note') {
+            // A pre-commit check that could not read the changes must not pass.
+            yield { note: { type: 'error', operation: item.operation, code: 'git-failed', message: item.message, fix: 'Run the check inside the repository with git on PATH.' } as ScanRecord };
+          } else if (item.kind === 'skipped') stats.skipped[`staged-${item.reason}`] = (stats.skipped[`staged-${item.reason}`] ?? 0) + 1;
+        }
+      })();
+      ctx.progress.apiCall('git diff --cached');
+      yield* drive(pool, staged, emit);
+    } else if (st.isFile()) {
       stats.files++;
       yield* drive(pool, (async function* () {
         yield { job: { t: 'file', abs: root, rel: name } as Job, meta: { rel: name } };
@@ -137,6 +157,8 @@ export async function* scanTarget(ctx: ScanContext<RepoOptions>): AsyncGenerator
           if (item.kind === 'file') {
             stats.files++;
             yield { job: { t: 'file', abs: item.abs, rel: item.rel } as Job, meta: { rel: item.rel } };
+          } else if (item.kind === 'unreadable') {
+            unreadable(item.rel, item.code);
           } else if (item.kind === 'note') {
             if (++walkNotes <= MAX_WALK_NOTES) yield { note: { type: 'note', operation: item.operation, message: item.message } as ScanRecord };
           } else stats.skipped[item.reason] = (stats.skipped[item.reason] ?? 0) + 1;
@@ -144,7 +166,7 @@ export async function* scanTarget(ctx: ScanContext<RepoOptions>): AsyncGenerator
       })();
       yield* drive(pool, tree, emit);
       if (walkNotes > MAX_WALK_NOTES) {
-        yield { type: 'note', operation: 'walk tree', message: `${walkNotes - MAX_WALK_NOTES} more symlinks out of the tree or unreadable folders were skipped` };
+        yield { type: 'note', operation: 'walk tree', message: `${walkNotes - MAX_WALK_NOTES} more symlinks out of the tree were not followed` };
       }
 
       if (o.history) {
@@ -170,8 +192,16 @@ export async function* scanTarget(ctx: ScanContext<RepoOptions>): AsyncGenerator
   } finally {
     await pool.close();
   }
-  if (stats.unreadable > MAX_UNREADABLE_NOTES) {
-    yield { type: 'note', operation: 'read file', message: `${stats.unreadable - MAX_UNREADABLE_NOTES} more unreadable files were skipped` };
+  if (stats.unreadable > 0) {
+    // Not read = not looked at: the target is partial, never "complete".
+    const more = stats.unreadable - stats.unreadableList.length;
+    yield {
+      type: 'error',
+      operation: 'read files',
+      code: 'unreadable',
+      message: `could not read ${stats.unreadable} file(s) or folder(s): ${stats.unreadableList.join(', ')}${more > 0 ? ` and ${more} more` : ''}`,
+      fix: 'Run nhi as a user that can read them (read on files, read + execute on folders), or --exclude them.',
+    };
   }
   if (stats.tooLargeCount > 0) {
     yield {

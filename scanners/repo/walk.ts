@@ -26,9 +26,22 @@ export interface WalkOptions {
 }
 
 export type WalkItem =
-  | { kind: 'file'; abs: string; rel: string }
+  /** abs is a Buffer when the name is not valid UTF-8 (read by its exact bytes, never re-encoded). */
+  | { kind: 'file'; abs: string | Buffer; rel: string }
   | { kind: 'note'; operation: string; message: string }
+  | { kind: 'unreadable'; rel: string; code: string }
   | { kind: 'skipped'; reason: SkipReason };
+
+/** A child path: a string while every name on the way is valid UTF-8, the exact bytes otherwise. */
+function child(dir: string | Buffer, name: Buffer): string | Buffer {
+  if (typeof dir === 'string') {
+    const s = name.toString('utf8');
+    if (!s.includes('\uFFFD') || Buffer.from(s).equals(name)) return join(dir, s);
+  }
+  return Buffer.concat([Buffer.from(dir), Buffer.from(sep), name]);
+}
+
+const text = (p: string | Buffer) => (typeof p === 'string' ? p : p.toString('utf8'));
 
 /** POSIX-style relative path (records and detectors see `/` on every platform). */
 export function toRel(root: string, abs: string): string {
@@ -59,23 +72,24 @@ export async function* walkTree(root: string, opts: WalkOptions, signal: AbortSi
   const skipDirs = new Set([...VCS_DIRS, ...(opts.includeVendored ? [] : VENDORED_DIRS)]);
   const vendored = new Set(VENDORED_DIRS);
   const filter = pathFilter(opts);
-  const stack: string[] = [root];
+  const stack: (string | Buffer)[] = [root];
   while (stack.length > 0) {
     if (signal.aborted) return;
-    const dir = stack.pop() as string;
+    const dir = stack.pop() as string | Buffer;
     let entries;
     try {
-      entries = await readdir(dir, { withFileTypes: true });
+      entries = await readdir(dir, { withFileTypes: true, encoding: 'buffer' });
     } catch (err) {
       const code = (err as NodeJS.ErrnoException).code ?? 'EIO';
-      yield { kind: 'note', operation: 'read directory', message: `skipped unreadable directory ${toRel(root, dir) || '.'} (${code})` };
+      yield { kind: 'unreadable', rel: `${toRel(root, text(dir)) || '.'}/`, code };
       continue;
     }
-    entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
-    const subdirs: string[] = [];
+    entries.sort((a, b) => Buffer.compare(a.name, b.name));
+    const subdirs: (string | Buffer)[] = [];
     for (const e of entries) {
-      const abs = join(dir, e.name);
-      const rel = toRel(root, abs);
+      const abs = child(dir, e.name);
+      const rel = toRel(root, text(abs));
+      const name = e.name.toString('utf8');
       if (e.isSymbolicLink()) {
         let target: string | null = null;
         try {
@@ -89,11 +103,11 @@ export async function* walkTree(root: string, opts: WalkOptions, signal: AbortSi
         continue;
       }
       if (e.isDirectory()) {
-        if (skipDirs.has(e.name)) {
-          if (vendored.has(e.name)) yield { kind: 'skipped', reason: 'vendored' };
+        if (skipDirs.has(name)) {
+          if (vendored.has(name)) yield { kind: 'skipped', reason: 'vendored' };
           continue;
         }
-        if (opts.exclude.some((x) => x === e.name || x === rel || x === rel + '/')) {
+        if (opts.exclude.some((x) => x === name || x === rel || x === rel + '/')) {
           yield { kind: 'skipped', reason: 'excluded' };
           continue;
         }

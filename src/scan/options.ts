@@ -14,6 +14,7 @@ function coerce(opt: ScannerOption, value: unknown, where: string): OptionValue 
     case 'number': {
       const n = typeof value === 'number' ? value : Number(value);
       if (!Number.isFinite(n)) throw new ConfigError(`${where}: ${opt.key} must be a number, got ${JSON.stringify(value)}`);
+      if (opt.min !== undefined && n < opt.min) throw new ConfigError(`${where}: ${opt.key} must be at least ${opt.min}, got ${n}`, `Give a number of ${opt.min} or more.`);
       return n;
     }
     case 'boolean':

@@ -18,6 +18,8 @@ export interface ScannerOption {
   /** Environment variables consulted (in order) when neither flag nor config sets it. */
   env?: string[];
   default?: string | number | boolean | string[];
+  /** Smallest accepted value of a number option (a usage error below it). */
+  min?: number;
   /** Never echoed back in logs, errors or the scan record (tokens, keys). */
   secret?: boolean;
 }

@@ -16,6 +16,8 @@ import { JWT_DETECTORS } from './jwt.js';
 import { DATABASE_DETECTORS } from './database.js';
 import { DOTENV_DETECTORS } from './dotenv.js';
 import { GENERIC_DETECTORS } from './generic.js';
+import { PROVIDER_TOKEN_DETECTORS } from './providers.js';
+import { aiKeyByName, HTTP_DETECTORS } from './http.js';
 
 export const DETECTORS: readonly Detector[] = [
   GCP_DETECTORS[0], // service-account JSON before the PEM it contains
@@ -27,12 +29,15 @@ export const DETECTORS: readonly Detector[] = [
   ...SLACK_DETECTORS,
   ...STRIPE_DETECTORS,
   ...PACKAGE_DETECTORS,
+  ...PROVIDER_TOKEN_DETECTORS,
   ...GCP_DETECTORS.slice(1),
   ...AZURE_DETECTORS,
   ...JWT_DETECTORS,
   ...DATABASE_DETECTORS,
+  ...HTTP_DETECTORS,
   KUBERNETES_DETECTORS[1],
   ...DOTENV_DETECTORS,
+  aiKeyByName,
   ...GENERIC_DETECTORS,
 ];
 

@@ -11,7 +11,7 @@ export const pemPrivateKey: Detector = {
   confidence: 'high',
   keywords: ['PRIVATE KEY-----', 'PRIVATE KEY BLOCK-----'],
   scope: { before: 0, after: 16000 },
-  regex: /-----BEGIN ((?:RSA |EC |DSA |OPENSSH |ENCRYPTED |PGP )?PRIVATE KEY(?: BLOCK)?)-----([A-Za-z0-9+/=\s\\:,."'-]{0,14000}?)-----END \1-----/g,
+  regex: /-----BEGIN ((?:RSA |EC |DSA |OPENSSH |ENCRYPTED |PGP )?PRIVATE KEY(?: BLOCK)?)-----([A-Za-z0-9+/=\s\\:,."'`;()&-]{0,14000}?)-----END \1-----/g,
   placeholderCheck: false,
   verify(m) {
     const body = pemBody(m[2]);

@@ -2,6 +2,7 @@
 // incoming-webhook URLs.
 import type { Detector } from './types.js';
 import { entropy } from './util.js';
+import { randomnessScore } from './randomness.js';
 
 export const slackToken: Detector = {
   id: 'slack-token',
@@ -16,7 +17,8 @@ export const slackToken: Detector = {
     const parts = v.split('-');
     // Team/user ids are long digit runs; the last part is random.
     if (!parts.slice(1, -1).some((p) => /^\d{8,}$/.test(p))) return null;
-    if (entropy(parts[parts.length - 1]) < 3.5) return null;
+    const tail = parts[parts.length - 1];
+    if (tail.length < 8 || randomnessScore(tail) < -2.5 || /^(x+|0+)$/i.test(tail)) return null;
     return { value: v, attributes: { tokenType: v.slice(0, 4) } };
   },
 };

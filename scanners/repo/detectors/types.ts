@@ -8,7 +8,11 @@ export type Confidence = 'high' | 'medium' | 'low';
 /** Who issued the secret: a hint for people and for correlation. */
 export type SecretProvider =
   | 'aws' | 'gcp' | 'azure' | 'github' | 'gitlab' | 'slack' | 'stripe' | 'npm' | 'pypi'
-  | 'kubernetes' | 'database' | 'private-key' | 'jwt' | 'generic';
+  | 'kubernetes' | 'database' | 'private-key' | 'jwt' | 'generic' | 'http' | 'url'
+  | 'openai' | 'anthropic' | 'huggingface' | 'google-ai' | 'cohere' | 'mistral' | 'perplexity' | 'replicate' | 'groq' | 'xai' | 'openrouter' | 'langchain' | 'pinecone' | 'deepseek'
+  | 'grafana' | 'sentry' | 'newrelic' | 'datadog' | 'mailgun' | 'sendgrid' | 'twilio' | 'brevo' | 'docker' | 'akamai' | 'digitalocean' | 'hashicorp' | 'pulumi'
+  | 'doppler' | 'databricks' | 'heroku' | 'flyio' | 'planetscale' | 'atlassian' | 'linear' | 'postman' | 'shopify' | 'rubygems' | 'sourcegraph' | 'notion'
+  | 'age' | 'onepassword' | 'openshift' | 'dropbox' | 'salesforce' | 'nats' | 'jwk';
 
 /** Non-secret facts a finding may carry (client email, account name, key type). */
 export type FindingAttributes = Record<string, string | number | boolean>;

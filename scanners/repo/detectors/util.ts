@@ -25,7 +25,8 @@ export function isPlaceholder(value: string): boolean {
   if (PLACEHOLDER_WORDS.test(v)) return true;
   if (/\*{3,}|#{3,}|_{4,}|-{4,}|\.{3,}/.test(v)) return true; // masked
   if (/(.)\1{5,}/.test(v)) return true; // aaaaaa, 000000
-  if (/0123456|1234567|abcdefg|ABCDEFG|qwerty/i.test(v)) return true;
+  if (/0123456|1234567|abcdefg|ABCDEFG|qwerty|abc123|123abc|012345abcdef/i.test(v)) return true;
+  if (/^\[[\w -]+\]$/.test(v)) return true; // [PASSWORD]
   return false;
 }
 
@@ -105,9 +106,9 @@ export function parseJsonObject(buf: Buffer | null): Record<string, unknown> | n
   }
 }
 
-/** Test fixtures, mocks and snapshots: only checksum-verified secrets are reported there by default. */
+/** Tests, fixtures, mocks, snapshots and examples: findings there get one level less confidence. */
 export function isFixturePath(path: string): boolean {
-  return /(^|\/)(fixtures?|__fixtures__|testdata|test-data|__mocks__|mocks?|__snapshots__|examples?|samples?)(\/|$)/i.test(path);
+  return /(^|\/)(fixtures?|__fixtures__|testdata|test-data|__mocks__|mocks?|__snapshots__|examples?|samples?|tests?|__tests__|spec|specs)(\/|$)|[._-](test|spec)\.[a-z]+$|_test\.go$/i.test(path);
 }
 
 /** The basename of a POSIX-style relative path. */
@@ -126,7 +127,8 @@ export function pemBody(pem: string): string | null {
     .replace(/-----(BEGIN|END) [A-Z0-9 ]+-----/g, '\n')
     .replace(/\\r|\\n/g, '\n')
     .split('\n')
-    .map((l) => l.trim().replace(/^["']|["',]$/g, ''))
+    // Lines of string concatenation in code: "…" +, '…',  "…" ., `…` &, + "…"
+    .map((l) => l.trim().replace(/^(?:[+.&]\s*)?["'`]/, '').replace(/["'`]\s*[+.&,;)]*\s*$/, '').replace(/^\s*[+.&,;)]+\s*$/, ''))
     .filter((l) => l && !l.includes(':')) // Proc-Type: / DEK-Info: headers
     .join('');
   if (inner.length < 64 || !/^[A-Za-z0-9+/]+={0,2}$/.test(inner)) return null;

@@ -5,7 +5,7 @@ import type { RawFinding } from './detect.js';
 
 export type Job =
   /** A file on disk, read by the worker (never through a symlink). */
-  | { t: 'file'; abs: string; rel: string }
+  | { t: 'file'; abs: string | Uint8Array; rel: string }
   /** Text already in memory: the lines one commit added to one file. `lines[i]` = real line number of text line i+1. */
   | { t: 'text'; rel: string; text: string; lines: number[] };
 

@@ -6,10 +6,15 @@ import type { Job, JobResult, WorkerConfig } from './protocol.js';
 
 const SNIFF = 8000;
 
+/**
+ * Binary when NUL bytes are more than a trace of the first 8000 bytes: one stray NUL
+ * (a BOM-like marker, a padded header) in a text file must not hide what follows.
+ */
 export function isBinary(buf: Buffer, n: number): boolean {
   const end = Math.min(n, SNIFF);
-  for (let i = 0; i < end; i++) if (buf[i] === 0) return true;
-  return false;
+  let nul = 0;
+  for (let i = 0; i < end; i++) if (buf[i] === 0) nul++;
+  return nul > Math.max(1, end / 200);
 }
 
 export function runJob(job: Job, cfg: WorkerConfig): JobResult {
@@ -20,7 +25,8 @@ export function runJob(job: Job, cfg: WorkerConfig): JobResult {
   }
   let fd: number;
   try {
-    fd = openSync(job.abs, constants.O_RDONLY | (constants.O_NOFOLLOW ?? 0));
+    // A name that is not UTF-8 crosses the thread boundary as bytes (a Uint8Array).
+    fd = openSync(typeof job.abs === 'string' ? job.abs : Buffer.from(job.abs), constants.O_RDONLY | (constants.O_NOFOLLOW ?? 0));
   } catch (err) {
     return { findings: [], bytes: 0, skipped: 'unreadable', code: (err as NodeJS.ErrnoException).code ?? 'EIO' };
   }

@@ -202,9 +202,11 @@ test('generic high-entropy values assigned to secret-like names; code and placeh
     'tokenizer = "bert-base-uncased-v2"',
     'SECRET_KEY = "{{ vault_secret_key }}"',
   ]) assert.deepEqual(ids(s), [], s);
-  // unverified findings in test fixtures are not reported by default, and are with includeFixtures
-  assert.deepEqual(ids(`const apiKey = "${v}";`, 'test/fixtures/config.ts'), []);
-  assert.equal(detect(`const apiKey = "${v}";`, 'test/fixtures/config.ts', { includeFixtures: true }).length, 1);
+  // test fixtures are scanned by default, one level less confident; includeFixtures judges them like any file
+  const rnd = fake.githubToken('ghp', r).slice(4, 34);
+  const inFixture = detect(`const apiKey = "${rnd}";`, 'test/fixtures/config.ts');
+  assert.deepEqual(inFixture.map((f) => [f.detector, f.confidence, f.attributes?.testPath]), [['generic-secret', 'low', true]]);
+  assert.equal(detect(`const apiKey = "${rnd}";`, 'test/fixtures/config.ts', { includeFixtures: true })[0].confidence, 'medium');
 });
 
 test('overlaps: the specific detector wins over the generic one', () => {

@@ -7,7 +7,7 @@ const res = await collect({ scanner: repoScanner, options: { paths: [process.arg
 process.stdout.write(
   JSON.stringify({
     notes: res.notes.map((n) => n.message),
-    errors: res.errors.length,
+    errors: res.errors.map((e) => e.message),
     completed: res.completedTargets,
     paths: res.records.filter((x) => x.type === 'credential').map((x) => (x as { location?: { path: string } }).location?.path),
   }),

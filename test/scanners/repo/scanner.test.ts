@@ -10,6 +10,8 @@ import { assertScannerAcceptance, collect } from '../../helpers/scanner-acceptan
 import { repoScanner } from '../../../scanners/repo/index.js';
 import { fake, fakeGcpKeyJson, seeded } from '../../../scanners/repo/samples.js';
 import { tempDir, writeTree } from './helpers.js';
+import { resolveScannerOptions } from '../../../src/scan/options.js';
+import { ConfigError } from '../../../src/errors.js';
 
 const r = seeded(1234);
 const creds = (recs: { type: string }[]) => recs.filter((x): x is CredentialRecord => x.type === 'credential');
@@ -111,7 +113,7 @@ test('symlinks are never followed out of the tree; large files are skipped with 
   }
 });
 
-test('an unreadable file or folder becomes a note and the scan goes on', async (tt) => {
+test('an unreadable file or folder makes the target partial with an error listing what was not read; the scan goes on', async (tt) => {
   const t = tempDir();
   try {
     const token = fake.githubToken('ghp', r);
@@ -119,6 +121,9 @@ test('an unreadable file or folder becomes a note and the scan goes on', async (
     chmodSync(join(t.dir, 'locked.txt'), 0o000);
     chmodSync(join(t.dir, 'closed'), 0o000);
     chmodSync(t.dir, 0o755);
+    let paths: (string | undefined)[];
+    let errors: string[];
+    let completed: string[];
     if (process.getuid?.() === 0) {
       // root reads anything: run the same scan as an unprivileged user in a child process
       const script = resolve('test/scanners/repo/run-as-user.mts');
@@ -128,20 +133,41 @@ test('an unreadable file or folder becomes a note and the scan goes on', async (
         return;
       }
       assert.equal(out.status, 0, out.stderr);
-      const res = JSON.parse(out.stdout) as { notes: string[]; paths: string[]; errors: number; completed: string[] };
-      assert.deepEqual(res.paths, ['open.ts']);
-      assert.ok(res.notes.some((m) => m.includes('locked.txt') && m.includes('EACCES')), res.notes.join('\n'));
-      assert.ok(res.notes.some((m) => m.includes('closed') && m.includes('EACCES')), res.notes.join('\n'));
-      assert.equal(res.errors, 0);
-      return;
+      ({ paths, errors, completed } = JSON.parse(out.stdout) as { paths: string[]; errors: string[]; completed: string[] });
+    } else {
+      const res = await collect({ scanner: repoScanner, options: { paths: [t.dir] } });
+      paths = creds(res.records).map((x) => x.location?.path);
+      errors = res.errors.map((e) => e.message);
+      completed = res.completedTargets;
     }
-    const res = await collect({ scanner: repoScanner, options: { paths: [t.dir] } });
-    assert.deepEqual(creds(res.records).map((x) => x.location?.path), ['open.ts']);
-    const msgs = res.notes.map((n) => n.message);
-    assert.ok(msgs.some((m) => m.includes('locked.txt') && m.includes('EACCES')), msgs.join('\n'));
-    assert.ok(msgs.some((m) => m.includes('closed') && m.includes('EACCES')), msgs.join('\n'));
+    assert.deepEqual(paths, ['open.ts']);
+    assert.equal(errors.length, 1, errors.join('\n'));
+    assert.match(errors[0], /locked\.txt \(EACCES\)/);
+    assert.match(errors[0], /closed\/ \(EACCES\)/);
+    assert.deepEqual(completed, [], 'a target that could not read everything is not complete');
   } finally {
     chmodSync(join(t.dir, 'closed'), 0o755);
+    t.cleanup();
+  }
+});
+
+test('a file name that is not UTF-8 is read by its bytes; a NUL byte at the start does not hide a secret', async () => {
+  const t = tempDir();
+  try {
+    const a = fake.githubToken('ghp', r);
+    const b = fake.githubToken('ghp', r);
+    writeFileSync(Buffer.concat([Buffer.from(t.dir + '/caf'), Buffer.from([0xe9]), Buffer.from('.env')]), `GITHUB_TOKEN=${a}\n`);
+    writeFileSync(join(t.dir, 'nul-first.txt'), Buffer.concat([Buffer.from([0]), Buffer.from(`# settings\ntoken: ${b}\n`)]));
+    writeFileSync(join(t.dir, 'real.bin'), Buffer.concat([Buffer.alloc(64), Buffer.from(`token: ${fake.githubToken('ghp', r)}`)]));
+    for (const workers of [0, 1]) {
+      const res = await collect({ scanner: repoScanner, options: { paths: [t.dir], workers } });
+      assert.deepEqual(res.errors, []);
+      const found = creds(res.records).map((x) => x.location?.path).sort();
+      assert.equal(found.length, 2, JSON.stringify(found));
+      assert.ok(found.includes('nul-first.txt'));
+      assert.ok(found.some((p) => p?.startsWith('caf') && p.endsWith('.env')), JSON.stringify(found));
+    }
+  } finally {
     t.cleanup();
   }
 });
@@ -197,4 +223,13 @@ test('--exclude skips folders and files; parallel targets share the cores; CRLF 
   } finally {
     t.cleanup();
   }
+});
+
+test('--max-file-size below 1 (or not a number) and negative --workers are usage errors', () => {
+  for (const bad of ['-1', '0', 'ten', '1e']) {
+    assert.throws(() => resolveScannerOptions(repoScanner, { flags: { maxFileSize: bad }, env: {}, section: undefined }), (e: unknown) => e instanceof ConfigError && /maxFileSize/.test((e as Error).message), bad);
+  }
+  assert.throws(() => resolveScannerOptions(repoScanner, { flags: {}, env: { NHI_REPO_MAX_FILE_SIZE: '-5' }, section: undefined }), ConfigError);
+  assert.throws(() => resolveScannerOptions(repoScanner, { flags: { workers: '-1' }, env: {}, section: undefined }), ConfigError);
+  assert.equal(resolveScannerOptions(repoScanner, { flags: { maxFileSize: '1' }, env: {}, section: undefined }).maxFileSize, 1);
 });
