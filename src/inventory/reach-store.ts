@@ -3,7 +3,9 @@
 // (rewritten whole by each scan), and the in-memory Reach handed to the rules.
 import type { DB } from './db.js';
 import { InventoryView } from './view.js';
-import { reachFromRows, classifyEnvironment, LAYERS, type EnvironmentConfig, type Hop, type Reach } from '../reach/index.js';
+import { reachFromRows, classifyEnvironment, type EnvironmentConfig, type Hop, type Reach, type ReachLayer } from '../reach/index.js';
+
+const STORED_LAYERS: ReachLayer[] = ['admin', 'prod-admin', 'prod-write'];
 
 export interface ReachSettings {
   maxDepth: number;
@@ -52,7 +54,9 @@ export function computeReach(db: DB, settings: ReachSettings, store: boolean): R
     // The scope of the identity each edge leads to, for SQL users filtering by account or project.
     db.exec('UPDATE edges SET scope = (SELECT i.scope FROM identities i WHERE i.id = edges.to_id)');
     const put = db.prepare('INSERT OR REPLACE INTO reach (node_id, layer, hops, holder, chain) VALUES (?, ?, ?, ?, ?)');
-    for (const layer of LAYERS) {
+    // The layers worth a question (admin anywhere, write or admin in production); read and write
+    // anywhere would be most of the estate, and the graph answers them on demand (`nhi paths`).
+    for (const layer of STORED_LAYERS) {
       for (const { id, hops } of reach.reached(layer, () => true)) {
         const chain = reach.chain(id, layer);
         put.run(id, layer, hops, chain.at(-1)?.to ?? id, JSON.stringify(chainJson(chain)));

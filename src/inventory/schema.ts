@@ -120,7 +120,7 @@ CREATE INDEX edges_from ON edges(from_id);
 CREATE INDEX edges_to ON edges(to_id);
 
 -- What an identity (or a credential node) reaches through at least one hop: the strongest level per
--- layer (admin, write, read, prod-admin, prod-write), the holder at the end, and the chain as JSON.
+-- layer (admin anywhere, prod-admin, prod-write), the holder at the end, and the chain as JSON.
 CREATE TABLE reach (
   node_id TEXT NOT NULL,
   layer TEXT NOT NULL,
