@@ -6,6 +6,8 @@ import { collect } from './context.js';
 import { REPORT_FORMATS, runReportCommand } from './commands/report.js';
 import { EXPORT_FORMATS, EXPORT_KINDS, exportCommand } from './commands/export.js';
 import { LS_KINDS, diffCommand, lsCommand, rulesCommand, scansCommand, showCommand } from './commands/browse.js';
+import { registerPlanCommands } from './commands/plan.js';
+import { registerBaselineCommands } from './commands/baseline.js';
 
 export type ExitSink = (code: number) => void;
 
@@ -66,7 +68,9 @@ Exit codes: 0 ok · 1 findings at or above --fail-on · 2 error (bad input, unre
         .option('--fail-on <severity>', 'exit 1 when an open finding at or above this severity exists')
         .option('--out <file>', 'write to a file instead of stdout')
         .option('--limit <n>', 'findings listed by table/markdown formats', '25')
-        .option('--include-suppressed', 'include suppressed findings (json, csv, sarif) marked as such'),
+        .option('--include-suppressed', 'include suppressed findings (json, csv, sarif) marked as such')
+        .option('--baseline <file>', 'with --fail-on: fail only on findings not in this SARIF/JSON report or `nhi baseline write` file')
+        .option('--since-scan <n>', 'with --fail-on: fail only on findings new since scan N'),
     ),
   ).action(async (flags) => setExit(await runReportCommand(flags)));
 
@@ -134,5 +138,7 @@ Exit codes: 0 ok · 1 findings at or above --fail-on · 2 error (bad input, unre
     .option('--json', 'JSON instead of text')
     .action(async (flags) => setExit(await rulesCommand(flags)));
 
+  registerPlanCommands(program, common, setExit);
+  registerBaselineCommands(program, common, setExit);
   return program;
 }

@@ -10,6 +10,7 @@ import { writeSarif } from '../../report/formats/sarif.js';
 import { writeCsv } from '../../report/formats/csv.js';
 import { FINDING_CSV } from '../../report/columns.js';
 import { commandContext, list, parseDate } from '../context.js';
+import { baselineGate } from '../../plan/baseline.js';
 
 export interface ReportFlags {
   db?: string;
@@ -24,6 +25,8 @@ export interface ReportFlags {
   out?: string;
   limit?: string;
   includeSuppressed?: boolean;
+  baseline?: string;
+  sinceScan?: string;
 }
 
 export const REPORT_FORMATS = ['table', 'json', 'csv', 'sarif', 'markdown'] as const;
@@ -68,6 +71,7 @@ export async function runReportCommand(flags: ReportFlags, opts: { quietHint?: b
     }
     out.end();
     if (flags.out && !opts.quietHint) process.stderr.write(`wrote ${format} report to ${flags.out}\n`);
+    if (flags.baseline || flags.sinceScan) return baselineGate(report, flags, failOn);
     if (failOn) {
       const hit = SEVERITIES.slice(0, SEVERITIES.indexOf(failOn) + 1).filter((s) => summary.findingsBySeverity[s] > 0);
       if (hit.length) {
