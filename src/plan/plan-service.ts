@@ -2,7 +2,7 @@
 // plan, record its steps, and judge every recorded step against the latest scan.
 import type { ResolvedConfig } from '../config/config.js';
 import { InventoryError } from '../errors.js';
-import { openInventory } from '../inventory/db.js';
+import { openInventory, type DB } from '../inventory/db.js';
 import { PlanStore, type StoredStep } from '../inventory/plans.js';
 import { ScanLog } from '../inventory/scan-log.js';
 import { openReport } from '../report/report-service.js';
@@ -70,12 +70,13 @@ export function latestScanId(dbPath: string): number | null {
 }
 
 /** Steps whose state changed in scans after `from` up to `to` (for `nhi diff`); empty when no plan was recorded. */
-export function stepsChanged(dbPath: string, from: number, to: number): StoredStep[] {
-  const inv = openInventory(dbPath, { readonly: true });
-  try {
-    const store = new PlanStore(inv.db);
-    return store.hasPlanTable() ? store.stepsChangedBetween(from, to) : [];
-  } finally {
-    inv.close();
-  }
+export function stepsChanged(db: DB, from: number, to: number): StoredStep[] {
+  const store = new PlanStore(db);
+  return store.hasPlanTable() ? store.stepsChangedBetween(from, to) : [];
+}
+
+/** The lines `nhi diff` prints for them. */
+export function stepLines(steps: StoredStep[]): string[] {
+  if (!steps.length) return [];
+  return ['', `plan steps: ${steps.filter((s) => s.state === 'done').length} completed, ${steps.length} changed state`, ...steps.slice(0, 25).map((s) => `  ${s.state === 'done' ? '✔' : '~'} ${s.id} → ${s.state} (${s.ownerGroup})`)];
 }

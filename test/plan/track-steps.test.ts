@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { planStatus, runPlan } from '../../src/plan/plan-service.js';
+import { planStatus, runPlan, stepLines, stepsChanged } from '../../src/plan/plan-service.js';
+import { openInventory } from '../../src/inventory/db.js';
 import { DAY0, USERS, day, inventory, records, stale } from './estate.js';
 
 const keyStep = (n: number) => `deactivate-key:AKIAPLANTEST0000000${n}`;
@@ -28,6 +29,13 @@ test('a disabled key goes observing, then ready to delete once quiet for the win
   st = planStatus({ dbPath: inv.dbPath, config: inv.config }).steps;
   assert.equal(st.find((s) => s.id === keyStep(0))?.state, 'ready-to-delete');
   assert.equal(st.find((s) => s.id === keyStep(1))?.state, 'investigate');
+
+  // `nhi diff --from 2 --to 3` lists the steps that moved in scan 3.
+  const h = openInventory(inv.dbPath, { readonly: true });
+  const moved = stepsChanged(h.db, 2, 3);
+  h.close();
+  assert.deepEqual(moved.map((s) => [s.id, s.state]).sort(), [[keyStep(0), 'ready-to-delete'], [keyStep(1), 'investigate']]);
+  assert.match(stepLines(moved).join('\n'), /deactivate-key:AKIAPLANTEST00000000 → ready-to-delete/);
 });
 
 test('a key used while still disabled is investigated too, and a deleted key is done', async () => {
