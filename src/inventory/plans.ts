@@ -176,6 +176,10 @@ export class PlanStore {
     ).map(toStep);
   }
 
+  hasSteps(): boolean {
+    return this.hasPlanTable() && this.db.prepare('SELECT 1 FROM plan_steps LIMIT 1').get() !== undefined;
+  }
+
   hasPlanTable(): boolean {
     return this.db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'plan_steps'").get() !== undefined;
   }

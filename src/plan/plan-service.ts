@@ -80,3 +80,14 @@ export function stepLines(steps: StoredStep[]): string[] {
   if (!steps.length) return [];
   return ['', `plan steps: ${steps.filter((s) => s.state === 'done').length} completed, ${steps.length} changed state`, ...steps.slice(0, 25).map((s) => `  ${s.state === 'done' ? '✔' : '~'} ${s.id} → ${s.state} (${s.ownerGroup})`)];
 }
+
+/** After a scan: judge the recorded steps against it (nothing to do when no plan was recorded). */
+export function trackAfterScan(dbPath: string, observeDays?: number): void {
+  const inv = openInventory(dbPath);
+  try {
+    if (!new PlanStore(inv.db).hasSteps()) return;
+    trackSteps(inv.db, clockOf(new ScanLog(inv.db), inv.path), observeDays);
+  } finally {
+    inv.close();
+  }
+}
