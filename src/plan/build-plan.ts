@@ -81,7 +81,7 @@ export function buildPlan(db: DB, scan: number, options: PlanOptions): Plan {
     const lastUsedAt = latest([identity?.lastUsedAt ?? null, ...creds.map((c) => c.lastUsedAt)]);
     const dependsOn = [
       ...store.ciSecretsHolding(creds.map((c) => c.keyId).filter((k): k is string => !!k)).map((s) => `CI secret ${s.name ?? s.id} (${String(s.attributes.repository ?? s.scope)})`),
-      ...reach.reachersOf(head.id, LIST_LIMIT).map((r) => `${r.id} can become it (${r.chain[0]?.mechanism ?? 'edge'}${r.hops > 1 ? `, ${r.hops} hops` : ''})`),
+      ...nearest(reach.reachersOf(head.id, 200)).map((r) => `${r.id} can become it (${r.chain[0]?.mechanism ?? 'edge'}${r.hops > 1 ? `, ${r.hops} hops` : ''})`),
     ];
     const reached = reach.reachOf(head.id, (x) => view.grantsOf(x));
     plans.push({
@@ -90,7 +90,7 @@ export function buildPlan(db: DB, scan: number, options: PlanOptions): Plan {
       lastUsed: { at: lastUsedAt, source: identity?.lastUsedSource ?? null, where: [...new Set(where)].sort() },
       riskOfDisabling: lastUsedAt === null ? 'unknown' : options.now.getTime() - Date.parse(lastUsedAt) <= recentDays * 86_400_000 ? 'high' : 'low',
       dependsOn: dependsOn.slice(0, LIST_LIMIT),
-      canBecome: reached.reachable.filter((r) => !r.id.startsWith('ext:') && r.id !== head.id).slice(0, LIST_LIMIT).map((r) => r.id),
+      canBecome: nearest(reached.reachable.filter((r) => !r.id.startsWith('ext:') && r.id !== head.id)).slice(0, LIST_LIMIT).map((r) => r.id),
       blastRadius: reached.scopes.slice(0, LIST_LIMIT).map((s) => ({ scope: s.scope, privilege: s.privilege, via: s.hops > 0 ? s.holder : null })),
       steps: steps.sort((a, b) => b.riskReduced - a.riskReduced || a.id.localeCompare(b.id)),
       riskReduced: steps.reduce((n, s) => n + s.riskReduced, 0),
@@ -113,6 +113,11 @@ export function buildPlan(db: DB, scan: number, options: PlanOptions): Plan {
     identities: plans,
     groups: [...groups.values()].sort((a, b) => b.riskReduced - a.riskReduced || a.group.localeCompare(b.group)),
   };
+}
+
+/** Nearest first, then by id: the graph's own order follows row order, which concurrent scans do not fix. */
+function nearest<T extends { id: string; hops: number }>(list: T[]): T[] {
+  return [...list].sort((a, b) => a.hops - b.hops || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
 }
 
 function latest(dates: (string | null)[]): string | null {
