@@ -92,13 +92,14 @@ export function buildPlan(db: DB, scan: number, options: PlanOptions): Plan {
       dependsOn: dependsOn.slice(0, LIST_LIMIT),
       canBecome: nearest(reached.reachable.filter((r) => !r.id.startsWith('ext:') && r.id !== head.id)).slice(0, LIST_LIMIT).map((r) => r.id),
       blastRadius: reached.scopes.slice(0, LIST_LIMIT).map((s) => ({ scope: s.scope, privilege: s.privilege, via: s.hops > 0 ? s.holder : null })),
-      steps: steps.sort((a, b) => b.riskReduced - a.riskReduced || a.id.localeCompare(b.id)),
+      steps: steps.sort((a, b) => b.riskReduced - a.riskReduced || a.action.localeCompare(b.action) || a.id.localeCompare(b.id)),
       riskReduced: steps.reduce((n, s) => n + s.riskReduced, 0),
     });
   }
   // Risk removed per step, then the identity id for a stable order.
   const perStep = (p: IdentityPlan) => p.riskReduced / p.steps.length;
-  plans.sort((a, b) => perStep(b) - perStep(a) || a.identity.id.localeCompare(b.identity.id));
+  // Names before ids: a found secret's id is a keyed hash, different in every inventory.
+  plans.sort((a, b) => perStep(b) - perStep(a) || a.identity.name.localeCompare(b.identity.name) || a.identity.id.localeCompare(b.identity.id));
   const groups = new Map<string, { group: string; identities: number; steps: number; riskReduced: number }>();
   for (const p of plans) {
     const g = groups.get(p.group) ?? { group: p.group, identities: 0, steps: 0, riskReduced: 0 };
