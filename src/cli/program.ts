@@ -7,6 +7,8 @@ import { REPORT_FORMAT_NAMES, runReportCommand } from './commands/report.js';
 import { CREDENTIAL_STATUS_CHOICES, providerParser, choiceListParser, choiceParser, severityParser } from './choices.js';
 import { EXPORT_FORMATS, EXPORT_KINDS, exportCommand } from './commands/export.js';
 import { LS_KINDS, diffCommand, lsCommand, rulesCommand, scansCommand, showCommand } from './commands/browse.js';
+import { registerPlanCommands } from './commands/plan.js';
+import { registerBaselineCommands } from './commands/baseline.js';
 
 export type ExitSink = (code: number) => void;
 
@@ -77,7 +79,9 @@ ${EXIT_CODES_HELP}`,
         .option('--require-complete', 'exit 3 when the latest scan is partial, 4 when it failed, was interrupted or there is none (CI: never pass when nhi did not look)')
         .option('--out <file>', 'write to a file instead of stdout')
         .option('--limit <n>', 'findings listed by table/markdown formats', '25')
-        .option('--include-suppressed', 'include suppressed findings (json, csv, sarif) marked as such'),
+        .option('--include-suppressed', 'include suppressed findings (json, csv, sarif) marked as such')
+        .option('--baseline <file>', 'with --fail-on: fail only on findings not in this SARIF/JSON report or `nhi baseline write` file')
+        .option('--since-scan <n>', 'with --fail-on: fail only on findings new since scan N'),
     ),
   ).action(async (flags) => setExit(await runReportCommand(flags)));
 
@@ -156,5 +160,7 @@ ${EXIT_CODES_HELP}`,
       .option('--json', 'JSON instead of text'),
   ).action(async (flags) => setExit(await rulesCommand(flags)));
 
+  registerPlanCommands(program, common, setExit);
+  registerBaselineCommands(program, common, setExit);
   return program;
 }

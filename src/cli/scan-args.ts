@@ -9,6 +9,8 @@ export interface GlobalScanFlags {
   config?: string;
   ignoreFile?: string;
   demo: boolean;
+  /** `--demo-day N`: rescan the demo inventory as its estate looks N days after its first scan. */
+  demoDay?: number;
   concurrency?: number;
   progress: boolean;
   help: boolean;
@@ -40,6 +42,7 @@ export const GLOBAL_SCAN_FLAGS: { flag: string; description: string }[] = [
   { flag: '--config <file>', description: 'config file (default ./nhi.config.json when present)' },
   { flag: '--ignore-file <file>', description: 'suppressions file (default ./.nhiignore when present)' },
   { flag: '--demo', description: 'scan the built-in demo estate on local endpoints (no cloud account needed)' },
+  { flag: '--demo-day <n>', description: 'with --demo: rescan the demo inventory as it looks N days after its first scan (some plan steps applied)' },
   { flag: '--concurrency <n>', description: 'targets scanned at once (default 4)' },
   { flag: '--no-progress', description: 'no live progress on stderr (plain lines are used anyway when stderr is not a TTY)' },
   { flag: '-h, --help', description: 'this help' },
@@ -80,6 +83,12 @@ export function parseScanArgs(tokens: string[], scanners: AnyScanner[]): ParsedS
         case 'demo':
           global.demo = true;
           continue;
+        case 'demo-day': {
+          const n = Number(takeValue(name, inline));
+          if (!Number.isInteger(n) || n < 0 || n > 3650) throw new ConfigError('--demo-day must be a whole number of days from 0 to 3650');
+          global.demoDay = n;
+          continue;
+        }
         case 'no-progress':
           global.progress = false;
           continue;

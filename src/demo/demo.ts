@@ -11,7 +11,7 @@ export interface DemoSession {
   stop(): Promise<void>;
 }
 
-export async function startDemo(scanners: AnyScanner[], now: Date): Promise<DemoSession> {
+export async function startDemo(scanners: AnyScanner[], now: Date, day = 0): Promise<DemoSession> {
   const workDir = mkdtempSync(join(tmpdir(), 'nhi-demo-'));
   const started: DemoEndpoint<unknown>[] = [];
   const options = new Map<string, Record<string, unknown>>();
@@ -22,7 +22,7 @@ export async function startDemo(scanners: AnyScanner[], now: Date): Promise<Demo
   try {
     for (const s of scanners) {
       if (!s.demo) continue;
-      const ep = await s.demo({ now, workDir });
+      const ep = await s.demo({ now, workDir, day });
       started.push(ep);
       options.set(s.name, ep.options as Record<string, unknown>);
     }

@@ -43,3 +43,22 @@ export function installDemoInventory(next: string, path: string): void {
 export function discardDemoInventory(next: string): void {
   for (const f of [next, ...SIDECARS.map((s) => next + s)]) rmSync(f, { force: true });
 }
+
+/**
+ * Day 0 of a demo inventory (its first scan's clock), for `--demo-day N`, which rescans it in place
+ * so the steps a plan recorded are judged against the estate N days later.
+ */
+export function demoDayZero(path: string): Date {
+  const hint = 'Run `nhi scan --demo` first (day 0), then `nhi plan`, then `nhi scan --demo --demo-day 30`.';
+  if (!existsSync(path)) throw new InventoryError(`no demo inventory at ${path} to rescan`, hint);
+  const db = new Database(path, { readonly: true, fileMustExist: true });
+  try {
+    const row = db.prepare('SELECT sum(demo = 0) AS real, min(CASE WHEN evaluated_at IS NOT NULL THEN id END) AS first FROM scans').get() as { real: number | null; first: number | null };
+    if (row.real) throw new InventoryError(`${path} holds real scans; --demo-day only rescans a demo inventory`, 'Pass the demo inventory with --db.');
+    const at = row.first === null ? null : (db.prepare('SELECT evaluated_at FROM scans WHERE id = ?').pluck().get(row.first) as string);
+    if (!at) throw new InventoryError(`${path} holds no finished demo scan`, hint);
+    return new Date(at);
+  } finally {
+    db.close();
+  }
+}

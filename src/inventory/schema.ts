@@ -131,6 +131,34 @@ CREATE TABLE reach (
 ) WITHOUT ROWID;
 `,
   },
+  {
+    version: 3,
+    description: 'plans: the steps `nhi plan` proposed and what later scans say about each',
+    sql: `
+-- One row per proposed step (id = <action>:<subject>), kept when a later plan no longer proposes it so
+-- its progress stays visible. state: not-started, observing, ready-to-delete, investigate, done.
+CREATE TABLE plan_steps (
+  id TEXT PRIMARY KEY,
+  identity_id TEXT NOT NULL,
+  credential_id TEXT,
+  action TEXT NOT NULL,
+  owner_group TEXT NOT NULL,
+  reason TEXT NOT NULL,
+  command TEXT NOT NULL,
+  shadow INTEGER NOT NULL DEFAULT 0,
+  findings TEXT NOT NULL,
+  proposed_scan INTEGER NOT NULL,
+  state TEXT NOT NULL DEFAULT 'not-started',
+  state_scan INTEGER,
+  disabled_scan INTEGER,
+  disabled_at TEXT,
+  used_at_disable TEXT,
+  judged_scan INTEGER,
+  done_scan INTEGER
+);
+CREATE INDEX plan_steps_identity ON plan_steps(identity_id);
+`,
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1].version;

@@ -86,6 +86,8 @@ export interface DemoInput {
   now: Date;
   /** A scratch folder the demo may write into (e.g. to build a sample git repository). */
   workDir: string;
+  /** Days since the first demo scan (`--demo-day N`): the estate as it looks then, some plan steps applied. `now` stays day 0. */
+  day?: number;
 }
 
 export interface Scanner<O = Record<string, unknown>> {

@@ -139,7 +139,7 @@ const key = (seed: string, status: 'Active' | 'Inactive', created: string, lastU
   region,
 });
 
-export function demoEstate(now: Date): FakeEstate {
+export function demoEstate(now: Date, day = 0): FakeEstate {
   const c = clock(now);
   const { managementAccount: mgmt } = DEMO.aws;
   const { prod, staging, sandbox } = DEMO.aws.accounts;
@@ -227,7 +227,8 @@ export function demoEstate(now: Date): FakeEstate {
         name: 'legacy-backup-sync',
         created: c.ago(1100),
         inline: { 'backup-buckets': allow(['s3:PutObject', 's3:GetObject', 's3:ListBucket', 's3:DeleteObject'], ['arn:aws:s3:::acme-backups', 'arn:aws:s3:::acme-backups/*'], 'BackupWrite') },
-        keys: [key('prod/legacy-backup-sync/1', 'Active', c.ago(700), c.ago(31), 's3'), key('prod/legacy-backup-sync/2', 'Active', c.ago(250), null)],
+        // From demo day 1 the never-used key is deactivated (a plan step applied) and stays quiet.
+        keys: [key('prod/legacy-backup-sync/1', 'Active', c.ago(700), c.ago(31), 's3'), key('prod/legacy-backup-sync/2', day >= 1 ? 'Inactive' : 'Active', c.ago(250), null)],
       },
       {
         // A person signs in to the console with a "service" user that also holds a key.

@@ -6,7 +6,7 @@ import { startFakeAws } from './fake-aws.js';
 import { demoEstate } from './estate.js';
 
 export async function startAwsDemo(input: DemoInput): Promise<DemoEndpoint<AwsOptions>> {
-  const estate = demoEstate(input.now);
+  const estate = demoEstate(input.now, input.day ?? 0);
   const fake = await startFakeAws(estate);
   return {
     options: {

@@ -6,7 +6,7 @@ import { buildDemoEstate, DEMO_GCP } from './estate.js';
 import { googleApiHandler } from './google-api.js';
 
 export async function startGcpDemo(input: DemoInput): Promise<DemoEndpoint<GcpOptions>> {
-  const server = await startLocalServer(googleApiHandler(buildDemoEstate(input.now), { maxPage: 10 }));
+  const server = await startLocalServer(googleApiHandler(buildDemoEstate(input.now, input.day ?? 0), { maxPage: 10 }));
   return {
     options: {
       resourceManagerEndpoint: server.url,

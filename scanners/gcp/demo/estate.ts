@@ -30,7 +30,7 @@ function uniqueId(seed: string): string {
   return n;
 }
 
-export function buildDemoEstate(now: Date): FakeEstate {
+export function buildDemoEstate(now: Date, day = 0): FakeEstate {
   const ago = (days: number) => new Date(now.getTime() - days * 86_400_000).toISOString().replace(/\.\d{3}Z$/, 'Z');
   const ahead = (days: number) => new Date(now.getTime() + days * 86_400_000).toISOString().replace(/\.\d{3}Z$/, 'Z');
   const N = DEMO_GCP.numbers;
@@ -60,12 +60,14 @@ export function buildDemoEstate(now: Date): FakeEstate {
       displayName: 'Legacy nightly batch',
       description: 'Nightly settlement batch on the old VM fleet',
       keys: [
-        { id: demoKeyId('legacy-batch/2023'), keyType: 'USER_MANAGED', keyOrigin: 'GOOGLE_PROVIDED', validAfterTime: ago(1100), validBeforeTime: FOREVER, lastAuthenticated: ago(2) },
+        // From demo day 1 the 2023 key is rotated away (a plan step done).
+        ...(day >= 1 ? [] : [{ id: demoKeyId('legacy-batch/2023'), keyType: 'USER_MANAGED' as const, keyOrigin: 'GOOGLE_PROVIDED' as const, validAfterTime: ago(1100), validBeforeTime: FOREVER, lastAuthenticated: ago(2) }]),
         { id: demoKeyId('legacy-batch/system'), keyType: 'SYSTEM_MANAGED', keyOrigin: 'GOOGLE_PROVIDED', validAfterTime: ago(5), validBeforeTime: ahead(720) },
       ],
       lastAuthenticated: ago(2),
     }),
-    sa(P.prod, 'reporting-export', { displayName: 'Reporting export (retired?)', description: 'Exports to the old BI tool', lastAuthenticated: ago(200) }),
+    // Disabled on demo day 1 (shadow deprovisioning); by day 30 someone re-enabled it and it ran on day 29: something depends on it.
+    sa(P.prod, 'reporting-export', { displayName: 'Reporting export (retired?)', description: 'Exports to the old BI tool', lastAuthenticated: day >= 30 ? ago(-(day - 1)) : ago(200), disabled: day >= 1 && day < 30 }),
     keyless(P.prod, 'api-runtime', 'payments-team', 'Payments API (GKE)'),
     keyless(P.prod, 'payments-worker', 'payments-team', 'Payments worker (GKE)'),
     keyless(P.prod, 'ledger-writer', 'payments-team', 'Ledger writer (Cloud Run)'),

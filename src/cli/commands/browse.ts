@@ -28,6 +28,7 @@ import {
 import { CREDENTIAL_KIND_CHOICES, CREDENTIAL_STATUS_CHOICES, checkChoices, providerNames, wholeNumber } from '../choices.js';
 import { commandContext, list, type CommonFlags } from '../context.js';
 import { ReachQueries, reachSettings, type ReachAnswer } from '../../inventory/reach-store.js';
+import { stepLines, stepsChanged } from '../../plan/plan-service.js';
 
 function json(v: unknown): void {
   process.stdout.write(JSON.stringify(v, null, 2) + '\n');
@@ -352,8 +353,9 @@ export async function diffCommand(flags: CommonFlags & { from?: string; to?: str
   const { inv } = readonlyDb(flags);
   try {
     const d = diffScans(inv.db, scanNumber(flags.from, '--from'), scanNumber(flags.to, '--to'));
+    const steps = stepsChanged(inv.db, d.from, d.to);
     if (flags.json) {
-      json(d);
+      json({ ...d, steps });
       return EXIT.ok;
     }
     const o: string[] = [`changes from ${d.from === 0 ? 'the empty inventory' : `scan #${d.from}`} to scan #${d.to}`];
@@ -372,6 +374,7 @@ export async function diffCommand(flags: CommonFlags & { from?: string; to?: str
     o.push('', `findings: ${d.findings.new.length} new, ${d.findings.resolved.length} resolved`);
     for (const f of d.findings.new.slice(0, 25)) o.push(`  + [${f.severity}] ${f.ruleId}: ${inert(f.message)}`);
     for (const f of d.findings.resolved.slice(0, 25)) o.push(`  ✔ [${f.severity}] ${f.ruleId}: ${inert(f.message)}`);
+    o.push(...stepLines(steps));
     process.stdout.write(inertText(o.join('\n')) + '\n');
   } finally {
     inv.close();

@@ -10,6 +10,7 @@ import { outputWidth } from '../../report/text-table.js';
 import { ConfigError } from '../../errors.js';
 import { checkChoice, providerNames, SEVERITY_CHOICES, wholeNumber } from '../choices.js';
 import { commandContext, list, parseDate } from '../context.js';
+import { baselineGate } from '../../plan/baseline.js';
 
 export interface ReportFlags {
   db?: string;
@@ -25,6 +26,8 @@ export interface ReportFlags {
   out?: string;
   limit?: string;
   includeSuppressed?: boolean;
+  baseline?: string;
+  sinceScan?: string;
 }
 
 export const REPORT_FORMAT_NAMES = REPORT_FORMATS.map((f) => f.name);
@@ -66,7 +69,9 @@ export async function runReportCommand(flags: ReportFlags, opts: { quietHint?: b
     out.end();
     if (flags.out && !opts.quietHint) process.stderr.write(`wrote ${format.name} report to ${flags.out}\n`);
     let code: number = EXIT.ok;
-    if (failOn) {
+    // With a baseline, only findings new since it fail the gate; the completeness checks below still apply.
+    if (flags.baseline || flags.sinceScan) code = baselineGate(report, flags, failOn);
+    else if (failOn) {
       const hit = SEVERITIES.slice(0, SEVERITIES.indexOf(failOn) + 1).filter((s) => summary.findingsBySeverity[s] > 0);
       if (hit.length) {
         process.stderr.write(`--fail-on ${failOn}: ${hit.map((s) => `${summary.findingsBySeverity[s]} ${s}`).join(', ')} open finding(s)\n`);

@@ -8,7 +8,8 @@ import { resolveScannerOptions } from '../../scan/options.js';
 import { runScan, type ScanSummary } from '../../scan/scan-service.js';
 import type { ScannerRun } from '../../scan/pipeline.js';
 import { startDemo } from '../../demo/demo.js';
-import { discardDemoInventory, installDemoInventory, prepareDemoInventory } from '../../inventory/demo-inventory.js';
+import { demoDayZero, discardDemoInventory, installDemoInventory, prepareDemoInventory } from '../../inventory/demo-inventory.js';
+import { trackAfterScan } from '../../plan/plan-service.js';
 import { plainScanProgress, renderScanProgress, type ProgressView } from '../../ui/scan-progress.js';
 import { inert, inertText, renderTable } from '../../report/text-table.js';
 import { parseScanArgs, scanHelp } from '../scan-args.js';
@@ -25,14 +26,17 @@ export async function scanCommand(tokens: string[]): Promise<number> {
   const dbPath = resolveDbPath(args.global.db, env);
   // The demo scans into a file beside the inventory and replaces it only when the scan finished.
   let scanPath = dbPath;
-  const now = new Date();
+  let now = new Date();
   const named = args.segments.map((s) => s.scanner);
   let demo = null;
   if (args.global.demo) {
     const chosen = named.length ? named : SCANNERS.filter((s) => s.demo);
     if (chosen.length === 0) throw new ConfigError('no scanner has a demo part yet');
-    scanPath = prepareDemoInventory(dbPath);
-    demo = await startDemo(chosen, now);
+    // --demo-day N rescans the demo inventory in place, its estate as it looks N days after day 0.
+    const day0 = args.global.demoDay ? demoDayZero(dbPath) : now;
+    if (args.global.demoDay) now = new Date(day0.getTime() + args.global.demoDay * 86_400_000);
+    else scanPath = prepareDemoInventory(dbPath);
+    demo = await startDemo(chosen, day0, args.global.demoDay ?? 0);
   }
   try {
     const runs: ScannerRun[] = [];
@@ -80,14 +84,15 @@ export async function scanCommand(tokens: string[]): Promise<number> {
         demo: demo !== null,
       });
     } catch (err) {
-      if (demo) discardDemoInventory(scanPath);
+      if (demo && scanPath !== dbPath) discardDemoInventory(scanPath);
       throw err;
     } finally {
       view.stop();
       process.off('SIGINT', onSigint);
       process.off('SIGTERM', onSigint);
     }
-    if (demo) {
+    if (summary.status !== 'interrupted') trackAfterScan(scanPath);
+    if (demo && scanPath !== dbPath) {
       if (summary.status === 'interrupted') discardDemoInventory(scanPath);
       else installDemoInventory(scanPath, dbPath);
       summary = { ...summary, dbPath };
