@@ -3,7 +3,7 @@
 // (rewritten whole by each scan), and the in-memory Reach handed to the rules.
 import type { DB } from './db.js';
 import { InventoryView } from './view.js';
-import { reachFromRows, classifyEnvironment, type EnvironmentConfig, type Hop, type Reach, type ReachLayer } from '../reach/index.js';
+import { reachFromRows, classifyEnvironment, type CredentialInput, type EdgeSources, type EnvironmentConfig, type GrantInput, type Hop, type IdentityInput, type Reach, type ReachLayer, type TrustInput } from '../reach/index.js';
 
 const STORED_LAYERS: ReachLayer[] = ['admin', 'prod-admin', 'prod-write'];
 
@@ -23,6 +23,48 @@ export interface ReachComputed {
   ms: number;
 }
 
+type Cell = string | number | null;
+
+/** A row whose JSON attributes are parsed on first access, through one shared getter (not one property definition per row). */
+class LeanRow {
+  private parsed: Record<string, unknown> | null | undefined;
+  constructor(private readonly text: Cell) {}
+  get attributes(): Record<string, unknown> | null {
+    if (this.parsed === undefined) this.parsed = typeof this.text === 'string' ? (JSON.parse(this.text) as Record<string, unknown>) : null;
+    return this.parsed;
+  }
+}
+
+/**
+ * The current rows of a table with only the columns reach needs, as plain objects whose
+ * `attributes` is parsed on first access (most rows never need it). Pages by rowid: the caller
+ * writes edges on the same connection between pages.
+ */
+function* leanRows<T>(db: DB, table: string, columns: string[], fields: string[]): Generator<T> {
+  const stmt = db.prepare(`SELECT rowid, ${columns.join(', ')}, attributes FROM ${table} WHERE gone_scan IS NULL AND rowid > ? ORDER BY rowid LIMIT 10000`).raw(true);
+  let after = 0;
+  for (;;) {
+    const rows = stmt.all(after) as Cell[][];
+    for (const r of rows) {
+      const o = new LeanRow(r[fields.length + 1] ?? null) as unknown as Record<string, unknown>;
+      for (let i = 0; i < fields.length; i++) o[fields[i] as string] = r[i + 1];
+      yield o as T;
+    }
+    if (rows.length < 10000) return;
+    after = rows[rows.length - 1]![0] as number;
+  }
+}
+
+/** The rows reach derives its edges from, read lean (no row hydration: at a million identities that was most of the reach phase). */
+function reachSources(db: DB): EdgeSources {
+  return {
+    identities: leanRows<IdentityInput>(db, 'identities', ['id', 'provider', 'scope', 'kind', 'name'], ['id', 'provider', 'scope', 'kind', 'name']),
+    credentials: leanRows<CredentialInput>(db, 'credentials', ['id', 'identity_id', 'provider', 'kind', 'name', 'key_id', 'status'], ['id', 'identityId', 'provider', 'kind', 'name', 'keyId', 'status']),
+    grants: leanRows<GrantInput>(db, 'grants', ['identity_id', 'provider', 'resource', 'role', 'privilege', 'via', 'evidence'], ['identityId', 'provider', 'resource', 'role', 'privilege', 'via', 'evidence']),
+    trusts: leanRows<TrustInput>(db, 'trusts', ['identity_id', 'provider', 'principal', 'principal_type', 'condition'], ['identityId', 'provider', 'principal', 'principalType', 'condition']),
+  };
+}
+
 /** A chain as stored and shown: each hop's mechanism, where it goes and why. */
 export function chainJson(chain: Hop[]): { from: string; to: string; mechanism: string; evidence: string }[] {
   return chain.map((h) => ({ from: h.from, to: h.to, mechanism: h.mechanism, evidence: h.evidence }));
@@ -34,12 +76,11 @@ export function chainJson(chain: Hop[]): { from: string; to: string; mechanism: 
  */
 export function computeReach(db: DB, settings: ReachSettings, store: boolean): ReachComputed {
   const t0 = performance.now();
-  const view = new InventoryView(db);
   if (store) db.exec('DELETE FROM edges; DELETE FROM reach;');
   const insertEdge = store ? db.prepare('INSERT INTO edges (from_id, to_id, mechanism, evidence, scope) VALUES (?, ?, ?, ?, NULL)') : null;
   const prod = new Map<string, boolean>();
   const { reach, edges } = reachFromRows(
-    { identities: view.identities(), credentials: view.credentials(), grants: view.grants(), trusts: view.trusts() },
+    reachSources(db),
     {
       maxDepth: settings.maxDepth,
       isProduction: (resource) => {
