@@ -1,3 +1,4 @@
+import type { EnvironmentConfig } from '../reach/environment.js';
 // Names and ids the demo estate shares across providers, so the parts tell one story:
 // the access key leaked in the sample repository belongs to the AWS God-mode CI user.
 export const DEMO = {
@@ -19,3 +20,22 @@ export const DEMO = {
   gcp: { organizationId: '123456789012', projects: ['acme-prod', 'acme-data', 'acme-ci'] },
   repo: { name: 'acme-deploy-scripts' },
 } as const;
+
+/** Which parts of the demo estate are production, for the environment-crossing rule and reach. */
+export const DEMO_ENVIRONMENTS = {
+  scopes: {
+    [`aws:${DEMO.aws.accounts.prod}`]: 'prod',
+    [`aws:${DEMO.aws.accounts.staging}`]: 'non-prod',
+    [`aws:${DEMO.aws.accounts.sandbox}`]: 'non-prod',
+    'gcp:acme-prod': 'prod',
+    'gcp:acme-data': 'prod',
+    'gcp:acme-ci': 'non-prod',
+    'projects/acme-prod': 'prod',
+    'projects/acme-data': 'prod',
+    'projects/acme-ci': 'non-prod',
+  },
+  patterns: [
+    { pattern: `/subscriptions/${DEMO.azure.subscriptions.prod}*`, environment: 'prod' },
+    { pattern: `/subscriptions/${DEMO.azure.subscriptions.dev}*`, environment: 'non-prod' },
+  ],
+} as const satisfies EnvironmentConfig;

@@ -1,7 +1,7 @@
 // The reach graph of the current inventory: computed from the current rows (src/reach), its edges
 // and what each node reaches through at least one hop stored in the `edges` and `reach` tables
 // (rewritten whole by each scan), and the in-memory Reach handed to the rules.
-import type { DB } from './db.js';
+import { getMeta, setMeta, type DB } from './db.js';
 import { InventoryView } from './view.js';
 import { reachFromRows, classifyEnvironment, type CredentialInput, type EdgeSources, type EnvironmentConfig, type GrantInput, type Hop, type IdentityInput, type Reach, type ReachLayer, type TrustInput } from '../reach/index.js';
 
@@ -12,9 +12,23 @@ export interface ReachSettings {
   environments: EnvironmentConfig;
 }
 
-/** The reach settings of a configuration. */
-export function reachSettings(config: { reach: { maxDepth: number }; environments: EnvironmentConfig }): ReachSettings {
-  return { maxDepth: config.reach.maxDepth, environments: config.environments };
+/**
+ * The reach settings of a configuration over an inventory. The environments a scan judged with are
+ * kept in the inventory (meta `environments`), so later reads (`nhi paths`, `nhi show`, `--as-of`)
+ * judge the same way when the configuration at hand names none.
+ */
+export function reachSettings(db: DB, config: { reach: { maxDepth: number }; environments: EnvironmentConfig }): ReachSettings {
+  let environments = config.environments;
+  if (Object.keys(environments).length === 0) {
+    const stored = getMeta(db, 'environments');
+    if (stored) environments = JSON.parse(stored) as EnvironmentConfig;
+  }
+  return { maxDepth: config.reach.maxDepth, environments };
+}
+
+/** Keep the environments a scan judged with (see reachSettings). */
+export function rememberEnvironments(db: DB, environments: EnvironmentConfig): void {
+  if (Object.keys(environments).length) setMeta(db, 'environments', JSON.stringify(environments));
 }
 
 export interface ReachComputed {

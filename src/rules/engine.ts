@@ -38,7 +38,7 @@ export interface RunRulesInput {
 
 export function runRules(input: RunRulesInput): number {
   const writer = new FindingWriter(input.db, input.into, input.now);
-  const reach = input.reach ?? computeReach(input.db, reachSettings(input.config), false).reach;
+  const reach = input.reach ?? computeReach(input.db, reachSettings(input.db, input.config), false).reach;
   // What reaches admin through a chain is admin-equivalent for every rule's judgement.
   writer.addAdmins(reach.reached('admin'));
   const inventory = new InventoryView(input.db, input.now);

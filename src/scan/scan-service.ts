@@ -4,7 +4,7 @@ import type { ResolvedConfig } from '../config/config.js';
 import { openInventory, type Inventory } from '../inventory/db.js';
 import { ScanWriter, type FinalizeResult } from '../inventory/scan-writer.js';
 import { ScanLog } from '../inventory/scan-log.js';
-import { computeReach, reachSettings, type ReachComputed } from '../inventory/reach-store.js';
+import { computeReach, reachSettings, rememberEnvironments, type ReachComputed } from '../inventory/reach-store.js';
 import { InventoryError } from '../errors.js';
 import { runRules } from '../rules/engine.js';
 import { loadHashKey } from '../secrets/hash-key.js';
@@ -107,7 +107,8 @@ async function scanInto(inv: Inventory, input: ScanInput): Promise<ScanSummary> 
     status,
     evaluatedAt: now.toISOString(),
     reach: () => {
-      reach = computeReach(db, reachSettings(input.config), true);
+      rememberEnvironments(db, input.config.environments);
+      reach = computeReach(db, reachSettings(db, input.config), true);
       return reach.edges;
     },
     evaluate: (scan) => runRules({ db, config: input.config, now, into: { table: 'findings', scan }, reach: reach?.reach }),

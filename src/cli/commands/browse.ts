@@ -175,7 +175,7 @@ export async function showCommand(ref: string, flags: CommonFlags & { json?: boo
       if (flags.json) return printJson(d);
       text = findingText(d);
     } else {
-      const d = { ...showIdentity(inv.db, match.id), reach: new ReachQueries(inv.db, reachSettings(ctx.config)).about(match.id) };
+      const d = { ...showIdentity(inv.db, match.id), reach: new ReachQueries(inv.db, reachSettings(inv.db, ctx.config)).about(match.id) };
       if (flags.json) return printJson(d);
       text = identityText(d, width);
     }

@@ -35,9 +35,9 @@ export async function pathsCommand(from: string, flags: PathsFlags): Promise<num
   const ctx = commandContext(flags);
   const depth = wholeNumber('--max-depth', flags.maxDepth, 1);
   if (depth !== undefined && depth > 20) throw new ConfigError('--max-depth must be a whole number of hops from 1 to 20');
-  const settings = { ...reachSettings(ctx.config), ...(depth !== undefined ? { maxDepth: depth } : {}) };
   const inv = openInventory(ctx.dbPath, { readonly: true });
   try {
+    const settings = { ...reachSettings(inv.db, ctx.config), ...(depth !== undefined ? { maxDepth: depth } : {}) };
     // An identity, a credential, a finding's subject by reference; or an outside node (ext:…) as is.
     const resolve = (ref: string): string => {
       if (ref.startsWith('ext:')) return ref;

@@ -8,6 +8,8 @@ import { resolveScannerOptions } from '../../scan/options.js';
 import { runScan, type ScanSummary } from '../../scan/scan-service.js';
 import type { ScannerRun } from '../../scan/pipeline.js';
 import { startDemo } from '../../demo/demo.js';
+import { DEMO_ENVIRONMENTS } from '../../demo/estate.js';
+import type { EnvironmentConfig } from '../../reach/environment.js';
 import { demoDayZero, discardDemoInventory, installDemoInventory, prepareDemoInventory } from '../../inventory/demo-inventory.js';
 import { trackAfterScan } from '../../plan/plan-service.js';
 import { plainScanProgress, renderScanProgress, type ProgressView } from '../../ui/scan-progress.js';
@@ -22,6 +24,8 @@ export async function scanCommand(tokens: string[]): Promise<number> {
     return EXIT.ok;
   }
   const config = loadConfig({ configPath: args.global.config, ignorePath: args.global.ignoreFile });
+  // The demo estate says which of its accounts and projects are production (unless the config does).
+  if (args.global.demo && Object.keys(config.environments).length === 0) config.environments = structuredClone(DEMO_ENVIRONMENTS) as EnvironmentConfig;
   const env = { ...process.env };
   const dbPath = resolveDbPath(args.global.db, env);
   // The demo scans into a file beside the inventory and replaces it only when the scan finished.
