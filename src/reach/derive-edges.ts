@@ -58,9 +58,13 @@ export function* deriveEdges(src: EdgeSources): Generator<ReachEdge> {
   const azureByName = new Map<string, string | null>(); // name → id, null when ambiguous
   const appsByTenant = new Map<string, string[]>();
   const owned: { id: string; name: string; owners: string[] }[] = [];
+  // Azure client id → the service principal (or managed identity) a Kubernetes workload identity becomes.
+  const azureByClientId = new Map<string, string>();
   for (const i of src.identities) {
     if (i.provider !== 'azure') continue;
     azureScope.set(i.id, i.scope);
+    const appId = i.attributes?.appId ?? i.attributes?.clientId;
+    if (typeof appId === 'string' && (i.kind !== 'app_registration' || !azureByClientId.has(appId.toLowerCase()))) azureByClientId.set(appId.toLowerCase(), i.id);
     azureByName.set(i.name, azureByName.has(i.name) ? null : i.id);
     const attrs = i.attributes ?? {};
     if (attrs.applicationObjectId) {
@@ -159,11 +163,11 @@ export function* deriveEdges(src: EdgeSources): Generator<ReachEdge> {
   // Trusts.
   let anyGithubUsed = false;
   for (const t of src.trusts) {
-    for (const e of trustEdges(t)) {
+    for (const e of trustEdges(t, azureByClientId)) {
       if (e.repo) knownRepos.add(e.repo);
       if (e.orgRepos) orgReposUsed.add(e.orgRepos);
       if (e.from === ANY_GITHUB) anyGithubUsed = true;
-      yield edge(e.from, t.identityId, e.mechanism, e.evidence);
+      yield edge(e.from, e.to ?? t.identityId, e.mechanism, e.evidence);
       if (e.subjectOf) yield* linkSubject(e.subjectOf, e.from);
     }
   }
@@ -191,6 +195,8 @@ function ciSecretHolder(c: CredentialInput): { node: string; who: string; repo?:
 
 interface TrustEdge {
   from: string;
+  /** When the trust names its target other than by identity id (an Azure client id). */
+  to?: string;
   mechanism: Mechanism;
   evidence: string;
   repo?: string;
@@ -211,9 +217,10 @@ function githubSource(j: OidcJudgement, fallback: string): Omit<TrustEdge, 'mech
   return { from: fallback || ANY_GITHUB };
 }
 
-function trustEdges(t: TrustInput): TrustEdge[] {
+function trustEdges(t: TrustInput, azureByClientId: Map<string, string>): TrustEdge[] {
   const a = t.attributes ?? {};
   const cond = when(t.condition);
+  if (t.provider === 'kubernetes') return kubernetesTrust(t, a, azureByClientId);
   if (t.provider === 'aws') return awsTrust(t, a, cond);
   if (t.provider === 'gcp') return gcpTrust(t, a, cond);
   if (t.provider === 'azure') return azureTrust(t, a, cond);
@@ -300,4 +307,18 @@ function azureTrust(t: TrustInput, a: Record<string, unknown>, cond: string): Tr
   }
   const subject = space > 0 ? t.principal.slice(space + 1).replace(/^sub=/, '') : '*';
   return [{ from: ext('oidc', `${issuer}:${subject}`), mechanism: 'federation', evidence: `federated credential${name} trusts ${t.principal}${cond}` }];
+}
+
+/**
+ * A Kubernetes service account annotated with a cloud identity: its pods get that identity's
+ * credentials. The annotation is the claim; whether the cloud side admits the cluster's issuer
+ * and this subject is for the cloud's own trust records to show.
+ */
+function kubernetesTrust(t: TrustInput, a: Record<string, unknown>, azureByClientId: Map<string, string>): TrustEdge[] {
+  if (t.principalType !== 'identity') return [];
+  const subject = typeof a.subject === 'string' ? a.subject : t.principal;
+  const annotation = typeof a.annotation === 'string' ? a.annotation : 'a workload identity annotation';
+  const to = a.cloud === 'azure' ? azureByClientId.get(t.identityId.toLowerCase()) ?? ext('oidc', `azure-client:${t.identityId}`) : undefined;
+  const cloud = a.cloud === 'aws' ? 'AWS role' : a.cloud === 'gcp' ? 'Google service account' : a.cloud === 'azure' ? 'Azure application' : 'cloud identity';
+  return [{ from: t.principal, to, mechanism: 'federation', evidence: `${annotation} on ${subject}: its pods receive credentials for ${cloud} ${t.identityId}, if that identity trusts the cluster's OIDC issuer for this subject` }];
 }
