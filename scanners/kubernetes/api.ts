@@ -103,7 +103,7 @@ export class KubeClient {
       const retryable = reply.status === 429 || (reply.status >= 500 && reply.status !== 501);
       if (!retryable || attempt >= maxRetries) return reply;
       const after = Number(reply.headers['retry-after']);
-      const wait = Number.isFinite(after) && after >= 0 ? after * 1000 : retryBaseMs * 2 ** attempt;
+      const wait = Math.min(Number.isFinite(after) && after >= 0 ? after * 1000 : retryBaseMs * 2 ** attempt, 60_000);
       progress.retry(operation, wait, reply.status === 429 ? 'throttled (429)' : `server error ${reply.status}`);
       if (wait >= 2000) progress.waiting(Date.now() + wait, 'API server asked to slow down');
       await sleep(wait, signal);
