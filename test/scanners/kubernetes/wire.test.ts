@@ -161,3 +161,22 @@ test('wire: --namespace lists per namespace and keeps cluster-wide bindings to t
   assert.ok(c.server.requests.some((r) => r.path === '/api/v1/namespaces/payments/serviceaccounts'));
   assert.ok(!c.server.requests.some((r) => r.path === '/api/v1/serviceaccounts'));
 });
+
+test('wire: an exec credential plugin in the kubeconfig is run for the token, as kubectl runs it', async (t) => {
+  const c = await startTestCluster();
+  t.after(() => c.stop());
+  const { readFileSync, writeFileSync } = await import('node:fs');
+  const credential = JSON.stringify({ apiVersion: 'client.authentication.k8s.io/v1beta1', kind: 'ExecCredential', status: { token: c.estate.token } });
+  const plugin = `    exec:
+      apiVersion: client.authentication.k8s.io/v1beta1
+      command: ${JSON.stringify(process.execPath)}
+      args: ["-e", ${JSON.stringify(`process.stdout.write(${JSON.stringify(credential)})`)}]
+      interactiveMode: Never
+`;
+  const text = readFileSync(c.kubeconfig, 'utf8').replace(/ {4}token: .*\n/, plugin);
+  assert.ok(!/^ {4}token:/m.test(text), 'the static token is gone: only the plugin can authenticate');
+  writeFileSync(c.kubeconfig, text);
+  const res = await collect({ scanner: kubernetesScanner, options: c.options });
+  assert.equal(res.errors.length, 0, JSON.stringify(res.errors));
+  assert.equal(identities(res.records).length, 13);
+});
