@@ -168,8 +168,8 @@ export async function* scanCluster(ctx: ScanContext<KubernetesOptions>): AsyncGe
   } catch (err) {
     yield failure(err, null);
   }
-  // A `default` account nothing is bound to is Kubernetes's own; once bound, it is someone's choice.
-  const granted = new Set(grants.map((g) => g.identityId));
+  // A `default` account nothing names is Kubernetes's own; once a binding names it, it is someone's choice.
+  const granted = new Set(grants.filter((g) => g.via === 'direct').map((g) => g.identityId));
   for (const a of accounts) yield identityOf(a, cluster, ctx, granted.has(a.id));
   yield* credentials;
   const seen = new Set<string>();

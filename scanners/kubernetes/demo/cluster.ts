@@ -61,7 +61,7 @@ export function buildDemoCluster(now: Date, token: string): ClusterEstate {
     resources: {
       serviceaccounts: [
         ...namespaces.map((ns) => sa(ns, 'default', clusterBorn)),
-        sa('kube-system', 'coredns', clusterBorn),
+        sa('kube-system', 'coredns', clusterBorn, { labels: { team: 'platform-eng', 'eks.amazonaws.com/component': 'coredns' } }),
         sa('ci', 'ci-deployer', '2021-03-14T09:10:00Z', { labels: { 'app.kubernetes.io/part-of': 'ci' } }),
         sa('payments', 'payments-api', ago(400), { labels: { owner: 'team-payments' }, annotations: { 'eks.amazonaws.com/role-arn': DEMO_IRSA_ROLE } }),
         sa('payments', 'legacy-exporter', ago(700), { labels: { owner: 'team-data' } }),
