@@ -107,6 +107,20 @@ export function effectiveRules(role: RoleObject, all: RoleObject[], seen = new S
   return out;
 }
 
+/** Accounts by `namespace/name` and by namespace: bindings are resolved without scanning every account. */
+export interface AccountIndex {
+  all: { namespace: string; name: string }[];
+  keys: Set<string>;
+  byNamespace: Map<string, { namespace: string; name: string }[]>;
+}
+
+export function indexAccounts(accounts: { namespace: string; name: string }[]): AccountIndex {
+  const all = accounts.map((a) => ({ namespace: a.namespace, name: a.name }));
+  const byNamespace = new Map<string, { namespace: string; name: string }[]>();
+  for (const a of all) (byNamespace.get(a.namespace) ?? byNamespace.set(a.namespace, []).get(a.namespace))!.push(a);
+  return { all, keys: new Set(all.map((a) => `${a.namespace}/${a.name}`)), byNamespace };
+}
+
 export interface BoundAccount {
   namespace: string;
   name: string;
@@ -116,21 +130,23 @@ export interface BoundAccount {
 }
 
 /** The service accounts (of those known) a binding's subjects reach. */
-export function boundAccounts(b: BindingObject, accounts: { namespace: string; name: string }[]): BoundAccount[] {
+export function boundAccounts(b: BindingObject, accounts: AccountIndex | { namespace: string; name: string }[]): BoundAccount[] {
+  const index = Array.isArray(accounts) ? indexAccounts(accounts) : accounts;
   const out: BoundAccount[] = [];
   const bindingNs = b.metadata?.namespace;
+  const known = (ns: string, name: string) => index.keys.has(`${ns}/${name}`);
   for (const s of b.subjects ?? []) {
     if (s.kind === 'ServiceAccount') {
       const ns = s.namespace || bindingNs || '';
-      if (accounts.some((a) => a.namespace === ns && a.name === s.name)) out.push({ namespace: ns, name: s.name, via: 'direct', subject: `ServiceAccount ${ns}/${s.name}` });
+      if (known(ns, s.name)) out.push({ namespace: ns, name: s.name, via: 'direct', subject: `ServiceAccount ${ns}/${s.name}` });
     } else if (s.kind === 'User' && s.name.startsWith('system:serviceaccount:')) {
       const [ns, name] = s.name.slice('system:serviceaccount:'.length).split(':');
-      if (accounts.some((a) => a.namespace === ns && a.name === name)) out.push({ namespace: ns as string, name: name as string, via: 'direct', subject: `User ${s.name}` });
+      if (known(ns as string, name as string)) out.push({ namespace: ns as string, name: name as string, via: 'direct', subject: `User ${s.name}` });
     } else if (s.kind === 'Group' && (s.name === 'system:serviceaccounts' || s.name === 'system:authenticated')) {
-      for (const a of accounts) out.push({ ...a, via: 'group', subject: `Group ${s.name}` });
+      for (const a of index.all) out.push({ ...a, via: 'group', subject: `Group ${s.name}` });
     } else if (s.kind === 'Group' && s.name.startsWith('system:serviceaccounts:')) {
       const ns = s.name.slice('system:serviceaccounts:'.length);
-      for (const a of accounts) if (a.namespace === ns) out.push({ ...a, via: 'group', subject: `Group ${s.name}` });
+      for (const a of index.byNamespace.get(ns) ?? []) out.push({ ...a, via: 'group', subject: `Group ${s.name}` });
     }
   }
   return out;

@@ -5,7 +5,7 @@ import type { ScanContext } from '../../src/scanners/contract.js';
 import { KubeApiError, KubeClient, METADATA_ONLY_ACCEPT, type KubeObject } from './api.js';
 import { loadKubeconfig, type ClusterTarget } from './kubeconfig.js';
 import type { KubernetesOptions } from './options.js';
-import { boundAccounts, effectiveRules, judgeRules, type BindingObject, type RoleObject } from './rbac.js';
+import { boundAccounts, effectiveRules, indexAccounts, judgeRules, type BindingObject, type PolicyRule, type RoleObject } from './rbac.js';
 
 export const TOKEN_TYPE = 'kubernetes.io/service-account-token';
 export const LAST_USED_LABEL = 'kubernetes.io/legacy-token-last-used';
@@ -139,17 +139,22 @@ export async function* scanCluster(ctx: ScanContext<KubernetesOptions>): AsyncGe
     for await (const r of client.list('list clusterroles', '/apis/rbac.authorization.k8s.io/v1/clusterroles')) clusterRoles.push(r as RoleObject);
     const roles: RoleObject[] = [];
     for await (const r of listAll('list roles', '/apis/rbac.authorization.k8s.io/v1', 'roles')) roles.push(r as RoleObject);
-    const findRole = (kind: string | undefined, name: string | undefined, ns: string | undefined) =>
-      kind === 'ClusterRole' ? clusterRoles.find((r) => r.metadata?.name === name) : roles.find((r) => r.metadata?.name === name && r.metadata?.namespace === ns);
+    const clusterRoleByName = new Map(clusterRoles.map((r) => [r.metadata?.name, r]));
+    const roleByKey = new Map(roles.map((r) => [`${r.metadata?.namespace}/${r.metadata?.name}`, r]));
+    const findRole = (kind: string | undefined, name: string | undefined, ns: string | undefined) => (kind === 'ClusterRole' ? clusterRoleByName.get(name) : roleByKey.get(`${ns}/${name}`));
+    // Aggregated roles are resolved once each, not once per binding.
+    const rulesOf = new Map<RoleObject, PolicyRule[]>();
+    const clusterRulesOf = (r: RoleObject) => rulesOf.get(r) ?? rulesOf.set(r, effectiveRules(r, clusterRoles)).get(r)!;
+    const index = indexAccounts(accounts);
     const bind = (b: BindingObject, kind: 'ClusterRoleBinding' | 'RoleBinding') => {
       const ns = b.metadata?.namespace;
       const ref = b.roleRef ?? {};
       const role = findRole(ref.kind, ref.name, ns);
       const clusterWide = kind === 'ClusterRoleBinding';
-      const rules = role ? (ref.kind === 'ClusterRole' ? effectiveRules(role, clusterRoles) : (role.rules ?? [])) : [];
+      const rules = role ? (ref.kind === 'ClusterRole' ? clusterRulesOf(role) : (role.rules ?? [])) : [];
       const j = role || ref.name === 'cluster-admin' ? judgeRules(ref.name ?? '', rules, clusterWide) : { privilege: 'unknown' as const, evidence: `${ref.kind} ${ref.name} not found` };
       const bindingName = clusterWide ? `ClusterRoleBinding/${b.metadata?.name}` : `RoleBinding/${ns}/${b.metadata?.name}`;
-      for (const who of boundAccounts(b, accounts)) {
+      for (const who of boundAccounts(b, index)) {
         grants.push({
           type: 'grant',
           identityId: accountId(cluster, who.namespace, who.name),
