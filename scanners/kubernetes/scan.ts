@@ -25,6 +25,8 @@ interface Account {
   id: string;
   obj: KubeObject & { automountServiceAccountToken?: boolean };
   workloads: string[];
+  /** Pods running as it now (owned or not). */
+  pods: string[];
   tokenLastUsed: string | null;
 }
 
@@ -78,7 +80,7 @@ export async function* scanCluster(ctx: ScanContext<KubernetesOptions>): AsyncGe
   for await (const sa of listAll<Account['obj']>('list serviceaccounts', '/api/v1', 'serviceaccounts')) {
     const ns = sa.metadata?.namespace ?? '';
     const name = sa.metadata?.name ?? '';
-    accounts.push({ namespace: ns, name, id: accountId(cluster, ns, name), obj: sa, workloads: [], tokenLastUsed: null });
+    accounts.push({ namespace: ns, name, id: accountId(cluster, ns, name), obj: sa, workloads: [], pods: [], tokenLastUsed: null });
   }
   const byKey = new Map(accounts.map((a) => [`${a.namespace}/${a.name}`, a]));
 
@@ -121,11 +123,13 @@ export async function* scanCluster(ctx: ScanContext<KubernetesOptions>): AsyncGe
   for (const w of WORKLOADS) {
     try {
       for await (const obj of listAll(`list ${w.resource}`, w.group, w.resource)) {
-        if (w.kind === 'Pod' && (obj.metadata?.ownerReferences?.length ?? 0) > 0) continue; // owned pods are counted by their controller
         const spec = w.spec(obj as Json) ?? {};
         const sa = String(spec.serviceAccountName ?? spec.serviceAccount ?? 'default');
         const a = byKey.get(`${obj.metadata?.namespace}/${sa}`);
-        if (a) a.workloads.push(`${w.kind}/${obj.metadata?.name}`);
+        if (!a) continue;
+        // Owned pods are listed under their controller, but a pod of an unlisted one (a Job, a bare ReplicaSet) is use too.
+        if (w.kind === 'Pod') a.pods.push(`Pod/${obj.metadata?.name}`);
+        if (w.kind !== 'Pod' || (obj.metadata?.ownerReferences?.length ?? 0) === 0) a.workloads.push(`${w.kind}/${obj.metadata?.name}`);
       }
     } catch (err) {
       yield failure(err, null);
@@ -200,7 +204,7 @@ function identityOf(a: Account, cluster: string, ctx: ScanContext<KubernetesOpti
     if (owner) break;
   }
   // A running workload is use now; otherwise the newest legacy-token use, if any.
-  const inUse = a.workloads.length > 0;
+  const inUse = a.workloads.length > 0 || a.pods.length > 0;
   return {
     type: 'identity',
     id: a.id,
@@ -210,7 +214,7 @@ function identityOf(a: Account, cluster: string, ctx: ScanContext<KubernetesOpti
     name: `${a.namespace}/${a.name}`,
     createdAt: iso(m.creationTimestamp),
     lastUsedAt: inUse ? ctx.now.toISOString() : a.tokenLastUsed,
-    lastUsedSource: inUse ? `workload:${a.workloads[0]}` : a.tokenLastUsed ? `label:${LAST_USED_LABEL}` : null,
+    lastUsedSource: inUse ? `workload:${a.workloads[0] ?? a.pods[0]}` : a.tokenLastUsed ? `label:${LAST_USED_LABEL}` : null,
     owner,
     ownerSource,
     // Every namespace gets a `default` account from Kubernetes itself; deleting it only recreates it.
@@ -222,6 +226,7 @@ function identityOf(a: Account, cluster: string, ctx: ScanContext<KubernetesOpti
       subject: `system:serviceaccount:${a.namespace}:${a.name}`,
       automountServiceAccountToken: a.obj.automountServiceAccountToken ?? null,
       workloads: a.workloads,
+      runningPods: a.pods.length,
       inUse,
       annotations: Object.fromEntries(Object.entries(annotations).filter(([k]) => k !== 'kubectl.kubernetes.io/last-applied-configuration')),
     },

@@ -81,6 +81,8 @@ export function buildDemoCluster(now: Date, token: string): ClusterEstate {
       pods: [
         // A bare pod (no controller) running as the CI deployer: the pipeline's runner.
         { metadata: meta('ci-runner', 'ci', ago(1)), spec: podSpec('ci-deployer') },
+        // A pod of a one-off Job (Jobs are not listed): its account is in use all the same.
+        { metadata: meta('backfill-x7k2p', 'payments', ago(1), { ownerReferences: [{ apiVersion: 'batch/v1', kind: 'Job', name: 'backfill', uid: 'y', controller: true }] }), spec: podSpec('payments-api') },
         { metadata: meta('frontend-7d9c-abcde', 'web', ago(3), { ownerReferences: [{ apiVersion: 'apps/v1', kind: 'ReplicaSet', name: 'frontend-7d9c', uid: 'x', controller: true }] }), spec: podSpec('frontend') },
       ],
       clusterroles: [

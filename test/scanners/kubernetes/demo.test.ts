@@ -33,6 +33,12 @@ test('kubernetes demo: cluster-admin CI account with a 2021 token, pod-create de
   assert.equal(ids.length, 13);
   const ci = ids.find((i) => i.id === sa('ci', 'ci-deployer'))!;
   assert.deepEqual(ci.attributes?.workloads, ['Pod/ci-runner']);
+  const api = ids.find((i) => i.id === sa('payments', 'payments-api'))!;
+  assert.deepEqual(api.attributes?.workloads, ['Deployment/payments-api'], 'a Job-owned pod is not a workload of its own');
+  assert.equal(api.attributes?.runningPods, 1);
+  const exporter = ids.find((i) => i.id === sa('payments', 'legacy-exporter'))!;
+  assert.equal(exporter.attributes?.inUse, false);
+  assert.equal(exporter.lastUsedSource, 'label:kubernetes.io/legacy-token-last-used');
   const token = res.records.find((r): r is CredentialRecord => r.type === 'credential' && r.id === secretId(DEMO_CLUSTER, 'ci', 'ci-deployer-token'))!;
   assert.equal(token.identityId, ci.id);
   assert.equal(token.kind, 'sa_token');
