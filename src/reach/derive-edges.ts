@@ -162,7 +162,16 @@ export function* deriveEdges(src: EdgeSources): Generator<ReachEdge> {
 
   // Trusts.
   let anyGithubUsed = false;
+  // IRSA annotations wait for the roles' own EKS OIDC trusts, which may come later in the stream.
+  const irsa: TrustInput[] = [];
+  const eksTrusts = new Map<string, EksTrust[]>();
   for (const t of src.trusts) {
+    if (t.provider === 'kubernetes' && t.attributes?.cloud === 'aws') {
+      irsa.push(t);
+      continue;
+    }
+    const eks = eksTrustOf(t);
+    if (eks) (eksTrusts.get(t.identityId) ?? eksTrusts.set(t.identityId, []).get(t.identityId))!.push(eks);
     for (const e of trustEdges(t, azureByClientId)) {
       if (e.repo) knownRepos.add(e.repo);
       if (e.orgRepos) orgReposUsed.add(e.orgRepos);
@@ -170,6 +179,11 @@ export function* deriveEdges(src: EdgeSources): Generator<ReachEdge> {
       yield edge(e.from, e.to ?? t.identityId, e.mechanism, e.evidence);
       if (e.subjectOf) yield* linkSubject(e.subjectOf, e.from);
     }
+  }
+
+  for (const t of irsa) {
+    const e = irsaEdge(t, eksTrusts.get(t.identityId));
+    if (e) yield edge(t.principal, t.identityId, 'federation', e);
   }
 
   // Repositories stand for their organisation's "any repository" subject, and org-wide pushers reach each.
@@ -321,4 +335,46 @@ function kubernetesTrust(t: TrustInput, a: Record<string, unknown>, azureByClien
   const to = a.cloud === 'azure' ? azureByClientId.get(t.identityId.toLowerCase()) ?? ext('oidc', `azure-client:${t.identityId}`) : undefined;
   const cloud = a.cloud === 'aws' ? 'AWS role' : a.cloud === 'gcp' ? 'Google service account' : a.cloud === 'azure' ? 'Azure application' : 'cloud identity';
   return [{ from: t.principal, to, mechanism: 'federation', evidence: `${annotation} on ${subject}: its pods receive credentials for ${cloud} ${t.identityId}, if that identity trusts the cluster's OIDC issuer for this subject` }];
+}
+
+interface EksTrust {
+  issuer: string;
+  /** Allowed `sub` values; empty when the trust has no `sub` condition (any service account of the cluster). */
+  subjects: string[];
+  wild: boolean;
+}
+
+const EKS_ISSUER = /^oidc\.eks\.[a-z0-9-]+\.amazonaws\.com(\.cn)?\/id\/[A-Za-z0-9]+$/;
+
+/** An AWS role's federated trust in an EKS cluster's OIDC issuer, with the subjects its condition allows. */
+function eksTrustOf(t: TrustInput): EksTrust | null {
+  if (t.provider !== 'aws' || t.principalType !== 'federated') return null;
+  const issuer = typeof t.attributes?.issuer === 'string' ? t.attributes.issuer : t.principal.replace(/^arn:[^:]+:iam::\d{12}:oidc-provider\//, '');
+  if (!EKS_ISSUER.test(issuer)) return null;
+  const subjects: string[] = [];
+  let wild = false;
+  for (const part of (t.condition ?? '').split(' AND ')) {
+    const m = /^(\S+) (.+?):sub=(.*)$/.exec(part);
+    if (!m || m[2] !== issuer || /^(StringNot|ForAllValues:StringNot)/.test(m[1] as string)) continue;
+    if (/Like/.test(m[1] as string)) wild = true;
+    subjects.push(...(m[3] as string).split('|'));
+  }
+  return { issuer, subjects, wild };
+}
+
+const globMatch = (pattern: string, value: string) =>
+  new RegExp(`^${pattern.replace(/[.+^${}()[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.')}$`).test(value);
+
+/**
+ * The IRSA edge's evidence, or null when the role's trust policy names EKS issuers but admits
+ * this subject under none of them (the annotation is then a claim the role refuses).
+ */
+function irsaEdge(t: TrustInput, trusts: EksTrust[] | undefined): string | null {
+  const subject = typeof t.attributes?.subject === 'string' ? t.attributes.subject : t.principal;
+  const claim = `eks.amazonaws.com/role-arn on ${subject}: its pods receive credentials for AWS role ${t.identityId}`;
+  if (!trusts?.length) return `${claim}; not verified: no EKS OIDC trust of the role is in the inventory`;
+  const admits = trusts.find((x) => x.subjects.length === 0 || x.subjects.some((p) => (x.wild ? globMatch(p, subject) : p === subject)));
+  if (!admits) return null;
+  const how = admits.subjects.length === 0 ? 'any service account (no sub condition)' : `sub ${admits.subjects.join('|')}`;
+  return `${claim}; admitted by its trust policy: issuer ${admits.issuer}, ${how} (the cluster's own issuer is not read)`;
 }

@@ -3,6 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { deriveEdges, reachFromRows, type IdentityInput, type TrustInput } from '../../src/reach/index.js';
+import { trustEdges } from '../../scanners/aws/trust.js';
 
 const SA = 'kubernetes://prod/namespaces/payments/serviceaccounts/payments-api';
 const ROLE = 'arn:aws:iam::222222222222:role/db-migration-admin';
@@ -20,11 +21,11 @@ test('kubernetes trust: IRSA and GKE annotations are federation edges from the s
   assert.deepEqual(
     edges.map((e) => [e.from, e.to, e.mechanism]),
     [
-      [SA, ROLE, 'federation'],
       [SA, 'app@proj.iam.gserviceaccount.com', 'federation'],
+      [SA, ROLE, 'federation'],
     ],
   );
-  assert.match(edges[0]?.evidence ?? '', /eks\.amazonaws\.com\/role-arn on system:serviceaccount:payments:payments-api: .*AWS role/);
+  assert.match(edges[1]?.evidence ?? '', /eks\.amazonaws\.com\/role-arn on system:serviceaccount:payments:payments-api: .*AWS role.*not verified/);
 });
 
 test('kubernetes trust: an Azure client id resolves to the service principal, not the app registration', () => {
@@ -53,4 +54,32 @@ test('kubernetes trust: the service account reaches the AWS admin role in one ho
   const s = reach.strongest(SA);
   assert.equal(s?.privilege, 'admin');
   assert.deepEqual(s?.chain.map((h) => [h.from, h.to, h.mechanism]), [[SA, ROLE, 'federation']]);
+});
+
+const ISSUER = 'oidc.eks.eu-west-1.amazonaws.com/id/5C0FFEE0000000000000000000000000';
+/** The role's trust policy as the AWS scanner records it. */
+function roleTrusts(op: string, sub: string | null): TrustInput[] {
+  const cond: Record<string, Record<string, string>> = { StringEquals: { [`${ISSUER}:aud`]: 'sts.amazonaws.com' } };
+  if (sub) cond[op] = { ...(cond[op] ?? {}), [`${ISSUER}:sub`]: sub };
+  const doc = { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { Federated: `arn:aws:iam::222222222222:oidc-provider/${ISSUER}` }, Action: 'sts:AssumeRoleWithWebIdentity', Condition: cond }] };
+  return trustEdges(doc, { accountId: '222222222222', estateAccounts: new Set(['222222222222']) }).map((e) => ({
+    identityId: ROLE,
+    provider: 'aws',
+    principal: e.principal,
+    principalType: e.principalType,
+    condition: e.condition,
+    attributes: e.attributes,
+  }));
+}
+const irsaEdges = (aws: TrustInput[]) => [...deriveEdges({ identities: [], credentials: [], grants: [], trusts: [trust(ROLE, 'aws', 'eks.amazonaws.com/role-arn'), ...aws] })].filter((e) => e.from === SA);
+
+test('kubernetes trust: IRSA is checked against the role\'s EKS OIDC trust when the inventory has it', () => {
+  const pinned = irsaEdges(roleTrusts('StringEquals', 'system:serviceaccount:payments:payments-api'));
+  assert.equal(pinned.length, 1);
+  assert.match(pinned[0]?.evidence ?? '', /admitted by its trust policy: issuer oidc\.eks\.eu-west-1.*sub system:serviceaccount:payments:payments-api/);
+  assert.equal(irsaEdges(roleTrusts('StringLike', 'system:serviceaccount:payments:*')).length, 1, 'a wildcard subject of the namespace admits it');
+  assert.match(irsaEdges(roleTrusts('StringEquals', null))[0]?.evidence ?? '', /any service account \(no sub condition\)/);
+  // The role trusts the cluster, but for another account: the annotation alone does not get in.
+  assert.deepEqual(irsaEdges(roleTrusts('StringEquals', 'system:serviceaccount:payments:other')), []);
+  assert.deepEqual(irsaEdges(roleTrusts('StringLike', 'system:serviceaccount:web:*')), []);
 });
