@@ -166,11 +166,11 @@ export function* deriveEdges(src: EdgeSources): Generator<ReachEdge> {
   const irsa: TrustInput[] = [];
   const eksTrusts = new Map<string, EksTrust[]>();
   for (const t of src.trusts) {
-    if (t.provider === 'kubernetes' && t.attributes?.cloud === 'aws') {
+    if (t.provider === 'kubernetes' && (t.attributes?.cloud === 'aws' || t.attributes?.cloud === 'gcp')) {
       irsa.push(t);
       continue;
     }
-    const eks = eksTrustOf(t);
+    const eks = eksTrustOf(t) ?? gkeTrustOf(t);
     if (eks) (eksTrusts.get(t.identityId) ?? eksTrusts.set(t.identityId, []).get(t.identityId))!.push(eks);
     for (const e of trustEdges(t, azureByClientId)) {
       if (e.repo) knownRepos.add(e.repo);
@@ -182,7 +182,7 @@ export function* deriveEdges(src: EdgeSources): Generator<ReachEdge> {
   }
 
   for (const t of irsa) {
-    const e = irsaEdge(t, eksTrusts.get(t.identityId));
+    const e = t.attributes?.cloud === 'gcp' ? gkeEdge(t, eksTrusts.get(t.identityId)) : irsaEdge(t, eksTrusts.get(t.identityId));
     if (e) yield edge(t.principal, t.identityId, 'federation', e);
   }
 
@@ -377,4 +377,22 @@ function irsaEdge(t: TrustInput, trusts: EksTrust[] | undefined): string | null 
   if (!admits) return null;
   const how = admits.subjects.length === 0 ? 'any service account (no sub condition)' : `sub ${admits.subjects.join('|')}`;
   return `${claim}; admitted by its trust policy: issuer ${admits.issuer}, ${how} (the cluster's own issuer is not read)`;
+}
+
+/** A Google service account's workload identity binding: `serviceAccount:<pool>.svc.id.goog[<ns>/<name>]`. */
+function gkeTrustOf(t: TrustInput): EksTrust | null {
+  if (t.provider !== 'gcp') return null;
+  const m = /^serviceAccount:([^[]+\.svc\.id\.goog)\[([^\]]+)\]$/.exec(t.principal);
+  if (!m) return null;
+  const [ns, name] = (m[2] as string).split('/');
+  return { issuer: m[1] as string, subjects: [`system:serviceaccount:${ns}:${name}`], wild: false };
+}
+
+/** Like irsaEdge, for `iam.gke.io/gcp-service-account`: the Google side must bind workloadIdentityUser to this account. */
+function gkeEdge(t: TrustInput, trusts: EksTrust[] | undefined): string | null {
+  const subject = typeof t.attributes?.subject === 'string' ? t.attributes.subject : t.principal;
+  const claim = `iam.gke.io/gcp-service-account on ${subject}: its pods receive credentials for Google service account ${t.identityId}`;
+  if (!trusts?.length) return `${claim}; not verified: no workload identity binding of the service account is in the inventory`;
+  const admits = trusts.find((x) => x.subjects.includes(subject));
+  return admits ? `${claim}; admitted by its IAM policy: workload pool ${admits.issuer}` : null;
 }

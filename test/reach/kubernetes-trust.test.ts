@@ -21,11 +21,11 @@ test('kubernetes trust: IRSA and GKE annotations are federation edges from the s
   assert.deepEqual(
     edges.map((e) => [e.from, e.to, e.mechanism]),
     [
-      [SA, 'app@proj.iam.gserviceaccount.com', 'federation'],
       [SA, ROLE, 'federation'],
+      [SA, 'app@proj.iam.gserviceaccount.com', 'federation'],
     ],
   );
-  assert.match(edges[1]?.evidence ?? '', /eks\.amazonaws\.com\/role-arn on system:serviceaccount:payments:payments-api: .*AWS role.*not verified/);
+  assert.match(edges[0]?.evidence ?? '', /eks\.amazonaws\.com\/role-arn on system:serviceaccount:payments:payments-api: .*AWS role.*not verified/);
 });
 
 test('kubernetes trust: an Azure client id resolves to the service principal, not the app registration', () => {
@@ -82,4 +82,13 @@ test('kubernetes trust: IRSA is checked against the role\'s EKS OIDC trust when 
   // The role trusts the cluster, but for another account: the annotation alone does not get in.
   assert.deepEqual(irsaEdges(roleTrusts('StringEquals', 'system:serviceaccount:payments:other')), []);
   assert.deepEqual(irsaEdges(roleTrusts('StringLike', 'system:serviceaccount:web:*')), []);
+});
+
+test('kubernetes trust: a GKE annotation is checked against the Google service account\'s workload identity bindings', () => {
+  const GSA = 'app@proj.iam.gserviceaccount.com';
+  const binding = (member: string): TrustInput => ({ identityId: GSA, provider: 'gcp', principal: `serviceAccount:${member}`, principalType: 'identity', condition: null, attributes: { roles: ['roles/iam.workloadIdentityUser'] } });
+  const gke = (gcp: TrustInput[]) => [...deriveEdges({ identities: [], credentials: [], grants: [], trusts: [trust(GSA, 'gcp', 'iam.gke.io/gcp-service-account'), ...gcp] })].filter((e) => e.from === SA);
+  assert.match(gke([binding('proj.svc.id.goog[payments/payments-api]')])[0]?.evidence ?? '', /admitted by its IAM policy: workload pool proj\.svc\.id\.goog/);
+  assert.deepEqual(gke([binding('proj.svc.id.goog[web/frontend]')]), [], 'bound for another account only');
+  assert.match(gke([])[0]?.evidence ?? '', /not verified/);
 });
