@@ -21,6 +21,7 @@ export type CredentialStatus = (typeof CREDENTIAL_STATUSES)[number];
 export const CREDENTIAL_KINDS = [
   'access_key', // AWS access key
   'sa_key', // GCP service-account key
+  'sa_token', // Kubernetes service-account token stored in a Secret (legacy, never expires)
   'client_secret', // Azure app password credential
   'certificate', // Azure app key credential
   'federated_credential', // workload identity federation (no secret, a trust)

@@ -58,9 +58,13 @@ export function* deriveEdges(src: EdgeSources): Generator<ReachEdge> {
   const azureByName = new Map<string, string | null>(); // name → id, null when ambiguous
   const appsByTenant = new Map<string, string[]>();
   const owned: { id: string; name: string; owners: string[] }[] = [];
+  // Azure client id → the service principal (or managed identity) a Kubernetes workload identity becomes.
+  const azureByClientId = new Map<string, string>();
   for (const i of src.identities) {
     if (i.provider !== 'azure') continue;
     azureScope.set(i.id, i.scope);
+    const appId = i.attributes?.appId ?? i.attributes?.clientId;
+    if (typeof appId === 'string' && (i.kind !== 'app_registration' || !azureByClientId.has(appId.toLowerCase()))) azureByClientId.set(appId.toLowerCase(), i.id);
     azureByName.set(i.name, azureByName.has(i.name) ? null : i.id);
     const attrs = i.attributes ?? {};
     if (attrs.applicationObjectId) {
@@ -158,14 +162,28 @@ export function* deriveEdges(src: EdgeSources): Generator<ReachEdge> {
 
   // Trusts.
   let anyGithubUsed = false;
+  // IRSA annotations wait for the roles' own EKS OIDC trusts, which may come later in the stream.
+  const irsa: TrustInput[] = [];
+  const eksTrusts = new Map<string, EksTrust[]>();
   for (const t of src.trusts) {
-    for (const e of trustEdges(t)) {
+    if (t.provider === 'kubernetes' && (t.attributes?.cloud === 'aws' || t.attributes?.cloud === 'gcp')) {
+      irsa.push(t);
+      continue;
+    }
+    const eks = eksTrustOf(t) ?? gkeTrustOf(t);
+    if (eks) (eksTrusts.get(t.identityId) ?? eksTrusts.set(t.identityId, []).get(t.identityId))!.push(eks);
+    for (const e of trustEdges(t, azureByClientId)) {
       if (e.repo) knownRepos.add(e.repo);
       if (e.orgRepos) orgReposUsed.add(e.orgRepos);
       if (e.from === ANY_GITHUB) anyGithubUsed = true;
-      yield edge(e.from, t.identityId, e.mechanism, e.evidence);
+      yield edge(e.from, e.to ?? t.identityId, e.mechanism, e.evidence);
       if (e.subjectOf) yield* linkSubject(e.subjectOf, e.from);
     }
+  }
+
+  for (const t of irsa) {
+    const e = t.attributes?.cloud === 'gcp' ? gkeEdge(t, eksTrusts.get(t.identityId)) : irsaEdge(t, eksTrusts.get(t.identityId));
+    if (e) yield edge(t.principal, t.identityId, 'federation', e);
   }
 
   // Repositories stand for their organisation's "any repository" subject, and org-wide pushers reach each.
@@ -191,6 +209,8 @@ function ciSecretHolder(c: CredentialInput): { node: string; who: string; repo?:
 
 interface TrustEdge {
   from: string;
+  /** When the trust names its target other than by identity id (an Azure client id). */
+  to?: string;
   mechanism: Mechanism;
   evidence: string;
   repo?: string;
@@ -211,9 +231,10 @@ function githubSource(j: OidcJudgement, fallback: string): Omit<TrustEdge, 'mech
   return { from: fallback || ANY_GITHUB };
 }
 
-function trustEdges(t: TrustInput): TrustEdge[] {
+function trustEdges(t: TrustInput, azureByClientId: Map<string, string>): TrustEdge[] {
   const a = t.attributes ?? {};
   const cond = when(t.condition);
+  if (t.provider === 'kubernetes') return kubernetesTrust(t, a, azureByClientId);
   if (t.provider === 'aws') return awsTrust(t, a, cond);
   if (t.provider === 'gcp') return gcpTrust(t, a, cond);
   if (t.provider === 'azure') return azureTrust(t, a, cond);
@@ -300,4 +321,78 @@ function azureTrust(t: TrustInput, a: Record<string, unknown>, cond: string): Tr
   }
   const subject = space > 0 ? t.principal.slice(space + 1).replace(/^sub=/, '') : '*';
   return [{ from: ext('oidc', `${issuer}:${subject}`), mechanism: 'federation', evidence: `federated credential${name} trusts ${t.principal}${cond}` }];
+}
+
+/**
+ * A Kubernetes service account annotated with a cloud identity: its pods get that identity's
+ * credentials. The annotation is the claim; whether the cloud side admits the cluster's issuer
+ * and this subject is for the cloud's own trust records to show.
+ */
+function kubernetesTrust(t: TrustInput, a: Record<string, unknown>, azureByClientId: Map<string, string>): TrustEdge[] {
+  if (t.principalType !== 'identity') return [];
+  const subject = typeof a.subject === 'string' ? a.subject : t.principal;
+  const annotation = typeof a.annotation === 'string' ? a.annotation : 'a workload identity annotation';
+  const to = a.cloud === 'azure' ? azureByClientId.get(t.identityId.toLowerCase()) ?? ext('oidc', `azure-client:${t.identityId}`) : undefined;
+  const cloud = a.cloud === 'aws' ? 'AWS role' : a.cloud === 'gcp' ? 'Google service account' : a.cloud === 'azure' ? 'Azure application' : 'cloud identity';
+  return [{ from: t.principal, to, mechanism: 'federation', evidence: `${annotation} on ${subject}: its pods receive credentials for ${cloud} ${t.identityId}, if that identity trusts the cluster's OIDC issuer for this subject` }];
+}
+
+interface EksTrust {
+  issuer: string;
+  /** Allowed `sub` values; empty when the trust has no `sub` condition (any service account of the cluster). */
+  subjects: string[];
+  wild: boolean;
+}
+
+const EKS_ISSUER = /^oidc\.eks\.[a-z0-9-]+\.amazonaws\.com(\.cn)?\/id\/[A-Za-z0-9]+$/;
+
+/** An AWS role's federated trust in an EKS cluster's OIDC issuer, with the subjects its condition allows. */
+function eksTrustOf(t: TrustInput): EksTrust | null {
+  if (t.provider !== 'aws' || t.principalType !== 'federated') return null;
+  const issuer = typeof t.attributes?.issuer === 'string' ? t.attributes.issuer : t.principal.replace(/^arn:[^:]+:iam::\d{12}:oidc-provider\//, '');
+  if (!EKS_ISSUER.test(issuer)) return null;
+  const subjects: string[] = [];
+  let wild = false;
+  for (const part of (t.condition ?? '').split(' AND ')) {
+    const m = /^(\S+) (.+?):sub=(.*)$/.exec(part);
+    if (!m || m[2] !== issuer || /^(StringNot|ForAllValues:StringNot)/.test(m[1] as string)) continue;
+    if (/Like/.test(m[1] as string)) wild = true;
+    subjects.push(...(m[3] as string).split('|'));
+  }
+  return { issuer, subjects, wild };
+}
+
+const globMatch = (pattern: string, value: string) =>
+  new RegExp(`^${pattern.replace(/[.+^${}()[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.')}$`).test(value);
+
+/**
+ * The IRSA edge's evidence, or null when the role's trust policy names EKS issuers but admits
+ * this subject under none of them (the annotation is then a claim the role refuses).
+ */
+function irsaEdge(t: TrustInput, trusts: EksTrust[] | undefined): string | null {
+  const subject = typeof t.attributes?.subject === 'string' ? t.attributes.subject : t.principal;
+  const claim = `eks.amazonaws.com/role-arn on ${subject}: its pods receive credentials for AWS role ${t.identityId}`;
+  if (!trusts?.length) return `${claim}; not verified: no EKS OIDC trust of the role is in the inventory`;
+  const admits = trusts.find((x) => x.subjects.length === 0 || x.subjects.some((p) => (x.wild ? globMatch(p, subject) : p === subject)));
+  if (!admits) return null;
+  const how = admits.subjects.length === 0 ? 'any service account (no sub condition)' : `sub ${admits.subjects.join('|')}`;
+  return `${claim}; admitted by its trust policy: issuer ${admits.issuer}, ${how} (the cluster's own issuer is not read)`;
+}
+
+/** A Google service account's workload identity binding: `serviceAccount:<pool>.svc.id.goog[<ns>/<name>]`. */
+function gkeTrustOf(t: TrustInput): EksTrust | null {
+  if (t.provider !== 'gcp') return null;
+  const m = /^serviceAccount:([^[]+\.svc\.id\.goog)\[([^\]]+)\]$/.exec(t.principal);
+  if (!m) return null;
+  const [ns, name] = (m[2] as string).split('/');
+  return { issuer: m[1] as string, subjects: [`system:serviceaccount:${ns}:${name}`], wild: false };
+}
+
+/** Like irsaEdge, for `iam.gke.io/gcp-service-account`: the Google side must bind workloadIdentityUser to this account. */
+function gkeEdge(t: TrustInput, trusts: EksTrust[] | undefined): string | null {
+  const subject = typeof t.attributes?.subject === 'string' ? t.attributes.subject : t.principal;
+  const claim = `iam.gke.io/gcp-service-account on ${subject}: its pods receive credentials for Google service account ${t.identityId}`;
+  if (!trusts?.length) return `${claim}; not verified: no workload identity binding of the service account is in the inventory`;
+  const admits = trusts.find((x) => x.subjects.includes(subject));
+  return admits ? `${claim}; admitted by its IAM policy: workload pool ${admits.issuer}` : null;
 }

@@ -5,6 +5,7 @@ import { githubScanner } from '../../scanners/github/index.js';
 import { repoScanner } from '../../scanners/repo/index.js';
 import { azureScanner } from '../../scanners/azure/index.js';
 import { gcpScanner } from '../../scanners/gcp/index.js';
+import { kubernetesScanner } from '../../scanners/kubernetes/index.js';
 
-export const SCANNERS: AnyScanner[] = [awsScanner, githubScanner, repoScanner, azureScanner, gcpScanner];
+export const SCANNERS: AnyScanner[] = [awsScanner, githubScanner, repoScanner, azureScanner, gcpScanner, kubernetesScanner];
 
