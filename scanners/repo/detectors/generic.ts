@@ -51,11 +51,11 @@ export const genericSecret: Detector = {
   // verify): a leading [\w]{0,40} would make the engine backtrack at every position.
   // Then: the rest of the name, a closing quote or bracket, an optional type (Go, TS,
   // C#), any spacing (gofmt-aligned structs), an assignment operator of any language
-  // (= := ::= ?= .= => : , and XML's >), an optional string prefix (b'' r"" @"" f""),
+  // (= := ::= ?= .= => : , and XML's >), an optional string prefix only before a quote (b'' r"" @"" f""),
   // and the value up to its closing quote.
   regex: new RegExp(
     `(?:${STEMS})[A-Za-z0-9_.-]{0,40}(?:\\\\?["'\`])?\\]?(?:[ \\t]*:?[ \\t]*(?:string|str|String|&str|&'static str|\\[\\]byte|char\\s?\\*))?[ \\t]{0,60}` +
-      `(::?:?=|\\?=|\\.=|\\+=|=>|\\|\\|=|==|=|:|,|>)[ \\t]{0,60}\\[?[ \\t]*(?:[bBrRuUfF]{1,2}|@)?(\\\\?["'\`])?([^"'\`\\s,;)}\\]<>\\\\]{8,400})`,
+      `(::?:?=|\\?=|\\.=|\\+=|=>|\\|\\|=|==|=|:|,|>)[ \\t]{0,60}\\[?[ \\t]*(?:(?:[bBrRuUfF]{1,2}|@)(?=\\\\?["'\`]))?(\\\\?["'\`])?([^"'\`\\s,;)}\\]<>\\\\]{8,400})`,
     'gi',
   ),
   verify(m, ctx) {

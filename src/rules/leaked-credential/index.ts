@@ -9,9 +9,10 @@ const rank = (r: ReachResult) => (r.privilege === 'admin' ? 3 : r.privilege === 
 
 /**
  * Sightings that are only a key's id, not its secret (a key id names the key to revoke but cannot
- * be used alone). Scanners may also mark them with `attributes.keyIdOnly`.
+ * be used alone). Scanners may also mark them with `attributes.keyIdOnly`. (A code host's AWS alert
+ * is of type aws_access_key_id but reports the pair it found, so it is not one of these.)
  */
-const KEY_ID_ONLY = { detectors: ['aws-access-key-id'], secretTypes: ['aws_access_key_id'] };
+const KEY_ID_ONLY = { detectors: ['aws-access-key-id'], secretTypes: [] as string[] };
 
 function keyIdOnly(c: CredentialRow): boolean {
   const a = c.attributes;

@@ -292,7 +292,8 @@ test('--org: paginated and throttled ListAccounts, AssumeRole with external id, 
       // Organisation-aware trust: a sibling account is not external, an outside one is.
       const trusts = res.records.filter((r): r is TrustRecord => r.type === 'trust' && r.identityId.endsWith('/cross'));
       assert.deepEqual(trusts.map((t) => `${t.principalType}|${t.risk}`), ['identity|null', 'external-account|external']);
-      assert.equal(res.findings.filter((x) => x.ruleId === 'external-trust' && x.identityId?.endsWith('/cross'))[0]?.severity, 'high');
+      // An outside account that can assume an admin role: critical (the rules table).
+      assert.equal(res.findings.filter((x) => x.ruleId === 'external-trust' && x.identityId?.endsWith('/cross'))[0]?.severity, 'critical');
     } finally {
       res.cleanup();
     }

@@ -214,3 +214,13 @@ test('overlaps: the specific detector wins over the generic one', () => {
   assert.deepEqual(ids(`GITHUB_TOKEN = "${t}"`), ['github-token']);
   assert.deepEqual(ids(`db_password = "postgres://app:${fake.password(r)}@db.internal/app"`), ['database-url']);
 });
+
+test('an id like secret:<hash> is not a secret even when the hash starts with a string-prefix letter (b, r, u, f)', () => {
+  for (const first of ['b', 'r', 'u', 'f', 'B']) {
+    const id = `secret:${first}${'9f3ac27d04e1b86c'.repeat(4).slice(1)}`;
+    assert.deepEqual(ids(`${id}\n`, 'findings.txt'), [], id);
+    assert.deepEqual(ids(`{"credentialId":"${id}"}\n`, 'credentials.ndjson'), [], id);
+  }
+  // A real string prefix before a quote still counts: b"…" is Python bytes.
+  assert.deepEqual(ids(`API_SECRET = b"${'q8Jf2LxV9mTr4WbZ'}1nKc7HsP"`, 'app.py'), ['generic-secret']);
+});
