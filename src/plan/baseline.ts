@@ -1,5 +1,6 @@
 // Baselines for the enforcement phase: the findings an estate already had (from a SARIF or JSON
 // report nhi wrote, a baseline file, or a scan number), so CI fails only on findings new since.
+import { ScanLog } from '../inventory/scan-log.js';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { ConfigError, EXIT } from '../errors.js';
 import type { DB } from '../inventory/db.js';
@@ -41,7 +42,7 @@ export function readBaseline(file: string): Baseline {
 /** The findings open as of a scan. */
 export function baselineFromScan(db: DB, scan: number): Baseline {
   if (!Number.isInteger(scan) || scan < 1) throw new ConfigError(`--since-scan must be a scan number, got "${scan}"`, 'See `nhi scans` for the scan numbers.');
-  if (!db.prepare('SELECT 1 FROM scans WHERE id = ?').get(scan)) throw new ConfigError(`scan #${scan} is not in this inventory`, 'See `nhi scans` for the scan numbers.');
+  if (!new ScanLog(db).exists(scan)) throw new ConfigError(`scan #${scan} is not in this inventory`, 'See `nhi scans` for the scan numbers.');
   return { source: `scan #${scan}`, ids: new PlanStore(db).openFindingIdsAt(scan) };
 }
 
