@@ -1,7 +1,8 @@
 // A chain for people: one line per hop, as `nhi paths` and finding evidence show it.
 import type { Hop } from './compute-reach.js';
 
-const VERB: Record<Hop['mechanism'], string> = {
+/** What each mechanism lets the start of a hop do, in words. */
+export const VERB: Record<Hop['mechanism'], string> = {
   'holds-credential': 'holds a credential of',
   'may-assume': 'may assume',
   'mint-token': 'may mint tokens for',

@@ -42,4 +42,4 @@ export function reachFromRows(src: EdgeSources, options: BuildOptions = {}): { g
   const graph = b.build();
   return { graph, reach: computeReach(graph, options), edges };
 }
-export { formatChain } from './format-chain.js';
+export { formatChain, VERB } from './format-chain.js';

@@ -5,6 +5,7 @@ import { openInventory } from '../../inventory/db.js';
 import { ambiguous, resolveRef } from '../../inventory/browse-queries.js';
 import { ReachQueries, reachSettings, type PathStep } from '../../inventory/reach-store.js';
 import { inertText } from '../../report/text-table.js';
+import { VERB } from '../../reach/index.js';
 import { commandContext, type CommonFlags } from '../context.js';
 import { wholeNumber } from '../choices.js';
 
@@ -14,21 +15,11 @@ export interface PathsFlags extends CommonFlags {
   json?: boolean;
 }
 
-const VERB: Record<string, string> = {
-  'holds-credential': 'holds a credential of',
-  'may-assume': 'may assume',
-  'mint-token': 'may mint tokens for',
-  impersonate: 'may act as',
-  'add-credentials': 'may add credentials to',
-  federation: 'is trusted through federation by',
-  'push-to-repository': 'may push to',
-  'member-of': 'is one of',
-};
 
 const label = (id: string, name: string | null) => (name && name !== id ? `${name} (${id})` : id);
 
 function stepLines(steps: PathStep[]): string[] {
-  return steps.map((s) => `  ${s.step}. ${label(s.from, s.fromName)}\n       ${VERB[s.mechanism] ?? s.mechanism} ${label(s.to, s.toName)}\n       evidence: ${s.evidence}`);
+  return steps.map((s) => `  ${s.step}. ${label(s.from, s.fromName)}\n       ${VERB[s.mechanism as keyof typeof VERB] ?? s.mechanism} ${label(s.to, s.toName)}\n       evidence: ${s.evidence}`);
 }
 
 export async function pathsCommand(from: string, flags: PathsFlags): Promise<number> {
