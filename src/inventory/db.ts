@@ -102,7 +102,18 @@ export function openInventory(path: string, opts: OpenOptions = {}): Inventory {
     db,
     path: abs,
     close() {
-      if (db.open) db.close();
+      if (!db.open) return;
+      // WAL serves readers while a scan writes; at rest the file goes back to a rollback journal
+      // (which needs no -wal/-shm beside it), so a copy on a read-only file system or a CI artifact
+      // can still be read. Only when no other connection has it open: otherwise it stays WAL.
+      if (!opts.readonly) {
+        try {
+          db.pragma('journal_mode = DELETE');
+        } catch {
+          // Another process is reading or writing it: it stays in WAL mode, which is fine.
+        }
+      }
+      db.close();
     },
   };
 }

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync, statSync, writeFileSync } from 'node:fs';
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
@@ -26,8 +26,14 @@ test('the inventory file, its WAL and its hash key are private (0600) and the sc
   const db = join(dir, 'nhi.db');
   await scan(db, { targets: { 'aws:1': [identity('u1')] } });
   for (const f of [db, `${db}.key`]) assert.equal(statSync(f).mode & 0o777, 0o600, f);
+  // While a scan writes, readers share the file through the WAL (0600 too):
+  const writer = openInventory(db);
+  assert.equal(writer.db.pragma('journal_mode', { simple: true }), 'wal');
+  assert.equal(statSync(`${db}-wal`).mode & 0o777, 0o600);
+  writer.close();
+  // at rest it is back to a rollback journal.
   const raw = new Database(db, { readonly: true });
-  assert.equal(raw.pragma('journal_mode', { simple: true }), 'wal');
+  assert.equal(raw.pragma('journal_mode', { simple: true }), 'delete');
   assert.equal(raw.pragma('user_version', { simple: true }), SCHEMA_VERSION);
   raw.close();
 });
@@ -231,4 +237,20 @@ test('what a scanner could not read keeps its last known value, and is not repor
   assert.deepEqual(attrs, { path: '/', accessKeys: 2, activeAccessKeys: 1 });
   assert.equal(changes.n, 0, 'no false "changed" entry');
   assert.equal(keyGone, null, 'its key is not gone: the target did not complete');
+});
+
+test('an inventory on a read-only file system can be read: at rest it needs no -wal or -shm beside it', { timeout: 60_000 }, async () => {
+  const dir = tempDir();
+  const src = join(dir, 'inv');
+  const ro = join(dir, 'ro');
+  mkdirSync(src);
+  mkdirSync(ro);
+  await scan(join(src, 'nhi.db'), { targets: { 'aws:1': [identity('u1')] } });
+  const bin = fileURLToPath(new URL('../../bin/nhi', import.meta.url));
+  // A private mount namespace (unshare: no root needed where user namespaces are allowed) with the
+  // folder bound read-only: writing there fails, reading the inventory must not.
+  const script = `mount --bind "${src}" "${ro}" && mount -o remount,ro,bind "${ro}" && ! touch "${ro}/probe" 2>/dev/null && "${process.execPath}" "${bin}" report --db "${ro}/nhi.db" --format json`;
+  const r = spawnSync('unshare', ['-rm', 'sh', '-c', script], { encoding: 'utf8', env: { ...process.env, NHI_DB: '', NHI_HASH_KEY: '', CI: '1' } });
+  assert.equal(r.status, 0, r.stderr);
+  assert.equal(JSON.parse(r.stdout).totals.identities, 1);
 });
