@@ -36,6 +36,14 @@ export function resolveDbPath(flag: string | undefined, env: Record<string, stri
 export function explainSqliteError(err: unknown, path: string): InventoryError | null {
   const code = (err as { code?: string })?.code ?? '';
   const msg = (err as Error)?.message ?? String(err);
+  // The native SQLite module is missing (an interrupted install) or built for another platform or Node.
+  if (/Could not locate the bindings file|better_sqlite3\.node|NODE_MODULE_VERSION|invalid ELF header|wrong ELF class|mach-o/i.test(msg) || code === 'ERR_DLOPEN_FAILED') {
+    return new InventoryError(
+      `the SQLite module nhi uses (better-sqlite3) cannot be loaded: ${msg.split('\n')[0]}`,
+      'Its native part is missing or was built for another platform or Node.js version (an interrupted or copied install). Reinstall it where nhi runs: `npm rebuild better-sqlite3` in nhi\'s folder, or `npm ci` (it needs python3, make and a C++ compiler when no prebuilt binary can be downloaded).',
+      err,
+    );
+  }
   if (code === 'SQLITE_NOTADB' || code === 'SQLITE_CORRUPT' || /not a database|malformed/i.test(msg)) {
     return new InventoryError(
       `${path} is not a readable nhi inventory (${msg})`,

@@ -254,3 +254,18 @@ test('an inventory on a read-only file system can be read: at rest it needs no -
   assert.equal(r.status, 0, r.stderr);
   assert.equal(JSON.parse(r.stdout).totals.identities, 1);
 });
+
+test('a missing or foreign-platform SQLite module is explained with how to reinstall, not as a bug', async () => {
+  const { explainSqliteError } = await import('../../src/inventory/db.js');
+  for (const message of [
+    'Could not locate the bindings file. Tried:\n → /opt/nhi/node_modules/better-sqlite3/build/better_sqlite3.node',
+    "The module '/opt/nhi/node_modules/better-sqlite3/build/Release/better_sqlite3.node' was compiled against a different Node.js version using NODE_MODULE_VERSION 127.",
+    '/opt/nhi/node_modules/better-sqlite3/build/Release/better_sqlite3.node: invalid ELF header',
+  ]) {
+    const e = explainSqliteError(new Error(message), '/x/nhi.db');
+    assert.ok(e, message);
+    assert.match(e.message, /the SQLite module nhi uses \(better-sqlite3\) cannot be loaded/);
+    assert.match(e.hint ?? '', /npm rebuild better-sqlite3/);
+  }
+  assert.equal(explainSqliteError(new Error('something else'), '/x/nhi.db'), null);
+});
