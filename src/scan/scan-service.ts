@@ -37,6 +37,11 @@ export interface ScanSummary {
   errors: ScanError[];
   notes: ScanError[];
   counts: FinalizeResult | null;
+  /**
+   * An interrupt arrived while the merge was committing (one synchronous transaction, which a signal
+   * cannot stop halfway): the scan was committed whole, and says so.
+   */
+  interruptedWhileCommitting?: boolean;
 }
 
 export async function runScan(input: ScanInput): Promise<ScanSummary> {
@@ -113,7 +118,11 @@ async function scanInto(inv: Inventory, input: ScanInput): Promise<ScanSummary> 
     },
     evaluate: (scan) => runRules({ db, config: input.config, now, into: { table: 'findings', scan }, reach: reach?.reach }),
   });
-  return { scanId, dbPath: inv.path, status, startedAt, durationMs: Date.now() - t0, targets: result.targets, errors, notes, counts };
+  // A signal that came during the synchronous merge is handled in the event loop's next poll phase:
+  // two turns through the check phase get past it. An abort seen then came during the commit.
+  await new Promise((r) => setImmediate(() => setImmediate(r)));
+  const interruptedWhileCommitting = input.signal.aborted;
+  return { scanId, dbPath: inv.path, status, startedAt, durationMs: Date.now() - t0, targets: result.targets, errors, notes, counts, interruptedWhileCommitting };
 }
 
 /**

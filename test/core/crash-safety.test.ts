@@ -144,3 +144,13 @@ test('a first scan killed while it writes the new inventory leaves it empty, rea
   }
   assert.equal(hotJournals, 1, 'a kill must land after the first scan has written into the file for this test to mean anything');
 });
+
+test('Ctrl-C while the merge commits: the scan is committed whole and says so, never silently', { timeout: 120_000 }, async () => {
+  const dir = tempDir();
+  const db = join(dir, 'nhi.db');
+  // The first scan's transaction writes through a rollback journal: SIGINT as soon as it exists.
+  const k = await run(db, 60_000, 'first', { killOn: 'finalizing', killOnFile: `${db}-journal`, signal: 'SIGINT' });
+  assert.match(k.out, /done complete interrupted-while-committing/);
+  assert.deepEqual(snapshot(db).identities, { n: 60_000, tags: 'first' });
+  assert.deepEqual(snapshot(db).scans, [{ id: 1, status: 'complete' }]);
+});

@@ -36,5 +36,5 @@ const summary = await runScan({
   concurrency: 1,
   signal: controller.signal,
 });
-process.stdout.write(`done ${summary.status}\n`);
+process.stdout.write(`done ${summary.status}${summary.interruptedWhileCommitting ? ' interrupted-while-committing' : ''}\n`);
 process.exitCode = summary.status === 'interrupted' ? 130 : 0;

@@ -120,7 +120,7 @@ export function nothingRead(s: ScanSummary): boolean {
 }
 
 export function scanExitCode(s: ScanSummary): number {
-  if (s.status === 'interrupted') return 130;
+  if (s.status === 'interrupted' || s.interruptedWhileCommitting) return 130;
   if (s.status === 'complete') return EXIT.ok;
   return nothingRead(s) ? EXIT.scanFailed : EXIT.partial;
 }
@@ -153,6 +153,7 @@ export function formatScanSummary(s: ScanSummary): string {
     out.push(`findings: ${c.findingsOpen} open (${c.findingsNew} new, ${c.findingsResolved} resolved) — \`nhi report\` for the details`);
   }
   if (s.status === 'interrupted') out.push('the scan was interrupted: nothing was merged; the previous snapshot is unchanged');
+  if (s.interruptedWhileCommitting) out.push(`interrupted while committing: scan #${s.scanId} was already being written in one transaction, so it was committed whole (exit 130)`);
   if (failed) out.push('scan failed: nothing was read (every target failed); earlier snapshots are kept — fix the errors below and scan again');
   if (s.errors.length) {
     out.push('');
