@@ -27,7 +27,8 @@ export function toCredential(f: RawFinding, loc: Location, scope: string, secret
     identityId: null,
     provider: 'repo',
     scope,
-    kind: 'hardcoded_secret',
+    // An AI provider's key has its own kind; every other secret found in source is hardcoded_secret.
+    kind: f.attributes?.secretKind === 'ai_api_key' ? 'ai_api_key' : 'hardcoded_secret',
     name: det?.title ?? f.detector,
     keyId,
     expiresAt: f.expiresAt ?? null,

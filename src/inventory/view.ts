@@ -3,6 +3,7 @@
 // (findings) while they read, and memory stays bounded at any estate size.
 import type { Statement } from 'better-sqlite3';
 import type { DB } from './db.js';
+import { FOUND_SECRET_SQL } from '../model/records.js';
 import { existedByCutoff, julianDay, unusedSql } from './judgements.js';
 import { SELECT, hydrate, type CredentialRow, type GrantRow, type IdentityRow, type TrustRow } from './rows.js';
 
@@ -119,7 +120,7 @@ export class InventoryView {
       params.push(f.kind);
     }
     if (f.expired) {
-      where.push(`kind <> 'hardcoded_secret' AND (status = 'expired' OR (expires_at IS NOT NULL AND expires_at < ? AND status <> 'inactive'))`);
+      where.push(`kind NOT IN ${FOUND_SECRET_SQL} AND (status = 'expired' OR (expires_at IS NOT NULL AND expires_at < ? AND status <> 'inactive'))`);
       params.push((this.now ?? new Date()).toISOString());
     }
     if (f.hasAttribute) where.push(`json_extract(attributes, ${attributePath(f.hasAttribute)}) IS NOT NULL`);
@@ -151,7 +152,7 @@ export class InventoryView {
   /** Live (provider-known) credentials carrying this key id: the target of a leak correlation. */
   liveCredentialsByKeyId(keyId: string): CredentialRow[] {
     return (
-      this.stmt(`SELECT ${SELECT.credentials} FROM credentials WHERE key_id = ? AND kind <> 'hardcoded_secret' AND gone_scan IS NULL`).all(keyId) as Record<
+      this.stmt(`SELECT ${SELECT.credentials} FROM credentials WHERE key_id = ? AND kind NOT IN ${FOUND_SECRET_SQL} AND gone_scan IS NULL`).all(keyId) as Record<
         string,
         unknown
       >[]

@@ -32,8 +32,18 @@ export const CREDENTIAL_KINDS = [
   'ci_secret', // a CI/CD secret (GitHub Actions secret)
   'webhook_secret',
   'hardcoded_secret',
+  'ai_api_key', // an AI provider's API key (OpenAI, Anthropic, Hugging Face…) found in source
 ] as const;
 export type CredentialKind = (typeof CREDENTIAL_KINDS)[number];
+
+/** Kinds that are a secret found in source (a sighting with a location), not a credential a provider lists. */
+export const FOUND_SECRET_KINDS: readonly CredentialKind[] = ['hardcoded_secret', 'ai_api_key'];
+/** FOUND_SECRET_KINDS as an SQL list, for `kind IN …` / `kind NOT IN …`. */
+export const FOUND_SECRET_SQL = `(${FOUND_SECRET_KINDS.map((k) => `'${k}'`).join(', ')})`;
+
+export function isFoundSecret(kind: string): boolean {
+  return (FOUND_SECRET_KINDS as readonly string[]).includes(kind);
+}
 
 export const TRUST_PRINCIPAL_TYPES = [
   'identity', // another identity in the inventory or the same scope

@@ -1,5 +1,6 @@
 // Open findings in, a plan per identity out: what depends on it, what it reaches, how risky it
 // is to switch off, and the steps (with the provider's command) ordered by risk removed per step.
+import { isFoundSecret } from '../model/records.js';
 import type { DB } from '../inventory/db.js';
 import { InventoryView } from '../inventory/view.js';
 import { PlanStore, type OpenFinding, type ProposedStep } from '../inventory/plans.js';
@@ -157,7 +158,7 @@ function stepsFor(identity: IdentityRow | null, creds: CredentialRow[], findings
     const c = creds.find((x) => x.id === credId) ?? store.credential(credId);
     if (!c) continue;
     const rules = new Set(fs.map((f) => f.ruleId));
-    if (c.kind === 'hardcoded_secret') {
+    if (isFoundSecret(c.kind)) {
       const path = view.sightings(c.id, 1)[0]?.path ?? null;
       add('purge-leak', c.id, fs, cmd.purgeLeak(c, path), false, `${fs[0]!.message}; rotate it at its issuer first`);
     } else if (c.kind === 'ci_secret') {

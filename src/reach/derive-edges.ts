@@ -2,6 +2,7 @@
 // grant lets someone become lives here, once; the graph and the rules see only edges.
 import type { CredentialRow, GrantRow, IdentityRow, TrustRow } from '../inventory/rows.js';
 import { ext, type Mechanism, type ReachEdge } from './edges-types.js';
+import { isFoundSecret } from '../model/records.js';
 import { judgeOidcSubject, type OidcJudgement } from './oidc-pinning.js';
 
 export type IdentityInput = Pick<IdentityRow, 'id' | 'provider' | 'scope' | 'kind' | 'name'> & { attributes?: Record<string, unknown> | null };
@@ -18,7 +19,7 @@ export interface EdgeSources {
 
 const GITHUB_ISSUER = 'token.actions.githubusercontent.com';
 /** Credentials that do not authenticate as their identity: found secrets, CI secrets, federation trusts, webhook signing secrets. */
-const NOT_A_KEY = new Set(['hardcoded_secret', 'ci_secret', 'federated_credential', 'webhook_secret']);
+const NOT_A_KEY = new Set(['hardcoded_secret', 'ai_api_key', 'ci_secret', 'federated_credential', 'webhook_secret']);
 /** GitHub grants that let their holder push code, so run workflows of the repository. */
 const PUSH_ROLES = /^(contents:(write|admin)|workflows:write|deploy-key:write|repo|public_repo|workflow|org-admin|administration:write|push|maintain|admin|write)$/;
 /** Azure grants that can add a credential to any application of the tenant. */
@@ -101,7 +102,7 @@ export function* deriveEdges(src: EdgeSources): Generator<ReachEdge> {
     return [{ from: repoNode(repo), to: subject, mechanism: 'push-to-repository', evidence: `whoever can push to ${repo} can run a workflow as this subject unless branch or environment protection stops it (protection is not read)`}];
   };
   for (const c of src.credentials) {
-    if (c.kind === 'hardcoded_secret' || c.kind === 'ci_secret') {
+    if (isFoundSecret(c.kind) || c.kind === 'ci_secret') {
       if (c.keyId) carriers.push(c);
       if (c.kind === 'ci_secret') {
         const holder = ciSecretHolder(c);

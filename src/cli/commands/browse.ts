@@ -1,6 +1,7 @@
 // `nhi ls`, `nhi show`, `nhi scans`, `nhi diff`, `nhi rules`: looking around the inventory.
 // Every value printed comes from providers or scanned files, so tables and text go through inert().
 import { ConfigError, EXIT, NhiError } from '../../errors.js';
+import { isFoundSecret } from '../../model/records.js';
 import { openInventory, type DB } from '../../inventory/db.js';
 import { inert, inertText, outputWidth, renderTable, type Column } from '../../report/text-table.js';
 import { openReport, parseSeverity } from '../../report/report-service.js';
@@ -137,7 +138,7 @@ export async function lsCommand(what: string, flags: LsFlags): Promise<number> {
       const { rows, more } = take(listCredentials(inv.db, { provider, kind, status: checkChoices('--status', list(flags.status), CREDENTIAL_STATUS_CHOICES), identity, includeGone: flags.includeGone, limit: limit + 1 }), limit);
       // Leaks carry where they were first seen; other credentials have no location.
       const withLocation = rows.map((r) => {
-        const l = r.kind === 'hardcoded_secret' ? located(r.id) : undefined;
+        const l = isFoundSecret(r.kind) ? located(r.id) : undefined;
         return { ...r, location: l ? `${l.repo ? l.repo + ':' : ''}${l.path}${l.line ? ':' + l.line : ''}` : null };
       });
       emit(withLocation, [

@@ -1,5 +1,5 @@
 import type { CredentialRow } from '../../inventory/rows.js';
-import type { Severity } from '../../model/records.js';
+import { FOUND_SECRET_KINDS, type Severity } from '../../model/records.js';
 import type { Rule } from '../types.js';
 import { chainJson } from '../../inventory/reach-store.js';
 import { ext, type ReachResult } from '../../reach/index.js';
@@ -37,7 +37,7 @@ export const leakedCredential: Rule = {
     // Leaks are few (thousands at most), so they are grouped in memory.
     const byKey = new Map<string, CredentialRow[]>();
     const alone: CredentialRow[] = [];
-    for (const c of inventory.credentials({ kind: 'hardcoded_secret' })) {
+    for (const c of FOUND_SECRET_KINDS.flatMap((kind) => [...inventory.credentials({ kind })])) {
       if (!c.keyId) alone.push(c);
       else byKey.set(c.keyId, [...(byKey.get(c.keyId) ?? []), c]);
     }

@@ -1,7 +1,8 @@
+import { FOUND_SECRET_KINDS } from '../../model/records.js';
 import { DAY_MS, joinAdmins, olderThan, sqlBool, sqlDays, sqlExisted, type Rule } from '../types.js';
 
 // Kinds with a secret value that can age; federated credentials and leaks are judged elsewhere.
-const EXCLUDED = "('hardcoded_secret', 'federated_credential')";
+const EXCLUDED = `(${[...FOUND_SECRET_KINDS, 'federated_credential'].map((k) => `'${k}'`).join(', ')})`;
 // Kinds that cannot be given an expiry at all (AWS access keys): for them age is the only signal,
 // or every key would be "long-lived" on the day it is created.
 const NO_EXPIRY_CONCEPT = "('access_key')";

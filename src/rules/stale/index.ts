@@ -1,3 +1,4 @@
+import { FOUND_SECRET_SQL } from '../../model/records.js';
 import type { FindingQuery, Rule, RuleContext } from '../types.js';
 import { joinAdmins, olderThan, sqlBool, sqlExisted } from '../types.js';
 import { unusedSql } from '../../inventory/judgements.js';
@@ -48,7 +49,7 @@ export const stale: Rule = {
       // A token or key that is its own identity (same id: GitHub PATs, SSH and deploy keys) is
       // judged once, as the identity.
       from: `FROM (SELECT *, 0 AS windowed, ${cred.days} AS days FROM credentials c
-               WHERE gone_scan IS NULL AND ${sqlExisted('c')} AND status = 'active' AND kind <> 'hardcoded_secret' AND identity_id IS NOT id
+               WHERE gone_scan IS NULL AND ${sqlExisted('c')} AND status = 'active' AND kind NOT IN ${FOUND_SECRET_SQL} AND identity_id IS NOT id
                  AND ${cred.known} AND ${cred.stale})`,
       params,
       provider: 'provider',

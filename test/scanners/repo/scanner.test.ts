@@ -233,3 +233,22 @@ test('--max-file-size below 1 (or not a number) and negative --workers are usage
   assert.throws(() => resolveScannerOptions(repoScanner, { flags: { workers: '-1' }, env: {}, section: undefined }), ConfigError);
   assert.equal(resolveScannerOptions(repoScanner, { flags: { maxFileSize: '1' }, env: {}, section: undefined }).maxFileSize, 1);
 });
+
+test('an AI provider key found in source is its own credential kind (ai_api_key), and leaked-credential reports it', async () => {
+  const { dir, cleanup } = tempDir();
+  try {
+    writeTree(dir, { 'deploy.sh': `export OPENAI_API_KEY=${fake.openaiKey(seeded(7))}\n`, 'app.env': `SLACK_WEBHOOK_SECRET=${fake.alnum(32, seeded(8))}\n` });
+    const res = await assertScannerAcceptance({ scanner: repoScanner, options: { paths: [dir] } });
+    try {
+      const kinds = res.records.filter((r): r is CredentialRecord => r.type === 'credential').map((c) => `${c.kind}:${c.attributes?.detector}`);
+      assert.ok(kinds.includes('ai_api_key:openai-api-key'), kinds.join(' '));
+      assert.ok(kinds.some((k) => k.startsWith('hardcoded_secret:')), 'other secrets stay hardcoded_secret');
+      const leak = res.findings.find((f) => f.ruleId === 'leaked-credential' && /OpenAI/.test(f.message));
+      assert.equal(leak?.severity, 'high');
+    } finally {
+      res.cleanup();
+    }
+  } finally {
+    cleanup();
+  }
+});
