@@ -7,7 +7,7 @@ import { STSClient } from '@aws-sdk/client-sts';
 import { OrganizationsClient } from '@aws-sdk/client-organizations';
 import type { ProgressSink } from '../../src/scanners/contract.js';
 import { DEFAULT_TIMING, ScanRetryStrategy } from './retry.js';
-import { MalformedBodyError, maxResponseBytes, networkFault, requestTimeoutMs, ResponseTooLargeError, TruncatedBodyError, type NetworkOptions } from '../../src/scanners/toolkit/index.js';
+import { MalformedBodyError, maxResponseBytes, networkFault, requestTimeoutMs, ResponseTooLargeError, TruncatedBodyError } from '../../src/scanners/toolkit/index.js';
 
 // The SDK's notice that its future releases need a newer Node is for nhi's maintainers (package.json
 // engines), not for someone running a scan, who can do nothing about it. The SDK checks once per
@@ -24,25 +24,8 @@ import { MalformedBodyError, maxResponseBytes, networkFault, requestTimeoutMs, R
   }
 }
 
-export interface AwsOptions extends NetworkOptions {
-  profile?: string;
-  region?: string;
-  org?: boolean;
-  assumeRole?: string;
-  externalId?: string;
-  accounts?: string[];
-  endpointUrl?: string;
-  iamEndpoint?: string;
-  stsEndpoint?: string;
-  organizationsEndpoint?: string;
-  accessKeyId?: string;
-  secretAccessKey?: string;
-  sessionToken?: string;
-  maxAttempts?: number;
-  retryBaseDelayMs?: number;
-  reportWaitSeconds?: number;
-  reportPollMs?: number;
-}
+export type { AwsOptions } from './options.js';
+import type { AwsOptions } from './options.js';
 
 export interface StaticCredentials {
   accessKeyId: string;

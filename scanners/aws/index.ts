@@ -5,13 +5,14 @@ import { join } from 'node:path';
 import { GetCallerIdentityCommand, AssumeRoleCommand } from '@aws-sdk/client-sts';
 import { DescribeOrganizationCommand, ListAccountsCommand, type Account } from '@aws-sdk/client-organizations';
 import { defineScanner, type ScanTarget } from '../../src/scanners/contract.js';
-import { MAX_RESPONSE_OPTION, PageGuard, REQUEST_TIMEOUT_OPTION } from '../../src/scanners/toolkit/index.js';
+import { PageGuard } from '../../src/scanners/toolkit/index.js';
+import { AWS_OPTIONS, DEFAULT_ASSUME_ROLE } from './options.js';
 import type { ScanRecord } from '../../src/model/records.js';
 import { AwsScanError, errorInfo, explainAwsError, iamClient, isAccessDenied, organizationsClient, stsClient, type AwsOptions, type CredentialsInput, type StaticCredentials, resolveRegion } from './clients.js';
 import { scanAccount, type AccountTargetData } from './account.js';
 import { startAwsDemo } from './demo/index.js';
 
-export const DEFAULT_ASSUME_ROLE = 'nhi-readonly';
+export { DEFAULT_ASSUME_ROLE } from './options.js';
 
 /** The principal a member role's trust policy must name for the caller (a session ARN becomes its role). */
 export function trustPrincipalFor(callerArn: string): string {
@@ -36,27 +37,8 @@ export const awsScanner = defineScanner<AwsOptions>({
     'read-only IAM permissions (SecurityAudit, or the minimal policy in scanners/aws/README.md)',
     '--org: organizations:ListAccounts in the management (or delegated admin) account and a read-only role to assume in each member account',
   ],
-  options: [
-    { key: 'profile', flag: '--profile <name>', description: 'Named profile from ~/.aws/config (SSO profiles included)', type: 'string', env: ['AWS_PROFILE'] },
-    { key: 'region', flag: '--region <region>', description: 'Region for signing and STS (IAM is global); default us-east-1', type: 'string', env: ['AWS_REGION', 'AWS_DEFAULT_REGION'] },
-    { key: 'org', flag: '--org', description: 'Scan every active account of the AWS Organization (AssumeRole into each)', type: 'boolean', default: false },
-    { key: 'assumeRole', flag: '--assume-role <name>', description: `Role name to assume in each member account with --org (read-only; default ${DEFAULT_ASSUME_ROLE})`, type: 'string', env: ['NHI_AWS_ASSUME_ROLE'], default: DEFAULT_ASSUME_ROLE },
-    { key: 'externalId', flag: '--external-id <id>', description: 'sts:ExternalId to pass when assuming the member-account role', type: 'string', env: ['NHI_AWS_EXTERNAL_ID'] },
-    { key: 'accounts', flag: '--accounts <ids>', description: 'With --org: only these account ids (comma-separated)', type: 'string[]' },
-    { key: 'endpointUrl', flag: '--endpoint-url <url>', description: 'Endpoint for every AWS service (local emulators); AWS_ENDPOINT_URL and AWS_ENDPOINT_URL_<SERVICE> work too', type: 'string' },
-    { key: 'iamEndpoint', flag: '--iam-endpoint <url>', description: 'IAM endpoint override', type: 'string' },
-    { key: 'stsEndpoint', flag: '--sts-endpoint <url>', description: 'STS endpoint override', type: 'string' },
-    { key: 'organizationsEndpoint', flag: '--organizations-endpoint <url>', description: 'Organizations endpoint override', type: 'string' },
-    { key: 'accessKeyId', flag: '--access-key-id <id>', description: 'Static access key id (tests, emulators); prefer profiles', type: 'string', secret: true },
-    { key: 'secretAccessKey', flag: '--secret-access-key <key>', description: 'Static secret access key (tests, emulators)', type: 'string', secret: true },
-    { key: 'sessionToken', flag: '--session-token <token>', description: 'Static session token (tests, emulators)', type: 'string', secret: true },
-    { key: 'maxAttempts', flag: '--max-attempts <n>', description: 'Attempts per request with the SDK adaptive retry mode (throttling is retried, never fatal until this bound)', type: 'number', env: ['AWS_MAX_ATTEMPTS'], default: 8 },
-    { key: 'retryBaseDelayMs', flag: '--retry-base-delay-ms <ms>', description: 'Base retry backoff in ms (default: the SDK own 100 ms / 500 ms when throttled)', type: 'number' },
-    { key: 'reportWaitSeconds', flag: '--report-wait <seconds>', description: 'How long to wait for the IAM credential report before falling back to per-user calls', type: 'number', default: 60 },
-    { key: 'reportPollMs', flag: '--report-poll-ms <ms>', description: 'Credential report polling interval', type: 'number', default: 2000 },
-    REQUEST_TIMEOUT_OPTION,
-    MAX_RESPONSE_OPTION,
-  ],
+  options: AWS_OPTIONS,
+
 
   isConfigured(o, env, hasConfigSection) {
     if (hasConfigSection || o.profile || o.accessKeyId || o.endpointUrl || o.org) return true;

@@ -1,45 +1,13 @@
 // Options of the azure scanner: which tenant and subscriptions, which cloud, how to
 // authenticate, where the APIs live (sovereign clouds, private endpoints, local emulators).
-import type { ScannerOption } from '../../src/scanners/contract.js';
-import { REQUEST_TIMEOUT_OPTION, type NetworkOptions } from '../../src/scanners/toolkit/options.js';
+import { defineOptions, type OptionsOf } from '../../src/scanners/contract.js';
+import { REQUEST_TIMEOUT_OPTION } from '../../src/scanners/toolkit/options.js';
 
 export const AZURE_CLOUDS = ['AzurePublicCloud', 'AzureUSGovernment', 'AzureChinaCloud'] as const;
 export type AzureCloud = (typeof AZURE_CLOUDS)[number];
 
-export interface AzureOptions extends NetworkOptions {
-  /** Tenant (directory) id; default: the credential's tenant / the tenants of the visible subscriptions. */
-  tenant?: string;
-  /** Subscription ids to scan; empty = every subscription the credential can list. */
-  subscription?: string[];
-  /** Sovereign cloud: picks the ARM, Graph and login endpoints. */
-  azureCloud?: AzureCloud;
-  /** Explicit Azure Resource Manager endpoint (private endpoint, emulator). */
-  armEndpoint?: string;
-  /** Explicit Microsoft Graph endpoint (private endpoint, emulator). */
-  graphEndpoint?: string;
-  /** Skip Microsoft Graph (directory) entirely: subscriptions only. */
-  skipGraph?: boolean;
-  /** Skip the sign-in activity reports (no last-use data then). */
-  skipSignInActivity?: boolean;
-  /**
-   * A static bearer token used for every request instead of DefaultAzureCredential. Meant for
-   * local emulators and tests: a real token has one audience, ARM or Graph, not both.
-   */
-  accessToken?: string;
-  /**
-   * Local emulator mode: https endpoints on 127.0.0.1/localhost are reached over plain HTTP
-   * (the SDK refuses to send bearer tokens to http URLs). Refused for any other host.
-   */
-  emulator?: boolean;
-  /** Retries of a throttled (429) or failing (5xx) request. */
-  maxRetries?: number;
-  /** First retry delay in ms (exponential; Retry-After wins when the service sends it). */
-  retryDelayMs?: number;
-  /** Page size asked of Graph list calls ($top). */
-  pageSize?: number;
-}
 
-export const AZURE_OPTIONS: ScannerOption[] = [
+export const AZURE_OPTIONS = defineOptions([
   {
     key: 'tenant',
     flag: '--tenant <id>',
@@ -91,7 +59,10 @@ export const AZURE_OPTIONS: ScannerOption[] = [
   { key: 'retryDelayMs', flag: '--retry-delay-ms <ms>', description: 'First retry delay in ms (Retry-After wins when sent)', type: 'number', default: 1000 },
   { key: 'pageSize', flag: '--page-size <n>', description: 'Page size asked of Microsoft Graph list calls ($top, max 999)', type: 'number', default: 999 },
   REQUEST_TIMEOUT_OPTION,
-];
+]);
+
+/** The Azure scanner's options, typed from the list above. */
+export type AzureOptions = OptionsOf<typeof AZURE_OPTIONS>;
 
 export interface CloudEndpoints {
   arm: string;

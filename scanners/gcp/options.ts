@@ -1,40 +1,10 @@
 // Options of the gcp scanner: which projects, how to authenticate, where the APIs live
 // (private/restricted endpoints), and how patient to be with quotas.
-import type { ScannerOption } from '../../src/scanners/contract.js';
-import { REQUEST_TIMEOUT_OPTION, type NetworkOptions } from '../../src/scanners/toolkit/options.js';
+import { defineOptions, type OptionsOf } from '../../src/scanners/contract.js';
+import { REQUEST_TIMEOUT_OPTION } from '../../src/scanners/toolkit/options.js';
 
-export interface GcpOptions extends NetworkOptions {
-  /** Project ids to scan; empty = every project searchProjects returns (under --org when given). */
-  project?: string[];
-  /** Organisation id: scan every project whose ancestry reaches organizations/<id>. */
-  org?: string;
-  /** Domains that are yours besides the organisation's own (members from other domains are external). */
-  domain?: string[];
-  /** A service-account description line starting with this names the owner (e.g. `owner:`). */
-  ownerDescriptionPrefix?: string;
-  /** Skip the Policy Analyzer activity queries (no last-use data then). */
-  skipActivity?: boolean;
-  /** Explicit credentials file (otherwise Application Default Credentials). */
-  keyFile?: string;
-  /** A ready OAuth access token (tests, short-lived CI tokens). */
-  accessToken?: string;
-  /** Project billed for the API quota (x-goog-user-project), e.g. when user credentials need one for Policy Analyzer. */
-  quotaProject?: string;
-  /** Cloud Resource Manager endpoint, e.g. https://cloudresourcemanager.p.googleapis.com */
-  resourceManagerEndpoint?: string;
-  /** IAM endpoint, e.g. https://iam.p.googleapis.com */
-  iamEndpoint?: string;
-  /** Policy Analyzer endpoint, e.g. https://policyanalyzer.p.googleapis.com */
-  policyAnalyzerEndpoint?: string;
-  /** Retries of a throttled (429/RESOURCE_EXHAUSTED) or unavailable (5xx) request. */
-  maxRetries?: number;
-  /** First retry delay in ms (doubles each retry, Retry-After wins when given). */
-  retryBaseMs?: number;
-  /** Page size asked of list calls. */
-  pageSize?: number;
-}
 
-export const GCP_OPTIONS: ScannerOption[] = [
+export const GCP_OPTIONS = defineOptions([
   {
     key: 'project',
     flag: '--project <id>',
@@ -95,4 +65,7 @@ export const GCP_OPTIONS: ScannerOption[] = [
   { key: 'retryBaseMs', flag: '--retry-base-ms <ms>', description: 'First retry delay (doubles per retry; Retry-After wins)', type: 'number', default: 1000 },
   REQUEST_TIMEOUT_OPTION,
   { key: 'pageSize', flag: '--page-size <n>', description: 'Page size of list calls', type: 'number', default: 100 },
-];
+]);
+
+/** The GCP scanner's options, typed from the list above. */
+export type GcpOptions = OptionsOf<typeof GCP_OPTIONS>;

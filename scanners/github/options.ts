@@ -1,25 +1,9 @@
 // Options of the GitHub scanner: flag > environment > `scanners.github` config section > default.
-import type { ScannerOption } from '../../src/scanners/contract.js';
-import { MAX_RESPONSE_OPTION, MAX_WAIT_OPTION, REQUEST_TIMEOUT_OPTION, type NetworkOptions } from '../../src/scanners/toolkit/options.js';
+import { defineOptions, type OptionsOf } from '../../src/scanners/contract.js';
+import { MAX_RESPONSE_OPTION, MAX_WAIT_OPTION, REQUEST_TIMEOUT_OPTION } from '../../src/scanners/toolkit/options.js';
 
-export interface GitHubOptions extends NetworkOptions {
-  org?: string[];
-  token?: string;
-  githubUrl?: string;
-  appId?: string;
-  appPrivateKey?: string;
-  appInstallationId?: string;
-  /** Do not read repositories (deploy keys, repository secrets). */
-  skipRepos?: boolean;
-  /** Do not search for workflows that request OIDC tokens (one code search per organisation). */
-  skipOidcSearch?: boolean;
-  maxRetries?: number;
-  retryBaseMs?: number;
-  /** Seconds: the longest rate-limit wait before the target is left partial. */
-  maxWait?: number;
-}
 
-export const GITHUB_OPTIONS: ScannerOption[] = [
+export const GITHUB_OPTIONS = defineOptions([
   { key: 'org', flag: '--org <org>', description: 'Organisation to scan (repeatable; default: every organisation the token or App can see)', type: 'string[]', env: ['NHI_GITHUB_ORGS'] },
   { key: 'token', flag: '--token <token>', description: 'Token: an organisation owner\'s classic PAT (read:org, admin:org_hook, admin:org, repo, security_events) or a fine-grained token; may be combined with App credentials', type: 'string', env: ['GITHUB_TOKEN', 'GH_TOKEN'], secret: true },
   { key: 'githubUrl', flag: '--github-url <url>', description: 'REST API base URL (GitHub Enterprise Server: https://HOST/api/v3)', type: 'string', env: ['GITHUB_API_URL'], default: 'https://api.github.com' },
@@ -33,4 +17,7 @@ export const GITHUB_OPTIONS: ScannerOption[] = [
   MAX_WAIT_OPTION,
   REQUEST_TIMEOUT_OPTION,
   MAX_RESPONSE_OPTION,
-];
+]);
+
+/** The GitHub scanner's options, typed from the list above. */
+export type GitHubOptions = OptionsOf<typeof GITHUB_OPTIONS>;

@@ -1,25 +1,9 @@
 // Options of the kubernetes scanner: which kubeconfig and contexts, which namespaces, and how
 // patient to be with a throttling API server.
-import type { ScannerOption } from '../../src/scanners/contract.js';
+import { defineOptions, type OptionsOf } from '../../src/scanners/contract.js';
 
-export interface KubernetesOptions {
-  /** Kubeconfig files (default: KUBECONFIG, else ~/.kube/config, else in-cluster). */
-  kubeconfig?: string[];
-  /** Contexts to scan; empty = every context of the kubeconfig. */
-  context?: string[];
-  /** Namespaces to scan; empty = every namespace (cluster-wide lists). */
-  namespace?: string[];
-  /** Use the pod's own service account (KUBERNETES_SERVICE_HOST and the mounted token). */
-  inCluster?: boolean;
-  /** Page size of list calls (`limit`). */
-  pageSize?: number;
-  /** Retries of a throttled (429) or unavailable (5xx) request. */
-  maxRetries?: number;
-  /** First retry delay in ms (doubles each retry; Retry-After wins). */
-  retryBaseMs?: number;
-}
 
-export const KUBERNETES_OPTIONS: ScannerOption[] = [
+export const KUBERNETES_OPTIONS = defineOptions([
   {
     key: 'kubeconfig',
     flag: '--kubeconfig <path>',
@@ -38,4 +22,7 @@ export const KUBERNETES_OPTIONS: ScannerOption[] = [
   { key: 'pageSize', flag: '--page-size <n>', description: 'Items per list page (limit)', type: 'number', default: 500 },
   { key: 'maxRetries', flag: '--max-retries <n>', description: 'Retries of a throttled or unavailable request', type: 'number', default: 6 },
   { key: 'retryBaseMs', flag: '--retry-base-ms <ms>', description: 'First retry delay (doubles per retry; Retry-After wins)', type: 'number', default: 1000 },
-];
+]);
+
+/** The Kubernetes scanner's options, typed from the list above. */
+export type KubernetesOptions = OptionsOf<typeof KUBERNETES_OPTIONS>;

@@ -1,25 +1,7 @@
 // Options of the repo scanner (flag > environment > config section `scanners.repo` > default).
 import { availableParallelism } from 'node:os';
-import type { ScannerOption } from '../../src/scanners/contract.js';
+import { defineOptions, type OptionsOf } from '../../src/scanners/contract.js';
 
-export interface RepoOptions {
-  /** Directories or git repositories to scan (positional: `nhi scan repo PATH...`). Default: the current directory. */
-  paths: string[];
-  /** Also scan every commit reachable from every ref. */
-  history: boolean;
-  /** Scan only the git index's staged changes (a pre-commit check), not the tree. */
-  staged?: boolean;
-  /** Files (and per-commit file patches) larger than this many bytes are skipped. */
-  maxFileSize: number;
-  /** Scan node_modules, vendor, dist and the like too. */
-  includeVendored: boolean;
-  /** Extra directory/file names or root-relative path prefixes to skip. */
-  exclude: string[];
-  /** Report unverified secrets in test fixture / mock / example folders too. */
-  includeFixtures: boolean;
-  /** Detection worker threads (0 = in the main thread). Default: one per core, at most 8. */
-  workers: number;
-}
 
 export const DEFAULT_MAX_FILE_SIZE = 5 * 1024 * 1024;
 
@@ -27,7 +9,7 @@ export function defaultWorkers(): number {
   return Math.max(1, Math.min(8, availableParallelism()));
 }
 
-export const REPO_OPTIONS: ScannerOption[] = [
+export const REPO_OPTIONS = defineOptions([
   { key: 'paths', flag: '--path <paths...>', description: 'Directories or git repositories to scan (also positional: nhi scan repo PATH...)', type: 'string[]', env: ['NHI_REPO_PATHS'] },
   { key: 'history', flag: '--history', description: 'Scan every commit reachable from every ref, not only the working tree', type: 'boolean', env: ['NHI_REPO_HISTORY'], default: false },
   { key: 'staged', flag: '--staged', description: 'Scan only the staged changes of the git index (what the next commit adds), for a pre-commit hook', type: 'boolean', default: false },
@@ -36,4 +18,7 @@ export const REPO_OPTIONS: ScannerOption[] = [
   { key: 'exclude', flag: '--exclude <names...>', description: 'Directory/file names or root-relative path prefixes to skip', type: 'string[]', default: [] },
   { key: 'includeFixtures', flag: '--include-fixtures', description: 'Report unverified secrets in test fixture/mock/example folders too (checksummed tokens are always reported)', type: 'boolean', default: false },
   { key: 'workers', flag: '--workers <n>', description: 'Detection worker threads (default: one per core, 0 = main thread)', type: 'number', env: ['NHI_REPO_WORKERS'], min: 0 },
-];
+]);
+
+/** The repository scanner's options, typed from the list above. */
+export type RepoOptions = OptionsOf<typeof REPO_OPTIONS>;

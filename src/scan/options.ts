@@ -57,7 +57,7 @@ export function resolveScannerOptions(scanner: AnyScanner, src: OptionSources): 
       }
     }
     if (v === undefined) v = coerce(opt, src.section?.[opt.key], `config ${where}`);
-    if (v === undefined && opt.default !== undefined) v = opt.default;
+    if (v === undefined && opt.default !== undefined) v = Array.isArray(opt.default) ? [...(opt.default as readonly string[])] : (opt.default as string | number | boolean);
     out[opt.key] = v;
   }
   return out;

@@ -16,12 +16,22 @@ export interface ScannerOption {
   description: string;
   type: OptionType;
   /** Environment variables consulted (in order) when neither flag nor config sets it. */
-  env?: string[];
-  default?: string | number | boolean | string[];
+  env?: readonly string[];
+  default?: string | number | boolean | readonly string[];
   /** Smallest accepted value of a number option (a usage error below it). */
   min?: number;
   /** Never echoed back in logs, errors or the scan record (tokens, keys). */
   secret?: boolean;
+}
+
+type OptionValueOf<T extends OptionType> = T extends 'string' ? string : T extends 'number' ? number : T extends 'boolean' ? boolean : string[];
+
+/** A scanner's typed options, derived from its option list: the list is the one declaration. */
+export type OptionsOf<L extends readonly ScannerOption[]> = { [O in L[number] as O['key']]?: OptionValueOf<O['type']> };
+
+/** An option list whose keys and types stay literal, so that OptionsOf can derive the options type from it. */
+export function defineOptions<const L extends readonly ScannerOption[]>(options: L): L {
+  return options;
 }
 
 export interface ScanTarget {
@@ -98,7 +108,7 @@ export interface Scanner<O = Record<string, unknown>> {
   description: string;
   /** What it needs to run, for `--help` and docs: credentials, network, permissions. */
   needs: string[];
-  options: ScannerOption[];
+  options: readonly ScannerOption[];
   /** Whether `nhi scan` with no provider named runs it (config section present, or credentials found). */
   isConfigured(options: O, env: Record<string, string | undefined>, hasConfigSection: boolean): boolean;
   /** Positional arguments after the provider name (`nhi scan repo PATH...`) become this option. */
