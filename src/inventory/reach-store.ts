@@ -79,6 +79,29 @@ function reachSources(db: DB): EdgeSources {
   };
 }
 
+const EDGE_ROWS = 100;
+
+/** Edge rows written EDGE_ROWS at a time (one statement binding 4 values a row). */
+function batchedEdgeWriter(db: DB): { add(from: string, to: string, mechanism: string, evidence: string): void; flush(): void } {
+  const head = 'INSERT INTO edges (from_id, to_id, mechanism, evidence) VALUES ';
+  const many = db.prepare(head + Array(EDGE_ROWS).fill('(?,?,?,?)').join(','));
+  const one = db.prepare(head + '(?,?,?,?)');
+  let values: string[] = [];
+  return {
+    add(from, to, mechanism, evidence) {
+      values.push(from, to, mechanism, evidence);
+      if (values.length === EDGE_ROWS * 4) {
+        many.run(values);
+        values = [];
+      }
+    },
+    flush() {
+      for (let i = 0; i < values.length; i += 4) one.run(values.slice(i, i + 4));
+      values = [];
+    },
+  };
+}
+
 /** A chain as stored and shown: each hop's mechanism, where it goes and why. */
 export function chainJson(chain: Hop[]): { from: string; to: string; mechanism: string; evidence: string }[] {
   return chain.map((h) => ({ from: h.from, to: h.to, mechanism: h.mechanism, evidence: h.evidence }));
@@ -90,8 +113,10 @@ export function chainJson(chain: Hop[]): { from: string; to: string; mechanism: 
  */
 export function computeReach(db: DB, settings: ReachSettings, store: boolean): ReachComputed {
   const t0 = performance.now();
-  if (store) db.exec('DELETE FROM edges; DELETE FROM reach;');
-  const insertEdge = store ? db.prepare('INSERT INTO edges (from_id, to_id, mechanism, evidence, scope) VALUES (?, ?, ?, ?, NULL)') : null;
+  // The edges are rewritten whole: without their indexes (built once at the end, one sort each)
+  // and in multi-row inserts, as the staging writer does.
+  if (store) db.exec('DELETE FROM edges; DELETE FROM reach; DROP INDEX IF EXISTS edges_from; DROP INDEX IF EXISTS edges_to;');
+  const edgeWriter = store ? batchedEdgeWriter(db) : null;
   const prod = new Map<string, boolean>();
   const { reach, edges } = reachFromRows(
     reachSources(db),
@@ -102,12 +127,14 @@ export function computeReach(db: DB, settings: ReachSettings, store: boolean): R
         if (p === undefined) prod.set(resource, (p = classifyEnvironment(resource, {}, settings.environments) === 'prod'));
         return p;
       },
-      onEdge: insertEdge ? (e) => insertEdge.run(e.from, e.to, e.mechanism, e.evidence) : undefined,
+      onEdge: edgeWriter ? (e) => edgeWriter.add(e.from, e.to, e.mechanism, e.evidence) : undefined,
     },
   );
   if (store) {
+    edgeWriter!.flush();
     // The scope of the identity each edge leads to, for SQL users filtering by account or project.
-    db.exec('UPDATE edges SET scope = (SELECT i.scope FROM identities i WHERE i.id = edges.to_id)');
+    db.exec(`UPDATE edges SET scope = i.scope FROM identities i WHERE i.id = edges.to_id;
+      CREATE INDEX edges_from ON edges(from_id); CREATE INDEX edges_to ON edges(to_id);`);
     const put = db.prepare('INSERT OR REPLACE INTO reach (node_id, layer, hops, holder, chain) VALUES (?, ?, ?, ?, ?)');
     // The layers worth a question (admin anywhere, write or admin in production); read and write
     // anywhere would be most of the estate, and the graph answers them on demand (`nhi paths`).
