@@ -17,26 +17,6 @@ export interface OpenFinding {
   message: string;
 }
 
-/** A step as stored: what was proposed, and what the scans since say about it. */
-export interface StoredStep {
-  id: string;
-  identityId: string;
-  credentialId: string | null;
-  action: string;
-  ownerGroup: string;
-  reason: string;
-  command: string;
-  shadow: boolean;
-  findings: string[];
-  proposedScan: number;
-  state: StepState;
-  stateScan: number | null;
-  disabledScan: number | null;
-  disabledAt: string | null;
-  usedAtDisable: string | null;
-  judgedScan: number | null;
-  doneScan: number | null;
-}
 
 export interface ProposedStep {
   id: string;
@@ -48,6 +28,18 @@ export interface ProposedStep {
   command: string;
   shadow: boolean;
   findings: string[];
+}
+
+/** A step as stored: what was proposed, and what the scans since say about it. */
+export interface StoredStep extends ProposedStep {
+  proposedScan: number;
+  state: StepState;
+  stateScan: number | null;
+  disabledScan: number | null;
+  disabledAt: string | null;
+  usedAtDisable: string | null;
+  judgedScan: number | null;
+  doneScan: number | null;
 }
 
 /** A step's subject as the latest snapshot has it. */

@@ -149,6 +149,34 @@ export class Reach {
   }
 
   /**
+   * Breadth-first from one node within maxDepth hops, along edges ('out': what it becomes) or against
+   * them ('in': who becomes it). `via` holds the edge each node was reached by; `order` the nodes in
+   * hop order, the start first. Stops once `limit` nodes beyond the start are found.
+   */
+  private walk(start: number, dir: 'in' | 'out', limit = Infinity): { via: Map<number, number>; order: { v: number; hops: number }[] } {
+    const g = this.graph;
+    const [startOf, edges, other] = dir === 'in' ? [g.inStart, g.inEdges, g.from] : [g.outStart, g.outEdges, g.to];
+    const via = new Map<number, number>([[start, -1]]);
+    const order: { v: number; hops: number }[] = [{ v: start, hops: 0 }];
+    let frontier = [start];
+    for (let d = 1; d <= this.maxDepth && frontier.length && order.length <= limit; d++) {
+      const nextFrontier: number[] = [];
+      for (const u of frontier) {
+        for (let i = startOf[u] as number, end = startOf[u + 1] as number; i < end; i++) {
+          const e = edges[i] as number;
+          const v = other[e] as number;
+          if (via.has(v)) continue;
+          via.set(v, e);
+          nextFrontier.push(v);
+          order.push({ v, hops: d });
+        }
+      }
+      frontier = nextFrontier;
+    }
+    return { via, order };
+  }
+
+  /**
    * Who can become the node within maxDepth hops, nearest first, each with its chain to it
    * (reverse search from the one node; bounded by `limit` reachers).
    */
@@ -156,24 +184,8 @@ export class Reach {
     const t = this.nodeOf(id);
     if (t < 0) return [];
     const g = this.graph;
-    const next = new Map<number, number>([[t, -1]]);
-    const out: { v: number; hops: number }[] = [];
-    let frontier = [t];
-    for (let d = 1; d <= this.maxDepth && frontier.length && out.length < limit; d++) {
-      const nextFrontier: number[] = [];
-      for (const u of frontier) {
-        for (let i = g.inStart[u] as number, end = g.inStart[u + 1] as number; i < end; i++) {
-          const e = g.inEdges[i] as number;
-          const v = g.from[e] as number;
-          if (next.has(v)) continue;
-          next.set(v, e);
-          nextFrontier.push(v);
-          out.push({ v, hops: d });
-        }
-      }
-      frontier = nextFrontier;
-    }
-    return out.slice(0, limit).map(({ v, hops }) => {
+    const { via: next, order } = this.walk(t, 'in', limit);
+    return order.slice(1, limit + 1).map(({ v, hops }) => {
       const chain: Hop[] = [];
       for (let x = v; x !== t; ) {
         const e = next.get(x) as number;
@@ -196,23 +208,7 @@ export class Reach {
     const s = this.nodeOf(id);
     if (s < 0) return { reachable: [], scopes: [] };
     const g = this.graph;
-    const prev = new Map<number, number>([[s, -1]]);
-    const order: { v: number; hops: number }[] = [{ v: s, hops: 0 }];
-    let frontier = [s];
-    for (let d = 1; d <= this.maxDepth && frontier.length; d++) {
-      const nextFrontier: number[] = [];
-      for (const u of frontier) {
-        for (let i = g.outStart[u] as number, end = g.outStart[u + 1] as number; i < end; i++) {
-          const e = g.outEdges[i] as number;
-          const v = g.to[e] as number;
-          if (prev.has(v)) continue;
-          prev.set(v, e);
-          nextFrontier.push(v);
-          order.push({ v, hops: d });
-        }
-      }
-      frontier = nextFrontier;
-    }
+    const { via: prev, order } = this.walk(s, 'out');
     const chainTo = (v: number): Hop[] => {
       const rev: number[] = [];
       for (let x = v; x !== s; x = g.from[prev.get(x) as number] as number) rev.push(prev.get(x) as number);

@@ -101,11 +101,3 @@ export function sqlBool(cond: string): string {
 }
 
 export const DAY_MS = 86_400_000;
-
-/** Whole days from `iso` to `now` (negative when in the future); null when unknown. */
-export function daysSince(iso: string | null | undefined, now: Date): number | null {
-  if (!iso) return null;
-  const t = Date.parse(iso);
-  if (Number.isNaN(t)) return null;
-  return Math.floor((now.getTime() - t) / DAY_MS);
-}

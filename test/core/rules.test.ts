@@ -77,7 +77,7 @@ async function findings(records: ScanRecord[], now = NOW) {
 test('thresholds are exclusive whole days: 90 days unused is not stale, 91 is; an expiry 365 days out is fine, 366 is not', async () => {
   const dir = tempDir();
   const dbPath = join(dir, 'nhi.db');
-  // A few hours either side of the boundary: whole days count, as daysSince() counts them.
+  // A few hours either side of the boundary: whole days count, as sqlDays() counts them.
   const hours = (h: number) => h * 3_600_000;
   const ago = (d: number, h = 0) => new Date(NOW.getTime() - d * 86_400_000 - hours(h)).toISOString();
   const ahead = (d: number, h = 0) => new Date(NOW.getTime() + d * 86_400_000 + hours(h)).toISOString();

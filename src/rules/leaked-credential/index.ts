@@ -8,15 +8,14 @@ import { describeChain } from '../chain-text.js';
 const rank = (r: ReachResult) => (r.privilege === 'admin' ? 3 : r.privilege === 'write' ? 2 : r.privilege === 'read' ? 1 : 0);
 
 /**
- * Sightings that are only a key's id, not its secret (a key id names the key to revoke but cannot
- * be used alone). Scanners may also mark them with `attributes.keyIdOnly`. (A code host's AWS alert
- * is of type aws_access_key_id but reports the pair it found, so it is not one of these.)
+ * Detectors whose sightings are only a key's id, not its secret (a key id names the key to revoke
+ * but cannot be used alone). Scanners may also mark them with `attributes.keyIdOnly`. (A code host's
+ * AWS alert is of type aws_access_key_id but reports the pair it found, so it is not one of these.)
  */
-const KEY_ID_ONLY = { detectors: ['aws-access-key-id'], secretTypes: [] as string[] };
+const KEY_ID_DETECTORS = ['aws-access-key-id'];
 
 function keyIdOnly(c: CredentialRow): boolean {
-  const a = c.attributes;
-  return a.keyIdOnly === true || KEY_ID_ONLY.detectors.includes(String(a.detector)) || KEY_ID_ONLY.secretTypes.includes(String(a.secretType));
+  return c.attributes.keyIdOnly === true || KEY_ID_DETECTORS.includes(String(c.attributes.detector));
 }
 
 export const leakedCredential: Rule = {
