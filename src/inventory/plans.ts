@@ -1,8 +1,7 @@
 // The SQL behind `nhi plan`, `nhi plan status`, baselines and the steps `nhi diff` shows: open
 // findings with their subjects, the recorded steps, and what the latest snapshot says of a subject.
 import type { DB } from './db.js';
-import { SELECT, hydrate, type CredentialRow, type GrantRow } from './rows.js';
-import { pageRows } from './view.js';
+import { SELECT, hydrate, type CredentialRow } from './rows.js';
 import type { Severity } from '../model/records.js';
 
 export type StepState = 'not-started' | 'observing' | 'ready-to-delete' | 'investigate' | 'done';
@@ -88,11 +87,6 @@ export class PlanStore {
       .pluck()
       .all(scan, scan) as string[];
     return new Set(ids);
-  }
-
-  /** Current grants, paged (for the reach graph). */
-  grants(): Generator<GrantRow> {
-    return pageRows<GrantRow>(this.db, 'grants', ['gone_scan IS NULL'], []);
   }
 
   credential(id: string): CredentialRow | undefined {

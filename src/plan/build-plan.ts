@@ -5,7 +5,7 @@ import type { DB } from '../inventory/db.js';
 import { InventoryView } from '../inventory/view.js';
 import { PlanStore, type OpenFinding, type ProposedStep } from '../inventory/plans.js';
 import type { CredentialRow, IdentityRow } from '../inventory/rows.js';
-import { reachFromRows } from '../reach/index.js';
+import { computeReach, type ReachSettings } from '../inventory/reach-store.js';
 import type { Severity } from '../model/records.js';
 import * as cmd from './commands.js';
 
@@ -45,6 +45,8 @@ export interface PlanOptions {
   excluded?: Set<string>;
   /** Days of use that make disabling risky. */
   recentDays?: number;
+  /** How reach is judged (the configuration's depth and environments, as the scan judged it). */
+  reach: ReachSettings;
 }
 
 const LIST_LIMIT = 8;
@@ -57,7 +59,7 @@ export function buildPlan(db: DB, scan: number, options: PlanOptions): Plan {
   const store = new PlanStore(db);
   const view = new InventoryView(db);
   const findings = store.openFindings().filter((f) => !options.excluded?.has(f.id));
-  const { reach } = reachFromRows({ identities: view.identities(), credentials: view.credentials(), grants: store.grants(), trusts: view.trusts() });
+  const { reach } = computeReach(db, options.reach, false);
   const bySubject = new Map<string, OpenFinding[]>();
   for (const f of findings) {
     const key = f.identityId ?? f.credentialId ?? f.id;

@@ -1,5 +1,6 @@
 // `nhi plan` as a service: read the latest scan's open findings (suppressions applied), build the
 // plan, record its steps, and judge every recorded step against the latest scan.
+import { reachSettings } from '../inventory/reach-store.js';
 import type { ResolvedConfig } from '../config/config.js';
 import { InventoryError } from '../errors.js';
 import { openInventory, type DB } from '../inventory/db.js';
@@ -38,7 +39,7 @@ export function runPlan(input: PlanInput): { plan: Plan; steps: StoredStep[] } {
   try {
     const excluded = suppressedIds(input.dbPath, input.config);
     const clock = clockOf(new ScanLog(inv.db), inv.path);
-    const plan = buildPlan(inv.db, clock.scan, { now: clock.at, excluded, recentDays: input.observeDays ?? DEFAULT_OBSERVE_DAYS });
+    const plan = buildPlan(inv.db, clock.scan, { now: clock.at, excluded, recentDays: input.observeDays ?? DEFAULT_OBSERVE_DAYS, reach: reachSettings(inv.db, input.config) });
     trackSteps(inv.db, clock, input.observeDays);
     new PlanStore(inv.db).propose(plan.identities.flatMap((p) => p.steps), clock.scan);
     const steps = trackSteps(inv.db, clock, input.observeDays);
