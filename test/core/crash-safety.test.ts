@@ -14,9 +14,9 @@ const child = fileURLToPath(new URL('../helpers/crash-child.ts', import.meta.url
 
 /**
  * A scan in a child process. `killOn`: SIGKILL (or `signal`) `delayMs` after that line on its
- * stdout; with `killOnFile`, as soon as that file exists after the line (polled every millisecond).
+ * stdout; with `killWhen`, as soon as that holds after the line (polled every millisecond).
  */
-function run(db: string, count: number, tag: string, opts: { killOn?: string; delayMs?: number; killOnFile?: string; signal?: NodeJS.Signals; slow?: boolean } = {}) {
+function run(db: string, count: number, tag: string, opts: { killOn?: string; delayMs?: number; killWhen?: () => boolean; signal?: NodeJS.Signals; slow?: boolean } = {}) {
   return new Promise<{ code: number | null; signal: string | null; out: string }>((resolve) => {
     const p = spawn(process.execPath, ['--import', 'tsx', child, db, String(count), tag, opts.slow ? 'slow' : 'fast'], { stdio: ['ignore', 'pipe', 'inherit'] });
     let out = '';
@@ -26,16 +26,31 @@ function run(db: string, count: number, tag: string, opts: { killOn?: string; de
         const when = opts.killOn;
         opts.killOn = undefined;
         void when;
-        const file = opts.killOnFile;
-        if (!file) setTimeout(() => p.kill(opts.signal ?? 'SIGKILL'), opts.delayMs ?? 0);
+        const ready = opts.killWhen;
+        if (!ready) setTimeout(() => p.kill(opts.signal ?? 'SIGKILL'), opts.delayMs ?? 0);
         else {
-          const poll = () => (existsSync(file) ? p.kill(opts.signal ?? 'SIGKILL') : p.exitCode === null && setTimeout(poll, 1));
+          const poll = () => (ready() ? p.kill(opts.signal ?? 'SIGKILL') : p.exitCode === null && setTimeout(poll, 1));
           poll();
         }
       }
     });
     p.on('exit', (code, signal) => resolve({ code, signal, out }));
   });
+}
+
+/**
+ * The merge's transaction is under way and has written into the file: its rollback journal exists
+ * and the file has grown by a megabyte since the first call. Small writes after staging (the scan
+ * log's) also open a journal for a moment; only the merge grows the file this much, and SQLite
+ * writes into it only after the journal is synced, so a kill now leaves that journal hot.
+ */
+function mergeWriting(db: string): () => boolean {
+  let base: number | undefined;
+  return () => {
+    const size = existsSync(db) ? statSync(db).size : 0;
+    base ??= size;
+    return existsSync(`${db}-journal`) && size > base + (1 << 20);
+  };
 }
 
 function snapshot(db: string) {
@@ -113,14 +128,14 @@ test('a first scan killed while it writes the new inventory leaves it empty, rea
       raw.close();
     }
   };
-  // The first scan's transaction writes through a rollback journal: killed while that journal
-  // exists (it does from the merge's first page until the commit ends), it is left hot. Polling for
-  // it instead of guessing a delay makes the kill land in the transaction on any machine.
+  // The first scan's transaction writes through a rollback journal: killed once the merge has
+  // written into the file, that journal is left hot. Polling for it instead of guessing a delay
+  // makes the kill land in the transaction on any machine.
   let hotJournals = 0;
   for (let attempt = 0; attempt < 3; attempt++) {
     const dir = tempDir();
     const db = join(dir, 'nhi.db');
-    const k = await run(db, 150_000, 'first', { killOn: 'finalizing', killOnFile: `${db}-journal` });
+    const k = await run(db, 150_000, 'first', { killOn: 'finalizing', killWhen: mergeWriting(db) });
     if (k.signal !== 'SIGKILL' || !hot(db)) continue;
     hotJournals++;
     // The journal holds inventory pages: as private as the inventory.
@@ -148,8 +163,8 @@ test('a first scan killed while it writes the new inventory leaves it empty, rea
 test('Ctrl-C while the merge commits: the scan is committed whole and says so, never silently', { timeout: 120_000 }, async () => {
   const dir = tempDir();
   const db = join(dir, 'nhi.db');
-  // The first scan's transaction writes through a rollback journal: SIGINT as soon as it exists.
-  const k = await run(db, 60_000, 'first', { killOn: 'finalizing', killOnFile: `${db}-journal`, signal: 'SIGINT' });
+  // SIGINT once the merge's transaction is writing into the file.
+  const k = await run(db, 60_000, 'first', { killOn: 'finalizing', killWhen: mergeWriting(db), signal: 'SIGINT' });
   assert.match(k.out, /done complete interrupted-while-committing/);
   assert.deepEqual(snapshot(db).identities, { n: 60_000, tags: 'first' });
   assert.deepEqual(snapshot(db).scans, [{ id: 1, status: 'complete' }]);
