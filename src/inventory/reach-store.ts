@@ -3,7 +3,7 @@
 // (rewritten whole by each scan), and the in-memory Reach handed to the rules.
 import { getMeta, setMeta, type DB } from './db.js';
 import { InventoryView } from './view.js';
-import { reachFromRows, classifyEnvironment, type CredentialInput, type EdgeSources, type EnvironmentConfig, type GrantInput, type Hop, type IdentityInput, type Reach, type ReachLayer, type TrustInput } from '../reach/index.js';
+import { reachFromRows, classifyEnvironment, CARRIER_KINDS, IDENTITY_PROVIDERS, type CredentialInput, type EdgeSources, type EnvironmentConfig, type GrantInput, type Hop, type IdentityInput, type Reach, type ReachLayer, type TrustInput } from '../reach/index.js';
 
 const STORED_LAYERS: ReachLayer[] = ['admin', 'prod-admin', 'prod-write'];
 
@@ -54,8 +54,8 @@ class LeanRow {
  * `attributes` is parsed on first access (most rows never need it). Pages by rowid: the caller
  * writes edges on the same connection between pages.
  */
-function* leanRows<T>(db: DB, table: string, columns: string[], fields: string[]): Generator<T> {
-  const stmt = db.prepare(`SELECT rowid, ${columns.join(', ')}, attributes FROM ${table} WHERE gone_scan IS NULL AND rowid > ? ORDER BY rowid LIMIT 10000`).raw(true);
+function* leanRows<T>(db: DB, table: string, columns: string[], fields: string[], where = 'true'): Generator<T> {
+  const stmt = db.prepare(`SELECT rowid, ${columns.join(', ')}, attributes FROM ${table} WHERE gone_scan IS NULL AND (${where}) AND rowid > ? ORDER BY rowid LIMIT 10000`).raw(true);
   let after = 0;
   for (;;) {
     const rows = stmt.all(after) as Cell[][];
@@ -71,9 +71,17 @@ function* leanRows<T>(db: DB, table: string, columns: string[], fields: string[]
 
 /** The rows reach derives its edges from, read lean (no row hydration: at a million identities that was most of the reach phase). */
 function reachSources(db: DB): EdgeSources {
+  const sqlList = (values: readonly string[]) => values.map((v) => `'${v}'`).join(', ');
+  const carriers = `kind IN (${sqlList(CARRIER_KINDS)})`;
+  const credentials = (where: string) =>
+    leanRows<CredentialInput>(db, 'credentials', ['id', 'identity_id', 'provider', 'kind', 'name', 'key_id', 'status'], ['id', 'identityId', 'provider', 'kind', 'name', 'keyId', 'status'], where);
   return {
-    identities: leanRows<IdentityInput>(db, 'identities', ['id', 'provider', 'scope', 'kind', 'name'], ['id', 'provider', 'scope', 'kind', 'name']),
-    credentials: leanRows<CredentialInput>(db, 'credentials', ['id', 'identity_id', 'provider', 'kind', 'name', 'key_id', 'status'], ['id', 'identityId', 'provider', 'kind', 'name', 'keyId', 'status']),
+    identities: leanRows<IdentityInput>(db, 'identities', ['id', 'provider', 'scope', 'kind', 'name'], ['id', 'provider', 'scope', 'kind', 'name'], `provider IN (${sqlList(IDENTITY_PROVIDERS)})`),
+    // The carriers first, then only the keys they carry: deriveEdges skips every other key.
+    credentials: (function* () {
+      yield* credentials(carriers);
+      yield* credentials(`NOT ${carriers} AND key_id IN (SELECT key_id FROM credentials WHERE ${carriers} AND key_id IS NOT NULL AND gone_scan IS NULL)`);
+    })(),
     grants: leanRows<GrantInput>(db, 'grants', ['identity_id', 'provider', 'resource', 'role', 'privilege', 'via', 'evidence'], ['identityId', 'provider', 'resource', 'role', 'privilege', 'via', 'evidence']),
     trusts: leanRows<TrustInput>(db, 'trusts', ['identity_id', 'provider', 'principal', 'principal_type', 'condition'], ['identityId', 'provider', 'principal', 'principalType', 'condition']),
   };
@@ -192,6 +200,16 @@ export class ReachQueries {
 
   steps(chain: Hop[]): PathStep[] {
     return chain.map((h) => ({ step: h.step, from: h.from, to: h.to, mechanism: h.mechanism, evidence: h.evidence, fromName: this.name(h.from), toName: this.name(h.to) }));
+  }
+
+  /**
+   * Where a credential's paths start: its own node where a chain passes through it (a secret, or a
+   * key a secret carries), otherwise the identity it authenticates as (other keys are no nodes).
+   */
+  credentialStart(id: string): string {
+    const node = `ext:credential:${id}`;
+    if (this.reach.graph.index.has(node)) return node;
+    return this.view.credentialIdentity(id) ?? node;
   }
 
   /** The shortest chain from a node to admin, to write/admin in production, or to another node; null when out of reach. */

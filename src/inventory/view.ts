@@ -142,6 +142,12 @@ export class InventoryView {
     return r ? hydrate<IdentityRow>('identities', r) : undefined;
   }
 
+  /** The identity a current credential belongs to. */
+  credentialIdentity(id: string): string | null {
+    const r = this.db.prepare('SELECT identity_id AS i FROM credentials WHERE id = ? AND gone_scan IS NULL').get(id) as { i: string | null } | undefined;
+    return r?.i ?? null;
+  }
+
   grantsOf(identityId: string): GrantRow[] {
     return (this.stmt(`SELECT ${SELECT.grants} FROM grants WHERE identity_id = ? AND gone_scan IS NULL`).all(identityId) as Record<string, unknown>[]).map((r) =>
       hydrate<GrantRow>('grants', r),

@@ -2,7 +2,7 @@
 // grant lets someone become lives here, once; the graph and the rules see only edges.
 import type { CredentialRow, GrantRow, IdentityRow, TrustRow } from '../inventory/rows.js';
 import { ext, type Mechanism, type ReachEdge } from './edges-types.js';
-import { isFoundSecret } from '../model/records.js';
+import { FOUND_SECRET_KINDS } from '../model/records.js';
 import { judgeOidcSubject, type OidcJudgement } from './oidc-pinning.js';
 
 export type IdentityInput = Pick<IdentityRow, 'id' | 'provider' | 'scope' | 'kind' | 'name'> & { attributes?: Record<string, unknown> | null };
@@ -11,11 +11,22 @@ export type GrantInput = Pick<GrantRow, 'identityId' | 'provider' | 'resource' |
 export type TrustInput = Pick<TrustRow, 'identityId' | 'provider' | 'principal' | 'principalType' | 'condition'> & { attributes?: Record<string, unknown> | null };
 
 export interface EdgeSources {
+  /** Only the providers of IDENTITY_PROVIDERS are read; others may be left out. */
   identities: Iterable<IdentityInput>;
+  /**
+   * Found and CI secrets before every other credential (an array is put in that order here): a
+   * key becomes a node only when a secret carries its key id, so the carriers must be known first.
+   */
   credentials: Iterable<CredentialInput>;
   grants: Iterable<GrantInput>;
   trusts: Iterable<TrustInput>;
 }
+
+/** The identities deriveEdges looks at (owners and application writers resolve through them). */
+export const IDENTITY_PROVIDERS = ['azure'] as const;
+/** The credential kinds that carry another credential's key: read before the keys (see EdgeSources). */
+export const CARRIER_KINDS: readonly string[] = [...FOUND_SECRET_KINDS, 'ci_secret'];
+const CARRIERS = new Set(CARRIER_KINDS);
 
 const GITHUB_ISSUER = 'token.actions.githubusercontent.com';
 /** Credentials that do not authenticate as their identity: found secrets, CI secrets, federation trusts, webhook signing secrets. */
@@ -62,7 +73,7 @@ export function* deriveEdges(src: EdgeSources): Generator<ReachEdge> {
   // Azure client id → the service principal (or managed identity) a Kubernetes workload identity becomes.
   const azureByClientId = new Map<string, string>();
   for (const i of src.identities) {
-    if (i.provider !== 'azure') continue;
+    if (i.provider !== IDENTITY_PROVIDERS[0]) continue;
     azureScope.set(i.id, i.scope);
     const appId = i.attributes?.appId ?? i.attributes?.clientId;
     if (typeof appId === 'string' && (i.kind !== 'app_registration' || !azureByClientId.has(appId.toLowerCase()))) azureByClientId.set(appId.toLowerCase(), i.id);
@@ -88,10 +99,13 @@ export function* deriveEdges(src: EdgeSources): Generator<ReachEdge> {
     }
   }
 
-  // Credentials: a live key authenticates as its identity; a found secret or CI secret carrying
-  // the key id of a live key holds that key.
+  // Credentials: a found secret or CI secret carrying the key id of a live key holds that key, and
+  // the key authenticates as its identity. A key no secret carries is no node: it is its identity
+  // (credentials.identity_id), and a million of them would double the graph for nothing.
   const liveByKeyId = new Map<string, string[]>();
   const carriers: CredentialInput[] = [];
+  const carried = new Set<string>();
+  let keysBegun = false;
   const knownRepos = new Set<string>();
   const orgReposUsed = new Set<string>();
   const subjectsLinked = new Set<string>();
@@ -101,9 +115,13 @@ export function* deriveEdges(src: EdgeSources): Generator<ReachEdge> {
     subjectsLinked.add(subject);
     return [{ from: repoNode(repo), to: subject, mechanism: 'push-to-repository', evidence: `whoever can push to ${repo} can run a workflow as this subject unless branch or environment protection stops it (protection is not read)`}];
   };
-  for (const c of src.credentials) {
-    if (isFoundSecret(c.kind) || c.kind === 'ci_secret') {
-      if (c.keyId) carriers.push(c);
+  for (const c of carriersFirst(src.credentials)) {
+    if (isCarrier(c)) {
+      if (keysBegun) throw new Error(`credential ${c.id} (${c.kind}) comes after keys: list found and CI secrets first (EdgeSources.credentials)`);
+      if (c.keyId) {
+        carriers.push(c);
+        carried.add(c.keyId);
+      }
       if (c.kind === 'ci_secret') {
         const holder = ciSecretHolder(c);
         if (holder) {
@@ -115,8 +133,9 @@ export function* deriveEdges(src: EdgeSources): Generator<ReachEdge> {
       }
       continue;
     }
-    if (NOT_A_KEY.has(c.kind) || !c.identityId) continue;
-    if (c.keyId) (liveByKeyId.get(c.keyId) ?? liveByKeyId.set(c.keyId, []).get(c.keyId))!.push(c.id);
+    keysBegun = true;
+    if (NOT_A_KEY.has(c.kind) || !c.identityId || !c.keyId || !carried.has(c.keyId)) continue;
+    (liveByKeyId.get(c.keyId) ?? liveByKeyId.set(c.keyId, []).get(c.keyId))!.push(c.id);
     if (c.status === 'inactive' || c.status === 'expired') continue; // cannot authenticate
     yield edge(credNode(c.id), c.identityId, 'holds-credential', `${c.kind} ${c.name ?? c.keyId ?? c.id} authenticates as ${c.identityId}`);
   }
@@ -194,6 +213,13 @@ export function* deriveEdges(src: EdgeSources): Generator<ReachEdge> {
     if (anyGithubUsed) yield { from: repoNode(repo), to: ANY_GITHUB, mechanism: 'member-of', evidence: `a workflow of ${repo} matches a subject open to any repository`};
     if (orgPushers.has(org)) yield { from: ext('github-org', org), to: repoNode(repo), mechanism: 'push-to-repository', evidence: `${repo} is a repository of ${org}`};
   }
+}
+
+const isCarrier = (c: CredentialInput) => CARRIERS.has(c.kind);
+
+/** An array in the order deriveEdges needs (carriers first, otherwise as given); any other iterable is trusted to be. */
+function carriersFirst(credentials: Iterable<CredentialInput>): Iterable<CredentialInput> {
+  return Array.isArray(credentials) ? [...credentials.filter(isCarrier), ...credentials.filter((c) => !isCarrier(c))] : credentials;
 }
 
 function ciSecretHolder(c: CredentialInput): { node: string; who: string; repo?: string; org?: string } | null {

@@ -5,7 +5,7 @@ import { deriveEdges, type EdgeSources, type GrantInput } from './derive-edges.j
 import type { ReachEdge } from './edges-types.js';
 import { ReachGraphBuilder, type ReachGraph } from './reach-graph.js';
 
-export { deriveEdges, type EdgeSources, type IdentityInput, type CredentialInput, type GrantInput, type TrustInput } from './derive-edges.js';
+export { deriveEdges, CARRIER_KINDS, IDENTITY_PROVIDERS, type EdgeSources, type IdentityInput, type CredentialInput, type GrantInput, type TrustInput } from './derive-edges.js';
 export { MECHANISMS, ext, externalType, type Mechanism, type ReachEdge, type ExternalType } from './edges-types.js';
 export { ReachGraph, ReachGraphBuilder, LEVEL, graphFromArrays, type GraphArrays } from './reach-graph.js';
 export { computeReach, DEFAULT_MAX_DEPTH, LAYERS, Reach, type Hop, type ReachLayer, type ReachOptions, type ReachResult } from './compute-reach.js';

@@ -82,3 +82,30 @@ test('Markdown honours --limit; diff names what appeared', { timeout: 60_000 }, 
   const id = json.identities.appeared[0];
   assert.ok(json.names[id].name, 'JSON carries the names beside the ids');
 });
+
+test('paths: a leaked key reaches admin through its carrier; a key nothing carries starts at its identity', { timeout: 60_000 }, () => {
+  const leaks = JSON.parse(nhi(dir, ['ls', 'credentials', '--kind', 'hardcoded_secret', '--json']).out) as { id: string; keyId: string | null }[];
+  const leak = leaks.find((c) => c.keyId?.startsWith('AKIA'));
+  assert.ok(leak, 'the demo leaks an AWS key');
+  const fromLeak = nhi(dir, ['paths', leak.id, '--to', 'admin', '--json']);
+  assert.equal(fromLeak.code, 0, fromLeak.err);
+  const p = JSON.parse(fromLeak.out) as { from: string; paths: { path: { privilege: string; steps: { mechanism: string; to: string }[] } | null }[] };
+  assert.equal(p.from, `ext:credential:${leak.id}`);
+  assert.equal(p.paths[0]!.path?.privilege, 'admin');
+  assert.deepEqual(p.paths[0]!.path?.steps.slice(0, 2).map((s) => [s.mechanism, s.to]), [
+    ['holds-credential', `ext:credential:${leak.keyId}`],
+    ['holds-credential', 'arn:aws:iam::222222222222:user/ci/ci-deployer'],
+  ]);
+
+  const keys = JSON.parse(nhi(dir, ['ls', 'credentials', '--kind', 'access_key', '--json']).out) as { id: string; keyId: string; identityId: string; status: string }[];
+  const plain = keys.find((k) => k.status === 'active' && !leaks.some((l) => l.keyId === k.keyId));
+  assert.ok(plain);
+  const fromKey = nhi(dir, ['paths', plain.keyId]);
+  assert.equal(fromKey.code, 0, fromKey.err);
+  assert.match(fromKey.out.split('\n')[0]!, new RegExp(`^paths from ${plain.identityId.replace(/[/]/g, '\\/')}, as which key ${plain.id} authenticates,`));
+  assert.equal(JSON.parse(nhi(dir, ['paths', plain.keyId, '--json']).out).key, plain.id);
+
+  const none = nhi(dir, ['paths', 'no-such-identity-anywhere']);
+  assert.equal(none.code, 2);
+  assert.match(none.err, /nothing matches "no-such-identity-anywhere"[\s\S]*nhi ls identities --search/);
+});

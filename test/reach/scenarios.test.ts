@@ -1,7 +1,7 @@
 // Scenario table: each a tiny estate in, the expected reach and chain out.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { ext, type Hop } from '../../src/reach/index.js';
+import { deriveEdges, ext, type CredentialInput, type Hop } from '../../src/reach/index.js';
 import { awsRole, awsTrustsArn, awsUser, credential, estate, grant, identity, keyId, reachOf, trust, type Estate } from './estate.js';
 
 const path = (chain: Hop[]) => chain.map((h) => `${h.mechanism}>${h.to}`);
@@ -285,6 +285,9 @@ test('reach: who can become the admin role, nearest first, each with its chain',
   const e = estate();
   const { user, roles } = awsChain(e, 2);
   credential(e, keyId('4'), 'access_key', { identityId: user, keyId: keyId('4') });
+  // A second key of the user that a hard-coded secret carries; the first is carried by nothing.
+  credential(e, keyId('5'), 'access_key', { identityId: user, keyId: keyId('5') });
+  credential(e, 'repo:app/config.env:AWS', 'hardcoded_secret', { keyId: keyId('5') });
   const { reach } = reachOf(e);
   const who = reach.reachersOf(roles[1] as string);
   assert.deepEqual(
@@ -292,10 +295,26 @@ test('reach: who can become the admin role, nearest first, each with its chain',
     [
       [roles[0], 1],
       [user, 2],
-      [ext('credential', keyId('4')), 3],
+      [ext('credential', keyId('5')), 3],
+      [ext('credential', 'repo:app/config.env:AWS'), 4],
     ],
   );
   assert.deepEqual(path(who[1]!.chain), [`may-assume>${roles[0]}`, `may-assume>${roles[1]}`]);
+  // A key no secret carries is its identity, not a node of its own: a million keys would double the graph.
+  assert.equal(reach.graph.index.has(ext('credential', keyId('4'))), false);
+});
+
+test('reach: found and CI secrets must come before keys when the credentials are streamed', () => {
+  const key: CredentialInput = { id: keyId('6'), identityId: 'arn:aws:iam::111111111111:user/u', provider: 'aws', kind: 'access_key', name: null, keyId: keyId('6'), status: 'active' };
+  const secret: CredentialInput = { id: 'repo:x', identityId: null, provider: 'repo', kind: 'hardcoded_secret', name: null, keyId: keyId('6'), status: 'active' };
+  const stream = function* () {
+    yield key;
+    yield secret;
+  };
+  assert.throws(() => [...deriveEdges({ identities: [], credentials: stream(), grants: [], trusts: [] })], /comes after keys: list found and CI secrets first/);
+  // An array is put in order.
+  const edges = [...deriveEdges({ identities: [], credentials: [key, secret], grants: [], trusts: [] })];
+  assert.deepEqual(edges.map((x) => `${x.from}>${x.to}`), [`${ext('credential', keyId('6'))}>${key.identityId}`, `${ext('credential', 'repo:x')}>${ext('credential', keyId('6'))}`]);
 });
 
 test('reach: per scope, the strongest privilege and the nearest holder', () => {

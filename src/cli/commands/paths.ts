@@ -29,24 +29,30 @@ export async function pathsCommand(from: string, flags: PathsFlags): Promise<num
   const inv = openInventory(ctx.dbPath, { readonly: true });
   try {
     const settings = { ...reachSettings(inv.db, ctx.config), ...(depth !== undefined ? { maxDepth: depth } : {}) };
+    const q = new ReachQueries(inv.db, settings);
     // An identity, a credential, a finding's subject by reference; or an outside node (ext:…) as is.
+    // A key that no chain passes through starts at the identity it authenticates as.
+    let keyOf: string | null = null;
     const resolve = (ref: string): string => {
       if (ref.startsWith('ext:')) return ref;
       const m = resolveRef(inv.db, ref);
       if (m === null) throw new NhiError(`nothing matches "${ref}"`, { hint: 'List candidates with `nhi ls identities --search <text>`; outside principals are written ext:<type>:<value> (see `nhi show`).' });
       if (m.entity === 'ambiguous') throw ambiguous(ref, m.candidates, m.more);
-      return m.entity === 'credential' ? `ext:credential:${m.id}` : m.id;
+      if (m.entity !== 'credential') return m.id;
+      const node = q.credentialStart(m.id);
+      if (!node.startsWith('ext:')) keyOf = m.id;
+      return node;
     };
     const start = resolve(from);
-    const q = new ReachQueries(inv.db, settings);
+    const startKey = keyOf;
     const targets = flags.to ? [flags.to === 'admin' || flags.to === 'prod' ? flags.to : resolve(flags.to)] : ['admin', 'prod'];
     const answers = targets.map((t) => ({ target: t, path: q.path(start, t) }));
     const about = flags.to ? null : q.about(start);
     if (flags.json) {
-      process.stdout.write(JSON.stringify({ from: start, maxDepth: settings.maxDepth, paths: answers, reaches: about?.scopes ?? null }, null, 2) + '\n');
+      process.stdout.write(JSON.stringify({ from: start, ...(startKey ? { key: startKey } : {}), maxDepth: settings.maxDepth, paths: answers, reaches: about?.scopes ?? null }, null, 2) + '\n');
       return EXIT.ok;
     }
-    const o: string[] = [`paths from ${start} (at most ${settings.maxDepth} hops)`];
+    const o: string[] = [`paths from ${start}${startKey ? `, as which key ${startKey} authenticates,` : ''} (at most ${settings.maxDepth} hops)`];
     for (const { target, path } of answers) {
       const what = target === 'admin' ? 'admin' : target === 'prod' ? 'write or admin in production' : target;
       o.push('');
