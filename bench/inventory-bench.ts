@@ -134,6 +134,7 @@ async function main() {
     const rulesMs = c.rulesMs;
     const reachMs = c.reachMs;
     const ingestMs = total - rulesMs - reachMs;
+    const scanRssMb = process.resourceUsage().maxRSS / 1024;
     const t1 = performance.now();
     const report = openReport({ dbPath, config: defaultConfig() });
     const s = report.summary();
@@ -149,7 +150,7 @@ async function main() {
     console.log(`reach                 ${secs(reachMs).padStart(7)}   ≤ 15   (${c.trusts.toLocaleString('en')} trust edges in, ${c.edges.toLocaleString('en')} graph edges)`);
     console.log(`all rules             ${secs(rulesMs).padStart(7)}   ≤ 15   (${c.findingsOpen.toLocaleString('en')} findings)`);
     console.log(`report                ${secs(reportMs).padStart(7)}   ≤ 5`);
-    console.log(`peak RSS              ${rssMb.toFixed(0).padStart(7)} MB ≤ 1024 MB`);
+    console.log(`peak RSS              ${rssMb.toFixed(0).padStart(7)} MB ≤ 1024 MB (${scanRssMb.toFixed(0)} MB by the end of the scan)`);
     console.log(`inventory size        ${dbMb.toFixed(0).padStart(7)} MB`);
     if (RESCAN) {
       // Every record again: each row is compared and updated in place, and the WAL carries it all.

@@ -144,7 +144,7 @@ export class InventoryView {
 
   /** The identity a current credential belongs to. */
   credentialIdentity(id: string): string | null {
-    const r = this.db.prepare('SELECT identity_id AS i FROM credentials WHERE id = ? AND gone_scan IS NULL').get(id) as { i: string | null } | undefined;
+    const r = this.stmt('SELECT identity_id AS i FROM credentials WHERE id = ? AND gone_scan IS NULL').get(id) as { i: string | null } | undefined;
     return r?.i ?? null;
   }
 

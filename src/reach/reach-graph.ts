@@ -17,13 +17,48 @@ function grow<T extends Int32Array | Uint8Array>(a: T, need: number): T {
   return b;
 }
 
+/**
+ * Each edge's evidence as UTF-8 bytes in one growing buffer, outside the JavaScript heap: a million
+ * sentences as strings would double the live heap, and with it how far the heap grows before the
+ * collector runs (the scan's peak memory). Decoded when a chain is built.
+ */
+export class EvidenceText {
+  private bytes = Buffer.alloc(1 << 16);
+  private used = 0;
+  /** Byte offset where edge e's text starts; its end is where e + 1 starts. */
+  private starts = new Int32Array(1024);
+  private count = 0;
+
+  /** Sets the text of the next edge (e must be the count so far). */
+  push(text: string | undefined): void {
+    const e = this.count++;
+    this.starts = grow(this.starts, e + 2);
+    this.starts[e] = this.used;
+    if (text) {
+      const need = this.used + Buffer.byteLength(text);
+      if (need > this.bytes.length) {
+        const b = Buffer.alloc(Math.max(need, this.bytes.length * 2));
+        this.bytes.copy(b, 0, 0, this.used);
+        this.bytes = b;
+      }
+      this.used += this.bytes.write(text, this.used);
+    }
+    this.starts[e + 1] = this.used;
+  }
+
+  get(e: number): string {
+    if (e < 0 || e >= this.count) return '';
+    return this.bytes.toString('utf8', this.starts[e] as number, this.starts[e + 1] as number);
+  }
+}
+
 export class ReachGraphBuilder {
   private readonly index = new Map<string, number>();
   private readonly ids: string[] = [];
   private from = new Int32Array(1024);
   private to = new Int32Array(1024);
   private mech = new Uint8Array(1024);
-  private readonly evidence: (string | undefined)[] = [];
+  private readonly evidence = new EvidenceText();
   private level = new Uint8Array(1024);
   private prodLevel = new Uint8Array(1024);
   private edgeCount = 0;
@@ -53,7 +88,7 @@ export class ReachGraphBuilder {
     this.from[e] = f;
     this.to[e] = t;
     this.mech[e] = MECH_INDEX.get(mechanism) ?? 0;
-    if (evidence !== undefined) this.evidence[e] = evidence;
+    this.evidence.push(evidence);
     return true;
   }
 
@@ -106,7 +141,7 @@ export interface GraphArrays {
   to: Int32Array;
   /** Indexes into MECHANISMS. */
   mech: Uint8Array;
-  evidence?: readonly (string | undefined)[];
+  evidence?: EvidenceText;
   level: Uint8Array;
   prodLevel?: Uint8Array;
 }
@@ -120,7 +155,7 @@ export function graphFromArrays(a: GraphArrays): ReachGraph {
   const index = a.index ?? new Map(a.ids.map((id, i) => [id, i]));
   const out = csr(a.from, n);
   const inn = csr(a.to, n);
-  return new ReachGraph(a.ids, index, a.from, a.to, a.mech, a.evidence ?? [], a.level, a.prodLevel ?? new Uint8Array(n), out.start, out.edges, inn.start, inn.edges);
+  return new ReachGraph(a.ids, index, a.from, a.to, a.mech, a.evidence ?? new EvidenceText(), a.level, a.prodLevel ?? new Uint8Array(n), out.start, out.edges, inn.start, inn.edges);
 }
 
 export class ReachGraph {
@@ -130,7 +165,7 @@ export class ReachGraph {
     readonly from: Int32Array,
     readonly to: Int32Array,
     readonly mech: Uint8Array,
-    private readonly evidenceOf: readonly (string | undefined)[],
+    private readonly evidenceOf: EvidenceText,
     /** Strongest own privilege per node (LEVEL numbers). */
     readonly level: Uint8Array,
     /** Strongest own privilege in a production scope per node. */
@@ -151,6 +186,6 @@ export class ReachGraph {
 
   /** One edge back as its plain shape. */
   edge(e: number): ReachEdge {
-    return { from: this.ids[this.from[e] as number] as string, to: this.ids[this.to[e] as number] as string, mechanism: MECHANISMS[this.mech[e] as number] as Mechanism, evidence: this.evidenceOf[e] ?? '' };
+    return { from: this.ids[this.from[e] as number] as string, to: this.ids[this.to[e] as number] as string, mechanism: MECHANISMS[this.mech[e] as number] as Mechanism, evidence: this.evidenceOf.get(e) };
   }
 }

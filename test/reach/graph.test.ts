@@ -81,3 +81,14 @@ test('graph: built from integer arrays (stored rows) it answers like the builder
     [1, 'admin'],
   ]);
 });
+
+test('graph: evidence kept outside the heap comes back exactly, in any script and past the first buffer', () => {
+  const b = new ReachGraphBuilder();
+  const texts = ['trust policy of rôle « prod » names ci-déployeur', '', 'ключ 🔑 of 管理者', 'x'.repeat(70_000)];
+  for (let i = 0; i < 2_000; i++) b.addEdge(`n${i}`, `n${i + 1}`, 'may-assume', texts[i % texts.length]);
+  b.addEdge('n0', 'n5', 'may-assume'); // no evidence given
+  const g = b.build();
+  for (let i = 0; i < 2_000; i += 137) assert.equal(g.edge(i).evidence, texts[i % texts.length]);
+  assert.equal(g.edge(2_000).evidence, '');
+  assert.equal(g.edge(1_999).to, 'n2000');
+});
