@@ -59,24 +59,27 @@ export const githubBench: ProviderBench = {
       { name: 'primary: 5,000 requests/hour per token', key: byToken, capacity: 5000, windowMs: HOUR },
       { name: 'secondary: 900 points/minute', key: byToken, capacity: 900, perSecond: 15 },
     ];
+    const realReset = (resetAtWall: number) => String(Math.ceil((Date.now() + Math.max(0, resetAtWall - Date.now()) * s.factor) / 1000));
     const { handler, stats } = limited(gitHubHandler(r), {
       rules,
       latencyMs: s.latencyMs,
       factor: s.factor,
       throttled: (_req, res, rule, waitMs, resetAt) => {
         const primary = rule.windowMs !== undefined;
+        // GitHub's clock is the real one: its reset and Retry-After are in real seconds (nhi's
+        // --retry-base-ms, divided by the factor too, turns them into compressed waits).
         res.writeHead(primary ? 403 : 429, {
           'content-type': 'application/json; charset=utf-8',
           'x-ratelimit-limit': String(rule.capacity),
           'x-ratelimit-remaining': '0',
-          'x-ratelimit-reset': String(Math.ceil(resetAt / 1000)),
+          'x-ratelimit-reset': realReset(resetAt),
           'x-ratelimit-resource': 'core',
-          ...(primary ? {} : { 'retry-after': String(Math.max(1, Math.ceil(waitMs / 1000))) }),
+          ...(primary ? {} : { 'retry-after': String(Math.max(1, Math.ceil((waitMs * s.factor) / 1000))) }),
         });
         res.end(JSON.stringify({ message: primary ? 'API rate limit exceeded for installation.' : 'You have exceeded a secondary rate limit. Please wait a few minutes before you try again.', documentation_url: 'https://docs.github.com/rest/using-the-rest-api/rate-limits-for-the-rest-api', status: primary ? '403' : '429' }));
       },
       headers: (rule, remaining, resetAt): Record<string, string> =>
-        rule.windowMs ? { 'x-ratelimit-limit': String(rule.capacity), 'x-ratelimit-remaining': String(remaining), 'x-ratelimit-reset': String(Math.ceil(resetAt / 1000)), 'x-ratelimit-used': String(rule.capacity - remaining) } : {},
+        rule.windowMs ? { 'x-ratelimit-limit': String(rule.capacity), 'x-ratelimit-remaining': String(remaining), 'x-ratelimit-reset': realReset(resetAt), 'x-ratelimit-used': String(rule.capacity - remaining) } : {},
     });
     const server = await startLocalServer(handler);
     const options: GitHubOptions = {

@@ -5,7 +5,7 @@
 // role memberships as grants; last use from the sign-in activity reports.
 import type { ErrorRecord, GrantRecord, ScanRecord } from '../../src/model/records.js';
 import type { ScanContext } from '../../src/scanners/contract.js';
-import { AzureHttpError, mapLimit, type Clients } from './clients.js';
+import { AzureHttpError, GRAPH_IN_FLIGHT, mapLimit, type Clients } from './clients.js';
 import { graphFix, ProblemsImpl, type Problems } from './errors.js';
 import {
   APP_SELECT,
@@ -155,7 +155,7 @@ export async function* scanTenant(ctx: ScanContext<AzureOptions>, c: Clients, da
   };
   try {
     for await (const sps of c.graph.pages<GraphServicePrincipal>(`/v1.0/servicePrincipals?$select=${SP_SELECT}&$top=${top}`)) {
-      const batches = await mapLimit(sps, 4, async (sp) => {
+      const batches = await mapLimit(sps, GRAPH_IN_FLIGHT, async (sp) => {
         const own = sp.servicePrincipalType === 'Application' && sp.appId && (sp.appOwnerOrganizationId ?? '').toLowerCase() === tenantId;
         if (own) ofOwnApps.set(sp.appId!.toLowerCase(), sp);
         return [...(own ? [] : await standalone(sp)), ...(await appRoleGrants(c, sp, problems))];
@@ -169,7 +169,7 @@ export async function* scanTenant(ctx: ScanContext<AzureOptions>, c: Clients, da
   // 4. Applications registered in this tenant, merged with their service principal here.
   try {
     for await (const apps of c.graph.pages<GraphApplication>(`/v1.0/applications?$select=${APP_SELECT}&$top=${top}`)) {
-      const batches = await mapLimit(apps, 4, (app) => {
+      const batches = await mapLimit(apps, GRAPH_IN_FLIGHT, (app) => {
         const sp = ofOwnApps.get(app.appId.toLowerCase()) ?? null;
         ofOwnApps.delete(app.appId.toLowerCase());
         return applicationRecords(c, app, sp, spCtx);
@@ -180,7 +180,7 @@ export async function* scanTenant(ctx: ScanContext<AzureOptions>, c: Clients, da
     yield* problems.report(err, 'list applications', graphFix('applications'));
   }
   // A service principal whose application was not listed (deleted, or the list failed) is still an identity.
-  for (const b of await mapLimit([...ofOwnApps.values()], 4, standalone)) yield* b;
+  for (const b of await mapLimit([...ofOwnApps.values()], GRAPH_IN_FLIGHT, standalone)) yield* b;
   yield* problems.summary();
 }
 
