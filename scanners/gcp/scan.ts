@@ -324,25 +324,25 @@ async function serviceAccountRecords(
   const email = (sa.email ?? '').toLowerCase();
   const name = sa.name ?? `projects/${s.projectId}/serviceAccounts/${email}`;
 
-  // Keys: user-managed ones are credentials; system-managed ones are Google-held and rotated.
-  let keys: iam_v1.Schema$ServiceAccountKey[] | null = null;
-  try {
-    const res = await call(cx, 'serviceAccounts.keys.list', (signal) => clients.iam.projects.serviceAccounts.keys.list({ name }, { signal, retry: false, timeout: REQUEST_TIMEOUT_MS }));
-    keys = res.data.keys ?? [];
-  } catch (err) {
-    if (ctx.signal.aborted) throw err;
-    out.push(failureRecord('serviceAccounts.keys.list', err, name));
-  }
-  let policy: Binding[] | null = null;
-  try {
-    const res = await call(cx, 'serviceAccounts.getIamPolicy', (signal) =>
+  // Keys (user-managed ones are credentials; system-managed ones are Google-held and rotated)
+  // and the account's own policy, read side by side: per account, one round trip, not two.
+  const [keysRead, policyRead] = await Promise.all([
+    call(cx, 'serviceAccounts.keys.list', (signal) => clients.iam.projects.serviceAccounts.keys.list({ name }, { signal, retry: false, timeout: REQUEST_TIMEOUT_MS })).then(
+      (res) => ({ keys: res.data.keys ?? [] }),
+      (err: unknown) => ({ err }),
+    ),
+    call(cx, 'serviceAccounts.getIamPolicy', (signal) =>
       clients.iam.projects.serviceAccounts.getIamPolicy({ resource: name, 'options.requestedPolicyVersion': 3 }, { signal, retry: false, timeout: REQUEST_TIMEOUT_MS }),
-    );
-    policy = normalizeBindings(res.data as Record<string, unknown>);
-  } catch (err) {
-    if (ctx.signal.aborted) throw err;
-    out.push(failureRecord('serviceAccounts.getIamPolicy', err, name));
-  }
+    ).then(
+      (res) => ({ policy: normalizeBindings(res.data as Record<string, unknown>) }),
+      (err: unknown) => ({ err }),
+    ),
+  ]);
+  if (ctx.signal.aborted) throw ctx.signal.reason;
+  const keys: iam_v1.Schema$ServiceAccountKey[] | null = 'keys' in keysRead ? keysRead.keys : null;
+  if ('err' in keysRead) out.push(failureRecord('serviceAccounts.keys.list', keysRead.err, name));
+  const policy: Binding[] | null = 'policy' in policyRead ? policyRead.policy : null;
+  if ('err' in policyRead) out.push(failureRecord('serviceAccounts.getIamPolicy', policyRead.err, name));
 
   const userKeys = (keys ?? []).filter((k) => k.keyType !== 'SYSTEM_MANAGED');
   const systemKeys = (keys ?? []).filter((k) => k.keyType === 'SYSTEM_MANAGED');
