@@ -1,6 +1,7 @@
 // Options of the AWS scanner: flag > environment > `scanners.aws` config section > default.
 import { defineOptions, type OptionsOf } from '../../src/scanners/contract.js';
 import { MAX_RESPONSE_OPTION, REQUEST_TIMEOUT_OPTION } from '../../src/scanners/toolkit/options.js';
+import { MAX_DURATION_OPTION } from '../../src/scanners/toolkit/window.js';
 
 export const DEFAULT_ASSUME_ROLE = 'nhi-readonly';
 
@@ -23,6 +24,7 @@ export const AWS_OPTIONS = defineOptions([
   { key: 'reportWaitSeconds', flag: '--report-wait <seconds>', description: 'How long to wait for the IAM credential report before falling back to per-user calls', type: 'number', default: 60 },
   { key: 'reportPollMs', flag: '--report-poll-ms <ms>', description: 'Credential report polling interval', type: 'number', default: 2000 },
   REQUEST_TIMEOUT_OPTION,
+  MAX_DURATION_OPTION,
   MAX_RESPONSE_OPTION,
 ]);
 

@@ -90,12 +90,9 @@ function roleDefinitions(s: SubscriptionScan, roleProblems: ScanRecord[]): (role
       p = (async () => {
         const guid = key.split('/').pop() ?? key;
         try {
-          // get(scope, id) with the scope's leading slash dropped gives a clean /subscriptions/… URL
-          // (getById of a full id doubles the slash).
-          const m = /^\/(.+)\/providers\/Microsoft\.Authorization\/roleDefinitions\/([^/]+)$/i.exec(roleDefinitionId);
-          const d = m
-            ? await authz.roleDefinitions.get(m[1], m[2], { abortSignal })
-            : await authz.roleDefinitions.getById(roleDefinitionId, { abortSignal });
+          // getById's path template is `/{roleId}` (not encoded): an id without its leading slash gives
+          // /subscriptions/…/roleDefinitions/… or, for a tenant-level definition, /providers/… (not //providers/…).
+          const d = await authz.roleDefinitions.getById(roleDefinitionId.replace(/^\/+/, ''), { abortSignal });
           const builtIn = d.roleType === 'BuiltInRole';
           return { name: d.roleName ?? BUILTIN_ROLES[guid] ?? guid, builtIn, cls: classifyArmRole(d.roleName, d.permissions as RolePermission[] | undefined, builtIn) };
         } catch (err) {

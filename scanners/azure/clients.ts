@@ -150,8 +150,13 @@ export function concurrencyPolicy(limit: number): PipelinePolicy {
   };
 }
 
-/** Parallel requests per target (the brief of every scanner: bounded, ≤ 4). */
+/** Parallel ARM requests per target (a subscription's reads share one token bucket: 250, refilled at 25/s). */
 export const MAX_IN_FLIGHT = 4;
+/**
+ * Parallel Graph requests of the tenant target: Graph allows 8,000 resource units per 10 s per
+ * app and tenant, so at 4 the tenant's per-application reads were bound by latency alone.
+ */
+export const GRAPH_IN_FLIGHT = 16;
 
 export interface Clients {
   endpoints: ResolvedEndpoints;
@@ -185,10 +190,11 @@ export function buildClients(o: AzureOptions, progress: ProgressSink, scanSignal
   const httpClient = o.emulator ? emulatorHttpClient() : undefined;
   const policy = progressPolicy(progress);
   const limiter = concurrencyPolicy(MAX_IN_FLIGHT);
+  const graphLimiter = concurrencyPolicy(GRAPH_IN_FLIGHT);
   const timeout = timeoutPolicy(requestTimeoutMs(o));
-  const mkRest = (base: string, scope: string) => {
+  const mkRest = (base: string, scope: string, bound: PipelinePolicy) => {
     const pipeline = createPipelineFromOptions({ retryOptions, userAgentOptions: { userAgentPrefix: 'nhi' } });
-    pipeline.addPolicy(limiter);
+    pipeline.addPolicy(bound);
     pipeline.addPolicy(bearerTokenAuthenticationPolicy({ credential, scopes: scope }), { phase: 'Sign' });
     pipeline.addPolicy(policy, { afterPhase: 'Retry' });
     pipeline.addPolicy(timeout, { afterPhase: 'Retry' });
@@ -210,8 +216,8 @@ export function buildClients(o: AzureOptions, progress: ProgressSink, scanSignal
       httpClient,
       userAgentOptions: { userAgentPrefix: 'nhi' },
     },
-    graph: mkRest(endpoints.graph, endpoints.graphScope),
-    arm: mkRest(endpoints.arm, endpoints.armScope),
+    graph: mkRest(endpoints.graph, endpoints.graphScope, graphLimiter),
+    arm: mkRest(endpoints.arm, endpoints.armScope, limiter),
   };
 }
 

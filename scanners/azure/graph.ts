@@ -5,7 +5,7 @@
 // role memberships as grants; last use from the sign-in activity reports.
 import type { ErrorRecord, GrantRecord, ScanRecord } from '../../src/model/records.js';
 import type { ScanContext } from '../../src/scanners/contract.js';
-import { AzureHttpError, mapLimit, type Clients } from './clients.js';
+import { AzureHttpError, GRAPH_IN_FLIGHT, mapLimit, type Clients } from './clients.js';
 import { graphFix, ProblemsImpl, type Problems } from './errors.js';
 import {
   APP_SELECT,
@@ -143,39 +143,44 @@ export async function* scanTenant(ctx: ScanContext<AzureOptions>, c: Clients, da
     yield* problems.report(err, 'list directory role members', graphFix('directoryRoles'));
   }
 
-  // 3. Applications registered in this tenant, merged with their service principal here.
-  const emitted = new Set<string>();
-  try {
-    for await (const apps of c.graph.pages<GraphApplication>(`/v1.0/applications?$select=${APP_SELECT}&$top=${top}`)) {
-      const batches = await mapLimit(apps, 4, (app) => applicationRecords(c, app, { tenantId, scope, now, signIns, problems }));
-      for (const b of batches) {
-        for (const r of b) {
-          if (r.type === 'identity') emitted.add(r.id);
-          yield r;
-        }
-      }
-    }
-  } catch (err) {
-    yield* problems.report(err, 'list applications', graphFix('applications'));
-  }
-
-  // 4. Every other service principal; app role assignments granted on each API.
+  // 3. Every service principal, with its credentials (the list selects them: Graph limits
+  // $select=keyCredentials to 150 requests a minute per tenant, so never one read per app).
+  // Those of applications registered here wait for their application; the rest are emitted now.
+  const ofOwnApps = new Map<string, GraphServicePrincipal>();
+  const spCtx = { tenantId, scope, now, signIns, problems };
+  const standalone = async (sp: GraphServicePrincipal): Promise<ScanRecord[]> => {
+    // Managed identities of scanned subscriptions come from ARM (tags, resource).
+    const mi = sp.servicePrincipalType === 'ManagedIdentity' ? managedIdentityResource(sp) : null;
+    return mi !== null && scanned.has(mi.subscriptionId) ? [] : servicePrincipalRecords(c, sp, spCtx);
+  };
   try {
     for await (const sps of c.graph.pages<GraphServicePrincipal>(`/v1.0/servicePrincipals?$select=${SP_SELECT}&$top=${top}`)) {
-      const batches = await mapLimit(sps, 4, async (sp) => {
-        const recs: ScanRecord[] = [];
-        const id = sp.id.toLowerCase();
-        const mi = sp.servicePrincipalType === 'ManagedIdentity' ? managedIdentityResource(sp) : null;
-        const fromArm = mi !== null && scanned.has(mi.subscriptionId);
-        if (!emitted.has(id) && !fromArm) recs.push(...(await servicePrincipalRecords(c, sp, { tenantId, scope, now, signIns, problems })));
-        recs.push(...(await appRoleGrants(c, sp, problems)));
-        return recs;
+      const batches = await mapLimit(sps, GRAPH_IN_FLIGHT, async (sp) => {
+        const own = sp.servicePrincipalType === 'Application' && sp.appId && (sp.appOwnerOrganizationId ?? '').toLowerCase() === tenantId;
+        if (own) ofOwnApps.set(sp.appId!.toLowerCase(), sp);
+        return [...(own ? [] : await standalone(sp)), ...(await appRoleGrants(c, sp, problems))];
       });
       for (const b of batches) yield* b;
     }
   } catch (err) {
     yield* problems.report(err, 'list service principals', graphFix('servicePrincipals'));
   }
+
+  // 4. Applications registered in this tenant, merged with their service principal here.
+  try {
+    for await (const apps of c.graph.pages<GraphApplication>(`/v1.0/applications?$select=${APP_SELECT}&$top=${top}`)) {
+      const batches = await mapLimit(apps, GRAPH_IN_FLIGHT, (app) => {
+        const sp = ofOwnApps.get(app.appId.toLowerCase()) ?? null;
+        ofOwnApps.delete(app.appId.toLowerCase());
+        return applicationRecords(c, app, sp, spCtx);
+      });
+      for (const b of batches) yield* b;
+    }
+  } catch (err) {
+    yield* problems.report(err, 'list applications', graphFix('applications'));
+  }
+  // A service principal whose application was not listed (deleted, or the list failed) is still an identity.
+  for (const b of await mapLimit([...ofOwnApps.values()], GRAPH_IN_FLIGHT, standalone)) yield* b;
   yield* problems.summary();
 }
 
@@ -195,22 +200,13 @@ function lastUse(ctx: Ctx, appId: string | undefined, keyIds: (string | undefine
   return { lastUsedAt: maxIso(...dates), lastUsedSource: 'sign-in-activity' };
 }
 
-async function applicationRecords(c: Clients, app: GraphApplication, ctx: Ctx): Promise<ScanRecord[]> {
+async function applicationRecords(c: Clients, app: GraphApplication, servicePrincipal: GraphServicePrincipal | null, ctx: Ctx): Promise<ScanRecord[]> {
   const out: ScanRecord[] = [];
-  const [appOwners, fics, sp] = await Promise.all([
+  const [appOwners, fics] = await Promise.all([
     owners(c, `/v1.0/applications/${app.id}/owners`, ctx.problems, graphFix('applications')),
-    listAll<GraphFederatedCredential>(c, `/beta/applications/${app.id}/federatedIdentityCredentials`, ctx.problems, 'list federated identity credentials', graphFix('applications')),
-    (async (): Promise<Got<GraphServicePrincipal>> => {
-      try {
-        return { items: [await c.graph.get<GraphServicePrincipal>(`/v1.0/servicePrincipals(appId='${app.appId}')?$select=${SP_SELECT}`)], problems: [] };
-      } catch (err) {
-        if (err instanceof AzureHttpError && err.statusCode === 404) return { items: [], problems: [] };
-        return { items: [], problems: ctx.problems.collect(err, 'get service principal of application', graphFix('servicePrincipals')) };
-      }
-    })(),
+    listAll<GraphFederatedCredential>(c, `/v1.0/applications/${app.id}/federatedIdentityCredentials`, ctx.problems, 'list federated identity credentials', graphFix('applications')),
   ]);
-  const servicePrincipal = sp.items[0] ?? null;
-  out.push(...appOwners.problems, ...fics.problems, ...sp.problems);
+  out.push(...appOwners.problems, ...fics.problems);
   let ownerList = appOwners.items;
   if (servicePrincipal) {
     const spOwners = await owners(c, `/v1.0/servicePrincipals/${servicePrincipal.id}/owners`, ctx.problems, graphFix('servicePrincipals'));
@@ -281,7 +277,7 @@ async function servicePrincipalRecords(c: Clients, sp: GraphServicePrincipal, ct
         appId: sp.appId ?? null,
         servicePrincipalType: sp.servicePrincipalType ?? null,
         appOwnerOrganizationId: sp.appOwnerOrganizationId ?? null,
-        publisher: sp.verifiedPublisher?.displayName ?? sp.publisherName ?? null,
+        publisher: sp.verifiedPublisher?.displayName ?? null,
         signInAudience: sp.signInAudience ?? null,
         managedIdentityResourceId: mi?.resourceId ?? null,
       },

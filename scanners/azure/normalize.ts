@@ -47,7 +47,6 @@ export interface GraphServicePrincipal {
   passwordCredentials?: GraphPasswordCredential[];
   keyCredentials?: GraphKeyCredential[];
   signInAudience?: string | null;
-  publisherName?: string | null;
   verifiedPublisher?: { displayName?: string | null } | null;
   tags?: string[];
 }
@@ -71,7 +70,7 @@ export interface GraphFederatedCredential {
 }
 
 export const SP_SELECT =
-  'id,appId,displayName,servicePrincipalType,appOwnerOrganizationId,accountEnabled,alternativeNames,appRoles,passwordCredentials,keyCredentials,signInAudience,publisherName,verifiedPublisher,tags';
+  'id,appId,displayName,servicePrincipalType,appOwnerOrganizationId,accountEnabled,alternativeNames,appRoles,passwordCredentials,keyCredentials,signInAudience,verifiedPublisher,tags';
 export const APP_SELECT = 'id,appId,displayName,createdDateTime,signInAudience,publisherDomain,passwordCredentials,keyCredentials,tags';
 
 /** ISO-8601 UTC, or null when absent/unparseable (Graph sometimes writes offsets like -8:00). */

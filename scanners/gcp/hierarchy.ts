@@ -43,8 +43,12 @@ export interface Shared {
   clients: Promise<GcpClients> | null;
   projectIds: Set<string>;
   ancestors: Map<string, Promise<AncestorInfo>>;
+  /** Project number → project id of every scanned project whose number is known. */
+  projectNumbers: Map<string, string>;
   /** Projects whose list was complete (searchProjects): a SA of another project is then outside the estate. */
   fullEstate: boolean;
+  /** `organizations/<id>` of --org: no other organisation is read (its requests could only fail). */
+  organization: string | null;
 }
 
 export interface TargetData {
@@ -54,7 +58,7 @@ export interface TargetData {
 }
 
 export function newShared(): Shared {
-  return { clients: null, projectIds: new Set(), ancestors: new Map(), fullEstate: false };
+  return { clients: null, projectIds: new Set(), projectNumbers: new Map(), ancestors: new Map(), fullEstate: false, organization: null };
 }
 
 export function sharedClients(shared: Shared, options: GcpOptions): Promise<GcpClients> {
@@ -181,6 +185,7 @@ export async function ancestry(shared: Shared, clients: GcpClients, cx: CallCont
   const seen = new Set<string>();
   let next = parent;
   while (next && (next.startsWith('folders/') || next.startsWith('organizations/')) && !seen.has(next) && out.length < 12) {
+    if (next.startsWith('organizations/') && shared.organization && next !== shared.organization) break;
     seen.add(next);
     const a = await ancestor(shared, clients, cx, next);
     out.push(a);

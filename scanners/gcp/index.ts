@@ -35,6 +35,7 @@ export const gcpScanner = defineScanner<GcpOptions>({
     const out: ScanTarget[] = [];
     const add = (projectId: string, project: ProjectInfo | null) => {
       shared.projectIds.add(projectId);
+      if (project?.number) shared.projectNumbers.set(project.number, projectId);
       const data: TargetData = { projectId, project, shared };
       out.push({ key: `gcp:${projectId}`, label: `project ${projectId}`, data });
     };
@@ -44,11 +45,13 @@ export const gcpScanner = defineScanner<GcpOptions>({
     }
     const clients = await sharedClients(shared, ctx.options);
     const org = ctx.options.org ? `organizations/${ctx.options.org.replace(/^organizations\//, '')}` : null;
+    shared.organization = org;
     const found: ProjectInfo[] = [];
     for await (const p of searchProjects(clients, cx, ctx.options.pageSize ?? 100)) found.push(p);
     for (const p of found.sort((a, b) => a.projectId.localeCompare(b.projectId))) {
       if (org) {
         if (!p.parent) continue;
+        if (p.parent.startsWith('organizations/') && p.parent !== org) continue;
         if (p.parent !== org) {
           const chain = await ancestry(shared, clients, cx, p.parent);
           // A folder we may not read breaks the chain: keep the project (its scan reports the folder error).

@@ -2,6 +2,7 @@
 // (private/restricted endpoints), and how patient to be with quotas.
 import { defineOptions, type OptionsOf } from '../../src/scanners/contract.js';
 import { REQUEST_TIMEOUT_OPTION } from '../../src/scanners/toolkit/options.js';
+import { MAX_DURATION_OPTION } from '../../src/scanners/toolkit/window.js';
 
 
 export const GCP_OPTIONS = defineOptions([
@@ -64,6 +65,7 @@ export const GCP_OPTIONS = defineOptions([
   { key: 'maxRetries', flag: '--max-retries <n>', description: 'Retries of a throttled or unavailable request', type: 'number', default: 6 },
   { key: 'retryBaseMs', flag: '--retry-base-ms <ms>', description: 'First retry delay (doubles per retry; Retry-After wins)', type: 'number', default: 1000 },
   REQUEST_TIMEOUT_OPTION,
+  MAX_DURATION_OPTION,
   { key: 'pageSize', flag: '--page-size <n>', description: 'Page size of list calls', type: 'number', default: 100 },
 ]);
 

@@ -63,11 +63,18 @@ export function classifyRole(role: string): { privilege: Privilege; evidence: st
 export function isServiceAgent(email: string): boolean {
   const e = email.toLowerCase();
   return (
-    /^service-\d+@[a-z0-9-]+\.iam\.gserviceaccount\.com$/.test(e) ||
+    // Dotted agent domains too: service-N@cloud-ml.google.com.iam.gserviceaccount.com.
+    /^service-(org-)?\d+@[a-z0-9.-]+\.iam\.gserviceaccount\.com$/.test(e) ||
     /^\d+@cloudservices\.gserviceaccount\.com$/.test(e) ||
     /@gcp-sa-[a-z0-9-]+\.iam\.gserviceaccount\.com$/.test(e) ||
     /@(container-engine-robot|compute-system|gae-api-prod|dataflow-service-producer-prod|system)\.(iam\.)?gserviceaccount\.com$/.test(e)
   );
+}
+
+/** The project number an address names: Compute Engine default accounts, service agents, the Google APIs agent. */
+export function projectNumberOf(email: string): string | null {
+  const e = email.toLowerCase();
+  return /^(\d+)-compute@developer\.gserviceaccount\.com$/.exec(e)?.[1] ?? /^service-(\d+)@/.exec(e)?.[1] ?? /^(\d+)@cloudservices\.gserviceaccount\.com$/.exec(e)?.[1] ?? null;
 }
 
 /** `compute-engine` for <number>-compute@developer…, `app-engine` for <project>@appspot…, else null. */

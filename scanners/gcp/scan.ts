@@ -19,6 +19,7 @@ import {
   defaultAccountKind,
   isServiceAgent,
   parseMember,
+  projectNumberOf,
   type MemberInfo,
   renderCondition,
 } from './privilege.js';
@@ -59,18 +60,30 @@ interface Impersonator {
   condition: string | null;
 }
 
-/** Home project of a service account email, when the email names one. */
+/** Home project id of a service account email, when the email names one by id. */
 export function homeProject(email: string): string | null {
   const e = email.toLowerCase();
+  if (isServiceAgent(e)) return null;
   return /@([a-z0-9-]+)\.iam\.gserviceaccount\.com$/.exec(e)?.[1] ?? /^([a-z0-9-]+)@appspot\.gserviceaccount\.com$/.exec(e)?.[1] ?? null;
+}
+
+/** Where a service account lives: its project id (named, or found by number among the scanned projects), its number, and whether that is outside the estate. */
+function homeOf(email: string, shared: TargetData['shared']): { projectId: string | null; projectNumber: string | null; outside: boolean } | null {
+  const byId = homeProject(email);
+  if (byId) return { projectId: byId, projectNumber: null, outside: !shared.projectIds.has(byId) };
+  const n = projectNumberOf(email);
+  if (n) {
+    const id = shared.projectNumbers.get(n) ?? null;
+    return { projectId: id, projectNumber: n, outside: id === null };
+  }
+  return null;
 }
 
 /** parseMember, plus: a service account of a project outside the scanned estate is external. */
 function classifyMember(member: string, internalDomains: ReadonlySet<string>, shared: TargetData['shared']): MemberInfo {
   const m = parseMember(member, internalDomains);
   if (m.type === 'serviceAccount' && m.principalType === 'identity' && shared.fullEstate) {
-    const home = homeProject(m.value);
-    if (home && !shared.projectIds.has(home)) return { ...m, principalType: 'external-account', risk: 'external' };
+    if (homeOf(m.value, shared)?.outside) return { ...m, principalType: 'external-account', risk: 'external' };
   }
   return m;
 }
@@ -232,11 +245,11 @@ async function* bindingRecords(p: ProjectScan, sources: PolicySource[], internal
             providerManaged: true,
             lastUsedAt: null,
             lastUsedSource: null,
-            attributes: { projectId, googleManaged: true },
+            attributes: { projectId, googleManaged: true, projectNumber: projectNumberOf(email), agentOfProject: shared.projectNumbers.get(projectNumberOf(email) ?? '') ?? null },
           });
         } else if (!isServiceAgent(email) && shared.fullEstate && !agents.has(email)) {
-          const home = homeProject(email);
-          if (home && !shared.projectIds.has(home) && !foreign.has(email)) {
+          const home = homeOf(email, shared);
+          if (home?.outside && !foreign.has(email)) {
             foreign.set(email, {
               type: 'identity',
               id: email,
@@ -244,7 +257,7 @@ async function* bindingRecords(p: ProjectScan, sources: PolicySource[], internal
               scope,
               kind: 'foreign_service_account',
               name: email,
-              attributes: { projectId: home, grantedIn: projectId, note: 'service account of a project outside the scanned estate' },
+              attributes: { projectId: home.projectId, ...(home.projectNumber ? { projectNumber: home.projectNumber } : {}), grantedIn: projectId, note: 'service account of a project outside the scanned estate' },
             });
           }
         }
@@ -311,25 +324,25 @@ async function serviceAccountRecords(
   const email = (sa.email ?? '').toLowerCase();
   const name = sa.name ?? `projects/${s.projectId}/serviceAccounts/${email}`;
 
-  // Keys: user-managed ones are credentials; system-managed ones are Google-held and rotated.
-  let keys: iam_v1.Schema$ServiceAccountKey[] | null = null;
-  try {
-    const res = await call(cx, 'serviceAccounts.keys.list', (signal) => clients.iam.projects.serviceAccounts.keys.list({ name }, { signal, retry: false, timeout: REQUEST_TIMEOUT_MS }));
-    keys = res.data.keys ?? [];
-  } catch (err) {
-    if (ctx.signal.aborted) throw err;
-    out.push(failureRecord('serviceAccounts.keys.list', err, name));
-  }
-  let policy: Binding[] | null = null;
-  try {
-    const res = await call(cx, 'serviceAccounts.getIamPolicy', (signal) =>
+  // Keys (user-managed ones are credentials; system-managed ones are Google-held and rotated)
+  // and the account's own policy, read side by side: per account, one round trip, not two.
+  const [keysRead, policyRead] = await Promise.all([
+    call(cx, 'serviceAccounts.keys.list', (signal) => clients.iam.projects.serviceAccounts.keys.list({ name }, { signal, retry: false, timeout: REQUEST_TIMEOUT_MS })).then(
+      (res) => ({ keys: res.data.keys ?? [] }),
+      (err: unknown) => ({ err }),
+    ),
+    call(cx, 'serviceAccounts.getIamPolicy', (signal) =>
       clients.iam.projects.serviceAccounts.getIamPolicy({ resource: name, 'options.requestedPolicyVersion': 3 }, { signal, retry: false, timeout: REQUEST_TIMEOUT_MS }),
-    );
-    policy = normalizeBindings(res.data as Record<string, unknown>);
-  } catch (err) {
-    if (ctx.signal.aborted) throw err;
-    out.push(failureRecord('serviceAccounts.getIamPolicy', err, name));
-  }
+    ).then(
+      (res) => ({ policy: normalizeBindings(res.data as Record<string, unknown>) }),
+      (err: unknown) => ({ err }),
+    ),
+  ]);
+  if (ctx.signal.aborted) throw ctx.signal.reason;
+  const keys: iam_v1.Schema$ServiceAccountKey[] | null = 'keys' in keysRead ? keysRead.keys : null;
+  if ('err' in keysRead) out.push(failureRecord('serviceAccounts.keys.list', keysRead.err, name));
+  const policy: Binding[] | null = 'policy' in policyRead ? policyRead.policy : null;
+  if ('err' in policyRead) out.push(failureRecord('serviceAccounts.getIamPolicy', policyRead.err, name));
 
   const userKeys = (keys ?? []).filter((k) => k.keyType !== 'SYSTEM_MANAGED');
   const systemKeys = (keys ?? []).filter((k) => k.keyType === 'SYSTEM_MANAGED');

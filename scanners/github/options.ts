@@ -1,6 +1,7 @@
 // Options of the GitHub scanner: flag > environment > `scanners.github` config section > default.
 import { defineOptions, type OptionsOf } from '../../src/scanners/contract.js';
 import { MAX_RESPONSE_OPTION, MAX_WAIT_OPTION, REQUEST_TIMEOUT_OPTION } from '../../src/scanners/toolkit/options.js';
+import { MAX_DURATION_OPTION } from '../../src/scanners/toolkit/window.js';
 
 
 export const GITHUB_OPTIONS = defineOptions([
@@ -16,6 +17,7 @@ export const GITHUB_OPTIONS = defineOptions([
   { key: 'retryBaseMs', flag: '--retry-base-ms <ms>', description: 'Milliseconds per second of GitHub\'s retry-after (1000 = honour it exactly; lower only for tests)', type: 'number', default: 1000 },
   MAX_WAIT_OPTION,
   REQUEST_TIMEOUT_OPTION,
+  MAX_DURATION_OPTION,
   MAX_RESPONSE_OPTION,
 ]);
 

@@ -2,6 +2,7 @@
 // Flags after a provider name belong to that provider, so each scanner keeps plain
 // names (`nhi scan aws --org github --org acme`) without clashing with the others.
 import { ConfigError } from '../errors.js';
+import { parseDuration } from '../scanners/toolkit/window.js';
 import type { AnyScanner, ScannerOption } from '../scanners/contract.js';
 
 export interface GlobalScanFlags {
@@ -12,6 +13,8 @@ export interface GlobalScanFlags {
   /** `--demo-day N`: rescan the demo inventory as its estate looks N days after its first scan. */
   demoDay?: number;
   concurrency?: number;
+  /** --max-duration: the whole scan's window, in ms. */
+  maxDurationMs?: number;
   progress: boolean;
   help: boolean;
 }
@@ -44,6 +47,7 @@ export const GLOBAL_SCAN_FLAGS: { flag: string; description: string }[] = [
   { flag: '--demo', description: 'scan the built-in demo estate on local endpoints (no cloud account needed)' },
   { flag: '--demo-day <n>', description: 'with --demo: rescan the demo inventory as it looks N days after its first scan (some plan steps applied)' },
   { flag: '--concurrency <n>', description: 'targets scanned at once (default 4)' },
+  { flag: '--max-duration <duration>', description: 'end the scan after this long (e.g. 2h, 45m) with a partial result: in-flight requests stop, what was read is kept (exit 3)' },
   { flag: '--no-progress', description: 'no live progress on stderr (plain lines are used anyway when stderr is not a TTY)' },
   { flag: '-h, --help', description: 'this help' },
 ];
@@ -91,6 +95,11 @@ export function parseScanArgs(tokens: string[], scanners: AnyScanner[]): ParsedS
         }
         case 'no-progress':
           global.progress = false;
+          continue;
+        case 'max-duration':
+          // Before a provider name: the whole scan; after it, that provider's own option.
+          if (current) break;
+          global.maxDurationMs = parseDuration(takeValue(name, inline));
           continue;
         case 'concurrency': {
           const n = Number(takeValue(name, inline));

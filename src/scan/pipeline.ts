@@ -8,6 +8,7 @@ import type { SecretProtector } from '../secrets/protect.js';
 import type { AnyScanner, ExplainedError, ScanTarget } from '../scanners/contract.js';
 import { errorMessage } from '../errors.js';
 import { eachLimit } from '../scanners/toolkit/limit.js';
+import { parseDuration, untilAborted, WindowReachedError } from '../scanners/toolkit/window.js';
 import type { ScanErrorEntry } from '../inventory/scan-log.js';
 import { newTargetProgress, progressSink, type ProgressListener, type TargetProgress } from './progress.js';
 
@@ -28,6 +29,8 @@ export interface PipelineInput {
   signal: AbortSignal;
   now: Date;
   listener?: ProgressListener;
+  /** --max-duration: the whole scan's window, from its start. */
+  maxDurationMs?: number;
 }
 
 export interface PipelineSink {
@@ -61,6 +64,9 @@ export async function runPipeline(input: PipelineInput, sink: PipelineSink): Pro
   const completed: string[] = [];
   let errors = 0;
   const listener = input.listener ?? (() => {});
+  const scanDeadline = input.maxDurationMs ? Date.now() + input.maxDurationMs : Infinity;
+  // A provider's window that is not a duration is a usage error before anything is sent.
+  for (const run of input.runs) parseDuration((run.options as { maxDuration?: unknown } | null)?.maxDuration, `${run.scanner.name} maxDuration`);
 
   const base = (run: ScannerRun, t: TargetProgress) => ({
     options: run.options,
@@ -117,10 +123,12 @@ export async function runPipeline(input: PipelineInput, sink: PipelineSink): Pro
     targets.push(t);
     sink.targetStarted?.(t);
     listener(t, 'update');
-    const ctx = { ...base(run, t), target };
+    const window = targetWindow(run, scanDeadline, input.maxDurationMs);
+    const ctx = { ...base(run, t), target, signal: AbortSignal.any([input.signal, window.signal]) };
     try {
-      for await (const rec of run.scanner.scan(ctx) as AsyncIterable<ScanRecord>) {
-        if (input.signal.aborted) break;
+      if (window.signal.aborted) throw window.signal.reason;
+      for await (const rec of untilAborted(run.scanner.scan(ctx) as AsyncIterable<ScanRecord>, ctx.signal)) {
+        if (ctx.signal.aborted) break;
         const { problems, truncated } = checkRecord(rec);
         if (truncated.length > 0) {
           t.notes++;
@@ -160,12 +168,30 @@ export async function runPipeline(input: PipelineInput, sink: PipelineSink): Pro
         }
       }
       if (input.signal.aborted) throw Object.assign(new Error('scan interrupted'), { name: 'AbortError' });
+      if (window.signal.aborted) throw window.signal.reason;
       t.state = t.errors > 0 ? 'partial' : 'complete';
       if (t.state === 'complete') completed.push(target.key);
     } catch (err) {
-      t.state = 'failed';
-      fail(run, t, target.key, err, `scan ${target.label}`);
+      if (window.signal.aborted && !input.signal.aborted) {
+        // The window closed: what was read is kept; nothing read is a failed target.
+        const reached = window.signal.reason as WindowReachedError;
+        t.state = t.found > 0 ? 'partial' : 'failed';
+        errors++;
+        t.errors++;
+        sink.error({
+          scanner: run.scanner.name, targetKey: target.key, level: 'error', operation: `scan ${target.label}`, code: 'max-duration',
+          message: `${reached.message}${t.found > 0 ? ` after ${t.found} records: in-flight requests were stopped; what was read is kept` : ' before this target was read'}`,
+          fix: reached.source === 'scan'
+            ? `Raise the scan's window (\`nhi scan --max-duration ${Math.ceil((reached.windowMs * 2) / 60_000)}m …\`), or scan fewer providers or targets per run.`
+            : `Raise this provider's window (\`nhi scan ${run.scanner.name} --max-duration …\` or \`maxDuration\` in its config section), or scan fewer targets per run.`,
+          resource: null,
+        });
+      } else {
+        t.state = 'failed';
+        fail(run, t, target.key, err, `scan ${target.label}`);
+      }
     }
+    window.clear();
     t.finishedAt = Date.now();
     t.waitingUntil = null;
     sink.targetFinished?.(t);
@@ -173,4 +199,18 @@ export async function runPipeline(input: PipelineInput, sink: PipelineSink): Pro
   });
 
   return { targets, completedTargets: completed, errors, aborted: input.signal.aborted };
+}
+
+/** A target's window: the scan's deadline, or the provider's own `maxDuration` from the target's start, whichever ends first. */
+function targetWindow(run: ScannerRun, scanDeadline: number, scanWindowMs: number | undefined): { signal: AbortSignal; clear(): void } {
+  const own = parseDuration((run.options as { maxDuration?: unknown } | null)?.maxDuration, `${run.scanner.name} maxDuration`);
+  const ownDeadline = own ? Date.now() + own : Infinity;
+  const ac = new AbortController();
+  if (ownDeadline === Infinity && scanDeadline === Infinity) return { signal: ac.signal, clear: () => undefined };
+  const byTarget = ownDeadline < scanDeadline;
+  const reason = new WindowReachedError(byTarget ? own! : scanWindowMs!, byTarget ? 'target' : 'scan');
+  const ms = Math.max(0, Math.min(ownDeadline, scanDeadline) - Date.now());
+  if (ms === 0) ac.abort(reason);
+  const timer = ms > 0 ? setTimeout(() => ac.abort(reason), ms) : null;
+  return { signal: ac.signal, clear: () => timer && clearTimeout(timer) };
 }

@@ -21,6 +21,8 @@ export interface ScanInput {
   config: ResolvedConfig;
   env: Record<string, string | undefined>;
   concurrency: number;
+  /** --max-duration of the whole scan. */
+  maxDurationMs?: number;
   signal: AbortSignal;
   now?: Date;
   listener?: ProgressListener;
@@ -75,6 +77,7 @@ async function scanInto(inv: Inventory, input: ScanInput): Promise<ScanSummary> 
         env: input.env,
         secrets: createProtector(key),
         concurrency: input.concurrency,
+        maxDurationMs: input.maxDurationMs,
         signal: input.signal,
         now,
         listener: input.listener,

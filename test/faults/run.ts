@@ -11,6 +11,8 @@ export interface FaultRun {
   errors: ScanError[];
   notes: ScanError[];
   targets: { key: string; state: string }[];
+  /** Records read per target. */
+  found: Record<string, number>;
   elapsedMs: number;
   /** Progress lines (retries with their cause, waits, logs). */
   logs: string[];
@@ -18,7 +20,7 @@ export interface FaultRun {
   thrown?: unknown;
 }
 
-export async function runScanner(scanner: AnyScanner, options: unknown, opts: { signal?: AbortSignal; onWait?: () => void } = {}): Promise<FaultRun> {
+export async function runScanner(scanner: AnyScanner, options: unknown, opts: { signal?: AbortSignal; onWait?: () => void; maxDurationMs?: number } = {}): Promise<FaultRun> {
   const records: ScanRecord[] = [];
   const errors: ScanError[] = [];
   const notes: ScanError[] = [];
@@ -34,6 +36,7 @@ export async function runScanner(scanner: AnyScanner, options: unknown, opts: { 
         concurrency: 4,
         signal: opts.signal ?? new AbortController().signal,
         now: new Date('2026-11-20T12:00:00Z'),
+        maxDurationMs: opts.maxDurationMs,
         listener: (t, event, message) => {
           if (event === 'log' && message) logs.push(message);
           if (t.waitingUntil !== null) opts.onWait?.();
@@ -46,8 +49,8 @@ export async function runScanner(scanner: AnyScanner, options: unknown, opts: { 
         error: (e) => (e.level === 'error' ? errors : notes).push(e),
       },
     );
-    return { records, errors, notes, targets: res.targets.filter((t) => !t.targetKey.endsWith(':discovery')).map((t) => ({ key: t.targetKey, state: t.state })), elapsedMs: Date.now() - t0, logs };
+    return { records, errors, notes, targets: res.targets.filter((t) => !t.targetKey.endsWith(':discovery')).map((t) => ({ key: t.targetKey, state: t.state })), found: Object.fromEntries(res.targets.map((t) => [t.targetKey, t.found])), elapsedMs: Date.now() - t0, logs };
   } catch (thrown) {
-    return { records, errors, notes, targets: [], elapsedMs: Date.now() - t0, logs, thrown };
+    return { records, errors, notes, targets: [], found: {}, elapsedMs: Date.now() - t0, logs, thrown };
   }
 }

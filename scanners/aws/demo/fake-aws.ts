@@ -3,7 +3,7 @@
 // errors) for IAM and STS, JSON 1.1 (`X-Amz-Target: AWSOrganizationsV20161128.*`) for
 // Organizations. It serves an estate model, so the demo and the tests drive the real SDK.
 import type { ServerResponse } from 'node:http';
-import { startLocalServer, type LocalRequest, type LocalServer } from '../../../src/demo/local-server.js';
+import { startLocalServer, type LocalHandler, type LocalRequest, type LocalServer } from '../../../src/demo/local-server.js';
 import type { PolicyDocument } from '../policy.js';
 
 export interface FakeKey {
@@ -284,7 +284,8 @@ export interface FakeAws {
 export const assumedKeyId = (account: string) => `ASIA${account}XMPL`;
 export const assumedSecret = (account: string) => `fakeAssumedSecret/${account}/wJalrXUtnFEMIK7MDENGbPxRfiCY`;
 
-export async function startFakeAws(estate: FakeEstate): Promise<FakeAws> {
+/** `wrap` puts something in front of the handler (the scanner benchmark's latency and limits). */
+export async function startFakeAws(estate: FakeEstate, wrap: (h: LocalHandler) => LocalHandler = (h) => h): Promise<FakeAws> {
   const calls = new Map<string, number>();
   const reportCalls = new Map<string, number>();
   let requestSeq = 0;
@@ -509,6 +510,6 @@ export async function startFakeAws(estate: FakeEstate): Promise<FakeAws> {
     res.end(reply.body);
   };
 
-  const server = await startLocalServer(handler);
+  const server = await startLocalServer(wrap(handler));
   return { server, url: server.url, estate, calls, close: () => server.close() };
 }

@@ -103,7 +103,7 @@ export function azureHandler(estate: AzureEstate, holder: BaseHolder, opts: Azur
     if ((m = /^\/v1\.0\/directoryRoles\/([^/]+)\/members$/.exec(p))) return graphList(req, res, g.directoryRoleMembers[m[1]] ?? [], 'directoryObjects');
     if (p === '/v1.0/applications') return graphList(req, res, g.applications, 'applications');
     if ((m = /^\/v1\.0\/applications\/([^/]+)\/owners$/.exec(p))) return graphList(req, res, g.owners[m[1]] ?? [], 'directoryObjects');
-    if ((m = /^\/beta\/applications\/([^/]+)\/federatedIdentityCredentials$/.exec(p))) {
+    if ((m = /^\/(?:v1\.0|beta)\/applications\/([^/]+)\/federatedIdentityCredentials$/.exec(p))) {
       if (!g.applications.some((x) => x.id === m![1])) return send(res, 404, graphError(404, 'Request_ResourceNotFound', `Resource '${m[1]}' does not exist.`));
       return graphList(req, res, g.federated[m[1]] ?? [], `applications('${m[1]}')/federatedIdentityCredentials`);
     }

@@ -82,6 +82,7 @@ export async function scanCommand(tokens: string[]): Promise<number> {
         config,
         env,
         concurrency: args.global.concurrency ?? 4,
+        maxDurationMs: args.global.maxDurationMs,
         signal: controller.signal,
         now,
         listener: view.listener,

@@ -8,3 +8,4 @@ export * from './pagination.js';
 export * from './retry.js';
 export * from './tally.js';
 export * from './owner.js';
+export * from './window.js';
