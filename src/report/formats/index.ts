@@ -3,13 +3,14 @@
 import { csvFormat } from './csv-report.js';
 import { jsonFormat } from './json.js';
 import { markdownFormat } from './markdown.js';
+import { ocsfFormat } from './ocsf.js';
 import { sarifFormat } from './sarif.js';
 import { tableFormat } from './table.js';
 import type { ReportFormat } from './types.js';
 
 export type { FormatOptions, ReportFormat, ReportInput } from './types.js';
 
-export const REPORT_FORMATS: ReportFormat[] = [tableFormat, jsonFormat, csvFormat, sarifFormat, markdownFormat];
+export const REPORT_FORMATS: ReportFormat[] = [tableFormat, jsonFormat, csvFormat, sarifFormat, markdownFormat, ocsfFormat];
 
 export function reportFormat(name: string): ReportFormat | undefined {
   return REPORT_FORMATS.find((f) => f.name === name.toLowerCase());

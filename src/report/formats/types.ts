@@ -1,4 +1,5 @@
 // The contract every report format implements: a plain object in the registry (index.ts).
+import type { DB } from '../../inventory/db.js';
 import type { Output } from '../output.js';
 import type { ReportFinding, ReportSummary } from '../report-service.js';
 
@@ -6,6 +7,8 @@ import type { ReportFinding, ReportSummary } from '../report-service.js';
 export interface ReportInput {
   summary: ReportSummary;
   findings(opts?: { includeSuppressed?: boolean; limit?: number }): Iterable<ReportFinding>;
+  /** The open inventory (read only), for formats that show more than the findings (html, ocsf). */
+  db?: DB;
 }
 
 export interface FormatOptions {
