@@ -77,27 +77,20 @@ export class HtmlReportQueries {
       .all() as OwnershipRow[];
   }
 
-  /** Name, kind, provider, scope and owner of identities by id (for findings streamed without them). */
-  identityHeader(id: string): { id: string; name: string; kind: string; provider: string; scope: string; owner: string | null } | undefined {
-    return this.db.prepare('SELECT id, name, kind, provider, scope, owner FROM identities WHERE id = ?').get(id) as
-      | { id: string; name: string; kind: string; provider: string; scope: string; owner: string | null }
-      | undefined;
+  credentialsOf(identityId: string, limit: number): CredentialRow[] {
+    return this.current<CredentialRow>('credentials', identityId, limit);
   }
 
-  credentialsOf(identityId: string): CredentialRow[] {
-    return this.current<CredentialRow>('credentials', identityId);
+  grantsOf(identityId: string, limit: number): GrantRow[] {
+    return this.current<GrantRow>('grants', identityId, limit);
   }
 
-  grantsOf(identityId: string): GrantRow[] {
-    return this.current<GrantRow>('grants', identityId);
+  trustsOf(identityId: string, limit: number): TrustRow[] {
+    return this.current<TrustRow>('trusts', identityId, limit);
   }
 
-  trustsOf(identityId: string): TrustRow[] {
-    return this.current<TrustRow>('trusts', identityId);
-  }
-
-  private current<T>(table: 'credentials' | 'grants' | 'trusts', identityId: string): T[] {
-    return (this.db.prepare(`SELECT ${SELECT[table]} FROM ${table} WHERE identity_id = ? AND gone_scan IS NULL ORDER BY id LIMIT 200`).all(identityId) as Record<string, unknown>[]).map((r) =>
+  private current<T>(table: 'credentials' | 'grants' | 'trusts', identityId: string, limit: number): T[] {
+    return (this.db.prepare(`SELECT ${SELECT[table]} FROM ${table} WHERE identity_id = ? AND gone_scan IS NULL ORDER BY id LIMIT ?`).all(identityId, limit) as Record<string, unknown>[]).map((r) =>
       hydrate<T>(table, r),
     );
   }

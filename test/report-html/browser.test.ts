@@ -16,6 +16,7 @@ import { htmlFormat } from '../../src/report/html/html-format.js';
 import { runScan } from '../../src/scan/scan-service.js';
 import { fakeScanner, identity } from '../helpers/fake-scanner.js';
 import { nhi } from '../cli/nhi.js';
+import { demoSecrets } from '../../scanners/repo/demo.js';
 import { tempDir } from '../helpers/temp.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -77,6 +78,8 @@ function pngSize(buf: Buffer): { width: number; height: number } {
 test('the demo report: renders, offline, filters and sorts, opens details, draws chains; a screenshot', { timeout: 180_000 }, async () => {
   const dir = tempDir();
   assert.equal(nhi(dir, ['scan', '--demo']).code, 0);
+  // A second scan (the demo estate 30 days later), so the page has a change to show.
+  assert.equal(nhi(dir, ['scan', '--demo', '--demo-day', '30']).code, 0);
   const r = nhi(dir, ['report', '--format', 'html', '--out', 'report.html']);
   assert.equal(r.code, 0, r.err);
   const file = join(dir, 'report.html');
@@ -84,6 +87,8 @@ test('the demo report: renders, offline, filters and sorts, opens details, draws
   assert.ok(size < 3 * 1024 * 1024, `the demo report is ${size} bytes`);
   const html = readFileSync(file, 'utf8');
   assert.doesNotMatch(html, /<script[^>]+src=|<link[^>]+href=|@import|url\(http/i, 'nothing is loaded from elsewhere');
+  const secrets = demoSecrets();
+  for (const v of [secrets.awsSecret, secrets.githubToken, secrets.dbPassword, secrets.privateKeyPem.split('\n')[1]]) assert.ok(!html.includes(v), 'a secret value reached the HTML report');
 
   const { page, errors, requests, dialogs } = await open(file);
   const data = JSON.parse((await page.locator('#nhi-data').textContent()) ?? '{}') as { subjects: { shown: number; rows: { provider: string; name: string }[] }; chains: unknown[] };
@@ -101,6 +106,7 @@ test('the demo report: renders, offline, filters and sorts, opens details, draws
 
   // The headline and the table.
   assert.match((await page.locator('#headline').textContent()) ?? '', /identities/);
+  assert.match((await page.locator('#change').textContent()) ?? '', /previous scan \(#1 to #2\): \d+ new and \d+ resolved findings/);
   assert.equal(await page.locator('#owasp .owasp-tile').count(), 10);
   const all = await rowCount(page);
   assert.equal(all, Math.min(100, data.subjects.shown));
@@ -167,7 +173,7 @@ test('a hostile identity name, owner and tag show as text; no script runs', { ti
   const report = openReport({ dbPath, config: defaultConfig() });
   const file = join(dir, 'hostile.html');
   const out = openOutput(file);
-  htmlFormat.write(out, { summary: report.summary(), findings: (o) => report.findings(o), db: report.inv.db }, { limit: 25, includeSuppressed: false, warn: () => {} });
+  htmlFormat.write(out, { summary: report.summary(), findings: (o) => report.findings(o), db: report.inv.db, details: report }, { limit: 25, includeSuppressed: false, warn: () => {} });
   out.end();
   report.close();
   const html = readFileSync(file, 'utf8');

@@ -67,7 +67,7 @@ export const htmlFormat: ReportFormat = {
   name: 'html',
   description: 'one self-contained page: headline, charts, the riskiest identities with details, chains (for people who do not read terminals)',
   write(out, report) {
-    if (!report.db) throw new NhiError('the HTML report needs the inventory', { hint: 'Run it as `nhi report --format html --out report.html`.' });
-    out.write(renderHtml(buildHtmlReportData(report, report.db)));
+    if (!report.db || !report.details) throw new NhiError('the HTML report needs the inventory', { hint: 'Run it as `nhi report --format html --out report.html`.' });
+    out.write(renderHtml(buildHtmlReportData(report, report.db, report.details)));
   },
 };

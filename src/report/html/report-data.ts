@@ -1,6 +1,7 @@
 // What the HTML report embeds: the headline, the chart series, the riskiest subjects (identities,
 // or leaked secrets that match none) with their details, and the chains to draw. At most TOP_N
-// subjects are embedded; the rest are counted, so a million-identity estate stays a few MB.
+// subjects are embedded as table rows, the DETAILED_N riskiest with their first findings, credentials,
+// grants and trusts; the rest are counted, so a million-identity estate stays a few MB.
 import { diffScans } from '../../inventory/browse-queries.js';
 import { HtmlReportQueries, type CredentialAgeRow, type LastUseRow, type OwnershipRow } from '../../inventory/html-report-queries.js';
 import { ScanLog } from '../../inventory/scan-log.js';
@@ -10,11 +11,14 @@ import { RULES } from '../../rules/index.js';
 import { OWASP_NHI, type OwaspNhiId } from '../../rules/types.js';
 import { VERSION } from '../../version.js';
 import { scanCompleteness } from '../formats/scan-status.js';
-import type { ReportInput } from '../formats/types.js';
+import type { ReportDetails, ReportInput } from '../formats/types.js';
 import type { ReportFinding, ReportSummary } from '../report-service.js';
 
 export const TOP_N = 5000;
-const FINDINGS_PER_SUBJECT = 50;
+export const DETAILED_N = 1000;
+const FINDINGS_PER_SUBJECT = 10;
+const DETAILS_PER_KIND = 20;
+const UNATTACHED = 500;
 const CHAINS = 40;
 const OWNERS = 12;
 const SCORE: Record<Severity, number> = { critical: 100, high: 30, medium: 8, low: 2, info: 0 };
@@ -31,6 +35,8 @@ export interface HtmlFinding {
 }
 
 export interface HtmlSubject {
+  /** Details embedded (the DETAILED_N riskiest); the others only have their table row. */
+  detailed: boolean;
   id: string;
   name: string;
   provider: string;
@@ -74,120 +80,120 @@ export interface HtmlReportData {
   lastUse: LastUseRow[];
   owners: { owner: string; score: number; findings: number; critical: number; high: number }[];
   ownership: OwnershipRow[];
-  subjects: { total: number; shown: number; limit: number; rows: HtmlSubject[] };
+  subjects: { total: number; shown: number; limit: number; detailed: number; rows: HtmlSubject[] };
   chains: HtmlChain[];
 }
 
-interface Tally {
-  score: number;
-  worst: number;
-  count: number;
-  rules: Set<string>;
-  provider: string;
-}
-
-/** The ranking the other reports use: worst severity first, then the score. */
-function rank(t: Tally): number {
-  return t.worst * 1e12 + t.score;
-}
-
-function severityIndex(s: Severity): number {
+function severityRank(s: Severity): number {
   return SEVERITIES.length - SEVERITIES.indexOf(s);
 }
 
-export function buildHtmlReportData(report: ReportInput, db: DB): HtmlReportData {
+/** A row past the detailed ones: what the table shows, details left to `nhi show`. */
+function headerOnly(r: ReturnType<ReportDetails['riskiest']>[number]): Omit<HtmlSubject, 'detailed'> {
+  return {
+    id: r.identityId,
+    name: r.name,
+    provider: r.provider,
+    kind: r.kind,
+    scope: r.scope,
+    owner: r.owner,
+    worst: r.worst,
+    score: r.score,
+    findingCount: r.findings,
+    rules: r.rules,
+    findings: [],
+    credentials: [],
+    grants: [],
+    trusts: [],
+    reaches: [],
+    reachedBy: [],
+  };
+}
+
+function toHtmlFinding(f: ReportFinding): HtmlFinding {
+  return { id: f.id, rule: f.ruleId, severity: f.severity, message: f.message, evidence: f.evidence, credentialId: f.credentialId, location: f.location, status: f.status };
+}
+
+/**
+ * The embedded subjects: the TOP_N riskiest identities (ranked in SQL by the report, as the
+ * summary ranks them) and the leaked secrets that match no identity, worst first.
+ */
+function subjects(details: ReportDetails, q: HtmlReportQueries, chainIndex: Map<string, number>, limits: Limits): { total: number; rows: HtmlSubject[] } {
+  const reaches = (nodeId: string) => q.reachOf(nodeId).map((r) => ({ layer: r.layer, hops: r.hops, holder: r.holder, chain: chainIndex.get(`${r.nodeId}\u0000${r.layer}`) ?? null }));
+  const rows: HtmlSubject[] = details.riskiest(limits.top).map((r, i) => (i >= limits.detailed ? { ...headerOnly(r), detailed: false } : {
+    detailed: true,
+    id: r.identityId,
+    name: r.name,
+    provider: r.provider,
+    kind: r.kind,
+    scope: r.scope,
+    owner: r.owner,
+    worst: r.worst,
+    score: r.score,
+    findingCount: r.findings,
+    rules: r.rules,
+    findings: details.findingsOf(r.identityId, FINDINGS_PER_SUBJECT).map(toHtmlFinding),
+    credentials: q.credentialsOf(r.identityId, DETAILS_PER_KIND).map((c) => ({ id: c.id, kind: c.kind, name: c.name, status: c.status, createdAt: c.createdAt, lastUsedAt: c.lastUsedAt, expiresAt: c.expiresAt, preview: c.preview })),
+    grants: q.grantsOf(r.identityId, DETAILS_PER_KIND).map((g) => ({ resource: g.resource, role: g.role, privilege: g.privilege, via: g.via })),
+    trusts: q.trustsOf(r.identityId, DETAILS_PER_KIND).map((t) => ({ principal: t.principal, principalType: t.principalType, condition: t.condition, risk: t.risk })),
+    reaches: reaches(r.identityId),
+    reachedBy: q.edgesInto(r.identityId, DETAILS_PER_KIND).map((e) => ({ from: e.from, mechanism: e.mechanism })),
+  }));
+  // Secrets that match no identity: one subject per credential.
+  const loose = new Map<string, ReportFinding[]>();
+  for (const f of details.findingsOf(null, UNATTACHED)) {
+    const key = f.credentialId ?? f.id;
+    loose.set(key, [...(loose.get(key) ?? []), f]);
+  }
+  for (const [credentialId, list] of loose) {
+    const loc = list.find((f) => f.location)?.location ?? null;
+    const worst = list.reduce((w, f) => (severityRank(f.severity) > severityRank(w) ? f.severity : w), list[0].severity);
+    rows.push({
+      detailed: true,
+      id: credentialId,
+      name: loc ? `${loc.repo}/${loc.path}:${loc.line}` : credentialId,
+      provider: list[0].provider ?? 'unknown',
+      kind: 'secret (no identity)',
+      scope: loc?.repo ?? '',
+      owner: null,
+      worst,
+      score: list.reduce((a, f) => a + SCORE[f.severity], 0),
+      findingCount: list.length,
+      rules: [...new Set(list.map((f) => f.ruleId))].sort(),
+      findings: list.slice(0, FINDINGS_PER_SUBJECT).map(toHtmlFinding),
+      credentials: [],
+      grants: [],
+      trusts: [],
+      reaches: reaches(`ext:credential:${credentialId}`),
+      reachedBy: [],
+    });
+  }
+  rows.sort((a, b) => severityRank(b.worst) - severityRank(a.worst) || b.score - a.score || (a.id < b.id ? -1 : 1));
+  return { total: details.subjectCount() + loose.size, rows: rows.slice(0, limits.top) };
+}
+
+/** How many subjects to embed as rows, and how many of them with details. */
+export interface Limits {
+  top: number;
+  detailed: number;
+}
+
+export function buildHtmlReportData(report: ReportInput, db: DB, details: ReportDetails, limits: Limits = { top: TOP_N, detailed: DETAILED_N }): HtmlReportData {
   const summary = report.summary;
   const q = new HtmlReportQueries(db);
   const asOf = summary.asOf ?? summary.generatedAt;
-  // First pass: a tally per subject and per owner (suppressed findings are not counted, as elsewhere).
-  const tallies = new Map<string, Tally>();
-  const owners = new Map<string, { score: number; findings: number; critical: number; high: number }>();
-  const owaspFindings = new Map<OwaspNhiId, number>();
-  for (const f of report.findings()) {
-    const key = subjectKey(f);
-    let t = tallies.get(key);
-    if (!t) tallies.set(key, (t = { score: 0, worst: 0, count: 0, rules: new Set(), provider: f.provider ?? 'unknown' }));
-    t.score += SCORE[f.severity];
-    t.worst = Math.max(t.worst, severityIndex(f.severity));
-    t.count++;
-    t.rules.add(f.ruleId);
-    const owner = f.identity?.owner ?? '(unowned)';
-    let o = owners.get(owner);
-    if (!o) owners.set(owner, (o = { score: 0, findings: 0, critical: 0, high: 0 }));
-    o.score += SCORE[f.severity];
-    o.findings++;
-    if (f.severity === 'critical') o.critical++;
-    if (f.severity === 'high') o.high++;
-    for (const id of f.owasp) owaspFindings.set(id, (owaspFindings.get(id) ?? 0) + 1);
-  }
-  const ranked = [...tallies.entries()].sort((a, b) => rank(b[1]) - rank(a[1]) || (a[0] < b[0] ? -1 : 1)).slice(0, TOP_N);
-  const shown = new Map(ranked.map(([k], i) => [k, i]));
-  // Second pass: the findings of the shown subjects, with evidence.
-  const findings = new Map<string, HtmlFinding[]>();
-  for (const f of report.findings()) {
-    const key = subjectKey(f);
-    if (!shown.has(key)) continue;
-    let list = findings.get(key);
-    if (!list) findings.set(key, (list = []));
-    if (list.length < FINDINGS_PER_SUBJECT) {
-      list.push({ id: f.id, rule: f.ruleId, severity: f.severity, message: f.message, evidence: f.evidence, credentialId: f.credentialId, location: f.location, status: f.status });
-    }
-  }
   const chains = q.chains(CHAINS);
   const chainIndex = new Map(chains.map((c, i) => [`${c.nodeId}\u0000${c.layer}`, i]));
-  const rows: HtmlSubject[] = ranked.map(([key, t]) => {
-    const head = key.startsWith('identity:') ? q.identityHeader(key.slice('identity:'.length)) : undefined;
-    const list = findings.get(key) ?? [];
-    const base = {
-      score: t.score,
-      worst: SEVERITIES[SEVERITIES.length - t.worst],
-      findingCount: t.count,
-      rules: [...t.rules].sort(),
-      findings: list,
-    };
-    if (!head) {
-      const credentialId = list[0]?.credentialId ?? key.slice(key.indexOf(':') + 1);
-      const loc = list[0]?.location;
-      return {
-        ...base,
-        id: credentialId,
-        name: loc ? `${loc.repo}/${loc.path}:${loc.line}` : credentialId,
-        provider: t.provider,
-        kind: 'secret (no identity)',
-        scope: loc?.repo ?? '',
-        owner: null,
-        credentials: [],
-        grants: [],
-        trusts: [],
-        reaches: q.reachOf(`ext:credential:${credentialId}`).map((r) => ({ layer: r.layer, hops: r.hops, holder: r.holder, chain: chainIndex.get(`${r.nodeId}\u0000${r.layer}`) ?? null })),
-        reachedBy: [],
-      };
-    }
-    return {
-      ...base,
-      id: head.id,
-      name: head.name,
-      provider: head.provider,
-      kind: head.kind,
-      scope: head.scope,
-      owner: head.owner,
-      credentials: q.credentialsOf(head.id).map((c) => ({ id: c.id, kind: c.kind, name: c.name, status: c.status, createdAt: c.createdAt, lastUsedAt: c.lastUsedAt, expiresAt: c.expiresAt, preview: c.preview })),
-      grants: q.grantsOf(head.id).map((g) => ({ resource: g.resource, role: g.role, privilege: g.privilege, via: g.via })),
-      trusts: q.trustsOf(head.id).map((t) => ({ principal: t.principal, principalType: t.principalType, condition: t.condition, risk: t.risk })),
-      reaches: q.reachOf(head.id).map((r) => ({ layer: r.layer, hops: r.hops, holder: r.holder, chain: chainIndex.get(`${r.nodeId}\u0000${r.layer}`) ?? null })),
-      reachedBy: q.edgesInto(head.id).map((e) => ({ from: e.from, mechanism: e.mechanism })),
-    };
-  });
+  const { total, rows } = subjects(details, q, chainIndex, limits);
+  const byRule = new Map(summary.findingsByRule.map((r) => [r.ruleId, r.count]));
   const names = q.names(chains.flatMap((c) => c.chain.flatMap((h) => [h.from, h.to])));
   const rules = Object.fromEntries(
     RULES.map((r) => [r.meta.id, { title: r.meta.title, severity: r.meta.severity, owasp: r.meta.owasp, description: r.meta.description, remediation: r.meta.remediation }]),
   );
-  const owasp = (Object.keys(OWASP_NHI) as OwaspNhiId[]).map((id) => ({
-    id,
-    name: OWASP_NHI[id],
-    rules: RULES.filter((r) => r.meta.owasp.includes(id)).map((r) => r.meta.id),
-    findings: owaspFindings.get(id) ?? 0,
-  }));
+  const owasp = (Object.keys(OWASP_NHI) as OwaspNhiId[]).map((id) => {
+    const ids = RULES.filter((r) => r.meta.owasp.includes(id)).map((r) => r.meta.id);
+    return { id, name: OWASP_NHI[id], rules: ids, findings: ids.reduce((a, r) => a + (byRule.get(r) ?? 0), 0) };
+  });
   return {
     tool: { name: 'nhi', version: VERSION },
     generatedAt: summary.generatedAt,
@@ -203,12 +209,9 @@ export function buildHtmlReportData(report: ReportInput, db: DB): HtmlReportData
     change: change(db),
     credentialAge: q.credentialAges(asOf),
     lastUse: q.lastUse(asOf),
-    owners: [...owners.entries()]
-      .map(([owner, o]) => ({ owner, ...o }))
-      .sort((a, b) => b.score - a.score || a.owner.localeCompare(b.owner))
-      .slice(0, OWNERS),
+    owners: details.owners(OWNERS).map((o) => ({ ...o, owner: o.owner ?? '(unowned)' })),
     ownership: q.ownership(),
-    subjects: { total: tallies.size, shown: rows.length, limit: TOP_N, rows },
+    subjects: { total, shown: rows.length, limit: limits.top, detailed: Math.min(limits.detailed, rows.length), rows },
     chains: chains.map((c) => ({
       start: c.nodeId,
       layer: c.layer,
@@ -217,12 +220,6 @@ export function buildHtmlReportData(report: ReportInput, db: DB): HtmlReportData
       edges: c.chain,
     })),
   };
-}
-
-/** Findings group by identity; a secret that matches no identity is its own subject. */
-function subjectKey(f: ReportFinding): string {
-  if (f.identityId) return `identity:${f.identityId}`;
-  return `credential:${f.credentialId ?? f.id}`;
 }
 
 function nodeLabel(id: string, names: Map<string, string>): { id: string; label: string; type: string } {

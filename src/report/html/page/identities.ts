@@ -67,6 +67,9 @@ function list(title: string, rows: Node[], empty: string): HTMLElement {
 }
 
 export function detail(s: HtmlSubject, data: HtmlReportData): HTMLElement {
+  if (!s.detailed) {
+    return h('div', { class: 'detail' }, h('p', {}, `id ${s.id}. Details are embedded for the ${fmt(data.subjects.detailed)} riskiest identities only; run nhi show ${s.id} for this one.`));
+  }
   const findings = s.findings.map((f) => {
     const rule = data.rules[f.rule];
     return h(
@@ -207,7 +210,7 @@ export function identitiesTable(data: HtmlReportData): HTMLElement {
   render();
   const note =
     data.subjects.total > data.subjects.shown
-      ? h('p', { class: 'note' }, `The ${fmt(data.subjects.shown)} riskiest of ${fmt(data.subjects.total)} identities with open findings are listed here; the counts and charts above cover all of them. Use nhi ls findings or nhi export for the rest.`)
+      ? h('p', { class: 'note' }, `The ${fmt(data.subjects.shown)} riskiest of ${fmt(data.subjects.total)} identities with open findings are listed here (with details for the first ${fmt(data.subjects.detailed)}); the counts and charts above cover all of them. Use nhi ls findings or nhi export for the rest.`)
       : null;
   return h('div', {}, note, h('div', { class: 'filters' }, search, ...filters, count), h('div', { class: 'table-scroll' }, table), pager);
 }

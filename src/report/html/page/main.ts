@@ -23,14 +23,28 @@ function headline(d: HtmlReportData): HTMLElement {
 
 function byProvider(d: HtmlReportData): HTMLElement {
   const providers = [...new Set(d.identitiesByProvider.map((r) => r.provider))];
+  const unowned = new Map(d.ownership.map((o) => [o.provider, o]));
   return h(
-    'div',
-    { class: 'providers' },
-    ...providers.map((p) => {
-      const kinds = d.identitiesByProvider.filter((r) => r.provider === p);
-      const total = kinds.reduce((a, r) => a + r.count, 0);
-      return h('div', { class: 'provider' }, h('h3', {}, `${p} `, h('span', { class: 'muted' }, fmt(total))), h('ul', {}, ...kinds.map((k) => h('li', {}, `${k.kind}: ${fmt(k.count)}`))));
-    }),
+    'table',
+    { class: 'compact', id: 'identities-by-provider' },
+    h('thead', {}, h('tr', {}, h('th', {}, 'provider'), h('th', { class: 'num' }, 'identities'), h('th', { class: 'num' }, 'unowned'), h('th', {}, 'by kind'))),
+    h(
+      'tbody',
+      {},
+      ...providers.map((p) => {
+        const kinds = d.identitiesByProvider.filter((r) => r.provider === p);
+        const total = kinds.reduce((a, r) => a + r.count, 0);
+        const o = unowned.get(p);
+        return h(
+          'tr',
+          {},
+          h('td', {}, h('strong', {}, p)),
+          h('td', { class: 'num' }, fmt(total)),
+          h('td', { class: 'num' }, o ? fmt(o.unowned) : '—'),
+          h('td', { class: 'kinds' }, kinds.map((k) => `${k.kind} ${fmt(k.count)}`).join(' · ')),
+        );
+      }),
+    ),
   );
 }
 
@@ -65,12 +79,12 @@ function owasp(d: HtmlReportData): HTMLElement {
 }
 
 function change(d: HtmlReportData): HTMLElement {
-  if (!d.change) return h('p', { id: 'change' }, 'This is the first scan of this inventory: there is nothing to compare with yet.');
+  if (!d.change) return h('p', { id: 'change' }, 'Change since the previous scan: none to compare with yet (this is the first scan of this inventory).');
   const c = d.change;
   return h(
     'p',
     { id: 'change' },
-    `Since scan #${c.from} (this is scan #${c.to}): ${fmt(c.findings.new)} new and ${fmt(c.findings.resolved)} resolved findings; `,
+    `Change since the previous scan (#${c.from} to #${c.to}): ${fmt(c.findings.new)} new and ${fmt(c.findings.resolved)} resolved findings; `,
     `${fmt(c.identities.appeared)} identities appeared, ${fmt(c.identities.disappeared)} disappeared, ${fmt(c.identities.changed)} changed.`,
   );
 }
@@ -86,10 +100,10 @@ function main(): void {
     h('header', {}, h('h1', {}, 'Non-human identities: what is at risk'), h('p', { class: 'muted' }, `${when} · generated ${d.generatedAt.slice(0, 16).replace('T', ' ')} UTC by nhi ${d.tool.version}`)),
     d.scanWarning ? h('p', { class: 'warning', role: 'alert' }, `Warning: ${d.scanWarning}. Findings may be incomplete.`) : null,
     headline(d),
-    section('change-since', 'Change since the previous scan', change(d)),
-    section('by-provider', 'Identities by provider and kind', byProvider(d)),
+    change(d),
     section('by-severity', 'Findings by severity and rule', h('div', { class: 'two' }, severityChart(d), byRule(d))),
     section('owasp-coverage', 'OWASP Non-Human Identities Top 10: open findings per category', owasp(d)),
+    section('by-provider', 'Identities by provider and kind', byProvider(d)),
     section('charts', 'Credentials, use and ownership', charts(d)),
     section('riskiest', 'The riskiest identities', h('p', { class: 'muted' }, 'Click a row (or press Enter on it) for its credentials, grants, trust, findings with evidence and remediation.'), identitiesTable(d)),
     section(
