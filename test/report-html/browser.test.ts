@@ -126,6 +126,11 @@ test('the demo report: renders, offline, filters and sorts, opens details, draws
   assert.match(detail, /Remediation/);
   assert.match(detail, /Credentials/);
   assert.match(detail, /Grants/);
+  await page.fill('#identity-search', '');
+  await page.selectOption('select[data-filter="severity"]', 'critical');
+  const worst = await page.locator('#identities tbody tr.row td:first-child').allTextContents();
+  assert.ok(worst.length > 0 && worst.length < aws && worst.every((w) => w === 'critical'), `critical only: ${worst.join(',')}`);
+  await page.selectOption('select[data-filter="severity"]', '');
   await page.fill('#identity-search', 'no-such-identity-anywhere');
   assert.equal(await rowCount(page), 0);
   await page.fill('#identity-search', '');

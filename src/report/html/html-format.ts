@@ -39,8 +39,8 @@ function pageBundle(): { script: string; style: string } {
 export function renderHtml(data: HtmlReportData): string {
   const { script, style } = pageBundle();
   const title = `nhi report — ${data.scan ? `scan #${data.scan.id}` : 'no scan'}`;
-  // A script text may not contain "</script" either: the bundle is checked, not trusted.
-  if (/<\/script/i.test(script)) throw new Error('the page bundle contains "</script"');
+  // A script text may not contain "</script" or "<!--" either: the bundle is checked, not trusted.
+  if (/<\/script|<!--/i.test(script)) throw new Error('the page bundle contains "</script" or "<!--"');
   return [
     '<!doctype html>',
     '<html lang="en">',

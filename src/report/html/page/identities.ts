@@ -29,9 +29,10 @@ interface State {
   open: Set<string>;
 }
 
-function select(name: string, label: string, values: string[]): HTMLSelectElement {
+/** A filter; options are the distinct values, sorted, unless given in order with their labels. */
+function select(name: string, label: string, values: string[], ordered?: [string, string][]): HTMLSelectElement {
   const s = h('select', { name, 'aria-label': label, 'data-filter': name }, h('option', { value: '' }, `any ${label}`));
-  for (const v of [...new Set(values)].sort()) s.append(h('option', { value: v }, v));
+  for (const [v, text] of ordered ?? [...new Set(values)].sort().map((v): [string, string] => [v, v])) s.append(h('option', { value: v }, text));
   return s;
 }
 
@@ -117,7 +118,7 @@ export function identitiesTable(data: HtmlReportData): HTMLElement {
   const filters = [
     select('provider', 'provider', rows.map((r) => r.provider)),
     select('kind', 'kind', rows.map((r) => r.kind)),
-    select('severity', 'severity', ['critical', 'high', 'medium', 'low', 'info']),
+    select('severity', 'severity', [], ['critical', 'high', 'medium', 'low'].map((v): [string, string] => [v, v === 'critical' ? v : `${v} or worse`])),
     select('rule', 'rule', rows.flatMap((r) => r.rules)),
     select('owner', 'owner', rows.map((r) => r.owner ?? '(unowned)')),
   ];
