@@ -126,6 +126,48 @@ export class ReportReader {
     ).map((r) => ({ ...r, rules: r.rules.split(',').sort() }));
   }
 
+  /** Identities with open findings in scope (suppressed ones left out). */
+  subjectCount(excluded: string[]): number {
+    const supp = excluded.length ? ` AND f.id NOT IN (${excluded.map(() => '?').join(',')})` : '';
+    return (this.db.prepare(`SELECT count(DISTINCT f.identity_id) AS n FROM ${this.table} f WHERE ${this.where} AND f.identity_id IS NOT NULL${supp}`).get(...this.params, ...excluded) as { n: number }).n;
+  }
+
+  /** Findings in scope per owner of their identity (null: unowned or no identity), the riskiest `limit` owners. */
+  byOwner(excluded: string[], limit: number): { owner: string | null; score: number; findings: number; critical: number; high: number }[] {
+    const supp = excluded.length ? ` AND f.id NOT IN (${excluded.map(() => '?').join(',')})` : '';
+    return this.db
+      .prepare(
+        // Per identity first (from the identity_id index), then one owner lookup per identity, not per finding.
+        `SELECT i.owner AS owner, sum(a.score) AS score, sum(a.n) AS findings, sum(a.critical) AS critical, sum(a.high) AS high
+         FROM (SELECT f.identity_id AS id, sum(${SEV_SCORE}) AS score, count(*) AS n, sum(f.severity = 'critical') AS critical, sum(f.severity = 'high') AS high
+               FROM ${this.table} f WHERE ${this.where}${supp} GROUP BY f.identity_id) a
+         LEFT JOIN identities i ON i.id = a.id
+         GROUP BY i.owner ORDER BY score DESC, i.owner LIMIT ${Math.max(0, Math.floor(limit))}`,
+      )
+      .all(...this.params, ...excluded) as { owner: string | null; score: number; findings: number; critical: number; high: number }[];
+  }
+
+  /** The findings in scope of one identity (null: those tied to no identity), most severe first. */
+  findingsOf(identityId: string | null, limit: number): FindingPageRow[] {
+    return (
+      this.stmt(
+        `SELECT f.id, f.rule_id AS ruleId, f.severity, f.provider, f.identity_id AS identityId, f.credential_id AS credentialId, f.message,
+           f.evidence, f.first_seen_scan AS firstSeenScan, f.last_seen_scan AS lastSeenScan, f.resolved_scan AS resolvedScan,
+           i.name AS _iname, i.kind AS _ikind, i.scope AS _iscope, i.owner AS _iowner
+         FROM ${this.table} f LEFT JOIN identities i ON i.id = f.identity_id
+         WHERE ${this.where} AND ${identityId === null ? 'f.identity_id IS NULL AND @id IS NULL' : 'f.identity_id = @id'} ORDER BY ${SEV_RANK} DESC, f.id LIMIT ${Math.max(0, Math.floor(limit))}`,
+      ).all(...this.params, { id: identityId }) as Record<string, unknown>[]
+    ).map((raw) => this.pageRow(raw));
+  }
+
+  private pageRow(raw: Record<string, unknown>): FindingPageRow {
+    const identity = raw._iname
+      ? { id: raw.identityId as string, name: raw._iname as string, kind: raw._ikind as string, scope: raw._iscope as string, owner: (raw._iowner as string | null) ?? null }
+      : null;
+    for (const k of ['_iname', '_ikind', '_iscope', '_iowner']) delete raw[k];
+    return { ...hydrate<StoredFinding>('findings', raw), identity };
+  }
+
   /** One page of findings of one severity, in id order after `after`. */
   findingsPage(severity: Severity, after: string, size: number): FindingPageRow[] {
     return (

@@ -6,7 +6,7 @@ import type { ResolvedConfig } from '../config/config.js';
 import { createSuppressionMatcher, type Suppression } from '../config/suppressions.js';
 import { openInventory, type DB, type Inventory } from '../inventory/db.js';
 import type { StoredFinding } from '../inventory/rows.js';
-import { ReportReader } from '../inventory/report-reader.js';
+import { ReportReader, type FindingPageRow } from '../inventory/report-reader.js';
 import { ScanLog, type ScanInfo } from '../inventory/scan-log.js';
 import { checkProviders } from '../inventory/browse-queries.js';
 import { SEVERITIES, type Severity } from '../model/records.js';
@@ -193,6 +193,45 @@ export class Report {
     };
   }
 
+  /** A stored finding as reports show it: rule title and OWASP ids, suppression, where a leak was seen. */
+  private decorate(f: FindingPageRow): ReportFinding {
+    const supp = this.suppressions.get(f.id) ?? null;
+    const rule = ruleById(f.ruleId);
+    const loc = f.credentialId ? this.reader.firstSighting(f.credentialId) : undefined;
+    return {
+      ...f,
+      title: rule?.meta.title ?? f.ruleId,
+      owasp: rule?.meta.owasp ?? [],
+      status: supp ? 'suppressed' : 'open',
+      suppression: supp ? { reason: supp.reason, expires: supp.expires, source: supp.source } : null,
+      location: loc ?? null,
+    };
+  }
+
+  /** The riskiest `limit` identities, ranked as the summary's (which lists 15). */
+  riskiest(limit: number): ReportSummary['riskiest'] {
+    return this.reader.riskiest([...this.suppressions.keys()], limit).map(({ worstRank, ...r }) => ({ ...r, worst: SEVERITIES[5 - worstRank] }));
+  }
+
+  /** How many identities have open findings. */
+  subjectCount(): number {
+    return this.reader.subjectCount([...this.suppressions.keys()]);
+  }
+
+  /** Open findings by owner of their identity (null: unowned or no identity), riskiest owners first. */
+  owners(limit: number): { owner: string | null; score: number; findings: number; critical: number; high: number }[] {
+    return this.reader.byOwner([...this.suppressions.keys()], limit);
+  }
+
+  /** One identity's open findings (null: the findings tied to no identity), most severe first. */
+  findingsOf(identityId: string | null, limit: number): ReportFinding[] {
+    return this.reader
+      .findingsOf(identityId, limit + this.suppressions.size)
+      .filter((f) => !this.suppressions.has(f.id))
+      .slice(0, limit)
+      .map((f) => this.decorate(f));
+  }
+
   /** Findings, most severe first, streamed in pages (by severity, then id). Suppressed ones only when asked. */
   *findings(opts: { includeSuppressed?: boolean; limit?: number } = {}): Generator<ReportFinding> {
     const page = 2000;
@@ -204,18 +243,8 @@ export class Report {
         const rows = this.reader.findingsPage(severity, after, page);
         for (const f of rows) {
           after = f.id;
-          const supp = this.suppressions.get(f.id) ?? null;
-          if (supp && !opts.includeSuppressed) continue;
-          const rule = ruleById(f.ruleId);
-          const loc = f.credentialId ? this.reader.firstSighting(f.credentialId) : undefined;
-          yield {
-            ...f,
-            title: rule?.meta.title ?? f.ruleId,
-            owasp: rule?.meta.owasp ?? [],
-            status: supp ? 'suppressed' : 'open',
-            suppression: supp ? { reason: supp.reason, expires: supp.expires, source: supp.source } : null,
-            location: loc ?? null,
-          };
+          if (this.suppressions.has(f.id) && !opts.includeSuppressed) continue;
+          yield this.decorate(f);
           if (++n >= limit) return;
         }
         if (rows.length < page) break;

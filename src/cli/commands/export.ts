@@ -4,6 +4,7 @@ import { openInventory } from '../../inventory/db.js';
 import { openOutput, type Output } from '../../report/output.js';
 import { openReport, parseSeverity } from '../../report/report-service.js';
 import { publicFinding } from '../../report/formats/json.js';
+import { ocsfContext, writeOcsf } from '../../report/formats/ocsf.js';
 import { writeCsv, type CsvColumn } from '../../report/formats/csv.js';
 import { CREDENTIAL_CSV, FINDING_CSV, IDENTITY_CSV } from '../../report/columns.js';
 import { listCredentials, listIdentities } from '../../inventory/browse-queries.js';
@@ -12,7 +13,7 @@ import { checkProviders, identityKinds } from '../../inventory/browse-queries.js
 import { commandContext, list, parseDate } from '../context.js';
 
 export const EXPORT_KINDS = ['findings', 'identities', 'credentials'] as const;
-export const EXPORT_FORMATS = ['json', 'ndjson', 'csv'] as const;
+export const EXPORT_FORMATS = ['json', 'ndjson', 'csv', 'ocsf'] as const;
 
 export interface ExportFlags {
   db?: string;
@@ -48,6 +49,8 @@ export async function exportCommand(what: string, flags: ExportFlags): Promise<n
   if (!(EXPORT_KINDS as readonly string[]).includes(what)) throw new ConfigError(`nothing called "${what}" to export`, `Export one of: ${EXPORT_KINDS.join(', ')}.`);
   const format = flags.format ?? 'json';
   if (!(EXPORT_FORMATS as readonly string[]).includes(format)) throw new ConfigError(`--format must be one of ${EXPORT_FORMATS.join(', ')}, got "${format}"`);
+  // OCSF describes findings; identities and credentials have no OCSF event of their own here.
+  if (format === 'ocsf' && what !== 'findings') throw new ConfigError(`--format ocsf exports findings only, not ${what}`, 'Use `nhi export findings --format ocsf`, or json, ndjson or csv for identities and credentials.');
   const ctx = commandContext(flags);
   const provider = providerNames('--provider', list(flags.provider));
   const out = openOutput(flags.out);
@@ -67,7 +70,9 @@ export async function exportCommand(what: string, flags: ExportFlags): Promise<n
         filters: { provider, rule: list(flags.rule)?.map((r) => r.toLowerCase()), severity: parseSeverity(flags.severity, '--severity') },
       });
       try {
-        writeRows(out, format, count(report.findings({ includeSuppressed: flags.includeSuppressed })), FINDING_CSV, publicFinding);
+        const findings = count(report.findings({ includeSuppressed: flags.includeSuppressed }));
+        if (format === 'ocsf') writeOcsf(out, findings, ocsfContext(report.asOf.toISOString(), report.inv.db));
+        else writeRows(out, format, findings, FINDING_CSV, publicFinding);
       } finally {
         report.close();
       }

@@ -58,7 +58,7 @@ export async function runReportCommand(flags: ReportFlags, opts: { quietHint?: b
     const summary = report.summary();
     format.write(
       out,
-      { summary, findings: (o) => report.findings(o) },
+      { summary, findings: (o) => report.findings(o), db: report.inv.db, details: report },
       {
         limit,
         includeSuppressed: !!flags.includeSuppressed,

@@ -1,11 +1,18 @@
 // The contract every report format implements: a plain object in the registry (index.ts).
+import type { DB } from '../../inventory/db.js';
 import type { Output } from '../output.js';
-import type { ReportFinding, ReportSummary } from '../report-service.js';
+import type { Report, ReportFinding, ReportSummary } from '../report-service.js';
+
+/** What a format that lists more than the summary reads (html): the report's own ranked queries. */
+export type ReportDetails = Pick<Report, 'riskiest' | 'subjectCount' | 'owners' | 'findingsOf'>;
 
 /** What a format reads: the summary, and the findings streamed most severe first. */
 export interface ReportInput {
   summary: ReportSummary;
   findings(opts?: { includeSuppressed?: boolean; limit?: number }): Iterable<ReportFinding>;
+  /** The open inventory (read only), for formats that show more than the findings (html, ocsf). */
+  db?: DB;
+  details?: ReportDetails;
 }
 
 export interface FormatOptions {
