@@ -26,14 +26,14 @@ export async function runExplorer(data: ExplorerData, inventory: string, io: { s
   process.once('SIGTERM', onSignal);
   process.once('SIGHUP', onSignal);
   try {
-    const app = render(<Explorer data={data} inventory={inventory} columns={stdout.columns ?? 100} rows={stdout.rows ?? 24} />, {
+    const app = render(<Explorer data={data} inventory={inventory} columns={stdout.columns || 100} rows={stdout.rows || 24} />, {
       stdout,
       stdin,
       // Ctrl-C is a key in raw mode: the explorer quits on it and restores the terminal here.
       exitOnCtrlC: false,
       patchConsole: false,
     });
-    const onResize = () => app.rerender(<Explorer data={data} inventory={inventory} columns={stdout.columns ?? 100} rows={stdout.rows ?? 24} />);
+    const onResize = () => app.rerender(<Explorer data={data} inventory={inventory} columns={stdout.columns || 100} rows={stdout.rows || 24} />);
     stdout.on('resize', onResize);
     try {
       await app.waitUntilExit();
