@@ -112,3 +112,17 @@ export class StoredReach {
     return { reachers, scopes };
   }
 }
+
+/**
+ * Whether anything in the inventory is of this provider. Stops at the first row found, where
+ * providersIn() reads every table whole (seconds at a million identities); a name that is absent
+ * costs those scans once, and the caller keeps the answer.
+ */
+export function providerPresent(db: DB, provider: string): boolean {
+  const hit = db
+    .prepare(
+      'SELECT EXISTS (SELECT 1 FROM identities WHERE provider = @p) OR EXISTS (SELECT 1 FROM credentials WHERE provider = @p) OR EXISTS (SELECT 1 FROM findings WHERE provider = @p) AS hit',
+    )
+    .get({ p: provider }) as { hit: number };
+  return hit.hit === 1;
+}

@@ -3,8 +3,8 @@
 // detail text of `nhi show`, and reach from the chains the latest scan stored.
 import type { ResolvedConfig } from '../../config/config.js';
 import { openInventory, type Inventory } from '../../inventory/db.js';
-import { listCredentials, listIdentities, providersIn, showCredential, showFinding, showIdentity } from '../../inventory/browse-queries.js';
-import { StoredReach } from '../../inventory/explorer-queries.js';
+import { listCredentials, listIdentities, showCredential, showFinding, showIdentity } from '../../inventory/browse-queries.js';
+import { StoredReach, providerPresent } from '../../inventory/explorer-queries.js';
 import type { ReachAnswer } from '../../inventory/reach-store.js';
 import type { CredentialRow, IdentityRow } from '../../inventory/rows.js';
 import { openReport, type ReportFinding } from '../../report/report-service.js';
@@ -24,7 +24,8 @@ export interface Detail {
 
 /** The explorer's reads; tests may hand it another inventory, never another implementation. */
 export interface ExplorerData {
-  providers: string[];
+  /** Whether the inventory holds anything of this provider. */
+  hasProvider(provider: string): boolean;
   identities(f: Filter): RowStream<IdentityRow>;
   credentials(f: Filter): RowStream<CredentialRow>;
   findings(f: Filter): RowStream<ReportFinding>;
@@ -47,8 +48,13 @@ export function openExplorerData(dbPath: string, config: ResolvedConfig): Explor
   const db = inv.db;
   const reach = new StoredReach(db);
   const maxDepth = config.reach.maxDepth;
+  const present = new Map<string, boolean>();
   return {
-    providers: providersIn(db),
+    hasProvider: (p) => {
+      let known = present.get(p);
+      if (known === undefined) present.set(p, (known = providerPresent(db, p)));
+      return known;
+    },
     identities: (f) => ({
       rows: listIdentities(db, { provider: f.provider, kind: f.kind, owner: f.owner, search: f.text }),
     }),
@@ -60,13 +66,14 @@ export function openExplorerData(dbPath: string, config: ResolvedConfig): Explor
       };
     },
     findings: (f) => {
-      const report = openReport({ dbPath, config, filters: { provider: f.provider, rule: f.rule, severity: f.severity } });
+      // The provider is checked here, row by row: the report would first read every table to check the name.
+      const report = openReport({ dbPath, config, filters: { rule: f.rule, severity: f.severity } });
       const has = f.text ? contains(f.text) : null;
-      const owner = f.owner;
-      const kinds = f.kind;
+      const { owner, provider, kind: kinds } = f;
       const keep =
-        has || owner || kinds
+        has || owner || kinds || provider
           ? (x: ReportFinding) =>
+              (!provider || provider.includes(x.provider ?? '')) &&
               (!has || has(x.message, x.id, x.identity?.name, x.identityId, x.credentialId)) &&
               (!owner || (owner === 'none' ? !x.identity?.owner : x.identity?.owner === owner)) &&
               (!kinds || kinds.includes(x.identity?.kind ?? ''))

@@ -85,7 +85,7 @@ export function Explorer({ data, inventory, columns, rows, debounceMs = 150, onF
   };
 
   const applyFilter = (line: string) => {
-    st.parsed = parseFilter(line, data.providers);
+    st.parsed = parseFilter(line, data.hasProvider);
     for (const pg of pagers.current.values()) pg.close();
     pagers.current.clear();
     st.selected = { identities: 0, credentials: 0, findings: 0 };

@@ -27,7 +27,8 @@ export interface ParsedFilter {
 
 const ALIASES: Record<string, FilterKey> = { sev: 'severity', p: 'provider', k: 'kind', r: 'rule', o: 'owner' };
 
-export function parseFilter(line: string, knownProviders: string[] = []): ParsedFilter {
+/** `hasProvider` says whether the inventory holds anything of a provider (a typo is said, not an empty list). */
+export function parseFilter(line: string, hasProvider: (provider: string) => boolean = () => true): ParsedFilter {
   const filter: Filter = {};
   const problems: string[] = [];
   const text: string[] = [];
@@ -42,9 +43,10 @@ export function parseFilter(line: string, knownProviders: string[] = []): Parsed
     if (values.length === 0) continue; // still being typed
     switch (key as FilterKey) {
       case 'provider': {
-        const bad = knownProviders.length ? values.filter((v) => !knownProviders.includes(v.toLowerCase())) : [];
-        if (bad.length) problems.push(`provider ${bad.join(',')} is not in this inventory (it holds ${knownProviders.join(', ')})`);
-        filter.provider = values.map((v) => v.toLowerCase()).filter((v) => !bad.includes(v));
+        const names = values.map((v) => v.toLowerCase());
+        const bad = names.filter((v) => !hasProvider(v));
+        if (bad.length) problems.push(`provider ${bad.join(',')} is not in this inventory`);
+        filter.provider = names.filter((v) => !bad.includes(v));
         if (filter.provider.length === 0) delete filter.provider;
         break;
       }

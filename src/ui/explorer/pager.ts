@@ -9,7 +9,7 @@ export interface RowStream<T> {
   close?: () => void;
 }
 
-export const EXAMINE_PER_LOAD = 20_000;
+export const EXAMINE_PER_LOAD = 10_000;
 
 export class Pager<T> {
   readonly rows: T[] = [];
