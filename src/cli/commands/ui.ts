@@ -1,5 +1,6 @@
 // `nhi ui [--db path]`: the interactive explorer (src/ui/explorer). It needs a terminal on both
 // ends; scripts and pipes get the same data from `nhi ls` and `nhi show`.
+import { relative } from 'node:path';
 import { EXIT, NhiError } from '../../errors.js';
 import { commandContext, type CommonFlags } from '../context.js';
 
@@ -15,7 +16,8 @@ export async function uiCommand(flags: CommonFlags, io: { stdout: NodeJS.WriteSt
   const { runExplorer } = await import('../../ui/explorer/run-explorer.js');
   const data = openExplorerData(ctx.dbPath, ctx.config);
   try {
-    await runExplorer(data, ctx.dbPath, io);
+    // The header names the inventory as the user would type it from here.
+    await runExplorer(data, relative(process.cwd(), ctx.dbPath) || ctx.dbPath, io);
   } finally {
     data.close();
   }
