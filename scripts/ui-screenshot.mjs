@@ -29,6 +29,7 @@ try {
   run('tmux', ['new-session', '-d', '-s', session, '-x', String(COLS), '-y', String(ROWS), '-c', dir, `TERM=xterm-256color '${process.execPath}' '${bin}' ui --db nhi.db`]);
   const capture = () => run('tmux', ['capture-pane', '-p', '-e', '-t', session]);
   for (let i = 0; i < 100 && !/1 of \d+/.test(capture()); i++) await sleep(100);
+  await sleep(500);
   for (const k of keys) {
     run('tmux', ['send-keys', '-t', session, k]);
     await sleep(600);

@@ -22,6 +22,8 @@ export async function runExplorer(data: ExplorerData, inventory: string, io: { s
     process.exit(130);
   };
   stdout.write(ENTER_ALT);
+  // Raw at once: keys typed before the first frame are kept for the explorer, not echoed over it.
+  if (stdin.isTTY) stdin.setRawMode(true);
   process.once('exit', restore);
   process.once('SIGTERM', onSignal);
   process.once('SIGHUP', onSignal);
@@ -42,6 +44,7 @@ export async function runExplorer(data: ExplorerData, inventory: string, io: { s
       app.unmount();
     }
   } finally {
+    if (stdin.isTTY) stdin.setRawMode(false);
     restore();
     process.off('exit', restore);
     process.off('SIGTERM', onSignal);
