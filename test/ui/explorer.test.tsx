@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import React from 'react';
 import { render } from 'ink-testing-library';
 import { tempDir } from '../helpers/temp.js';
-import { nhi } from '../cli/nhi.js';
+import { awsKeyPair, nhi, writeFiles } from '../cli/nhi.js';
 import { loadConfig } from '../../src/config/config.js';
 import { openExplorerData } from '../../src/ui/explorer/explorer-data.js';
 import { Explorer } from '../../src/ui/explorer/explorer.js';
@@ -153,4 +153,39 @@ test('Ctrl-C ends the explorer too, even while the filter is being typed', async
   const before = await press(KEY.ctrlC);
   assert.equal(await press('b', 'c'), before);
   assert.match(frame(), /filter: a/);
+});
+
+test('names from a scanned repository reach the terminal inert, in the lists and in every detail', { timeout: 60_000 }, async () => {
+  const ESC = '\u001b';
+  const EVIL = `evil${ESC}[2J${ESC}]0;pwned\u0007\u009b31m\u202e`;
+  const evilDir = tempDir();
+  const repo = join(evilDir, 'app');
+  writeFiles(repo, { [`${EVIL}.env`]: awsKeyPair('evilname').env });
+  const scan = nhi(evilDir, ['scan', 'repo', repo]);
+  assert.equal(scan.code, 0, scan.err + scan.out);
+  const evilData = openExplorerData(join(evilDir, 'nhi.db'), loadConfig({}));
+  const app = render(<Explorer data={evilData} inventory={`inv${EVIL}`} columns={200} rows={30} debounceMs={0} />);
+  const frames: string[] = [];
+  const press = async (...keys: string[]) => {
+    for (const k of keys) {
+      app.stdin.write(k);
+      await tick();
+      frames.push(app.lastFrame() ?? '');
+    }
+  };
+  try {
+    await tick();
+    frames.push(app.lastFrame() ?? '');
+    await press('3', KEY.enter, KEY.esc, '2', KEY.enter, KEY.esc, '/', ...'evil'.split(''), ESC, '[', '2', 'J', KEY.enter);
+    const all = frames.join('\n');
+    assert.match(all, /evil\\x1b\[2J\\x1b\]0;pwned\\x07\\x9b31m\\u202e/, 'shown as visible escapes');
+    // The explorer's own colours are its only escape sequences.
+    // eslint-disable-next-line no-control-regex -- looking for control characters is the point
+    const CONTROL = /[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/;
+    // eslint-disable-next-line no-control-regex -- removing the explorer's own colours first
+    for (const f of frames) assert.doesNotMatch(f.replace(/\u001b\[[0-9;]*m/g, ''), CONTROL, f);
+  } finally {
+    app.unmount();
+    evilData.close();
+  }
 });

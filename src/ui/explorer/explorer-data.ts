@@ -9,7 +9,7 @@ import type { ReachAnswer } from '../../inventory/reach-store.js';
 import type { CredentialRow, IdentityRow } from '../../inventory/rows.js';
 import { openReport, type ReportFinding } from '../../report/report-service.js';
 import { credentialText, findingText, identityText } from '../../cli/commands/browse.js';
-import { inertText } from '../../report/text-table.js';
+import { inert, inertText } from '../../report/text-table.js';
 import type { Filter } from './filter.js';
 import type { RowStream } from './pager.js';
 
@@ -90,15 +90,15 @@ export function openExplorerData(dbPath: string, config: ResolvedConfig): Explor
     },
     identityDetail: (id, width) => {
       const d = { ...showIdentity(db, id), reach: reach.about(id, { maxDepth }) };
-      return { identityId: d.identity.id, title: `${d.identity.kind} ${d.identity.name}`, lines: inertText(identityText(d, width)).split('\n') };
+      return { identityId: d.identity.id, title: inert(`${d.identity.kind} ${d.identity.name}`), lines: inertText(identityText(d, width)).split('\n') };
     },
     credentialDetail: (id, width) => {
       const d = showCredential(db, id);
-      return { identityId: null, title: `${d.credential.kind} ${d.credential.name ?? d.credential.keyId ?? d.credential.id}`, lines: inertText(credentialText(d, width)).split('\n') };
+      return { identityId: null, title: inert(`${d.credential.kind} ${d.credential.name ?? d.credential.keyId ?? d.credential.id}`), lines: inertText(credentialText(d, width)).split('\n') };
     },
     findingDetail: (id) => {
       const d = showFinding(db, id);
-      return { identityId: d.identity?.id ?? null, title: `${d.finding.ruleId} finding`, lines: inertText(findingText(d)).split('\n') };
+      return { identityId: d.identity?.id ?? null, title: inert(`${d.finding.ruleId} finding`), lines: inertText(findingText(d)).split('\n') };
     },
     reach: (id) => reach.about(id, { maxDepth }),
     close: () => inv.close(),

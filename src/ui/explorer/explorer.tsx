@@ -10,6 +10,7 @@ import { LISTS, type ListSpec } from './list-columns.js';
 import { chainEntries, chainLines } from './chain-view.js';
 import type { ReachAnswer } from '../../inventory/reach-store.js';
 import { errorMessage } from '../../errors.js';
+import { inert } from '../../report/text-table.js';
 
 const colour = (c: string): string | undefined => (process.env.NO_COLOR ? undefined : c);
 
@@ -179,7 +180,7 @@ export function Explorer({ data, inventory, columns, rows, debounceMs = 150, onF
         const e = entries[top.sel];
         if (!e) return;
         if (e.nodeId.startsWith('ext:')) {
-          st.message = `${e.nodeId} is outside the inventory: nothing more to open`;
+          st.message = `${inert(e.nodeId)} is outside the inventory: nothing more to open`;
           return;
         }
         return open(() => data.identityDetail(e.nodeId, width));
@@ -233,7 +234,8 @@ export function Explorer({ data, inventory, columns, rows, debounceMs = 150, onF
   const spec = LISTS[tab] as ListSpec<unknown>;
 
   const helpBar = <Text dimColor>{HELP[editing ? 'edit' : top ? top.kind : 'list']}</Text>;
-  const status = message ? <Text color={colour('yellow')}>{message}</Text> : null;
+  // Messages may quote names from the inventory; the filter line may hold pasted control characters.
+  const status = message ? <Text color={colour('yellow')}>{inert(message)}</Text> : null;
 
   if (top?.kind === 'detail') {
     const page = bodyRows + 1;
@@ -299,14 +301,14 @@ export function Explorer({ data, inventory, columns, rows, debounceMs = 150, onF
         ))}
         <Text dimColor wrap="truncate-start">
           {'  '}
-          {inventory}
+          {inert(inventory)}
         </Text>
       </Box>
       <Text wrap="truncate-end">
         <Text color={colour('cyan')}>filter: </Text>
-        {filterLine}
+        {inert(filterLine)}
         {editing ? <Text inverse> </Text> : filterLine ? '' : <Text dimColor>(press / : provider:aws severity:high owner:none text)</Text>}
-        {parsed.problems.length ? <Text color={colour('yellow')}>{`  ${parsed.problems.join('; ')}`}</Text> : null}
+        {parsed.problems.length ? <Text color={colour('yellow')}>{`  ${inert(parsed.problems.join('; '))}`}</Text> : null}
         {ignored.length ? <Text dimColor>{`  (${ignored.join(', ')}: not for ${tab})`}</Text> : null}
       </Text>
       <Text bold wrap="truncate-end">
