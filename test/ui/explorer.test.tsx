@@ -125,6 +125,23 @@ test('findings: worst first; Enter opens the identity as `nhi show` does, c its 
   app.unmount();
 });
 
+test('e opens a finding itself (evidence, fix); Enter goes on to its identity', async () => {
+  const { app, press } = start(40);
+  await tick();
+  await press('3');
+  const finding = await press('e');
+  assert.match(finding, /^\[critical\] /m);
+  assert.match(finding, /^\s+evidence: /m);
+  assert.match(finding, /^\s+fix: /m);
+  assert.match(finding, /Enter its identity · c its chains/);
+  const identityName = /^\s+identity:\s+\S+ (\S+) \(/m.exec(finding)?.[1];
+  assert.ok(identityName, finding);
+  const identity = await press(KEY.enter);
+  assert.match(identity, new RegExp(`^\\S+ ${identityName.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`, 'm'), 'the identity named by the finding');
+  assert.match(await press(KEY.esc), /^\[critical\] /m, 'back to the finding');
+  app.unmount();
+});
+
 test('a credential without an identity opens its own detail; q ends the explorer', async () => {
   const { frame, press } = start();
   await tick();

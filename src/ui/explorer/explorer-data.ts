@@ -16,7 +16,8 @@ import type { RowStream } from './pager.js';
 export type ListName = 'identities' | 'credentials' | 'findings';
 
 export interface Detail {
-  /** The identity shown, when it is one (chains are asked of it). */
+  entity: 'identity' | 'credential' | 'finding';
+  /** The identity shown, or the one the credential or finding belongs to (chains are asked of it). */
   identityId: string | null;
   title: string;
   lines: string[];
@@ -90,15 +91,15 @@ export function openExplorerData(dbPath: string, config: ResolvedConfig): Explor
     },
     identityDetail: (id, width) => {
       const d = { ...showIdentity(db, id), reach: reach.about(id, { maxDepth }) };
-      return { identityId: d.identity.id, title: inert(`${d.identity.kind} ${d.identity.name}`), lines: inertText(identityText(d, width)).split('\n') };
+      return { entity: 'identity', identityId: d.identity.id, title: inert(`${d.identity.kind} ${d.identity.name}`), lines: inertText(identityText(d, width)).split('\n') };
     },
     credentialDetail: (id, width) => {
       const d = showCredential(db, id);
-      return { identityId: null, title: inert(`${d.credential.kind} ${d.credential.name ?? d.credential.keyId ?? d.credential.id}`), lines: inertText(credentialText(d, width)).split('\n') };
+      return { entity: 'credential', identityId: d.identity?.id ?? null, title: inert(`${d.credential.kind} ${d.credential.name ?? d.credential.keyId ?? d.credential.id}`), lines: inertText(credentialText(d, width)).split('\n') };
     },
     findingDetail: (id) => {
       const d = showFinding(db, id);
-      return { identityId: d.identity?.id ?? null, title: inert(`${d.finding.ruleId} finding`), lines: inertText(findingText(d)).split('\n') };
+      return { entity: 'finding', identityId: d.identity?.id ?? null, title: inert(`${d.finding.ruleId} finding`), lines: inertText(findingText(d)).split('\n') };
     },
     reach: (id) => reach.about(id, { maxDepth }),
     close: () => inv.close(),

@@ -42,10 +42,11 @@ export interface ExplorerProps {
   onFirstPage?: (ms: number) => void;
 }
 
-const HELP: Record<'list' | 'edit' | 'detail' | 'chains', string> = {
-  list: '↑↓ move · PgUp/PgDn page · Tab/1-3 list · / filter · Enter open · q quit',
+const HELP: Record<'list' | 'edit' | 'detail' | 'belongs' | 'chains', string> = {
+  list: '↑↓ move · PgUp/PgDn page · Tab/1-3 list · / filter · Enter identity · e the row itself · q quit',
   edit: 'type to filter (provider: kind: severity: rule: owner: status: text) · Enter keep · Esc cancel',
-  detail: '↑↓ PgUp/PgDn scroll · c chains (who can become it, what it reaches) · Esc back · q quit',
+  detail: '↑↓ PgUp/PgDn scroll · c or Enter: chains (who can become it, what it reaches) · Esc back · q quit',
+  belongs: '↑↓ PgUp/PgDn scroll · Enter its identity · c its chains · Esc back · q quit',
   chains: '↑↓ choose · Enter open that identity · Esc back · q quit',
 };
 
@@ -162,6 +163,10 @@ export function Explorer({ data, inventory, columns, rows, debounceMs = 150, onF
         if (key.upArrow || input === 'k') return scroll(-1);
         if (key.pageDown || input === ' ') return scroll(page);
         if (key.pageUp) return scroll(-page);
+        if (key.return && top.detail.entity !== 'identity' && top.detail.identityId) {
+          const id = top.detail.identityId;
+          return open(() => data.identityDetail(id, width));
+        }
         if ((input === 'c' || key.return) && top.detail.identityId) {
           const id = top.detail.identityId;
           try {
@@ -212,10 +217,11 @@ export function Explorer({ data, inventory, columns, rows, debounceMs = 150, onF
     if (key.pageDown || input === ' ') return moveTo(sel + bodyRows);
     if (key.pageUp) return moveTo(sel - bodyRows);
     if (key.home || input === 'g') return moveTo(0);
-    if (key.return) {
+    if (key.return || input === 'e') {
       const row = pg.rows[sel];
       if (row === undefined) return;
-      const target = (LISTS[st.tab] as ListSpec<unknown>).open(row);
+      const spec = LISTS[st.tab] as ListSpec<unknown>;
+      const target = key.return ? spec.open(row) : spec.self(row);
       if (target.entity === 'identity') open(() => data.identityDetail(target.id, width));
       else if (target.entity === 'credential') open(() => data.credentialDetail(target.id, width));
       else open(() => data.findingDetail(target.id));
@@ -233,7 +239,8 @@ export function Explorer({ data, inventory, columns, rows, debounceMs = 150, onF
   const top = st.stack.at(-1);
   const spec = LISTS[tab] as ListSpec<unknown>;
 
-  const helpBar = <Text dimColor>{HELP[editing ? 'edit' : top ? top.kind : 'list']}</Text>;
+  const help = editing ? 'edit' : !top ? 'list' : top.kind === 'detail' && top.detail.entity !== 'identity' && top.detail.identityId ? 'belongs' : top.kind;
+  const helpBar = <Text dimColor>{HELP[help]}</Text>;
   // Messages may quote names from the inventory; the filter line may hold pasted control characters.
   const status = message ? <Text color={colour('yellow')}>{inert(message)}</Text> : null;
 
@@ -252,7 +259,7 @@ export function Explorer({ data, inventory, columns, rows, debounceMs = 150, onF
         ))}
         <Text dimColor>
           lines {top.scroll + 1}–{top.scroll + lines.length} of {top.detail.lines.length}
-          {top.detail.identityId ? '' : ' · no identity: no chains'}
+          {top.detail.identityId ? '' : ` · no identity: no chains`}
         </Text>
       </Frame>
     );

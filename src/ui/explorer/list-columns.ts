@@ -4,6 +4,8 @@ import type { ReportFinding } from '../../report/report-service.js';
 import { inert } from '../../report/text-table.js';
 import type { ListName } from './explorer-data.js';
 
+type Target = { entity: 'identity' | 'credential' | 'finding'; id: string };
+
 interface Col<T> {
   header: string;
   /** Fixed width; the one column without one takes the rest. */
@@ -15,7 +17,10 @@ export interface ListSpec<T> {
   header(width: number): string;
   line(row: T, width: number): string;
   colour?: (row: T) => string | undefined;
-  open(row: T): { entity: 'identity' | 'credential' | 'finding'; id: string };
+  /** What Enter opens: the identity behind the row where there is one. */
+  open(row: T): Target;
+  /** What `e` opens: the row itself (a finding's evidence and fix, a credential's sightings). */
+  self(row: T): Target;
 }
 
 function fit(s: string, w: number): string {
@@ -50,7 +55,7 @@ export const LISTS: Record<ListName, ListSpec<never>> = {
       { header: 'last used', width: 10, get: (r) => r.lastUsedAt?.slice(0, 10) ?? (r.lastUsedSource ? 'never' : '') },
       { header: 'scope', get: (r) => r.scope },
     ],
-    { open: (r) => ({ entity: 'identity', id: r.id }) },
+    { open: (r) => ({ entity: 'identity', id: r.id }), self: (r) => ({ entity: 'identity', id: r.id }) },
   ),
   credentials: spec<CredentialRow>(
     [
@@ -61,7 +66,7 @@ export const LISTS: Record<ListName, ListSpec<never>> = {
       { header: 'created', width: 10, get: (r) => r.createdAt?.slice(0, 10) },
       { header: 'identity', get: (r) => r.identityId ?? '(none matched)' },
     ],
-    { open: (r) => (r.identityId ? { entity: 'identity', id: r.identityId } : { entity: 'credential', id: r.id }) },
+    { open: (r) => (r.identityId ? { entity: 'identity', id: r.identityId } : { entity: 'credential', id: r.id }), self: (r) => ({ entity: 'credential', id: r.id }) },
   ),
   findings: spec<ReportFinding>(
     [
@@ -74,6 +79,7 @@ export const LISTS: Record<ListName, ListSpec<never>> = {
     {
       colour: (f) => (process.env.NO_COLOR ? undefined : SEVERITY_COLOUR[f.severity]),
       open: (f) => (f.identityId ? { entity: 'identity', id: f.identityId } : { entity: 'finding', id: f.id }),
+      self: (f) => ({ entity: 'finding', id: f.id }),
     },
   ),
 } as Record<ListName, ListSpec<never>>;
