@@ -135,6 +135,8 @@ ${EXIT_CODES_HELP}`,
       .option('--json', 'JSON instead of text'),
   ).action(async (from: string, flags) => setExit(await (await import('./commands/paths.js')).pathsCommand(from, flags)));
 
+  common(program.command('ui').description('explore the inventory interactively: identities, credentials, findings, details and chains (needs a terminal)')).action(async (flags) => setExit(await (await import('./commands/ui.js')).uiCommand(flags)));
+
   common(
     program
       .command('scans')

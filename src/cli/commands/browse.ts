@@ -187,7 +187,7 @@ export async function showCommand(ref: string, flags: CommonFlags & { json?: boo
   return EXIT.ok;
 }
 
-function identityText(d: IdentityDetail & { reach: ReachAnswer }, width: number | undefined): string {
+export function identityText(d: IdentityDetail & { reach: ReachAnswer }, width: number | undefined): string {
     const i = d.identity;
     const o: string[] = [];
     o.push(`${inert(i.provider)}/${inert(i.kind)} ${inert(i.name)}${i.goneScan ? `  (GONE since scan #${i.goneScan})` : ''}`);
@@ -257,7 +257,7 @@ function identityText(d: IdentityDetail & { reach: ReachAnswer }, width: number 
     return o.join('\n');
 }
 
-function credentialText(d: CredentialDetail, width: number | undefined): string {
+export function credentialText(d: CredentialDetail, width: number | undefined): string {
   const c = d.credential;
   const o: string[] = [];
   o.push(`${inert(c.provider)}/${inert(c.kind)} ${inert(c.name ?? c.keyId ?? c.id)}${c.goneScan ? `  (GONE since scan #${c.goneScan})` : ''}`);
@@ -290,7 +290,7 @@ function credentialText(d: CredentialDetail, width: number | undefined): string 
   return o.join('\n');
 }
 
-function findingText(d: FindingDetail): string {
+export function findingText(d: FindingDetail): string {
   const f = d.finding;
   const o: string[] = [];
   o.push(`[${f.severity}] ${f.ruleId}${f.resolvedScan ? `  (resolved in scan #${f.resolvedScan})` : ''}`);
