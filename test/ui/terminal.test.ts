@@ -10,7 +10,6 @@ import { tempDir } from '../helpers/temp.js';
 import { nhi } from '../cli/nhi.js';
 
 const BIN = fileURLToPath(new URL('../../bin/nhi', import.meta.url));
-const hasScript = spawnSync('script', ['--version'], { encoding: 'utf8' }).status === 0;
 
 const dir = tempDir();
 const demo = nhi(dir, ['scan', '--demo']);
@@ -21,7 +20,9 @@ const ENTER_ALT = '\x1b[?1049h';
 const LEAVE_ALT = '\x1b[?1049l';
 const SHOW_CURSOR = '\x1b[?25h';
 
-test('under a terminal: the first frame, then q exits 0 with the main screen back and the cursor shown', { skip: !hasScript && 'util-linux script is not installed', timeout: 60_000 }, async () => {
+test('under a terminal: the first frame, then q exits 0 with the main screen back and the cursor shown', { timeout: 60_000 }, async () => {
+  // util-linux `script` (Debian's essential bsdutils) gives the child a real pseudo-terminal.
+  assert.equal(spawnSync('script', ['--version'], { encoding: 'utf8' }).status, 0, 'util-linux `script` is needed for this test: apt-get install bsdutils');
   const quote = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
   const child = spawn('script', ['-qfec', `stty cols 110 rows 30; ${quote(process.execPath)} ${quote(BIN)} ui --db ${quote(db)}`, '/dev/null'], {
     cwd: dir,
