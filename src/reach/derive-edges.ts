@@ -4,6 +4,7 @@ import type { CredentialRow, GrantRow, IdentityRow, TrustRow } from '../inventor
 import { ext, type Mechanism, type ReachEdge } from './edges-types.js';
 import { isFoundSecret } from '../model/records.js';
 import { judgeOidcSubject, type OidcJudgement } from './oidc-pinning.js';
+import { actsAsOf, COMPUTE_SERVICES, ruleAllows, type AwsActsAs } from './aws-acts-as.js';
 
 export type IdentityInput = Pick<IdentityRow, 'id' | 'provider' | 'scope' | 'kind' | 'name'> & { attributes?: Record<string, unknown> | null };
 export type CredentialInput = Pick<CredentialRow, 'id' | 'identityId' | 'provider' | 'kind' | 'name' | 'keyId' | 'status'> & { attributes?: Record<string, unknown> | null };
@@ -61,7 +62,20 @@ export function* deriveEdges(src: EdgeSources): Generator<ReachEdge> {
   const owned: { id: string; name: string; owners: string[] }[] = [];
   // Azure client id → the service principal (or managed identity) a Kubernetes workload identity becomes.
   const azureByClientId = new Map<string, string>();
+  // AWS identities whose own policies let them assume, pass or change compute, by account, and
+  // roles behind an instance profile: matched against roles' trusts below.
+  const awsActors = new Map<string, AwsActor[]>();
+  const instanceProfile = new Map<string, string>();
   for (const i of src.identities) {
+    if (i.provider === 'aws') {
+      const attrs = i.attributes;
+      const acts = actsAsOf(attrs);
+      const acct = awsAccountOf(i.id);
+      if (acts && acct) (awsActors.get(acct) ?? awsActors.set(acct, []).get(acct))!.push({ id: i.id, acts });
+      const profiles = list(attrs?.instanceProfiles);
+      if (profiles.length) instanceProfile.set(i.id, profiles.join(', '));
+      continue;
+    }
     if (i.provider !== 'azure') continue;
     azureScope.set(i.id, i.scope);
     const appId = i.attributes?.appId ?? i.attributes?.clientId;
@@ -130,10 +144,14 @@ export function* deriveEdges(src: EdgeSources): Generator<ReachEdge> {
   // Grants that are edges: AWS assumable admin roles, GitHub push access, Azure application writers.
   const orgPushers = new Set<string>();
   const appWriterTenants = new Set<string>();
+  const assumableGranted = new Set<string>();
   for (const g of src.grants) {
     if (g.via === 'assumable-role') {
       const role = g.attributes?.roleArn;
-      if (typeof role === 'string') yield edge(g.identityId, role, 'may-assume', g.evidence ?? `may assume ${role}`);
+      if (typeof role === 'string') {
+        assumableGranted.add(`${g.identityId}\u0000${role}`);
+        yield edge(g.identityId, role, 'may-assume', g.evidence ?? `may assume ${role}`);
+      }
       continue;
     }
     if (g.provider === 'github' && (g.privilege === 'write' || g.privilege === 'admin') && PUSH_ROLES.test(g.role)) {
@@ -166,7 +184,13 @@ export function* deriveEdges(src: EdgeSources): Generator<ReachEdge> {
   // IRSA annotations wait for the roles' own EKS OIDC trusts, which may come later in the stream.
   const irsa: TrustInput[] = [];
   const eksTrusts = new Map<string, EksTrust[]>();
+  const serviceRoles: { role: string; service: string; account: string }[] = [];
   for (const t of src.trusts) {
+    if (t.provider === 'aws' && awsActors.size) {
+      const roleAcct = awsAccountOf(t.identityId);
+      if (t.principalType === 'service' && roleAcct) serviceRoles.push({ role: t.identityId, service: t.principal, account: roleAcct });
+      if (t.principalType === 'account' || t.principalType === 'external-account') yield* accountCallers(t, awsActors, assumableGranted);
+    }
     if (t.provider === 'kubernetes' && (t.attributes?.cloud === 'aws' || t.attributes?.cloud === 'gcp')) {
       irsa.push(t);
       continue;
@@ -182,6 +206,8 @@ export function* deriveEdges(src: EdgeSources): Generator<ReachEdge> {
     }
   }
 
+  yield* computeEdges(serviceRoles, awsActors, instanceProfile);
+
   for (const t of irsa) {
     const e = t.attributes?.cloud === 'gcp' ? gkeEdge(t, eksTrusts.get(t.identityId)) : irsaEdge(t, eksTrusts.get(t.identityId));
     if (e) yield edge(t.principal, t.identityId, 'federation', e);
@@ -193,6 +219,55 @@ export function* deriveEdges(src: EdgeSources): Generator<ReachEdge> {
     if (orgReposUsed.has(org)) yield { from: repoNode(repo), to: ext('github-org-repos', org), mechanism: 'member-of', evidence: `${repo} is a repository of ${org}`};
     if (anyGithubUsed) yield { from: repoNode(repo), to: ANY_GITHUB, mechanism: 'member-of', evidence: `a workflow of ${repo} matches a subject open to any repository`};
     if (orgPushers.has(org)) yield { from: ext('github-org', org), to: repoNode(repo), mechanism: 'push-to-repository', evidence: `${repo} is a repository of ${org}`};
+  }
+}
+
+interface AwsActor {
+  id: string;
+  acts: AwsActsAs;
+}
+
+/** A role trusting an account's root: the identities of that account whose own policies allow sts:AssumeRole on it. */
+function* accountCallers(t: TrustInput, actors: Map<string, AwsActor[]>, granted: Set<string>): Generator<ReachEdge> {
+  const acct = typeof t.attributes?.account === 'string' ? t.attributes.account : awsAccountOf(t.principal);
+  if (!acct) return;
+  for (const a of actors.get(acct) ?? []) {
+    if (a.id === t.identityId || granted.has(`${a.id}\u0000${t.identityId}`) || !ruleAllows(a.acts.assume, t.identityId)) continue;
+    yield {
+      from: a.id,
+      to: t.identityId,
+      mechanism: 'may-assume',
+      evidence: `trust policy of ${t.identityId} trusts account ${acct}${when(t.condition)}, and ${a.acts.assume?.by}`,
+    };
+  }
+}
+
+const COMPUTE_BY_PRINCIPAL = new Map(COMPUTE_SERVICES.map((s) => [s.principal, s]));
+
+/**
+ * Roles a compute service may assume, reached by whoever may pass them to new compute of that
+ * service (PassRole on the role + a create action: PMapper's standard) or change compute of it
+ * (which function or instance runs as which role is not read: any role trusting the service).
+ */
+function* computeEdges(serviceRoles: { role: string; service: string; account: string }[], actors: Map<string, AwsActor[]>, instanceProfile: Map<string, string>): Generator<ReachEdge> {
+  for (const { role, service, account } of serviceRoles) {
+    const svc = COMPUTE_BY_PRINCIPAL.get(service);
+    if (!svc) continue;
+    const profile = instanceProfile.get(role);
+    if (svc.needsInstanceProfile && !profile) continue; // EC2 runs a role only through an instance profile
+    const how = `its trust policy admits ${service}${profile ? `, instance profile ${profile}` : ''}`;
+    for (const a of actors.get(account) ?? []) {
+      if (a.id === role) continue;
+      const create = svc.create.find((x) => a.acts.create?.[x]);
+      if (create && ruleAllows(a.acts.passRole, role)) {
+        yield { from: a.id, to: role, mechanism: 'pass-role', evidence: `${a.acts.passRole?.by}; ${a.acts.create?.[create]}: can create ${service} compute that runs as ${role} (${how})` };
+        continue;
+      }
+      const change = svc.change.find((x) => a.acts.change?.[x]);
+      if (change) {
+        yield { from: a.id, to: role, mechanism: 'change-compute', evidence: `${a.acts.change?.[change]}: can change what runs on ${service} compute; which compute runs as which role is not read, so this reaches any role trusting ${service} in account ${account} (${how})` };
+      }
+    }
   }
 }
 

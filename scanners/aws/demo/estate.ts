@@ -337,7 +337,7 @@ export function demoEstate(now: Date, day = 0): FakeEstate {
       serviceLinked(c, 'ecs.amazonaws.com', 'AWSServiceRoleForECS', 'AmazonECSServiceRolePolicy', 0, 1100),
       serviceLinked(c, 'elasticloadbalancing.amazonaws.com', 'AWSServiceRoleForElasticLoadBalancing', 'AWSElasticLoadBalancingServiceRolePolicy', 2, 1100),
       {
-        // Escalation path: can pass any role to a new Lambda function — admin by PMapper's definition.
+        // Can pass any role to a new Lambda function: reaches the roles Lambda may assume (PMapper's standard).
         name: 'lambda-deployer',
         path: '/ci/',
         created: c.ago(260),
