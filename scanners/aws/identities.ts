@@ -199,8 +199,7 @@ function grantsFor(a: AccountScan, identityId: string, sources: PolicySource[], 
     });
   }
   // What it may become (assume, pass to compute, change compute) is matched against roles by reach.
-  const acts = actsAsFacts(input);
-  return { records, admin: analysis.admin, actsAs: acts ? { actsAs: acts } : {} };
+  return { records, admin: analysis.admin, actsAs: { actsAs: actsAsFacts(input) } };
 }
 
 async function keysOf(a: AccountScan, u: UserDetail, row: ReportRow | undefined): Promise<{ records: CredentialRecord[]; lastUsed: string | null; unread: boolean }> {

@@ -454,14 +454,15 @@ function allowedSomewhere(all: Stmt[], caps: Stmt[][], p: IdentityPolicies, acti
 
 /**
  * What the identity's own policies let it become, for reach to match against roles once every
- * account is read: sts:AssumeRole and iam:PassRole resources, compute it may create or change.
- * Null when none applies.
+ * account is read: sts:AssumeRole and iam:PassRole resources, compute it may create or change
+ * (empty when it may do none of these: a caller known to be unable to assume anything).
  */
-export function actsAsFacts(p: IdentityPolicies): AwsActsAs | null {
+export function actsAsFacts(p: IdentityPolicies): AwsActsAs {
   const all = flatten(p.policies);
-  if (!all.some((s) => s.allow)) return null;
+  // A policy that could not be read may allow more: reach then keeps edges it cannot verify.
+  const out: AwsActsAs = p.policies.some((x) => !x.document) ? { partial: true } : {};
+  if (!all.some((s) => s.allow)) return out;
   const caps = capsOf(p);
-  const out: AwsActsAs = {};
   const assume = ruleFor(all, caps, p, 'sts:AssumeRole');
   if (assume) out.assume = assume;
   const passRole = ruleFor(all, caps, p, 'iam:PassRole');
@@ -474,5 +475,5 @@ export function actsAsFacts(p: IdentityPolicies): AwsActsAs | null {
       }
     }
   }
-  return Object.keys(out).length ? out : null;
+  return out;
 }

@@ -22,6 +22,8 @@ export interface AwsActsAs {
   create?: Record<string, string>;
   /** Compute-changing actions it may call, with the statement allowing each. */
   change?: Record<string, string>;
+  /** Some policy could not be read: what is absent here is unknown, not denied. */
+  partial?: boolean;
 }
 
 /** A compute service: the principal its roles trust, the actions that create it with a passed role, those that change what runs. */

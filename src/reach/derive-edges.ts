@@ -65,13 +65,18 @@ export function* deriveEdges(src: EdgeSources): Generator<ReachEdge> {
   // AWS identities whose own policies let them assume, pass or change compute, by account, and
   // roles behind an instance profile: matched against roles' trusts below.
   const awsActors = new Map<string, AwsActor[]>();
+  const awsActorById = new Map<string, AwsActor>();
   const instanceProfile = new Map<string, string>();
   for (const i of src.identities) {
     if (i.provider === 'aws') {
       const attrs = i.attributes;
       const acts = actsAsOf(attrs);
       const acct = awsAccountOf(i.id);
-      if (acts && acct) (awsActors.get(acct) ?? awsActors.set(acct, []).get(acct))!.push({ id: i.id, acts });
+      if (acts && acct) {
+        const actor = { id: i.id, acts };
+        (awsActors.get(acct) ?? awsActors.set(acct, []).get(acct))!.push(actor);
+        awsActorById.set(i.id, actor);
+      }
       const profiles = list(attrs?.instanceProfiles);
       if (profiles.length) instanceProfile.set(i.id, profiles.join(', '));
       continue;
@@ -197,7 +202,7 @@ export function* deriveEdges(src: EdgeSources): Generator<ReachEdge> {
     }
     const eks = eksTrustOf(t) ?? gkeTrustOf(t);
     if (eks) (eksTrusts.get(t.identityId) ?? eksTrusts.set(t.identityId, []).get(t.identityId))!.push(eks);
-    for (const e of trustEdges(t, azureByClientId)) {
+    for (const e of trustEdges(t, azureByClientId, awsActorById)) {
       if (e.repo) knownRepos.add(e.repo);
       if (e.orgRepos) orgReposUsed.add(e.orgRepos);
       if (e.from === ANY_GITHUB) anyGithubUsed = true;
@@ -307,24 +312,30 @@ function githubSource(j: OidcJudgement, fallback: string): Omit<TrustEdge, 'mech
   return { from: fallback || ANY_GITHUB };
 }
 
-function trustEdges(t: TrustInput, azureByClientId: Map<string, string>): TrustEdge[] {
+function trustEdges(t: TrustInput, azureByClientId: Map<string, string>, awsActorById: Map<string, AwsActor>): TrustEdge[] {
   const a = t.attributes ?? {};
   const cond = when(t.condition);
   if (t.provider === 'kubernetes') return kubernetesTrust(t, a, azureByClientId);
-  if (t.provider === 'aws') return awsTrust(t, a, cond);
+  if (t.provider === 'aws') return awsTrust(t, a, cond, awsActorById);
   if (t.provider === 'gcp') return gcpTrust(t, a, cond);
   if (t.provider === 'azure') return azureTrust(t, a, cond);
   if (t.principalType === 'identity') return [{ from: t.principal, mechanism: 'may-assume', evidence: `trusts ${t.principal}${cond}` }];
   return [{ from: t.principalType === 'wildcard' ? ext('any', '*') : ext('oidc', t.principal), mechanism: 'federation', evidence: `trusts ${t.principal}${cond}` }];
 }
 
-function awsTrust(t: TrustInput, a: Record<string, unknown>, cond: string): TrustEdge[] {
+function awsTrust(t: TrustInput, a: Record<string, unknown>, cond: string, awsActorById: Map<string, AwsActor>): TrustEdge[] {
   const target = awsAccountOf(t.identityId);
   switch (t.principalType) {
     case 'identity': {
       if (a.dangling) return []; // a deleted principal's unique id: nobody can use it
       const acct = awsAccountOf(t.principal);
-      const cross = acct && target && acct !== target ? ` (cross-account from ${acct}: the caller's own policies must also allow sts:AssumeRole, which is not recorded)` : '';
+      let cross = '';
+      if (acct && target && acct !== target) {
+        // Cross-account, the caller's own policies must allow sts:AssumeRole on the role too.
+        const caller = awsActorById.get(t.principal);
+        if (caller && !caller.acts.partial && !ruleAllows(caller.acts.assume, t.identityId)) return [];
+        cross = caller?.acts.assume && ruleAllows(caller.acts.assume, t.identityId) ? ` (cross-account from ${acct}, and ${caller.acts.assume.by})` : ` (cross-account from ${acct}: the caller's own policies must also allow sts:AssumeRole, which is not recorded)`;
+      }
       return [{ from: t.principal, mechanism: 'may-assume', evidence: `trust policy of ${t.identityId} names ${t.principal}${cond}${cross}` }];
     }
     case 'account':

@@ -171,6 +171,29 @@ export const SCENARIOS: Scenario[] = [
     chain: [],
   },
   {
+    name: 'a cross-account trust naming the caller: its own policies must allow sts:AssumeRole on the role too',
+    accounts: [
+      account(A, doc(allow('s3:PutObject')), []),
+      { id: B, name: 'prod', policies: [{ arn: ADMIN, doc: doc(allow('*')) }], roles: [{ name: 'named-admin', created, trust: trustAws(user(A, 'deployer')), attached: [ADMIN] }] },
+    ],
+    org: { id: 'o-scenario1' },
+    from: user(A, 'deployer'),
+    privilege: 'write',
+    chain: [],
+  },
+  {
+    name: 'a cross-account trust naming a caller allowed sts:AssumeRole: the edge says both sides allow it',
+    accounts: [
+      account(A, doc(allow('sts:AssumeRole', role(B, '*'))), []),
+      { id: B, name: 'prod', policies: [{ arn: ADMIN, doc: doc(allow('*')) }], roles: [{ name: 'named-admin', created, trust: trustAws(user(A, 'deployer')), attached: [ADMIN] }] },
+    ],
+    org: { id: 'o-scenario1' },
+    from: user(A, 'deployer'),
+    privilege: 'admin',
+    chain: [`may-assume>${role(B, 'named-admin')}`],
+    evidence: /cross-account from 111111111111, and deploy \(inline\) statement #1 allows sts:AssumeRole/,
+  },
+  {
     name: 'account-root trust: a permission boundary without sts:AssumeRole stops the caller',
     accounts: [
       {
