@@ -20,6 +20,7 @@ import { fetchReport, startReport, type ReportRow } from './credential-report.js
 import { normalizeRole, normalizeUser, reachableAdminRoles } from './identities.js';
 import { isOversizedPolicy, MAX_POLICY_DOCUMENT_CHARS, parsePolicyDocument, type IdentityPolicies, type PolicyDocument } from './policy.js';
 import type { TrustContext, TrustEdge } from './trust.js';
+import type { GuardrailLevel } from './guardrails.js';
 import { WELL_KNOWN_AWS_POLICIES } from './well-known.js';
 
 export { ROLE_LAST_USED_WINDOW_DAYS } from './identities.js';
@@ -31,6 +32,10 @@ export interface AccountTargetData {
   /** Accounts of the scanned estate: the organisation's, or just this one. */
   estateAccounts: string[];
   orgId: string | null;
+  /** Service control policies over this account, root first (empty outside an organisation scan). */
+  guardrails?: GuardrailLevel[];
+  /** Why service control policies are not applied, when they could not be read. */
+  guardrailsNote?: string | null;
 }
 
 export interface ManagedPolicy {
@@ -88,6 +93,7 @@ const described = (err: unknown): { code: string; message: string } => ({ code: 
 export async function* scanAccount(ctx: ScanContext<AwsOptions>, iam: IAMClient, data: AccountTargetData): AsyncGenerator<ScanRecord> {
   const a = accountScan(ctx, iam, data);
   const started = await startReport(iam, a.signal);
+  if (data.guardrailsNote) yield { type: 'note', operation: 'organizations:ListPolicies', message: `account ${a.accountId}: ${data.guardrailsNote}` };
   yield* readIdentityProviders(a);
   await readPoliciesAndGroups(a);
   yield* readCredentialReport(a, iam, started);

@@ -6,7 +6,7 @@ import { isScanAbort, ownerFromTags, PageGuard } from '../../src/scanners/toolki
 import type { AccountScan } from './account.js';
 import { errorInfo, explainAwsError, isAccessDenied } from './clients.js';
 import type { ReportRow } from './credential-report.js';
-import { analyseIdentity, assumeRelevant, assumeVerdict, describeAllowance, parsePolicyDocument, type IdentityPolicies, type PolicySource } from './policy.js';
+import { actsAsFacts, analyseIdentity, assumeRelevant, assumeVerdict, describeAllowance, parsePolicyDocument, type IdentityPolicies, type PolicySource } from './policy.js';
 import { trustEdges } from './trust.js';
 
 /** IAM keeps RoleLastUsed for the trailing 400 days. */
@@ -68,6 +68,7 @@ export async function normalizeUser(a: AccountScan, u: UserDetail): Promise<Scan
       userId: u.UserId,
       groups: [...(u.GroupList ?? [])].sort(),
       admin: grants.admin,
+      ...grants.actsAs,
       ...(keys.unread ? { unread: ['accessKeys'] } : { accessKeys: keys.records.length, activeAccessKeys: keys.records.filter((k) => k.status === 'active').length }),
       ...(signs.length ? { humanUseSigns: signs } : {}),
       ...(row ? { passwordEnabled: row.passwordEnabled, passwordLastUsed: row.passwordLastUsed, mfaActive: row.mfaActive, activeSigningCertificates: row.certsActive } : {}),
@@ -90,7 +91,8 @@ export async function normalizeRole(a: AccountScan, r: RoleDetail): Promise<Scan
   const saml = edges.some((e) => e.saml);
   const sources = await policySources(a, r.AttachedManagedPolicies, r.RolePolicyList, []);
   const boundary = await boundaryOf(a, r.PermissionsBoundary);
-  const grants = grantsFor(a, r.Arn, sources, boundary, r.Arn, r.RoleName, 'role');
+  // Service control policies do not apply to service-linked roles.
+  const grants = grantsFor(a, r.Arn, sources, boundary, r.Arn, r.RoleName, 'role', !serviceLinked);
   const identity: IdentityRecord = {
     type: 'identity',
     id: r.Arn,
@@ -111,6 +113,7 @@ export async function normalizeRole(a: AccountScan, r: RoleDetail): Promise<Scan
       path,
       roleId: r.RoleId,
       admin: grants.admin,
+      ...grants.actsAs,
       instanceProfiles: (r.InstanceProfileList ?? []).map((p) => p.InstanceProfileName).filter(Boolean).sort(),
       ...(r.RoleLastUsed?.Region ? { lastUsedRegion: r.RoleLastUsed.Region } : {}),
       ...(saml ? { humanUseSigns: ['SAML-federated'] } : {}),
@@ -162,9 +165,11 @@ async function boundaryOf(a: AccountScan, pb: { PermissionsBoundaryArn?: string 
   return { name: mp.name, arn: mp.arn, via: 'boundary', document: mp.document };
 }
 
-function grantsFor(a: AccountScan, identityId: string, sources: PolicySource[], boundary: PolicySource | null, arn: string, name: string, kind: 'user' | 'role'): { records: ScanRecord[]; admin: boolean } {
+function grantsFor(a: AccountScan, identityId: string, sources: PolicySource[], boundary: PolicySource | null, arn: string, name: string, kind: 'user' | 'role', underScps = true): { records: ScanRecord[]; admin: boolean; actsAs: Record<string, unknown> } {
   const { accountId, scope, seenIdentities, adminIdentities, assumers } = a;
-  const input: IdentityPolicies = { arn, accountId, name, kind, policies: sources, boundary };
+  const levels = underScps ? (a.data.guardrails ?? []) : [];
+  const guardrails = levels.map((l) => l.policies.map((p) => ({ name: p.name, arn: p.id, via: `scp:${l.target}`, document: p.document })));
+  const input: IdentityPolicies = { arn, accountId, name, kind, policies: sources, boundary, guardrails };
   const analysis = analyseIdentity(input);
   seenIdentities.add(arn);
   if (analysis.admin) adminIdentities.add(arn);
@@ -189,10 +194,12 @@ function grantsFor(a: AccountScan, identityId: string, sources: PolicySource[], 
         policyType: g.source.arn ? (/:iam::aws:policy\//.test(g.source.arn) ? 'aws-managed' : 'customer-managed') : 'inline',
         ...(g.source.arn ? { policyArn: g.source.arn } : {}),
         ...(boundary ? { permissionsBoundary: boundary.arn, boundaryReadable: !!boundary.document } : {}),
+        ...(levels.length ? { serviceControlPolicies: levels.flatMap((l) => l.policies.map((p) => `${p.name} (${l.target})`)) } : {}),
       },
     });
   }
-  return { records, admin: analysis.admin };
+  // What it may become (assume, pass to compute, change compute) is matched against roles by reach.
+  return { records, admin: analysis.admin, actsAs: { actsAs: actsAsFacts(input) } };
 }
 
 async function keysOf(a: AccountScan, u: UserDetail, row: ReportRow | undefined): Promise<{ records: CredentialRecord[]; lastUsed: string | null; unread: boolean }> {

@@ -10,6 +10,7 @@ import { AWS_OPTIONS, DEFAULT_ASSUME_ROLE } from './options.js';
 import type { ScanRecord } from '../../src/model/records.js';
 import { AwsScanError, errorInfo, explainAwsError, iamClient, isAccessDenied, organizationsClient, stsClient, type AwsOptions, type CredentialsInput, type StaticCredentials, resolveRegion } from './clients.js';
 import { scanAccount, type AccountTargetData } from './account.js';
+import { readGuardrails, type Guardrails } from './guardrails.js';
 import { startAwsDemo } from './demo/index.js';
 
 export { DEFAULT_ASSUME_ROLE } from './options.js';
@@ -71,10 +72,13 @@ export const awsScanner = defineScanner<AwsOptions>({
     const org = organizationsClient({ options: o, env: ctx.env, progress: ctx.progress, region });
     const accounts: Account[] = [];
     let orgId: string | null = null;
+    let management: string | null = null;
+    let guardrails: Guardrails = { byAccount: new Map(), note: null };
     try {
       try {
         const d = await org.send(new DescribeOrganizationCommand({}), { abortSignal: ctx.signal });
         orgId = d.Organization?.Id ?? null;
+        management = d.Organization?.MasterAccountId ?? null;
       } catch (err) {
         if (!isAccessDenied(err)) throw err; // the organisation id only sharpens trust analysis
       }
@@ -86,6 +90,8 @@ export const awsScanner = defineScanner<AwsOptions>({
         accounts.push(...(page.Accounts ?? []));
         token = page.NextToken;
       } while (token);
+      const ids = accounts.map((a) => a.Id).filter((x): x is string => !!x);
+      guardrails = await readGuardrails(org, ids, management ?? callerAccount, ctx.signal);
     } catch (err) {
       const { code, message } = errorInfo(err);
       throw new AwsScanError(
@@ -113,6 +119,8 @@ export const awsScanner = defineScanner<AwsOptions>({
           orgId,
           callerArn,
           roleName,
+          guardrails: guardrails.byAccount.get(id) ?? [],
+          guardrailsNote: guardrails.note,
         };
         return { key: `aws:${id}`, label: `aws ${id}${a.Name ? ` (${a.Name})` : ''}`, data };
       });

@@ -4,6 +4,7 @@
 // denies win over allows, a permissions boundary caps what identity policies allow,
 // NotAction/NotResource allow everything they do not name.
 import type { Privilege } from '../../src/model/records.js';
+import { COMPUTE_SERVICES, type AwsActsAs, type ResourcePattern, type ResourceRule } from '../../src/reach/aws-acts-as.js';
 
 export interface PolicyStatement {
   Sid?: string;
@@ -199,6 +200,11 @@ export interface IdentityPolicies {
   policies: PolicySource[];
   /** Permissions boundary policy, when one is set and readable. */
   boundary?: PolicySource | null;
+  /**
+   * Organisation guardrails (service control policies), one list per level of the account's
+   * path (root, each OU, the account): every level must allow, a deny at any level wins.
+   */
+  guardrails?: PolicySource[][];
 }
 
 export interface Analysis {
@@ -212,21 +218,6 @@ interface Probe {
   /** Resources to test; `*` = every resource. */
   resources: string[];
 }
-
-/** Compute-creating actions that run code as a passed role (PMapper's PassRole edges). */
-export const PASSROLE_COMPUTE = [
-  'ec2:RunInstances',
-  'lambda:CreateFunction',
-  'cloudformation:CreateStack',
-  'ecs:RunTask',
-  'glue:CreateDevEndpoint',
-  'glue:CreateJob',
-  'sagemaker:CreateNotebookInstance',
-  'sagemaker:CreateTrainingJob',
-  'codebuild:CreateProject',
-  'datapipeline:CreatePipeline',
-  'states:CreateStateMachine',
-];
 
 interface Check {
   id: string;
@@ -294,15 +285,28 @@ function firstDeny(stmts: Stmt[], action: string, resource: string, v: Record<st
   return null;
 }
 
-/** Is `action` allowed on one of `resources` for the identity, given its allows, denies and boundary? */
-export function evaluate(allows: Stmt[], all: Stmt[], boundary: Stmt[] | null, p: IdentityPolicies, action: string, resources: string[]): Verdict {
+/**
+ * What must allow an action besides the identity's own policies: its permissions boundary (when
+ * readable) and each level of the organisation's guardrails (a level none of whose policies could
+ * be read is left out: unknown is not a deny).
+ */
+export function capsOf(p: IdentityPolicies): Stmt[][] {
+  const caps: Stmt[][] = [];
+  if (p.boundary?.document) caps.push(flatten([p.boundary]));
+  for (const level of p.guardrails ?? []) if (level.length && level.every((s) => s.document)) caps.push(flatten(level));
+  return caps;
+}
+
+/** Is `action` allowed on one of `resources` for the identity, given its allows, denies, boundary and guardrails? */
+export function evaluate(allows: Stmt[], all: Stmt[], caps: Stmt[][], p: IdentityPolicies, action: string, resources: string[]): Verdict {
   const v = vars(p);
   for (const r of resources) {
     const by = firstAllow(allows, action, [r], v);
     if (!by) continue;
-    const deniedBy = firstDeny(all, action, r, v) ?? (boundary ? firstDeny(boundary, action, r, v) : null);
+    let deniedBy = firstDeny(all, action, r, v);
+    for (const c of caps) deniedBy ??= firstDeny(c, action, r, v);
     if (deniedBy) return { allowed: false, by, deniedBy };
-    if (boundary && !firstAllow(boundary, action, [r], v)) return { allowed: false, by, cappedByBoundary: true };
+    if (caps.some((c) => !firstAllow(c, action, [r], v))) return { allowed: false, by, cappedByBoundary: true };
     return { allowed: true, by };
   }
   return { allowed: false };
@@ -316,11 +320,11 @@ function describe(a: Allowance, action: string): string {
 }
 
 /** Which admin-equivalence a set of allows reaches; null when none. */
-function adminVerdict(allows: Stmt[], all: Stmt[], boundary: Stmt[] | null, p: IdentityPolicies): string | null {
+function adminVerdict(allows: Stmt[], all: Stmt[], caps: Stmt[][], p: IdentityPolicies): string | null {
   const v = vars(p);
   // 1. Full access: an allow of every action on every resource, nothing denied, boundary not limiting.
   const full = firstAllow(allows, '*', ['*'], v);
-  if (full && !firstDeny(all, '*', '*', v) && !(boundary && (!firstAllow(boundary, '*', ['*'], v) || firstDeny(boundary, '*', '*', v)))) {
+  if (full && !firstDeny(all, '*', '*', v) && !caps.some((c) => !firstAllow(c, '*', ['*'], v) || firstDeny(c, '*', '*', v))) {
     return `full access: ${describe(full, '*')}`;
   }
   // 2. Every IAM action on every resource.
@@ -330,26 +334,17 @@ function adminVerdict(allows: Stmt[], all: Stmt[], boundary: Stmt[] | null, p: I
     const rp = coversResource(s, '*', v);
     if (!rp) continue;
     const denied = all.some((d) => !d.allow && !d.conditional && touchesService(d, 'iam') && coversResource(d, '*', v));
-    const capped = boundary ? !boundary.some((b) => b.allow && coversService(b, 'iam') && coversResource(b, '*', v)) || boundary.some((d) => !d.allow && !d.conditional && touchesService(d, 'iam')) : false;
+    const capped = caps.some((c) => !c.some((b) => b.allow && coversService(b, 'iam') && coversResource(b, '*', v)) || c.some((d) => !d.allow && !d.conditional && touchesService(d, 'iam')));
     if (!denied && !capped) return `all IAM actions: ${statementLabel(s)} allows ${ap === 'iam:*' ? 'iam:*' : `iam:* via ${ap}`} on *${s.conditional ? ' (with conditions)' : ''}`;
   }
   // 3. Privilege-escalation primitives.
   for (const c of ESCALATION_CHECKS) {
     for (const probe of c.probes(p)) {
-      const verdict = evaluate(allows, all, boundary, p, probe.action, probe.resources);
+      const verdict = evaluate(allows, all, caps, p, probe.action, probe.resources);
       if (verdict.allowed && verdict.by) return `privilege escalation, ${c.title}: ${describe(verdict.by, probe.action)}`;
     }
   }
-  // 4. PassRole to a compute service that runs code as the passed role.
-  const pass = evaluate(allows, all, boundary, p, 'iam:PassRole', [iamArn(p, 'role')]);
-  if (pass.allowed && pass.by) {
-    for (const compute of PASSROLE_COMPUTE) {
-      const run = evaluate(all.filter((s) => s.allow), all, boundary, p, compute, ['*']);
-      if (run.allowed && run.by) {
-        return `privilege escalation, can pass any role to new compute (iam:PassRole + ${compute}): ${describe(pass.by, 'iam:PassRole')}; ${describe(run.by, compute)}`;
-      }
-    }
-  }
+  // PassRole and changing compute are edges to the roles they reach (actsAsFacts), not admin on their own.
   return null;
 }
 
@@ -379,17 +374,18 @@ function plainPrivilege(stmts: Stmt[]): { privilege: Privilege; evidence: string
 /** Analyse an identity's policies: privilege per policy and whether the identity is admin-equivalent. */
 export function analyseIdentity(p: IdentityPolicies): Analysis {
   const all = flatten(p.policies);
-  const boundary = p.boundary?.document ? flatten([p.boundary]) : null;
+  const caps = capsOf(p);
+  const uncapped = p.guardrails?.length ? capsOf({ ...p, guardrails: [] }) : null;
   const grants = p.policies.map((source) => {
     if (!source.document) return { source, privilege: 'unknown' as Privilege, evidence: 'policy document could not be read' };
     const own = all.filter((s) => s.source === source);
-    const admin = adminVerdict(own, all, boundary, p);
+    const admin = adminVerdict(own, all, caps, p);
     if (admin) return { source, privilege: 'admin' as Privilege, evidence: admin };
     const plain = plainPrivilege(own);
+    const lowered = uncapped ? adminVerdict(own, all, uncapped, p) : null;
+    if (lowered) return { source, privilege: plain.privilege, evidence: `${plain.evidence}; not admin because of the organisation's service control policies (without them: ${lowered})` };
     return { source, ...plain };
   });
-  // Admin reached only by combining policies (PassRole in one, compute in another) is caught
-  // above because compute actions are looked up across every policy.
   return { grants, admin: grants.some((g) => g.privilege === 'admin') };
 }
 
@@ -418,10 +414,66 @@ export function assumeRelevant(p: IdentityPolicies): IdentityPolicies | null {
 /** Can the identity call sts:AssumeRole on the role (identity policies, denies, boundary)? */
 export function assumeVerdict(p: IdentityPolicies, roleArn: string): Verdict {
   const all = flatten(p.policies);
-  const boundary = p.boundary?.document ? flatten([p.boundary]) : null;
-  return evaluate(all.filter((s) => s.allow), all, boundary, p, 'sts:AssumeRole', [roleArn]);
+  return evaluate(all.filter((s) => s.allow), all, capsOf(p), p, 'sts:AssumeRole', [roleArn]);
 }
 
 export function describeAllowance(a: Allowance, action: string): string {
   return describe(a, action);
+}
+
+/** The resource patterns of a statement, policy variables resolved. */
+function patternsOf(s: Stmt, v: Record<string, string>): ResourcePattern[] {
+  if (s.resources) return s.resources.map((r) => substitute(r, v));
+  if (s.notResources) return [{ not: s.notResources.map((r) => substitute(r, v)) }];
+  return [];
+}
+
+/** Where the identity may call the action: its allows, its unconditional denies and every cap's. */
+function ruleFor(all: Stmt[], caps: Stmt[][], p: IdentityPolicies, action: string): ResourceRule | undefined {
+  const v = vars(p);
+  const allows = all.filter((s) => s.allow && coversAction(s, action));
+  const first = allows[0];
+  if (!first) return undefined;
+  const deny = [all, ...caps].flatMap((list) => list.filter((s) => !s.allow && !s.conditional && coversAction(s, action)).flatMap((s) => patternsOf(s, v)));
+  if (deny.includes('*')) return undefined;
+  const capPatterns = caps.map((c) => c.filter((s) => s.allow && coversAction(s, action)).flatMap((s) => patternsOf(s, v)));
+  if (capPatterns.some((c) => c.length === 0)) return undefined;
+  const on = first.resources ? first.resources.join(', ') : `all but ${JSON.stringify(first.notResources ?? [])}`;
+  return { allow: allows.flatMap((s) => patternsOf(s, v)), deny, ...(capPatterns.length ? { caps: capPatterns } : {}), by: `${statementLabel(first)} allows ${action} on ${on}${first.conditional ? ' (with conditions)' : ''}` };
+}
+
+/** The statement allowing the action on some resource (not everything denied or capped), or null. */
+function allowedSomewhere(all: Stmt[], caps: Stmt[][], p: IdentityPolicies, action: string): string | null {
+  const rule = ruleFor(all, caps, p, action);
+  if (!rule) return null;
+  // Each allowed pattern stands for a resource of its own shape; NotResource for one it does not name.
+  const probes = rule.allow.map((x) => (typeof x === 'string' ? x : 'arn:aws:nhi:::resource-not-named'));
+  const verdict = evaluate(all.filter((s) => s.allow), all, caps, p, action, probes);
+  return verdict.allowed && verdict.by ? describe(verdict.by, action) : null;
+}
+
+/**
+ * What the identity's own policies let it become, for reach to match against roles once every
+ * account is read: sts:AssumeRole and iam:PassRole resources, compute it may create or change
+ * (empty when it may do none of these: a caller known to be unable to assume anything).
+ */
+export function actsAsFacts(p: IdentityPolicies): AwsActsAs {
+  const all = flatten(p.policies);
+  // A policy that could not be read may allow more: reach then keeps edges it cannot verify.
+  const out: AwsActsAs = p.policies.some((x) => !x.document) ? { partial: true } : {};
+  if (!all.some((s) => s.allow)) return out;
+  const caps = capsOf(p);
+  const assume = ruleFor(all, caps, p, 'sts:AssumeRole');
+  if (assume) out.assume = assume;
+  const passRole = ruleFor(all, caps, p, 'iam:PassRole');
+  if (passRole) out.passRole = passRole;
+  for (const svc of COMPUTE_SERVICES) {
+    for (const [kind, actions] of [['create', passRole ? svc.create : []], ['change', svc.change]] as const) {
+      for (const action of actions) {
+        const by = allowedSomewhere(all, caps, p, action);
+        if (by) (out[kind] ??= {})[action] = by;
+      }
+    }
+  }
+  return out;
 }

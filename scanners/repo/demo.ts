@@ -17,6 +17,7 @@ export interface DemoSecrets {
   githubToken: string;
   dbPassword: string;
   privateKeyPem: string;
+  sandboxAwsSecret: string;
 }
 
 /** The fake secrets planted in the demo repository (tests pass them to the acceptance check). */
@@ -27,6 +28,7 @@ export function demoSecrets(): DemoSecrets {
     githubToken: fake.githubToken('ghp', r),
     dbPassword: fake.password(r),
     privateKeyPem: fakePrivateKeyPem('RSA PRIVATE KEY', r),
+    sandboxAwsSecret: fake.awsSecret(r),
   };
 }
 
@@ -91,6 +93,10 @@ export async function buildDemoRepository(input: DemoInput): Promise<{ dir: stri
   const bad = fake.githubToken('ghp', seeded(7));
   write('tests/test_notify.py', ['def test_rejects_bad_token():', `    assert not valid("${bad.slice(0, -6)}AAAAAA")`, ''].join('\n'));
   commit(210, sam, 'Post deploy status to GitHub');
+
+  // The sandbox smoke test's key: its user may assume a staging role that may assume a production admin role.
+  write('scripts/sandbox-smoke.sh', ['#!/bin/sh', 'set -eu', `export AWS_ACCESS_KEY_ID=${DEMO.aws.sandboxLeakedAccessKeyId}`, `export AWS_SECRET_ACCESS_KEY=${s.sandboxAwsSecret}`, 'aws s3 cp ./smoke.json s3://acme-sandbox-smoke/', ''].join('\n'));
+  commit(120, sam, 'Sandbox smoke test');
 
   write('config/database.yml', [
     'production:', `  url: postgres://deploy:${s.dbPassword}@db.prod.acme.internal:5432/acme`, 'development:', '  url: postgres://dev:${DEV_DB_PASSWORD}@localhost:5432/acme_dev',

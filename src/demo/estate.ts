@@ -11,6 +11,14 @@ export const DEMO = {
     ciUserName: 'ci-deployer',
     ciUserAccount: '222222222222',
     leakedAccessKeyId: 'AKIAQ3EFXZ2L7KPRW4TM',
+    /**
+     * The reach story: a sandbox user whose key leaked into a smoke-test script may assume a
+     * staging release role (which trusts the sandbox account), which may assume an admin role in production.
+     */
+    sandboxUserName: 'sandbox-ci-runner',
+    sandboxLeakedAccessKeyId: ['AKIA', 'W5SB', 'X3QK', 'L7MN', 'R2TD'].join(''),
+    stagingRoleName: 'staging-release',
+    prodAdminRoleName: 'prod-release-admin',
   },
   github: { org: 'acme-corp', departedMember: 'former-contractor' },
   azure: {

@@ -132,9 +132,10 @@ export class InventoryView {
     return this.page<GrantRow>('grants', [], []);
   }
 
-  /** Current trust edges; `risky` keeps those a scanner judged risky. */
-  trusts(f: { risky?: boolean } = {}): Generator<TrustRow> {
-    return this.page<TrustRow>('trusts', f.risky ? ['risk IS NOT NULL'] : [], []);
+  /** Current trust edges; `risky` keeps those a scanner judged risky, `orFederated` adds every federation trust. */
+  trusts(f: { risky?: boolean; orFederated?: boolean } = {}): Generator<TrustRow> {
+    const where = f.risky ? [f.orFederated ? "(risk IS NOT NULL OR principal_type = 'federated')" : 'risk IS NOT NULL'] : [];
+    return this.page<TrustRow>('trusts', where, []);
   }
 
   identity(id: string): IdentityRow | undefined {

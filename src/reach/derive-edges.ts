@@ -4,6 +4,7 @@ import type { CredentialRow, GrantRow, IdentityRow, TrustRow } from '../inventor
 import { ext, type Mechanism, type ReachEdge } from './edges-types.js';
 import { FOUND_SECRET_KINDS } from '../model/records.js';
 import { judgeOidcSubject, type OidcJudgement } from './oidc-pinning.js';
+import { actsAsOf, COMPUTE_SERVICES, ruleAllows, type AwsActsAs } from './aws-acts-as.js';
 
 export type IdentityInput = Pick<IdentityRow, 'id' | 'provider' | 'scope' | 'kind' | 'name'> & { attributes?: Record<string, unknown> | null };
 export type CredentialInput = Pick<CredentialRow, 'id' | 'identityId' | 'provider' | 'kind' | 'name' | 'keyId' | 'status'> & { attributes?: Record<string, unknown> | null };
@@ -22,8 +23,8 @@ export interface EdgeSources {
   trusts: Iterable<TrustInput>;
 }
 
-/** The identities deriveEdges looks at (owners and application writers resolve through them). */
-export const IDENTITY_PROVIDERS = ['azure'] as const;
+/** The identities deriveEdges looks at: Azure (owners and application writers resolve through them) and AWS (what each may assume, pass or change). */
+export const IDENTITY_PROVIDERS = ['azure', 'aws'] as const;
 /** The credential kinds that carry another credential's key: read before the keys (see EdgeSources). */
 export const CARRIER_KINDS: readonly string[] = [...FOUND_SECRET_KINDS, 'ci_secret'];
 const CARRIERS = new Set(CARRIER_KINDS);
@@ -64,16 +65,34 @@ const list = (v: unknown): string[] => (Array.isArray(v) ? v.map(String) : []);
  * secrets, not the grants or trusts.
  */
 export function* deriveEdges(src: EdgeSources): Generator<ReachEdge> {
-  // Only Azure identities are remembered (owners and application writers resolve through them):
-  // at a million identities a map of every id would cost more than the rest of the derivation.
+  // Only Azure identities and AWS identities that may act as others are remembered (owners, application
+  // writers and callers resolve through them): a map of every id would cost more than the derivation.
   const azureScope = new Map<string, string>();
   const azureByName = new Map<string, string | null>(); // name → id, null when ambiguous
   const appsByTenant = new Map<string, string[]>();
   const owned: { id: string; name: string; owners: string[] }[] = [];
   // Azure client id → the service principal (or managed identity) a Kubernetes workload identity becomes.
   const azureByClientId = new Map<string, string>();
+  // AWS identities whose own policies let them assume, pass or change compute, by account, and
+  // roles behind an instance profile: matched against roles' trusts below.
+  const awsActors = new Map<string, AwsActor[]>();
+  const awsActorById = new Map<string, AwsActor>();
+  const instanceProfile = new Map<string, string>();
   for (const i of src.identities) {
-    if (i.provider !== IDENTITY_PROVIDERS[0]) continue;
+    if (i.provider === 'aws') {
+      const attrs = i.attributes;
+      const acts = actsAsOf(attrs);
+      const acct = awsAccountOf(i.id);
+      if (acts && acct) {
+        const actor = { id: i.id, acts };
+        (awsActors.get(acct) ?? awsActors.set(acct, []).get(acct))!.push(actor);
+        awsActorById.set(i.id, actor);
+      }
+      const profiles = list(attrs?.instanceProfiles);
+      if (profiles.length) instanceProfile.set(i.id, profiles.join(', '));
+      continue;
+    }
+    if (i.provider !== 'azure') continue;
     azureScope.set(i.id, i.scope);
     const appId = i.attributes?.appId ?? i.attributes?.clientId;
     if (typeof appId === 'string' && (i.kind !== 'app_registration' || !azureByClientId.has(appId.toLowerCase()))) azureByClientId.set(appId.toLowerCase(), i.id);
@@ -149,10 +168,14 @@ export function* deriveEdges(src: EdgeSources): Generator<ReachEdge> {
   // Grants that are edges: AWS assumable admin roles, GitHub push access, Azure application writers.
   const orgPushers = new Set<string>();
   const appWriterTenants = new Set<string>();
+  const assumableGranted = new Set<string>();
   for (const g of src.grants) {
     if (g.via === 'assumable-role') {
       const role = g.attributes?.roleArn;
-      if (typeof role === 'string') yield edge(g.identityId, role, 'may-assume', g.evidence ?? `may assume ${role}`);
+      if (typeof role === 'string') {
+        assumableGranted.add(`${g.identityId}\u0000${role}`);
+        yield edge(g.identityId, role, 'may-assume', g.evidence ?? `may assume ${role}`);
+      }
       continue;
     }
     if (g.provider === 'github' && (g.privilege === 'write' || g.privilege === 'admin') && PUSH_ROLES.test(g.role)) {
@@ -185,14 +208,20 @@ export function* deriveEdges(src: EdgeSources): Generator<ReachEdge> {
   // IRSA annotations wait for the roles' own EKS OIDC trusts, which may come later in the stream.
   const irsa: TrustInput[] = [];
   const eksTrusts = new Map<string, EksTrust[]>();
+  const serviceRoles: { role: string; service: string; account: string }[] = [];
   for (const t of src.trusts) {
+    if (t.provider === 'aws' && awsActors.size) {
+      const roleAcct = awsAccountOf(t.identityId);
+      if (t.principalType === 'service' && roleAcct) serviceRoles.push({ role: t.identityId, service: t.principal, account: roleAcct });
+      if (t.principalType === 'account' || t.principalType === 'external-account') yield* accountCallers(t, awsActors, assumableGranted);
+    }
     if (t.provider === 'kubernetes' && (t.attributes?.cloud === 'aws' || t.attributes?.cloud === 'gcp')) {
       irsa.push(t);
       continue;
     }
     const eks = eksTrustOf(t) ?? gkeTrustOf(t);
     if (eks) (eksTrusts.get(t.identityId) ?? eksTrusts.set(t.identityId, []).get(t.identityId))!.push(eks);
-    for (const e of trustEdges(t, azureByClientId)) {
+    for (const e of trustEdges(t, azureByClientId, awsActorById)) {
       if (e.repo) knownRepos.add(e.repo);
       if (e.orgRepos) orgReposUsed.add(e.orgRepos);
       if (e.from === ANY_GITHUB) anyGithubUsed = true;
@@ -200,6 +229,8 @@ export function* deriveEdges(src: EdgeSources): Generator<ReachEdge> {
       if (e.subjectOf) yield* linkSubject(e.subjectOf, e.from);
     }
   }
+
+  yield* computeEdges(serviceRoles, awsActors, instanceProfile);
 
   for (const t of irsa) {
     const e = t.attributes?.cloud === 'gcp' ? gkeEdge(t, eksTrusts.get(t.identityId)) : irsaEdge(t, eksTrusts.get(t.identityId));
@@ -220,6 +251,55 @@ const isCarrier = (c: CredentialInput) => CARRIERS.has(c.kind);
 /** An array in the order deriveEdges needs (carriers first, otherwise as given); any other iterable is trusted to be. */
 function carriersFirst(credentials: Iterable<CredentialInput>): Iterable<CredentialInput> {
   return Array.isArray(credentials) ? [...credentials.filter(isCarrier), ...credentials.filter((c) => !isCarrier(c))] : credentials;
+}
+
+interface AwsActor {
+  id: string;
+  acts: AwsActsAs;
+}
+
+/** A role trusting an account's root: the identities of that account whose own policies allow sts:AssumeRole on it. */
+function* accountCallers(t: TrustInput, actors: Map<string, AwsActor[]>, granted: Set<string>): Generator<ReachEdge> {
+  const acct = typeof t.attributes?.account === 'string' ? t.attributes.account : awsAccountOf(t.principal);
+  if (!acct) return;
+  for (const a of actors.get(acct) ?? []) {
+    if (a.id === t.identityId || granted.has(`${a.id}\u0000${t.identityId}`) || !ruleAllows(a.acts.assume, t.identityId)) continue;
+    yield {
+      from: a.id,
+      to: t.identityId,
+      mechanism: 'may-assume',
+      evidence: `trust policy of ${t.identityId} trusts account ${acct}${when(t.condition)}, and ${a.acts.assume?.by}`,
+    };
+  }
+}
+
+const COMPUTE_BY_PRINCIPAL = new Map(COMPUTE_SERVICES.map((s) => [s.principal, s]));
+
+/**
+ * Roles a compute service may assume, reached by whoever may pass them to new compute of that
+ * service (PassRole on the role + a create action: PMapper's standard) or change compute of it
+ * (which function or instance runs as which role is not read: any role trusting the service).
+ */
+function* computeEdges(serviceRoles: { role: string; service: string; account: string }[], actors: Map<string, AwsActor[]>, instanceProfile: Map<string, string>): Generator<ReachEdge> {
+  for (const { role, service, account } of serviceRoles) {
+    const svc = COMPUTE_BY_PRINCIPAL.get(service);
+    if (!svc) continue;
+    const profile = instanceProfile.get(role);
+    if (svc.needsInstanceProfile && !profile) continue; // EC2 runs a role only through an instance profile
+    const how = `its trust policy admits ${service}${profile ? `, instance profile ${profile}` : ''}`;
+    for (const a of actors.get(account) ?? []) {
+      if (a.id === role) continue;
+      const create = svc.create.find((x) => a.acts.create?.[x]);
+      if (create && ruleAllows(a.acts.passRole, role)) {
+        yield { from: a.id, to: role, mechanism: 'pass-role', evidence: `${a.acts.passRole?.by}; ${a.acts.create?.[create]}: can create ${service} compute that runs as ${role} (${how})` };
+        continue;
+      }
+      const change = svc.change.find((x) => a.acts.change?.[x]);
+      if (change) {
+        yield { from: a.id, to: role, mechanism: 'change-compute', evidence: `${a.acts.change?.[change]}: can change what runs on ${service} compute; which compute runs as which role is not read, so this reaches any role trusting ${service} in account ${account} (${how})` };
+      }
+    }
+  }
 }
 
 function ciSecretHolder(c: CredentialInput): { node: string; who: string; repo?: string; org?: string } | null {
@@ -258,24 +338,30 @@ function githubSource(j: OidcJudgement, fallback: string): Omit<TrustEdge, 'mech
   return { from: fallback || ANY_GITHUB };
 }
 
-function trustEdges(t: TrustInput, azureByClientId: Map<string, string>): TrustEdge[] {
+function trustEdges(t: TrustInput, azureByClientId: Map<string, string>, awsActorById: Map<string, AwsActor>): TrustEdge[] {
   const a = t.attributes ?? {};
   const cond = when(t.condition);
   if (t.provider === 'kubernetes') return kubernetesTrust(t, a, azureByClientId);
-  if (t.provider === 'aws') return awsTrust(t, a, cond);
+  if (t.provider === 'aws') return awsTrust(t, a, cond, awsActorById);
   if (t.provider === 'gcp') return gcpTrust(t, a, cond);
   if (t.provider === 'azure') return azureTrust(t, a, cond);
   if (t.principalType === 'identity') return [{ from: t.principal, mechanism: 'may-assume', evidence: `trusts ${t.principal}${cond}` }];
   return [{ from: t.principalType === 'wildcard' ? ext('any', '*') : ext('oidc', t.principal), mechanism: 'federation', evidence: `trusts ${t.principal}${cond}` }];
 }
 
-function awsTrust(t: TrustInput, a: Record<string, unknown>, cond: string): TrustEdge[] {
+function awsTrust(t: TrustInput, a: Record<string, unknown>, cond: string, awsActorById: Map<string, AwsActor>): TrustEdge[] {
   const target = awsAccountOf(t.identityId);
   switch (t.principalType) {
     case 'identity': {
       if (a.dangling) return []; // a deleted principal's unique id: nobody can use it
       const acct = awsAccountOf(t.principal);
-      const cross = acct && target && acct !== target ? ` (cross-account from ${acct}: the caller's own policies must also allow sts:AssumeRole, which is not recorded)` : '';
+      let cross = '';
+      if (acct && target && acct !== target) {
+        // Cross-account, the caller's own policies must allow sts:AssumeRole on the role too.
+        const caller = awsActorById.get(t.principal);
+        if (caller && !caller.acts.partial && !ruleAllows(caller.acts.assume, t.identityId)) return [];
+        cross = caller?.acts.assume && ruleAllows(caller.acts.assume, t.identityId) ? ` (cross-account from ${acct}, and ${caller.acts.assume.by})` : ` (cross-account from ${acct}: the caller's own policies must also allow sts:AssumeRole, which is not recorded)`;
+      }
       return [{ from: t.principal, mechanism: 'may-assume', evidence: `trust policy of ${t.identityId} names ${t.principal}${cond}${cross}` }];
     }
     case 'account':

@@ -10,6 +10,8 @@ export const MECHANISMS = [
   'federation', // an OIDC subject (GitHub repository/ref/environment, a pool) the target trusts
   'push-to-repository', // can push to a repository, so can run its workflows
   'member-of', // a node stands for a set it belongs to (a repository of an organisation)
+  'pass-role', // AWS iam:PassRole to new compute (Lambda, EC2…) that runs as the role
+  'change-compute', // AWS: can change the code or configuration of compute that runs as the role
 ] as const;
 export type Mechanism = (typeof MECHANISMS)[number];
 

@@ -11,6 +11,8 @@ export const VERB: Record<Hop['mechanism'], string> = {
   federation: 'is trusted through federation by',
   'push-to-repository': 'may push to',
   'member-of': 'is one of',
+  'pass-role': 'may pass to new compute',
+  'change-compute': 'may change compute running as',
 };
 
 /** `1. A may assume B — <evidence>` per hop; an empty chain says the start holds it itself. */

@@ -12,6 +12,8 @@ const SHORT: Record<string, string> = {
   federation: 'federates into',
   'push-to-repository': 'pushes to',
   'member-of': 'part of',
+  'pass-role': 'passes to compute',
+  'change-compute': 'changes compute of',
 };
 
 // Chains share their nodes (a role chain is walked by every identity below it): names are looked

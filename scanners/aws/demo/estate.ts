@@ -2,7 +2,8 @@
 // sandbox). Healthy owned workloads everywhere, and the risky identities the story needs:
 // the God-mode CI user whose 400-day-old key leaked into the sample repository, an unused
 // admin role, an unowned key-holding user, a role any GitHub repository can assume, a
-// PassRole escalation path, a shared console user, and a vendor role from outside the org.
+// PassRole path, a shared console user, a vendor role from outside the org, and a chain from a
+// sandbox user's leaked key through a staging role to a production admin role.
 import { DEMO } from '../../../src/demo/estate.js';
 import type { PolicyDocument } from '../policy.js';
 import { fakeUniqueId, type FakeAccount, type FakeEstate, type FakePolicy, type FakeRole, type FakeUser } from './fake-aws.js';
@@ -265,6 +266,16 @@ export function demoEstate(now: Date, day = 0): FakeEstate {
       serviceLinked(c, 'rds.amazonaws.com', 'AWSServiceRoleForRDS', 'AmazonRDSServiceRolePolicy', 1, 1100),
       serviceLinked(c, 'autoscaling.amazonaws.com', 'AWSServiceRoleForAutoScaling', 'AutoScalingServiceRolePolicy', null, 1300),
       {
+        // The end of the sandbox → staging → production chain: admin, trusting the staging release role.
+        name: DEMO.aws.prodAdminRoleName,
+        path: '/ci/',
+        created: c.ago(280),
+        trust: { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { AWS: `arn:aws:iam::${staging}:role/ci/${DEMO.aws.stagingRoleName}` }, Action: 'sts:AssumeRole' }] },
+        attached: [`${AWS}/AdministratorAccess`],
+        tags: { owner: 'platform-eng' },
+        lastUsed: { date: c.ago(2), region: 'eu-west-1' },
+      },
+      {
         // Unused admin role: created for a one-off migration, never used since.
         name: 'db-migration-admin',
         created: c.ago(540),
@@ -337,7 +348,7 @@ export function demoEstate(now: Date, day = 0): FakeEstate {
       serviceLinked(c, 'ecs.amazonaws.com', 'AWSServiceRoleForECS', 'AmazonECSServiceRolePolicy', 0, 1100),
       serviceLinked(c, 'elasticloadbalancing.amazonaws.com', 'AWSServiceRoleForElasticLoadBalancing', 'AWSElasticLoadBalancingServiceRolePolicy', 2, 1100),
       {
-        // Escalation path: can pass any role to a new Lambda function — admin by PMapper's definition.
+        // Can pass any role to a new Lambda function: reaches the roles Lambda may assume (PMapper's standard).
         name: 'lambda-deployer',
         path: '/ci/',
         created: c.ago(260),
@@ -353,6 +364,17 @@ export function demoEstate(now: Date, day = 0): FakeEstate {
         },
         tags: { owner: 'platform-eng' },
         lastUsed: { date: c.ago(3), region: 'eu-west-1' },
+      },
+      {
+        // Trusts the whole sandbox account (any identity there allowed sts:AssumeRole on it), and may
+        // assume the production release admin role: the middle of the sandbox → production chain.
+        name: DEMO.aws.stagingRoleName,
+        path: '/ci/',
+        created: c.ago(280),
+        trust: trustAccount(sandbox),
+        inline: { promote: allow('sts:AssumeRole', `arn:aws:iam::${prod}:role/ci/${DEMO.aws.prodAdminRoleName}`, 'PromoteToProd') },
+        tags: { owner: 'platform-eng' },
+        lastUsed: { date: c.ago(2), region: 'eu-west-1' },
       },
       {
         // Not used for seven months: stale, but harmless (read-only).
@@ -383,6 +405,15 @@ export function demoEstate(now: Date, day = 0): FakeEstate {
     ],
     samlProviders: ['AWSSSO_5f7c3b1e2d4a6c8e_DO_NOT_DELETE'],
     users: [
+      {
+        // Its key leaked into the demo repository's smoke test; it may assume the staging release role.
+        name: DEMO.aws.sandboxUserName,
+        path: '/automation/',
+        created: c.ago(200),
+        tags: { owner: 'team-labs' },
+        inline: { 'smoke-tests': { Version: '2012-10-17', Statement: [{ Sid: 'Smoke', Effect: 'Allow', Action: ['s3:GetObject', 's3:PutObject'], Resource: 'arn:aws:s3:::acme-sandbox-smoke/*' }, { Sid: 'AssumeStaging', Effect: 'Allow', Action: 'sts:AssumeRole', Resource: `arn:aws:iam::${staging}:role/ci/*` }] } },
+        keys: [{ id: DEMO.aws.sandboxLeakedAccessKeyId, status: 'Active' as const, created: c.ago(150), lastUsed: c.ago(1), service: 'sts', region: 'eu-west-1' }],
+      },
       {
         // Admin policy, but capped by a permissions boundary: write, not God-mode.
         name: 'sandbox-provisioner',

@@ -99,10 +99,17 @@ export interface FakeEstate {
     throttleListAccounts?: number;
     /** Lifetime of assumed-role sessions (default one hour). */
     sessionSeconds?: number;
+    /** Organisational units: parent is the root (`fakeRootId`) or another OU; accounts not in any OU sit under the root. */
+    ous?: { id: string; name: string; parent: string; accounts: string[] }[];
+    /** Service control policies and where they are attached (root, OU or account ids); absent: the policy type is not enabled. */
+    scps?: { id: string; name: string; doc: PolicyDocument; targets: string[]; awsManaged?: boolean }[];
   };
   /** GetAccountAuthorizationDetails page size (items per page across all lists). */
   pageSize?: number;
 }
+
+/** The fake organisation's root id. */
+export const fakeRootId = (orgId: string) => `r-${orgId.slice(2, 6)}`;
 
 const IAM_NS = 'https://iam.amazonaws.com/doc/2010-05-08/';
 const STS_NS = 'https://sts.amazonaws.com/doc/2011-06-15/';
@@ -471,6 +478,37 @@ export async function startFakeAws(estate: FakeEstate, wrap: (h: LocalHandler) =
         JoinedTimestamp: Math.floor(new Date(a.created ?? '2020-01-01T00:00:00Z').getTime() / 1000),
       }));
       return json(200, { Accounts: page, ...(start + size < all.length ? { NextToken: Buffer.from(`page:${start + size}`).toString('base64') } : {}) });
+    }
+    const root = fakeRootId(o.id);
+    if (op === 'ListParents') {
+      const child = String(body.ChildId ?? '');
+      const ou = (o.ous ?? []).find((u) => u.id === child || u.accounts.includes(child));
+      const parent = ou ? (ou.id === child ? ou.parent : ou.id) : root;
+      if (child === root) return json(400, { __type: 'ChildNotFoundException', Message: `We can't find a root, OU, account, or policy with the ChildId that you specified.` });
+      return json(200, { Parents: [{ Id: parent, Type: parent.startsWith('r-') ? 'ROOT' : 'ORGANIZATIONAL_UNIT' }] });
+    }
+    if (op === 'ListPolicies' || op === 'DescribePolicy' || op === 'ListTargetsForPolicy') {
+      if (!o.scps) return json(400, { __type: 'PolicyTypeNotEnabledException', Message: 'This operation can be performed only for enabled policy types.' });
+      const summary = (p: NonNullable<typeof o.scps>[number]) => ({
+        Id: p.id,
+        Arn: `arn:aws:organizations::${p.awsManaged ? 'aws' : estate.callerAccount}:policy/${p.awsManaged ? '' : `${o.id}/`}service_control_policy/${p.id}`,
+        Name: p.name,
+        Description: '',
+        Type: 'SERVICE_CONTROL_POLICY',
+        AwsManaged: !!p.awsManaged,
+      });
+      if (op === 'ListPolicies') return json(200, { Policies: body.Filter === 'SERVICE_CONTROL_POLICY' ? o.scps.map(summary) : [] });
+      const p = o.scps.find((x) => x.id === body.PolicyId);
+      if (!p) return json(400, { __type: 'PolicyNotFoundException', Message: "We can't find a policy with the PolicyId that you specified." });
+      if (op === 'DescribePolicy') return json(200, { Policy: { PolicySummary: summary(p), Content: JSON.stringify(p.doc) } });
+      return json(200, {
+        Targets: p.targets.map((t) => ({
+          TargetId: t,
+          Arn: `arn:aws:organizations::${estate.callerAccount}:${t.startsWith('r-') ? 'root' : t.startsWith('ou-') ? 'ou' : 'account'}/${o.id}/${t}`,
+          Name: t,
+          Type: t.startsWith('r-') ? 'ROOT' : t.startsWith('ou-') ? 'ORGANIZATIONAL_UNIT' : 'ACCOUNT',
+        })),
+      });
     }
     return json(400, { __type: 'InvalidInputException', Message: `unsupported operation ${op}` });
   }

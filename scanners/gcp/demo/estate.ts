@@ -82,6 +82,8 @@ export function buildDemoEstate(now: Date, day = 0): FakeEstate {
     keyless(P.prod, 'pubsub-push', 'payments-team', 'Pub/Sub push auth'),
     keyless(P.prod, 'image-resizer', 'web-team', 'Image resizer (Cloud Functions)', 4),
     keyless(P.prod, 'audit-sink', 'security-team', 'Log sink writer'),
+    // Owner of the production project: the CI deployer's Token Creator in acme-prod reaches it.
+    keyless(P.prod, 'terraform-prod', 'platform-team', 'Terraform apply (production)'),
     sa(P.prod, 'partner-sftp', {
       displayName: 'Partner SFTP upload',
       description: 'owner: payments-team\nKey rotated every 60 days by the rotation job',
@@ -94,7 +96,7 @@ export function buildDemoEstate(now: Date, day = 0): FakeEstate {
     if (['api-runtime', 'payments-worker', 'search-indexer', 'secret-accessor'].includes(local)) s.policy = gkeWi(P.prod, local === 'secret-accessor' ? 'external-secrets' : 'payments', local);
   }
   const prodPolicy: FakeBinding[] = [
-    { role: 'roles/owner', members: ['group:platform-admins@acme.example'] },
+    { role: 'roles/owner', members: ['group:platform-admins@acme.example', `serviceAccount:${email(P.prod, 'terraform-prod')}`] },
     { role: 'roles/editor', members: [`serviceAccount:${N.prod}-compute@developer.gserviceaccount.com`, 'group:payments-devs@acme.example'] },
     { role: 'roles/iam.serviceAccountTokenCreator', members: [`serviceAccount:${DEMO_GCP.ciAccount}`] },
     { role: 'roles/run.admin', members: [`serviceAccount:${DEMO_GCP.ciAccount}`] },

@@ -11,6 +11,7 @@ import type { Output } from '../output.js';
 import type { ReportFinding, ReportSummary } from '../report-service.js';
 import { findingLocations, sightingCount, type FindingLocation } from './locations.js';
 import { scanCompleteness } from './scan-status.js';
+import { VERB, type Mechanism } from '../../reach/index.js';
 import type { ReportFormat } from './types.js';
 
 const LEVEL: Record<Severity, 'error' | 'warning' | 'note'> = { critical: 'error', high: 'error', medium: 'warning', low: 'note', info: 'note' };
@@ -90,6 +91,32 @@ function fileLocation(l: FindingLocation, bases: RepositoryBases) {
   };
 }
 
+interface ChainHop {
+  from: string;
+  to: string;
+  mechanism: Mechanism;
+  evidence: string;
+}
+
+/** The chain a reach-based finding carries as evidence (god-mode, leaked-credential, environment-crossing…). */
+function chainOf(f: ReportFinding): ChainHop[] {
+  const c = (f.evidence as { chain?: unknown } | null)?.chain;
+  if (!Array.isArray(c)) return [];
+  return c.filter((h): h is ChainHop => !!h && typeof h === 'object' && typeof h.from === 'string' && typeof h.to === 'string' && typeof h.mechanism === 'string');
+}
+
+const hopText = (h: ChainHop) => `${h.from} ${VERB[h.mechanism] ?? h.mechanism} ${h.to}${h.evidence ? ` — ${h.evidence}` : ''}`;
+
+/** One related location per hop: the hop's target as a logical location, the mechanism in its message. */
+function hopLocation(h: ChainHop, i: number, id: number) {
+  return {
+    id,
+    physicalLocation: { artifactLocation: { uri: uriPath(`nhi/chain/${h.to.replace(/[^A-Za-z0-9._@-]+/g, '_').slice(0, 160)}`) }, region: { startLine: 1 } },
+    logicalLocations: [{ fullyQualifiedName: h.to, kind: 'resource' }],
+    message: { text: `hop ${i + 1} (${h.mechanism}): ${hopText(h)}` },
+  };
+}
+
 export function sarifResult(f: ReportFinding, ruleIndex: number, bases: RepositoryBases = new RepositoryBases()) {
   const logical = [{ fullyQualifiedName: f.identity?.id ?? f.credentialId ?? f.id, kind: 'resource' }];
   // The first sighting is the one the message names; the others are related locations.
@@ -98,15 +125,18 @@ export function sarifResult(f: ReportFinding, ruleIndex: number, bases: Reposito
     ? { ...fileLocation(primary, bases), logicalLocations: logical }
     : { physicalLocation: { artifactLocation: { uri: uriPath(pseudoPath(f)) }, region: { startLine: 1 } }, logicalLocations: logical };
   const sightings = sightingCount(f);
+  const chain = chainOf(f);
+  const related = [
+    ...others.map((l, i) => ({ id: i + 1, ...fileLocation(l, bases), message: { text: `also seen here${l.commit ? ` (commit ${l.commit.slice(0, 12)})` : ''}` } })),
+    ...chain.map((h, i) => hopLocation(h, i, others.length + i + 1)),
+  ];
   return {
     ruleId: f.ruleId,
     ruleIndex,
     level: LEVEL[f.severity],
-    message: { text: f.message },
+    message: { text: chain.length ? `${f.message}\n\nChain:\n${chain.map((h, i) => `${i + 1}. ${hopText(h)}`).join('\n')}` : f.message },
     locations: [location],
-    ...(others.length
-      ? { relatedLocations: others.map((l, i) => ({ id: i + 1, ...fileLocation(l, bases), message: { text: `also seen here${l.commit ? ` (commit ${l.commit.slice(0, 12)})` : ''}` } })) }
-      : {}),
+    ...(related.length ? { relatedLocations: related } : {}),
     partialFingerprints: { 'nhiFindingId/v1': f.id },
     ...(f.status === 'suppressed' && f.suppression
       ? { suppressions: [{ kind: 'external', justification: `${f.suppression.reason}${f.suppression.expires ? ` (until ${f.suppression.expires})` : ''}` }] }

@@ -2,6 +2,42 @@ import { stableHash } from '../../model/ids.js';
 import type { Severity } from '../../model/records.js';
 import type { TrustRow } from '../../inventory/rows.js';
 import type { Rule } from '../types.js';
+import { judgeOidcSubject, type OidcJudgement, type Pinning, type Reach } from '../../reach/index.js';
+import { chainJson } from '../../inventory/reach-store.js';
+
+const GITHUB = /token\.actions\.githubusercontent\.com/i;
+
+/**
+ * A GitHub Actions trust judged the same way on every cloud (src/reach/oidc-pinning.ts), or null
+ * for other issuers and for a whole GCP pool (whose provider is not read): their scanner's risk stands.
+ */
+function githubJudgement(t: TrustRow): OidcJudgement | null {
+  if (t.principalType !== 'federated') return null;
+  if (t.provider === 'aws') {
+    const issuer = typeof t.attributes.issuer === 'string' ? t.attributes.issuer : t.principal;
+    return GITHUB.test(issuer) ? judgeOidcSubject('aws', 'token.actions.githubusercontent.com', t.condition) : null;
+  }
+  if (t.provider === 'azure') return GITHUB.test(t.principal) ? judgeOidcSubject('azure', 'token.actions.githubusercontent.com', t.principal) : null;
+  if (t.provider === 'gcp' && /^principal(Set)?:\/\//.test(t.principal)) {
+    const j = judgeOidcSubject('gcp', '', t.principal);
+    return j.repository || j.organization ? j : null;
+  }
+  return null;
+}
+
+/** Severity by how open the subject is and what the trusting identity reaches (its own grants or a chain). */
+const SEVERITY: Record<Exclude<Pinning, 'pinned-ref-or-environment'>, Record<'admin' | 'write' | 'other', Severity>> = {
+  anything: { admin: 'critical', write: 'high', other: 'high' },
+  'organization-any-repository': { admin: 'high', write: 'medium', other: 'low' },
+  'repository-any-ref': { admin: 'medium', write: 'low', other: 'low' },
+};
+
+function reachText(reach: Reach, id: string): { level: 'admin' | 'write' | 'other'; text: string; chain: ReturnType<Reach['strongest']>['chain'] } {
+  const r = reach.strongest(id);
+  const level = r.privilege === 'admin' || r.privilege === 'write' ? r.privilege : 'other';
+  const text = r.privilege ? ` — it reaches ${r.privilege}${r.hops > 0 ? ` through ${r.hops} hop${r.hops > 1 ? 's' : ''}` : ' on its own'}` : '';
+  return { level, text, chain: r.chain };
+}
 
 const WHY: Record<string, string> = {
   wildcard: 'anyone can assume it',
@@ -16,7 +52,7 @@ export const externalTrust: Rule = {
     severity: 'high',
     owasp: ['NHI6', 'NHI3'],
     description:
-      'A trust relationship lets a wildcard principal, an account/tenant/domain outside the scanned estate, or a federated identity provider without a pinned subject (for example any GitHub repository) become this identity.',
+      'A trust relationship lets a wildcard principal, an account/tenant/domain outside the scanned estate, or a federated identity provider without a pinned subject (for example any GitHub repository) become this identity. GitHub Actions trusts are judged alike on AWS, GCP and Azure: pinned to one repository and a ref or environment, one repository with any ref, any repository of an organisation, or anything; the severity follows what the identity reaches.',
     risk: 'The identity\'s permissions are available to parties you do not control; with an unpinned OIDC subject, any repository on the platform can mint credentials for it.',
     remediation:
       'Restrict the trust to the exact principals that need it: name the account and role, require an external id for third parties, and pin OIDC trusts with an exact `sub` condition (repository and branch or environment).',
@@ -25,11 +61,17 @@ export const externalTrust: Rule = {
       'https://docs.github.com/en/actions/security-for-github-actions/security-hardening-your-deployments/about-security-hardening-with-openid-connect',
     ],
   },
-  *evaluate({ inventory }) {
+  *evaluate({ inventory, reach }) {
     // A binding above one identity (a GCP member holding Owner on a project can impersonate every
     // service account in it) is one relation: one finding, on its most privileged identity.
     const bindings = new Map<string, TrustRow[]>();
-    for (const t of inventory.trusts({ risky: true })) {
+    for (const t of inventory.trusts({ risky: true, orFederated: true })) {
+      const j = githubJudgement(t);
+      if (j) {
+        if (j.pinning !== 'pinned-ref-or-environment') yield githubFinding(t, j, j.pinning);
+        continue;
+      }
+      if (!t.risk) continue;
       const level = t.attributes.level;
       const on = t.attributes.grantedOn;
       if ((level === 'project' || level === 'folder' || level === 'organization') && Array.isArray(on)) {
@@ -42,6 +84,20 @@ export const externalTrust: Rule = {
     for (const edges of bindings.values()) {
       const lead = edges.find((e) => inventory.hasAdminGrant(e.identityId)) ?? edges[0];
       yield finding(lead, edges);
+    }
+
+    function githubFinding(t: TrustRow, j: OidcJudgement, pinning: Exclude<Pinning, 'pinned-ref-or-environment'>) {
+      const holder = inventory.identity(t.identityId);
+      const who = holder ? `${holder.kind} ${holder.name}` : t.identityId;
+      const r = reachText(reach, t.identityId);
+      return {
+        provider: t.provider,
+        identityId: t.identityId,
+        discriminator: t.condition ? `${t.principal}?${stableHash(t.condition)}` : t.principal,
+        severity: SEVERITY[pinning][r.level],
+        message: `${who} trusts GitHub Actions OIDC, ${pinning.replace(/-/g, ' ')}: ${j.message}${r.text}`,
+        evidence: { principal: t.principal, principalType: t.principalType, condition: t.condition, pinning: j.pinning, judgement: j.message, subjects: j.subjects, chain: chainJson(r.chain) },
+      };
     }
 
     function finding(t: TrustRow, edges: TrustRow[]) {

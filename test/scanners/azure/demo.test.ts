@@ -51,11 +51,13 @@ test('demo: the Azure estate tells its story through the rules', async () => {
       assert.ok((stale[0].evidence.unusedDays as number) >= 199);
       // An app with no owners.
       assert.equal(f('unowned', ORPHAN).length, 1);
-      // A federated credential trusting any branch of a repository (and Contributor: admin).
+      // A federated credential trusting any branch of one repository (and Contributor: admin):
+      // judged as on every cloud, one repository with any ref, scaled by the admin it reaches.
       const ext = f('external-trust', GH_DEPLOY);
       assert.equal(ext.length, 1);
-      assert.equal(ext[0].evidence.risk, 'unpinned-subject');
-      assert.equal(ext[0].severity, 'critical');
+      assert.equal(ext[0].evidence.pinning, 'repository-any-ref');
+      assert.match(ext[0].message, /one repository \(acme-corp\/acme-deploy-scripts\)/);
+      assert.equal(ext[0].severity, 'medium');
       assert.equal(f('external-trust', GH_INFRA).length, 0, 'pinned subject is fine');
       // Hygiene and directory roles.
       assert.equal(res.findings.filter((x) => x.ruleId === 'expired-credential' && x.identityId === PARTNER_SSO).length, 1);

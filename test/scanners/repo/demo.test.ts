@@ -20,13 +20,16 @@ test('demo repository: the God-mode CI user\'s AWS key is in history only; other
     assert.equal(ep.options.paths?.length, 1);
     assert.ok(ep.options.paths?.[0].endsWith(DEMO.repo.name));
     const s = demoSecrets();
-    const res = await assertScannerAcceptance({ scanner: repoScanner, options: ep.options, now, secrets: [s.awsSecret, s.githubToken, s.dbPassword, s.privateKeyPem.split('\n')[1]] });
+    const res = await assertScannerAcceptance({ scanner: repoScanner, options: ep.options, now, secrets: [s.awsSecret, s.githubToken, s.dbPassword, s.privateKeyPem.split('\n')[1], s.sandboxAwsSecret] });
     try {
       assert.ok(Date.now() - started < 5000 * 3, 'fast enough for the demo (built + scanned three times here)');
       const c = creds(res.records);
       const detectors = [...new Set(c.map((x) => x.attributes?.detector))].sort();
       assert.deepEqual(detectors, ['aws-access-key-id', 'aws-secret-access-key', 'database-url', 'github-token', 'private-key']);
-      assert.equal(new Set(c.map((x) => x.id)).size, 5, 'five secrets, no look-alike');
+      assert.equal(new Set(c.map((x) => x.id)).size, 7, 'seven secrets (two AWS key pairs), no look-alike');
+      // The sandbox smoke test's key pair (the reach story's leak) is in the working tree too.
+      const sandbox = c.filter((x) => x.keyId === DEMO.aws.sandboxLeakedAccessKeyId);
+      assert.ok(sandbox.length >= 2 && sandbox.every((x) => x.location?.path === 'scripts/sandbox-smoke.sh'));
       const aws = c.filter((x) => x.keyId === DEMO.aws.leakedAccessKeyId);
       assert.equal(aws.length, 2);
       for (const a of aws) {
@@ -40,12 +43,12 @@ test('demo repository: the God-mode CI user\'s AWS key is in history only; other
       assert.equal(gh.length, 2);
       assert.equal(new Set(gh.map((x) => x.id)).size, 1);
       const leaked = res.findings.filter((f) => f.ruleId === 'leaked-credential');
-      // The AWS key's id and secret are one finding about that key.
-      assert.equal(leaked.length, 4);
+      // Each AWS key's id and secret are one finding about that key.
+      assert.equal(leaked.length, 5);
       // without history the AWS key is not visible
       const tree = await collect({ scanner: repoScanner, options: { ...ep.options, history: false }, now });
       assert.equal(creds(tree.records).filter((x) => x.keyId === DEMO.aws.leakedAccessKeyId).length, 0);
-      assert.equal(new Set(creds(tree.records).map((x) => x.id)).size, 3);
+      assert.equal(new Set(creds(tree.records).map((x) => x.id)).size, 5);
     } finally {
       res.cleanup();
       await ep.stop();
@@ -66,7 +69,7 @@ test('demo without git on the PATH: the files of the leaking commit, scanned as 
     const res = await collect({ scanner: repoScanner, options: ep.options });
     const aws = creds(res.records).filter((x) => x.keyId === DEMO.aws.leakedAccessKeyId);
     assert.deepEqual(aws.map((x) => x.location?.path), ['.env', '.env']);
-    assert.equal(new Set(creds(res.records).map((x) => x.id)).size, 5);
+    assert.equal(new Set(creds(res.records).map((x) => x.id)).size, 7);
   } finally {
     process.env.PATH = saved;
     t.cleanup();

@@ -1,0 +1,49 @@
+// The demo's cross-cloud reach story as a user meets it: `nhi paths` walks the chains step by step
+// and `nhi report` carries them in its findings (JSON, SARIF related locations).
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { tempDir } from '../helpers/temp.js';
+import { nhi } from './nhi.js';
+import { DEMO } from '../../src/demo/estate.js';
+
+const dir = tempDir();
+const demo = nhi(dir, ['scan', '--demo']);
+assert.equal(demo.code, 0, demo.err + demo.out);
+
+const { accounts } = DEMO.aws;
+const STAGING_ROLE = `arn:aws:iam::${accounts.staging}:role/ci/${DEMO.aws.stagingRoleName}`;
+const PROD_ADMIN = `arn:aws:iam::${accounts.prod}:role/ci/${DEMO.aws.prodAdminRoleName}`;
+const REPO = `ext:github-repo:${DEMO.github.org}/${DEMO.repo.name}`;
+
+test('story: a leaked sandbox key → a staging role (account-root trust) → a production admin role', { timeout: 120_000 }, () => {
+  const paths = nhi(dir, ['paths', DEMO.aws.sandboxLeakedAccessKeyId, '--json']);
+  assert.equal(paths.code, 0, paths.err);
+  const out = JSON.parse(paths.out) as { paths: { target: string; path: { steps: { mechanism: string; to: string; evidence: string }[] } | null }[] };
+  const steps = out.paths.find((p) => p.target === 'admin')?.path?.steps ?? [];
+  assert.deepEqual(steps.map((h) => `${h.mechanism}>${h.to}`).slice(-2), [`may-assume>${STAGING_ROLE}`, `may-assume>${PROD_ADMIN}`], paths.out);
+  assert.match(steps.at(-2)?.evidence ?? '', new RegExp(`trusts account ${accounts.sandbox}, and smoke-tests \\(inline\\) statement "AssumeStaging" allows sts:AssumeRole`));
+
+  const report = JSON.parse(nhi(dir, ['report', '--format', 'json']).out) as { findings: { rule: string; severity: string; message: string; evidence: { chain?: { to: string }[]; keyId?: string } }[] };
+  const leak = report.findings.find((f) => f.rule === 'leaked-credential' && f.evidence.keyId === DEMO.aws.sandboxLeakedAccessKeyId);
+  assert.equal(leak?.severity, 'critical', 'the leak of a non-admin user that reaches admin is critical');
+  assert.deepEqual(leak?.evidence.chain?.slice(-2).map((h) => h.to), [STAGING_ROLE, PROD_ADMIN]);
+  assert.ok(report.findings.some((f) => f.rule === 'environment-crossing' && /sandbox-ci-runner/.test(f.message)), 'a sandbox identity reaching production admin crosses environments');
+
+  const sarif = JSON.parse(nhi(dir, ['report', '--format', 'sarif']).out) as { runs: { results: { ruleId: string; message: { text: string }; relatedLocations?: { message: { text: string } }[] }[] }[] };
+  const god = sarif.runs[0]!.results.find((r) => r.ruleId === 'god-mode' && /sandbox-ci-runner can become admin/.test(r.message.text));
+  assert.ok(god, 'god-mode on the chain');
+  assert.match(god.message.text, /Chain:\n1\. .*sandbox-ci-runner may assume .*staging-release/);
+  assert.deepEqual(god.relatedLocations?.map((l) => /^hop \d \((may-assume)\)/.exec(l.message.text)?.[1]), ['may-assume', 'may-assume']);
+});
+
+test('story: a repository → GitHub OIDC → the AWS deploy role and the GCP CI account → Token Creator on a production owner', { timeout: 120_000 }, () => {
+  const toOwner = nhi(dir, ['paths', REPO, '--to', 'terraform-prod@acme-prod.iam.gserviceaccount.com']);
+  assert.equal(toOwner.code, 0, toOwner.err);
+  assert.match(toOwner.out, /1\. ext:github-repo:acme-corp\/acme-deploy-scripts\s+is trusted through federation by ci-deployer@acme-ci\.iam\.gserviceaccount\.com/);
+  assert.match(toOwner.out, /2\. ci-deployer@acme-ci\.iam\.gserviceaccount\.com\s+may mint tokens for terraform-prod@acme-prod\.iam\.gserviceaccount\.com/);
+  const toAws = nhi(dir, ['paths', REPO, '--to', 'github-actions-deploy']);
+  assert.equal(toAws.code, 0, toAws.err);
+  assert.match(toAws.out, /is trusted through federation by github-actions-deploy/);
+  const show = nhi(dir, ['show', 'terraform-prod@acme-prod.iam.gserviceaccount.com']);
+  assert.match(show.out, /^ci-deployer@acme-ci\.iam\.gserviceaccount\.com .*\s1\s+mint-token/m, 'who can become the production owner');
+});
