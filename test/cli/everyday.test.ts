@@ -92,12 +92,12 @@ test('paths: a leaked key reaches admin through its carrier; a key nothing carri
   const p = JSON.parse(fromLeak.out) as { from: string; paths: { path: { privilege: string; steps: { mechanism: string; to: string }[] } | null }[] };
   assert.equal(p.from, `ext:credential:${leak.id}`);
   assert.equal(p.paths[0]!.path?.privilege, 'admin');
+  const keys = JSON.parse(nhi(dir, ['ls', 'credentials', '--kind', 'access_key', '--json']).out) as { id: string; keyId: string; identityId: string; status: string }[];
   assert.deepEqual(p.paths[0]!.path?.steps.slice(0, 2).map((s) => [s.mechanism, s.to]), [
     ['holds-credential', `ext:credential:${leak.keyId}`],
-    ['holds-credential', 'arn:aws:iam::222222222222:user/ci/ci-deployer'],
+    ['holds-credential', keys.find((k) => k.keyId === leak.keyId)?.identityId],
   ]);
 
-  const keys = JSON.parse(nhi(dir, ['ls', 'credentials', '--kind', 'access_key', '--json']).out) as { id: string; keyId: string; identityId: string; status: string }[];
   const plain = keys.find((k) => k.status === 'active' && !leaks.some((l) => l.keyId === k.keyId));
   assert.ok(plain);
   const fromKey = nhi(dir, ['paths', plain.keyId]);
