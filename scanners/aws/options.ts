@@ -1,6 +1,7 @@
 // Options of the AWS scanner: flag > environment > `scanners.aws` config section > default.
 import { defineOptions, type OptionsOf } from '../../src/scanners/contract.js';
 import { MAX_RESPONSE_OPTION, REQUEST_TIMEOUT_OPTION } from '../../src/scanners/toolkit/options.js';
+import { OWNERS_OPTIONS } from '../../src/owners/options.js';
 
 export const DEFAULT_ASSUME_ROLE = 'nhi-readonly';
 
@@ -24,6 +25,9 @@ export const AWS_OPTIONS = defineOptions([
   { key: 'reportPollMs', flag: '--report-poll-ms <ms>', description: 'Credential report polling interval', type: 'number', default: 2000 },
   REQUEST_TIMEOUT_OPTION,
   MAX_RESPONSE_OPTION,
+  ...OWNERS_OPTIONS,
+  { key: 'cloudtrailEndpoint', flag: '--cloudtrail-endpoint <url>', description: 'CloudTrail endpoint override (owners from logs)', type: 'string' },
+  { key: 'cloudtrailRate', flag: '--cloudtrail-rate <n>', description: 'LookupEvents requests per second per account (AWS allows 2)', type: 'number', default: 2, min: 0.1 },
 ]);
 
 /** The AWS scanner's options, typed from the list above. */
