@@ -1,6 +1,7 @@
 // Options of the GitHub scanner: flag > environment > `scanners.github` config section > default.
 import { defineOptions, type OptionsOf } from '../../src/scanners/contract.js';
 import { MAX_RESPONSE_OPTION, MAX_WAIT_OPTION, REQUEST_TIMEOUT_OPTION } from '../../src/scanners/toolkit/options.js';
+import { OWNERS_OPTIONS } from '../../src/owners/options.js';
 
 
 export const GITHUB_OPTIONS = defineOptions([
@@ -17,6 +18,7 @@ export const GITHUB_OPTIONS = defineOptions([
   MAX_WAIT_OPTION,
   REQUEST_TIMEOUT_OPTION,
   MAX_RESPONSE_OPTION,
+  ...OWNERS_OPTIONS,
 ]);
 
 /** The GitHub scanner's options, typed from the list above. */

@@ -190,7 +190,7 @@ export interface NoteRecord {
 }
 
 /** Where an owner candidate came from: the audit log or history that names the person. */
-export const OWNER_SOURCES = ['cloudtrail', 'directory-audit', 'activity-log', 'cloud-audit-log', 'github-audit-log', 'git', 'repo-admin'] as const;
+export const OWNER_SOURCES = ['cloudtrail', 'directory-audit', 'activity-log', 'cloud-audit-log', 'github-audit-log', 'github-api', 'git', 'repo-admin'] as const;
 export type OwnerSource = (typeof OWNER_SOURCES)[number];
 
 /**

@@ -32,6 +32,7 @@ export const SOURCE_LABEL: Record<OwnerSource, string> = {
   'activity-log': 'the Azure activity log',
   'cloud-audit-log': 'Cloud Audit Logs',
   'github-audit-log': 'the GitHub audit log',
+  'github-api': 'the owner GitHub reports',
   git: 'git history',
   'repo-admin': 'repository administrators',
 };
