@@ -64,7 +64,7 @@ describe('github owners: without the audit log (not on this plan)', () => {
     const server = await startFakeGitHub(r);
     try {
       const got = await collect({ scanner: githubScanner, options: testOptions(server, { org: [ORG], ownersFromLogs: true }), now });
-      assert.deepEqual(got.errors.filter((e) => e.operation.includes('audit')), []);
+      assert.deepEqual(got.errors.filter((e) => (e.operation ?? '').includes('audit')), []);
       assert.match(got.notes.map((n) => n.message).join('\n'), /the audit log of acme-corp is not available \(404: it needs GitHub Enterprise Cloud/);
       const admins = candidates(got.records).filter((c) => c.source === 'repo-admin').map(line);
       assert.deepEqual(admins, ['auth-service/deploy-key/6112 repo-admin admin of acme-corp/auth-service heidi.schmidt@acme.example']);
