@@ -2,6 +2,7 @@
 // authenticate, where the APIs live (sovereign clouds, private endpoints, local emulators).
 import { defineOptions, type OptionsOf } from '../../src/scanners/contract.js';
 import { REQUEST_TIMEOUT_OPTION } from '../../src/scanners/toolkit/options.js';
+import { OWNERS_OPTIONS } from '../../src/owners/options.js';
 
 export const AZURE_CLOUDS = ['AzurePublicCloud', 'AzureUSGovernment', 'AzureChinaCloud'] as const;
 export type AzureCloud = (typeof AZURE_CLOUDS)[number];
@@ -59,6 +60,7 @@ export const AZURE_OPTIONS = defineOptions([
   { key: 'retryDelayMs', flag: '--retry-delay-ms <ms>', description: 'First retry delay in ms (Retry-After wins when sent)', type: 'number', default: 1000 },
   { key: 'pageSize', flag: '--page-size <n>', description: 'Page size asked of Microsoft Graph list calls ($top, max 999)', type: 'number', default: 999 },
   REQUEST_TIMEOUT_OPTION,
+  ...OWNERS_OPTIONS,
 ]);
 
 /** The Azure scanner's options, typed from the list above. */
