@@ -2,6 +2,7 @@
 // (private/restricted endpoints), and how patient to be with quotas.
 import { defineOptions, type OptionsOf } from '../../src/scanners/contract.js';
 import { REQUEST_TIMEOUT_OPTION } from '../../src/scanners/toolkit/options.js';
+import { OWNERS_OPTIONS } from '../../src/owners/options.js';
 
 
 export const GCP_OPTIONS = defineOptions([
@@ -65,6 +66,8 @@ export const GCP_OPTIONS = defineOptions([
   { key: 'retryBaseMs', flag: '--retry-base-ms <ms>', description: 'First retry delay (doubles per retry; Retry-After wins)', type: 'number', default: 1000 },
   REQUEST_TIMEOUT_OPTION,
   { key: 'pageSize', flag: '--page-size <n>', description: 'Page size of list calls', type: 'number', default: 100 },
+  ...OWNERS_OPTIONS,
+  { key: 'loggingEndpoint', flag: '--logging-endpoint <url>', description: 'Cloud Logging API endpoint (owners from logs), e.g. https://logging.p.googleapis.com', type: 'string' },
 ]);
 
 /** The GCP scanner's options, typed from the list above. */
