@@ -22,6 +22,8 @@ export interface RiskiestRow {
   provider: string;
   scope: string;
   owner: string | null;
+  /** The strongest owner candidate where no owner is declared. */
+  suggestedOwner: string | null;
   score: number;
   findings: number;
   /** 5 critical … 1 info */
@@ -30,7 +32,18 @@ export interface RiskiestRow {
 }
 
 export interface FindingPageRow extends StoredFinding {
-  identity: { id: string; name: string; kind: string; scope: string; owner: string | null } | null;
+  identity: { id: string; name: string; kind: string; scope: string; owner: string | null; suggestedOwner: string | null } | null;
+}
+
+export interface OwnerRow {
+  /** The declared owner, else the suggested one; null for identities nobody is known for. */
+  owner: string | null;
+  /** Whether `owner` is a suggestion (from audit logs or git), not a declared owner. */
+  suggested: boolean;
+  identities: number;
+  findings: number;
+  /** 5 critical … 1 info */
+  worstRank: number;
 }
 
 export interface Sighting {
@@ -115,7 +128,7 @@ export class ReportReader {
     return (
       this.db
         .prepare(
-          `SELECT r.identityId, i.name, i.kind, i.provider, i.scope, i.owner, r.score, r.findings, r.worstRank,
+          `SELECT r.identityId, i.name, i.kind, i.provider, i.scope, i.owner, i.suggested_owner AS suggestedOwner, r.score, r.findings, r.worstRank,
              (SELECT group_concat(DISTINCT f.rule_id) FROM ${this.table} f WHERE f.identity_id = r.identityId AND ${this.where}${supp}) AS rules
            FROM (SELECT f.identity_id AS identityId, sum(${SEV_SCORE}) AS score, count(*) AS findings, max(${SEV_RANK}) AS worstRank
                  FROM ${this.table} f WHERE ${this.where} AND f.identity_id IS NOT NULL${supp}
@@ -126,6 +139,26 @@ export class ReportReader {
     ).map((r) => ({ ...r, rules: r.rules.split(',').sort() }));
   }
 
+  /**
+   * Open findings per owner (declared, else suggested, else none), worst first: who has the most to
+   * fix. Suppressed findings (`excluded`) are left out, as in riskiest().
+   */
+  byOwner(excluded: string[], limit: number): OwnerRow[] {
+    const supp = excluded.length ? ` AND f.id NOT IN (${excluded.map(() => '?').join(',')})` : '';
+    return this.db
+      .prepare(
+        `SELECT who AS owner, suggested, identities, findings, worstRank FROM (
+           SELECT coalesce(i.owner, i.suggested_owner) AS who, (i.owner IS NULL AND i.suggested_owner IS NOT NULL) AS suggested,
+             count(DISTINCT i.id) AS identities, count(*) AS findings, max(${SEV_RANK}) AS worstRank
+           FROM ${this.table} f JOIN identities i ON i.id = f.identity_id
+           WHERE ${this.where}${supp}
+           GROUP BY 1, 2)
+         ORDER BY who IS NULL, worstRank DESC, findings DESC, who LIMIT ${Math.max(0, Math.floor(limit))}`,
+      )
+      .all(...this.params, ...excluded)
+      .map((r) => ({ ...(r as OwnerRow), suggested: (r as { suggested: number }).suggested === 1 }));
+  }
+
   /** One page of findings of one severity, in id order after `after`. */
   findingsPage(severity: Severity, after: string, size: number): FindingPageRow[] {
     return (
@@ -133,16 +166,23 @@ export class ReportReader {
         .stmt(
           `SELECT f.id, f.rule_id AS ruleId, f.severity, f.provider, f.identity_id AS identityId, f.credential_id AS credentialId, f.message,
              f.evidence, f.first_seen_scan AS firstSeenScan, f.last_seen_scan AS lastSeenScan, f.resolved_scan AS resolvedScan,
-             i.name AS _iname, i.kind AS _ikind, i.scope AS _iscope, i.owner AS _iowner
+             i.name AS _iname, i.kind AS _ikind, i.scope AS _iscope, i.owner AS _iowner, i.suggested_owner AS _isuggested
            FROM ${this.table} f LEFT JOIN identities i ON i.id = f.identity_id
            WHERE ${this.where} AND f.severity = @severity AND f.id > @after ORDER BY f.id LIMIT ${size}`,
         )
         .all(...this.params, { severity, after }) as Record<string, unknown>[]
     ).map((raw) => {
       const identity = raw._iname
-        ? { id: raw.identityId as string, name: raw._iname as string, kind: raw._ikind as string, scope: raw._iscope as string, owner: (raw._iowner as string | null) ?? null }
+        ? {
+            id: raw.identityId as string,
+            name: raw._iname as string,
+            kind: raw._ikind as string,
+            scope: raw._iscope as string,
+            owner: (raw._iowner as string | null) ?? null,
+            suggestedOwner: (raw._isuggested as string | null) ?? null,
+          }
         : null;
-      for (const k of ['_iname', '_ikind', '_iscope', '_iowner']) delete raw[k];
+      for (const k of ['_iname', '_ikind', '_iscope', '_iowner', '_isuggested']) delete raw[k];
       return { ...hydrate<StoredFinding>('findings', raw), identity };
     });
   }

@@ -54,7 +54,12 @@ export interface CandidateInput {
 export function ownerCandidate(c: CandidateInput): OwnerCandidateRecord {
   const at = new Date(c.at).toISOString();
   const confidence = Math.max(5, ACTION_CONFIDENCE[c.action] - (c.person.human ? 0 : AUTOMATION_PENALTY));
-  const evidence = `${VERB[c.action]} ${c.person.person} on ${at.slice(0, 10)} via ${SOURCE_LABEL[c.source]} (${c.event})${c.departed ? '; has left the organisation' : ''}`;
+  const left = c.departed ? '; has left the organisation' : '';
+  // An owner field the provider reports (a token's owner, a key's added_by) is a record, not an event.
+  const evidence =
+    c.source === 'github-api'
+      ? `owner of record ${c.person.person} (GitHub ${c.event}, since ${at.slice(0, 10)})${left}`
+      : `${VERB[c.action]} ${c.person.person} on ${at.slice(0, 10)} via ${SOURCE_LABEL[c.source]} (${c.event})${left}`;
   return {
     type: 'owner_candidate',
     identityId: c.identityId,

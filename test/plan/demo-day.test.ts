@@ -17,7 +17,7 @@ function nhi(cwd: string, args: string[]) {
 }
 
 /** Dates move with the clock the demo runs on; everything else must not. */
-const normalize = (s: string) => s.replace(/\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{3})?Z/g, '<time>').replace(/[^\s`"]*nhi-demo-[A-Za-z0-9]+/g, '<demo-dir>').replace(/secret:[0-9a-f]{64}/g, 'secret:<keyed-hash>');
+const normalize = (s: string) => s.replace(/\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{3})?Z/g, '<time>').replace(/\b20[2-9]\d-\d{2}-\d{2}\b/g, '<date>').replace(/[^\s`"]*nhi-demo-[A-Za-z0-9]+/g, '<demo-dir>').replace(/secret:[0-9a-f]{64}/g, 'secret:<keyed-hash>');
 
 function golden(name: string, actual: string): void {
   const file = join(GOLDEN, name);

@@ -17,7 +17,7 @@ export const ownerDeparted: Rule = {
   *evaluate() {
     yield {
       kind: 'query',
-      from: `FROM (SELECT id, provider, kind, name, admin, json_extract(left_by, '$.person') AS person, json_extract(left_by, '$.evidence') AS why FROM (
+      from: `FROM (SELECT id, provider, kind, name, admin, json_extract(left_by, '$.person') AS person, replace(json_extract(left_by, '$.evidence'), '; has left the organisation', '') AS why FROM (
                SELECT i.id, i.provider, i.kind, i.name, admin.id IS NOT NULL AS admin, ${sqlDepartedOwner('i')} AS left_by FROM identities i ${joinAdmins('i.id')}
                WHERE i.id IN (${SQL_IDS_WITH_DEPARTED}) AND i.gone_scan IS NULL AND ${sqlExisted('i')} AND i.provider_managed = 0)
              WHERE left_by IS NOT NULL)`,
