@@ -12,6 +12,7 @@ import { AwsScanError, errorInfo, explainAwsError, iamClient, isAccessDenied, or
 import { scanAccount, type AccountTargetData } from './account.js';
 import { readGuardrails, type Guardrails } from './guardrails.js';
 import { startAwsDemo } from './demo/index.js';
+import { IdentityNames, ownersFromCloudTrail } from './owners-cloudtrail.js';
 
 export { DEFAULT_ASSUME_ROLE } from './options.js';
 
@@ -166,11 +167,16 @@ export const awsScanner = defineScanner<AwsOptions>({
       };
     }
     const iam = iamClient({ options: o, env: ctx.env, progress: ctx.progress, credentials, region });
+    const names = new IdentityNames();
     try {
-      yield* scanAccount(ctx, iam, data);
+      for await (const r of scanAccount(ctx, iam, data)) {
+        names.see(r);
+        yield r;
+      }
     } finally {
       iam.destroy();
     }
+    if (o.ownersFromLogs) yield* ownersFromCloudTrail(ctx, { credentials, accountId: data.accountId, identities: names });
   },
 
   explainError: explainAwsError,

@@ -2,6 +2,7 @@
 import { defineOptions, type OptionsOf } from '../../src/scanners/contract.js';
 import { MAX_RESPONSE_OPTION, REQUEST_TIMEOUT_OPTION } from '../../src/scanners/toolkit/options.js';
 import { MAX_DURATION_OPTION } from '../../src/scanners/toolkit/window.js';
+import { OWNERS_OPTIONS } from '../../src/owners/options.js';
 
 export const DEFAULT_ASSUME_ROLE = 'nhi-readonly';
 
@@ -26,6 +27,9 @@ export const AWS_OPTIONS = defineOptions([
   REQUEST_TIMEOUT_OPTION,
   MAX_DURATION_OPTION,
   MAX_RESPONSE_OPTION,
+  ...OWNERS_OPTIONS,
+  { key: 'cloudtrailEndpoint', flag: '--cloudtrail-endpoint <url>', description: 'CloudTrail endpoint override (owners from logs)', type: 'string' },
+  { key: 'cloudtrailRate', flag: '--cloudtrail-rate <n>', description: 'LookupEvents requests per second per account (AWS allows 2)', type: 'number', default: 2, min: 0.1 },
 ]);
 
 /** The AWS scanner's options, typed from the list above. */

@@ -9,6 +9,7 @@ import { startAzureDemo } from './demo/server.js';
 import { ARM_FIX, explainAzureError, graphFix, ProblemsImpl } from './errors.js';
 import { scanTenant, type TenantTargetData } from './graph.js';
 import { AZURE_OPTIONS, type AzureOptions } from './options.js';
+import { AzureIdentityIndex, ownersFromActivityLog, ownersFromDirectoryAudits } from './owners.js';
 
 const SUBSCRIPTIONS_API = '2022-12-01';
 
@@ -88,8 +89,22 @@ async function discover(ctx: DiscoveryContext<AzureOptions>): Promise<ScanTarget
 async function* scan(ctx: ScanContext<AzureOptions>): AsyncGenerator<ScanRecord> {
   const c = buildClients(ctx.options, ctx.progress, ctx.signal);
   const data = ctx.target.data as TenantTargetData | SubscriptionTargetData;
-  if (data.kind === 'tenant') yield* scanTenant(ctx, c, data);
-  else yield* scanSubscription(ctx, c, data);
+  const owners = ctx.options.ownersFromLogs;
+  if (data.kind === 'tenant') {
+    const index = new AzureIdentityIndex();
+    for await (const r of scanTenant(ctx, c, data)) {
+      index.see(r);
+      yield r;
+    }
+    if (owners) yield* ownersFromDirectoryAudits(ctx, c, index);
+  } else {
+    const principals = new Set<string>();
+    for await (const r of scanSubscription(ctx, c, data)) {
+      if (r.type === 'grant' || r.type === 'identity') principals.add((r.type === 'grant' ? r.identityId : r.id).toLowerCase());
+      yield r;
+    }
+    if (owners) yield* ownersFromActivityLog(ctx, c, data.subscriptionId, principals);
+  }
 }
 
 export const azureScanner = defineScanner<AzureOptions>({

@@ -3,6 +3,7 @@
 import { defineOptions, type OptionsOf } from '../../src/scanners/contract.js';
 import { REQUEST_TIMEOUT_OPTION } from '../../src/scanners/toolkit/options.js';
 import { MAX_DURATION_OPTION } from '../../src/scanners/toolkit/window.js';
+import { OWNERS_OPTIONS } from '../../src/owners/options.js';
 
 export const AZURE_CLOUDS = ['AzurePublicCloud', 'AzureUSGovernment', 'AzureChinaCloud'] as const;
 export type AzureCloud = (typeof AZURE_CLOUDS)[number];
@@ -61,6 +62,7 @@ export const AZURE_OPTIONS = defineOptions([
   { key: 'pageSize', flag: '--page-size <n>', description: 'Page size asked of Microsoft Graph list calls ($top, max 999)', type: 'number', default: 999 },
   REQUEST_TIMEOUT_OPTION,
   MAX_DURATION_OPTION,
+  ...OWNERS_OPTIONS,
 ]);
 
 /** The Azure scanner's options, typed from the list above. */

@@ -8,6 +8,7 @@ import { newShared, searchProjects, sharedClients, ancestry, type TargetData, ty
 import { GCP_OPTIONS, type GcpOptions } from './options.js';
 import { callContext, scanProject } from './scan.js';
 import { startGcpDemo } from './demo/demo.js';
+import { ownersFromCloudAuditLogs } from './owners.js';
 
 export const gcpScanner = defineScanner<GcpOptions>({
   name: 'gcp',
@@ -64,8 +65,13 @@ export const gcpScanner = defineScanner<GcpOptions>({
     shared.fullEstate = true;
     return out;
   },
-  scan(ctx) {
-    return scanProject(ctx);
+  async *scan(ctx) {
+    const accounts = new Set<string>();
+    for await (const r of scanProject(ctx)) {
+      if (r.type === 'identity' && r.kind === 'service_account') accounts.add(r.id.toLowerCase());
+      yield r;
+    }
+    if (ctx.options.ownersFromLogs) yield* ownersFromCloudAuditLogs(ctx, accounts);
   },
   explainError: explainGcpError,
   demo: startGcpDemo,

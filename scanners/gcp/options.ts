@@ -3,6 +3,7 @@
 import { defineOptions, type OptionsOf } from '../../src/scanners/contract.js';
 import { REQUEST_TIMEOUT_OPTION } from '../../src/scanners/toolkit/options.js';
 import { MAX_DURATION_OPTION } from '../../src/scanners/toolkit/window.js';
+import { OWNERS_OPTIONS } from '../../src/owners/options.js';
 
 
 export const GCP_OPTIONS = defineOptions([
@@ -67,6 +68,8 @@ export const GCP_OPTIONS = defineOptions([
   REQUEST_TIMEOUT_OPTION,
   MAX_DURATION_OPTION,
   { key: 'pageSize', flag: '--page-size <n>', description: 'Page size of list calls', type: 'number', default: 100 },
+  ...OWNERS_OPTIONS,
+  { key: 'loggingEndpoint', flag: '--logging-endpoint <url>', description: 'Cloud Logging API endpoint (owners from logs), e.g. https://logging.p.googleapis.com', type: 'string' },
 ]);
 
 /** The GCP scanner's options, typed from the list above. */

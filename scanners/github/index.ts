@@ -9,6 +9,7 @@ import { explainGitHubError, GitHubSetupError, httpStatus } from './errors.js';
 import { orgScope } from './normalize.js';
 import { GITHUB_OPTIONS, type GitHubOptions } from './options.js';
 import { startGitHubDemo } from './demo/index.js';
+import { GitHubIdentityIndex, ownersFromGitHub } from './owners.js';
 
 function orgTarget(login: string, installationId?: number): ScanTarget {
   return { key: orgScope(login), label: `github:${login}`, data: { login, installationId } };
@@ -108,7 +109,12 @@ export const githubScanner = defineScanner<GitHubOptions>({
     const token = auth.token ? createClient({ ...base, auth: { token: auth.token } }) : null;
     const main = (app ?? token) as GitHubClient;
     // Fine-grained PAT listings answer only to an App; SAML credential authorizations only to an owner's token.
-    yield* scanOrganization(ctx, { main, pat: app ?? main, saml: token ?? main }, data.login);
+    const index = new GitHubIdentityIndex();
+    for await (const r of scanOrganization(ctx, { main, pat: app ?? main, saml: token ?? main }, data.login)) {
+      index.see(r);
+      yield r;
+    }
+    if (ctx.options.ownersFromLogs) yield* ownersFromGitHub(ctx, main, data.login, index);
   },
   explainError: explainGitHubError,
   demo: startGitHubDemo,

@@ -2,6 +2,7 @@
 import { defineOptions, type OptionsOf } from '../../src/scanners/contract.js';
 import { MAX_RESPONSE_OPTION, MAX_WAIT_OPTION, REQUEST_TIMEOUT_OPTION } from '../../src/scanners/toolkit/options.js';
 import { MAX_DURATION_OPTION } from '../../src/scanners/toolkit/window.js';
+import { OWNERS_OPTIONS } from '../../src/owners/options.js';
 
 
 export const GITHUB_OPTIONS = defineOptions([
@@ -19,6 +20,7 @@ export const GITHUB_OPTIONS = defineOptions([
   REQUEST_TIMEOUT_OPTION,
   MAX_DURATION_OPTION,
   MAX_RESPONSE_OPTION,
+  ...OWNERS_OPTIONS,
 ]);
 
 /** The GitHub scanner's options, typed from the list above. */

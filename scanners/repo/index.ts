@@ -9,6 +9,7 @@ import { defineScanner, type ScanTarget } from '../../src/scanners/contract.js';
 import { defaultWorkers, REPO_OPTIONS, type RepoOptions } from './options.js';
 import { scanTarget, type TargetData } from './scan.js';
 import { buildDemoRepository } from './demo.js';
+import { withLeakOwners } from './owners.js';
 
 export const repoScanner = defineScanner<RepoOptions>({
   name: 'repo',
@@ -37,7 +38,7 @@ export const repoScanner = defineScanner<RepoOptions>({
       return { key: `repo:${root}`, label: name, data };
     });
   },
-  scan: scanTarget,
+  scan: (ctx) => withLeakOwners(ctx, scanTarget(ctx)),
   explainError(err) {
     const e = err as NodeJS.ErrnoException;
     switch (e?.code) {
@@ -56,7 +57,7 @@ export const repoScanner = defineScanner<RepoOptions>({
   },
   async demo(input) {
     const repo = await buildDemoRepository(input);
-    return { options: { paths: [repo.dir], history: repo.history }, stop: async () => {} };
+    return { options: { paths: [repo.dir], history: repo.history, ownersFromLogs: true }, stop: async () => {} };
   },
 });
 

@@ -17,6 +17,7 @@ export const REPO_OPTIONS = defineOptions([
   { key: 'includeVendored', flag: '--include-vendored', description: 'Also scan node_modules, vendor, dist, virtualenvs and other vendored/generated folders', type: 'boolean', default: false },
   { key: 'exclude', flag: '--exclude <names...>', description: 'Directory/file names or root-relative path prefixes to skip', type: 'string[]', default: [] },
   { key: 'includeFixtures', flag: '--include-fixtures', description: 'Report unverified secrets in test fixture/mock/example folders too (checksummed tokens are always reported)', type: 'boolean', default: false },
+  { key: 'ownersFromLogs', flag: '--owners-from-logs', description: 'Also name owner candidates from git: the author of the commit that introduced each leaked secret, and the recent committers of the file it is in', type: 'boolean', default: false },
   { key: 'workers', flag: '--workers <n>', description: 'Detection worker threads (default: one per core, 0 = main thread)', type: 'number', env: ['NHI_REPO_WORKERS'], min: 0 },
 ]);
 

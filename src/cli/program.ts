@@ -107,7 +107,7 @@ ${EXIT_CODES_HELP}`,
         .description(`list ${LS_KINDS.join(', ')} with filters`)
         .argument('<what>', LS_KINDS.join('|'))
         .option('--kind <kind>', 'only this kind (repeatable)', collect)
-        .option('--owner <owner>', 'only this owner; `none` for unowned')
+        .option('--owner <owner>', 'only this owner, declared or suggested by audit logs or git; `none` for no declared owner')
         .option('--search <text>', 'id or name contains')
         .option('--status <status>', `credentials: ${CREDENTIAL_STATUS_CHOICES.values.join(', ')} (repeatable)`, choiceListParser('--status', CREDENTIAL_STATUS_CHOICES))
         .option('--identity <id>', 'credentials/findings of one identity (id, or a name that matches one)')

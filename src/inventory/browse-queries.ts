@@ -42,8 +42,9 @@ export function listIdentities(db: DB, f: IdentityFilters = {}): Generator<Ident
   }
   if (f.owner === 'none') where.push('owner IS NULL');
   else if (f.owner) {
-    where.push('owner = ?');
-    params.push(f.owner);
+    // The declared owner or the suggested one (from audit logs or git), case-insensitively.
+    where.push('(lower(owner) = lower(?) OR lower(suggested_owner) = lower(?))');
+    params.push(f.owner, f.owner);
   }
   if (f.search) {
     where.push("(instr(lower(id), lower(?)) > 0 OR instr(lower(name), lower(?)) > 0)");

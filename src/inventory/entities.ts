@@ -2,8 +2,8 @@
 // (model/validate.ts), the staging writer (scan-writer.ts), the row reader (rows.ts) and the
 // export columns (report/columns.ts) are all derived from it, so a new column is one line here
 // (plus its field on the record and row types, which the compiler then checks against it).
-import { CREDENTIAL_KINDS, CREDENTIAL_STATUSES, PRIVILEGES, TRUST_PRINCIPAL_TYPES, TRUST_RISKS } from '../model/records.js';
-import type { CredentialRecord, GrantRecord, IdentityRecord, TrustRecord } from '../model/records.js';
+import { CREDENTIAL_KINDS, CREDENTIAL_STATUSES, OWNER_SOURCES, PRIVILEGES, TRUST_PRINCIPAL_TYPES, TRUST_RISKS } from '../model/records.js';
+import type { CredentialRecord, GrantRecord, IdentityRecord, OwnerCandidateRecord, TrustRecord } from '../model/records.js';
 
 export type ColumnType = 'text' | 'integer' | 'boolean' | 'time' | 'json';
 
@@ -19,7 +19,9 @@ export interface ColumnSpec<F extends string = string> {
   oneOf?: readonly string[];
   check?: boolean;
   /** Computed by the writer from the whole record (grant and trust ids), not read from `field`. */
-  derived?: 'grantId' | 'trustId';
+  derived?: 'grantId' | 'trustId' | 'ownerCandidateId';
+  /** Filled by the inventory after each merge (suggested owners), never by a scanner: not staged, not in records. */
+  computed?: boolean;
   /** Provider names are open (a new scanner brings its own): validated by shape, not by a list. */
   name?: boolean;
   /** Left out of exports and of the default row read (the redacted raw copy: read on demand). */
@@ -37,18 +39,25 @@ export interface IndexSpec {
   where?: string;
 }
 
-export type EntityName = 'identity' | 'credential' | 'grant' | 'trust';
-export type EntityTable = 'identities' | 'credentials' | 'grants' | 'trusts';
+export type EntityName = 'identity' | 'credential' | 'grant' | 'trust' | 'owner_candidate';
+export type EntityTable = 'identities' | 'credentials' | 'grants' | 'trusts' | 'owner_candidates';
 
 export interface EntitySpec {
   table: EntityTable;
   entity: EntityName;
   columns: ColumnSpec[];
   indexes: IndexSpec[];
+  /** Schema version that added the table (1 when absent). */
+  since?: number;
+  /** False: rescans do not log this entity's changes (`changes` lists what people diff). */
+  changeLog?: boolean;
 }
 
-/** An entity spec whose field names the compiler checks against the record type R (grant and trust ids are derived). */
-function defineEntity<R>(spec: Omit<EntitySpec, 'columns'> & { columns: ColumnSpec<Extract<keyof R, string> | 'id'>[] }): EntitySpec {
+/**
+ * An entity spec whose field names the compiler checks against the record type R (grant and trust ids
+ * are derived; C names the columns the inventory computes, which no record carries).
+ */
+function defineEntity<R, C extends string = never>(spec: Omit<EntitySpec, 'columns'> & { columns: ColumnSpec<Extract<keyof R, string> | 'id' | C>[] }): EntitySpec {
   return spec;
 }
 
@@ -63,7 +72,7 @@ export const SNAPSHOT_COLUMNS: ColumnSpec[] = [
 // Indexes are few on purpose: each one costs every write of a million-row scan. Ids are unique
 // through a named index rather than a PRIMARY KEY: a first scan loads rows into a table without
 // indexes and builds each index with one sort afterwards (at 2M grants, 3.7 s instead of 7.3 s).
-export const IDENTITY = defineEntity<IdentityRecord>({
+export const IDENTITY = defineEntity<IdentityRecord, 'suggestedOwner' | 'suggestedOwnerEvidence'>({
   table: 'identities',
   entity: 'identity',
   columns: [
@@ -85,6 +94,9 @@ export const IDENTITY = defineEntity<IdentityRecord>({
     { column: 'tags', field: 'tags', type: 'json' },
     { column: 'attributes', field: 'attributes', type: 'json' },
     { column: 'raw', field: 'raw', type: 'json', hidden: true },
+    // The strongest owner candidate (owner_candidates), kept apart from the declared owner.
+    { column: 'suggested_owner', field: 'suggestedOwner', type: 'text', computed: true, since: 4 },
+    { column: 'suggested_owner_evidence', field: 'suggestedOwnerEvidence', type: 'text', computed: true, since: 4 },
   ],
   indexes: [{ name: 'identities_id', columns: 'id', unique: true }],
 });
@@ -156,15 +168,39 @@ export const TRUST = defineEntity<TrustRecord>({
   ],
 });
 
+export const OWNER_CANDIDATE = defineEntity<OwnerCandidateRecord>({
+  table: 'owner_candidates',
+  entity: 'owner_candidate',
+  since: 4,
+  changeLog: false,
+  columns: [
+    { column: 'id', field: 'id', type: 'text', required: true, derived: 'ownerCandidateId' },
+    { column: 'identity_id', field: 'identityId', type: 'text', required: true },
+    { column: 'provider', field: 'provider', type: 'text', required: true, name: true },
+    { column: 'person', field: 'person', type: 'text', required: true },
+    { column: 'handle', field: 'handle', type: 'text' },
+    { column: 'source', field: 'source', type: 'text', required: true, oneOf: OWNER_SOURCES },
+    { column: 'event', field: 'event', type: 'text', required: true },
+    { column: 'at', field: 'at', type: 'time', required: true },
+    { column: 'confidence', field: 'confidence', type: 'integer', required: true },
+    { column: 'departed', field: 'departed', type: 'boolean', required: true },
+    { column: 'evidence', field: 'evidence', type: 'text', required: true },
+  ],
+  indexes: [
+    { name: 'owner_candidates_id', columns: 'id', unique: true },
+    { name: 'owner_candidates_identity', columns: 'identity_id' },
+  ],
+});
+
 /** Snapshotted entities, in merge order. */
-export const ENTITIES: EntitySpec[] = [IDENTITY, CREDENTIAL, GRANT, TRUST];
+export const ENTITIES: EntitySpec[] = [IDENTITY, CREDENTIAL, GRANT, TRUST, OWNER_CANDIDATE];
 
 export const ENTITY_BY_TABLE = Object.fromEntries(ENTITIES.map((e) => [e.table, e])) as Record<EntityTable, EntitySpec>;
 export const ENTITY_BY_RECORD = Object.fromEntries(ENTITIES.map((e) => [e.entity, e])) as Record<EntityName, EntitySpec>;
 
 /** Columns a scan stages for the entity (everything but the snapshot bookkeeping), in order. */
 export function stagedColumns(spec: EntitySpec): string[] {
-  return spec.columns.map((c) => c.column);
+  return spec.columns.filter((c) => !c.computed).map((c) => c.column);
 }
 
 function columnDdl(c: ColumnSpec): string {

@@ -10,6 +10,7 @@ export interface MergeCounts {
   credentials: number;
   grants: number;
   trusts: number;
+  owner_candidates: number;
   gone: number;
   changed: number;
 }
@@ -41,6 +42,7 @@ export function mergeEntity(db: DB, table: EntityTable, scan: number): { staged:
   const updates = [...cols.filter((c) => c !== 'id'), 'target_key']
     .map((c) => (c === 'attributes' ? `attributes = CASE WHEN instr(excluded.attributes, '"unread"') > 0 THEN nhi_keep_unread(excluded.attributes, attributes) ELSE excluded.attributes END` : `${c} = excluded.${c}`))
     .join(', ');
+  if (spec.changeLog === false) db.exec('DROP TRIGGER IF EXISTS temp.nhi_changed');
   const upsert = () => {
     try {
       db.prepare(
@@ -60,7 +62,7 @@ export function mergeEntity(db: DB, table: EntityTable, scan: number): { staged:
   const staged = count(`SELECT count(*) AS n FROM ${table} WHERE last_seen_scan = @scan`);
   // What a completed target did not report this time is gone (not deleted: history stays).
   const goneWhere = `target_key IN (SELECT target_key FROM stage.completed_targets) AND last_seen_scan < @scan AND gone_scan IS NULL`;
-  db.prepare(`INSERT OR IGNORE INTO changes (entity, entity_id, scan_id, change) SELECT @entity, id, @scan, 'gone' FROM ${table} WHERE ${goneWhere}`).run({ scan, entity });
+  if (spec.changeLog !== false) db.prepare(`INSERT OR IGNORE INTO changes (entity, entity_id, scan_id, change) SELECT @entity, id, @scan, 'gone' FROM ${table} WHERE ${goneWhere}`).run({ scan, entity });
   const gone = db.prepare(`UPDATE ${table} SET gone_scan = @scan WHERE ${goneWhere}`).run({ scan }).changes;
   return { staged, gone, changed };
 }

@@ -22,6 +22,8 @@ export interface RiskiestRow {
   provider: string;
   scope: string;
   owner: string | null;
+  /** The strongest owner candidate where no owner is declared. */
+  suggestedOwner: string | null;
   score: number;
   findings: number;
   /** 5 critical … 1 info */
@@ -30,7 +32,22 @@ export interface RiskiestRow {
 }
 
 export interface FindingPageRow extends StoredFinding {
-  identity: { id: string; name: string; kind: string; scope: string; owner: string | null } | null;
+  identity: { id: string; name: string; kind: string; scope: string; owner: string | null; suggestedOwner: string | null } | null;
+}
+
+export interface OwnerRow {
+  /** The declared owner, else the suggested one; null for identities nobody is known for. */
+  owner: string | null;
+  /** Whether `owner` is a suggestion (from audit logs or git), not a declared owner. */
+  suggested: boolean;
+  identities: number;
+  findings: number;
+  /** 5 critical … 1 info */
+  worstRank: number;
+  /** Severity-weighted risk (critical 100, high 30, medium 8, low 2). */
+  score: number;
+  critical: number;
+  high: number;
 }
 
 export interface Sighting {
@@ -115,7 +132,7 @@ export class ReportReader {
     return (
       this.db
         .prepare(
-          `SELECT r.identityId, i.name, i.kind, i.provider, i.scope, i.owner, r.score, r.findings, r.worstRank,
+          `SELECT r.identityId, i.name, i.kind, i.provider, i.scope, i.owner, i.suggested_owner AS suggestedOwner, r.score, r.findings, r.worstRank,
              (SELECT group_concat(DISTINCT f.rule_id) FROM ${this.table} f WHERE f.identity_id = r.identityId AND ${this.where}${supp}) AS rules
            FROM (SELECT f.identity_id AS identityId, sum(${SEV_SCORE}) AS score, count(*) AS findings, max(${SEV_RANK}) AS worstRank
                  FROM ${this.table} f WHERE ${this.where} AND f.identity_id IS NOT NULL${supp}
@@ -126,25 +143,31 @@ export class ReportReader {
     ).map((r) => ({ ...r, rules: r.rules.split(',').sort() }));
   }
 
+  /**
+   * Open findings per owner (declared, else suggested, else none), riskiest first: who has the most
+   * to fix. Added up per identity first (from the identity_id index), then one owner lookup per
+   * identity, not per finding. Suppressed findings (`excluded`) are left out, as in riskiest().
+   */
+  byOwner(excluded: string[], limit: number): OwnerRow[] {
+    const supp = excluded.length ? ` AND f.id NOT IN (${excluded.map(() => '?').join(',')})` : '';
+    return this.db
+      .prepare(
+        `SELECT coalesce(i.owner, i.suggested_owner) AS owner, (i.owner IS NULL AND i.suggested_owner IS NOT NULL) AS suggested,
+           count(*) AS identities, sum(a.n) AS findings, sum(a.score) AS score, sum(a.critical) AS critical, sum(a.high) AS high, max(a.worst) AS worstRank
+         FROM (SELECT f.identity_id AS id, sum(${SEV_SCORE}) AS score, count(*) AS n, sum(f.severity = 'critical') AS critical,
+                 sum(f.severity = 'high') AS high, max(${SEV_RANK}) AS worst
+               FROM ${this.table} f WHERE ${this.where}${supp} AND f.identity_id IS NOT NULL GROUP BY f.identity_id) a
+         JOIN identities i ON i.id = a.id
+         GROUP BY 1, 2 ORDER BY score DESC, owner IS NULL, owner LIMIT ${Math.max(0, Math.floor(limit))}`,
+      )
+      .all(...this.params, ...excluded)
+      .map((r) => ({ ...(r as OwnerRow), suggested: (r as { suggested: number }).suggested === 1 }));
+  }
+
   /** Identities with open findings in scope (suppressed ones left out). */
   subjectCount(excluded: string[]): number {
     const supp = excluded.length ? ` AND f.id NOT IN (${excluded.map(() => '?').join(',')})` : '';
     return (this.db.prepare(`SELECT count(DISTINCT f.identity_id) AS n FROM ${this.table} f WHERE ${this.where} AND f.identity_id IS NOT NULL${supp}`).get(...this.params, ...excluded) as { n: number }).n;
-  }
-
-  /** Findings in scope per owner of their identity (null: unowned or no identity), the riskiest `limit` owners. */
-  byOwner(excluded: string[], limit: number): { owner: string | null; score: number; findings: number; critical: number; high: number }[] {
-    const supp = excluded.length ? ` AND f.id NOT IN (${excluded.map(() => '?').join(',')})` : '';
-    return this.db
-      .prepare(
-        // Per identity first (from the identity_id index), then one owner lookup per identity, not per finding.
-        `SELECT i.owner AS owner, sum(a.score) AS score, sum(a.n) AS findings, sum(a.critical) AS critical, sum(a.high) AS high
-         FROM (SELECT f.identity_id AS id, sum(${SEV_SCORE}) AS score, count(*) AS n, sum(f.severity = 'critical') AS critical, sum(f.severity = 'high') AS high
-               FROM ${this.table} f WHERE ${this.where}${supp} GROUP BY f.identity_id) a
-         LEFT JOIN identities i ON i.id = a.id
-         GROUP BY i.owner ORDER BY score DESC, i.owner LIMIT ${Math.max(0, Math.floor(limit))}`,
-      )
-      .all(...this.params, ...excluded) as { owner: string | null; score: number; findings: number; critical: number; high: number }[];
   }
 
   /** The findings in scope of one identity (null: those tied to no identity), most severe first. */
@@ -153,7 +176,7 @@ export class ReportReader {
       this.stmt(
         `SELECT f.id, f.rule_id AS ruleId, f.severity, f.provider, f.identity_id AS identityId, f.credential_id AS credentialId, f.message,
            f.evidence, f.first_seen_scan AS firstSeenScan, f.last_seen_scan AS lastSeenScan, f.resolved_scan AS resolvedScan,
-           i.name AS _iname, i.kind AS _ikind, i.scope AS _iscope, i.owner AS _iowner
+           i.name AS _iname, i.kind AS _ikind, i.scope AS _iscope, i.owner AS _iowner, i.suggested_owner AS _isuggested
          FROM ${this.table} f LEFT JOIN identities i ON i.id = f.identity_id
          WHERE ${this.where} AND ${identityId === null ? 'f.identity_id IS NULL AND @id IS NULL' : 'f.identity_id = @id'} ORDER BY ${SEV_RANK} DESC, f.id LIMIT ${Math.max(0, Math.floor(limit))}`,
       ).all(...this.params, { id: identityId }) as Record<string, unknown>[]
@@ -162,9 +185,16 @@ export class ReportReader {
 
   private pageRow(raw: Record<string, unknown>): FindingPageRow {
     const identity = raw._iname
-      ? { id: raw.identityId as string, name: raw._iname as string, kind: raw._ikind as string, scope: raw._iscope as string, owner: (raw._iowner as string | null) ?? null }
+      ? {
+          id: raw.identityId as string,
+          name: raw._iname as string,
+          kind: raw._ikind as string,
+          scope: raw._iscope as string,
+          owner: (raw._iowner as string | null) ?? null,
+          suggestedOwner: (raw._isuggested as string | null) ?? null,
+        }
       : null;
-    for (const k of ['_iname', '_ikind', '_iscope', '_iowner']) delete raw[k];
+    for (const k of ['_iname', '_ikind', '_iscope', '_iowner', '_isuggested']) delete raw[k];
     return { ...hydrate<StoredFinding>('findings', raw), identity };
   }
 
@@ -175,18 +205,12 @@ export class ReportReader {
         .stmt(
           `SELECT f.id, f.rule_id AS ruleId, f.severity, f.provider, f.identity_id AS identityId, f.credential_id AS credentialId, f.message,
              f.evidence, f.first_seen_scan AS firstSeenScan, f.last_seen_scan AS lastSeenScan, f.resolved_scan AS resolvedScan,
-             i.name AS _iname, i.kind AS _ikind, i.scope AS _iscope, i.owner AS _iowner
+             i.name AS _iname, i.kind AS _ikind, i.scope AS _iscope, i.owner AS _iowner, i.suggested_owner AS _isuggested
            FROM ${this.table} f LEFT JOIN identities i ON i.id = f.identity_id
            WHERE ${this.where} AND f.severity = @severity AND f.id > @after ORDER BY f.id LIMIT ${size}`,
         )
         .all(...this.params, { severity, after }) as Record<string, unknown>[]
-    ).map((raw) => {
-      const identity = raw._iname
-        ? { id: raw.identityId as string, name: raw._iname as string, kind: raw._ikind as string, scope: raw._iscope as string, owner: (raw._iowner as string | null) ?? null }
-        : null;
-      for (const k of ['_iname', '_ikind', '_iscope', '_iowner']) delete raw[k];
-      return { ...hydrate<StoredFinding>('findings', raw), identity };
-    });
+    ).map((raw) => this.pageRow(raw));
   }
 
   /** Where a leaked secret was first seen. */

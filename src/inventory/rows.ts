@@ -8,7 +8,7 @@ import type {
   TrustPrincipalType,
   TrustRisk,
 } from '../model/records.js';
-import { CREDENTIAL, ENTITIES, GRANT, IDENTITY, SNAPSHOT_COLUMNS, TRUST, type EntitySpec, type EntityTable } from './entities.js';
+import { CREDENTIAL, ENTITIES, GRANT, IDENTITY, OWNER_CANDIDATE, SNAPSHOT_COLUMNS, TRUST, type EntitySpec, type EntityTable } from './entities.js';
 
 export interface Snapshot {
   targetKey: string;
@@ -35,6 +35,23 @@ export interface IdentityRow extends Snapshot {
   disabled: boolean;
   tags: Record<string, string>;
   attributes: Record<string, unknown>;
+  /** The strongest owner candidate's person, kept apart from the declared `owner`. */
+  suggestedOwner: string | null;
+  suggestedOwnerEvidence: string | null;
+}
+
+export interface OwnerCandidateRow extends Snapshot {
+  id: string;
+  identityId: string;
+  provider: Provider;
+  person: string;
+  handle: string | null;
+  source: string;
+  event: string;
+  at: string;
+  confidence: number;
+  departed: boolean;
+  evidence: string;
 }
 
 export interface CredentialRow extends Snapshot {
@@ -110,6 +127,7 @@ export const SELECT = {
   credentials: selectList(CREDENTIAL),
   grants: selectList(GRANT),
   trusts: selectList(TRUST),
+  owner_candidates: selectList(OWNER_CANDIDATE),
   findings: `id, rule_id AS ruleId, severity, provider, identity_id AS identityId, credential_id AS credentialId, message, evidence,
     first_seen_scan AS firstSeenScan, last_seen_scan AS lastSeenScan, resolved_scan AS resolvedScan`,
 } as const;

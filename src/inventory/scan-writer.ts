@@ -7,7 +7,8 @@ import type { Worker } from 'node:worker_threads';
 import { spawnWorker } from '../workers.js';
 import type { StageMessage, StageReply, StageWorkerData } from './stage-worker.js';
 import { closeSync, existsSync, openSync, unlinkSync } from 'node:fs';
-import type { GrantRecord, InventoryRecord, TrustRecord } from '../model/records.js';
+import type { GrantRecord, InventoryRecord, OwnerCandidateRecord, TrustRecord } from '../model/records.js';
+import { resolveSuggestedOwners } from './owners-store.js';
 import { ENTITIES, stagedColumns, type EntitySpec, type EntityTable } from './entities.js';
 import { evaluateFindings, isFirstLoad, mergeEntity, mergeSightings, setJournalMode, type MergeCounts } from './merge.js';
 import { stagePath, type Inventory } from './db.js';
@@ -42,6 +43,10 @@ export function trustId(t: TrustRecord): string {
   return 't:' + stableId(t.identityId, t.principal, t.principalType, t.condition ?? '');
 }
 
+export function ownerCandidateId(o: OwnerCandidateRecord): string {
+  return 'o:' + stableId(o.identityId, o.person, o.source, o.event, o.at);
+}
+
 type RowWriter = (r: InventoryRecord, out: Values) => void;
 
 /**
@@ -50,7 +55,7 @@ type RowWriter = (r: InventoryRecord, out: Values) => void;
  * ~2x at millions of rows), and it can never disagree with the table's column order.
  */
 function compileRowWriter(spec: EntitySpec): RowWriter {
-  const exprs = spec.columns.map((c) => {
+  const exprs = spec.columns.filter((c) => !c.computed).map((c) => {
     const v = `r[${JSON.stringify(c.field)}]`;
     if (c.derived) return `H.${c.derived}(r)`;
     switch (c.type) {
@@ -64,7 +69,7 @@ function compileRowWriter(spec: EntitySpec): RowWriter {
         return `(${v} ?? null)`;
     }
   });
-  const helpers = { ts, json, grantId, trustId };
+  const helpers = { ts, json, grantId, trustId, ownerCandidateId };
   return new Function('H', `return function write(r, out) { out.push(${exprs.join(', ')}); }`)(helpers) as RowWriter;
 }
 
@@ -243,7 +248,7 @@ export class ScanWriter {
     db.pragma('threads = 2');
     const scan = this.scanId;
     const result: FinalizeResult = {
-      identities: 0, credentials: 0, grants: 0, trusts: 0, gone: 0, changed: 0,
+      identities: 0, credentials: 0, grants: 0, trusts: 0, owner_candidates: 0, gone: 0, changed: 0,
       findingsOpen: 0, findingsNew: 0, findingsResolved: 0, mergeMs: 0, reachMs: 0, edges: 0, rulesMs: 0, commitMs: 0,
     };
     let t = performance.now();
@@ -265,6 +270,7 @@ export class ScanWriter {
         result.changed += counts.changed;
       }
       mergeSightings(db, scan);
+      resolveSuggestedOwners(db);
       result.mergeMs = lap();
       if (input.reach) result.edges = input.reach();
       result.reachMs = lap();

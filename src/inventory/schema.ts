@@ -1,7 +1,7 @@
 // Versioned migrations of the inventory schema. The schema is a public interface
 // (documented in the README): add columns and tables, never repurpose one.
 
-import { ENTITIES, entityDdl } from './entities.js';
+import { ENTITIES, IDENTITY, OWNER_CANDIDATE, entityDdl, entityMigration } from './entities.js';
 
 export interface Migration {
   version: number;
@@ -61,7 +61,7 @@ CREATE TABLE scan_errors (
 );
 CREATE INDEX scan_errors_scan ON scan_errors(scan_id);
 
-${ENTITIES.map((e) => entityDdl(e, 1)).join('\n')}
+${ENTITIES.filter((e) => (e.since ?? 1) === 1).map((e) => entityDdl(e, 1)).join('\n')}
 CREATE TABLE credential_sightings (
   credential_id TEXT NOT NULL,
   repo TEXT NOT NULL DEFAULT '',
@@ -157,6 +157,14 @@ CREATE TABLE plan_steps (
   done_scan INTEGER
 );
 CREATE INDEX plan_steps_identity ON plan_steps(identity_id);
+`,
+  },
+  {
+    version: 4,
+    description: 'owners: who probably owns each identity, from audit logs and git history',
+    sql: `
+${entityDdl(OWNER_CANDIDATE, 4)}
+${entityMigration(IDENTITY, 4)}
 `,
   },
 ];

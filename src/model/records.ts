@@ -189,7 +189,36 @@ export interface NoteRecord {
   message: string;
 }
 
-export type InventoryRecord = IdentityRecord | CredentialRecord | GrantRecord | TrustRecord;
+/** Where an owner candidate came from: the audit log or history that names the person. */
+export const OWNER_SOURCES = ['cloudtrail', 'directory-audit', 'activity-log', 'cloud-audit-log', 'github-audit-log', 'github-api', 'git', 'repo-admin'] as const;
+export type OwnerSource = (typeof OWNER_SOURCES)[number];
+
+/**
+ * A person who probably owns an identity, from the record of who created it, changed it or leaked its
+ * key. Several per identity; the inventory suggests the strongest one where no owner is declared.
+ */
+export interface OwnerCandidateRecord {
+  type: 'owner_candidate';
+  /** The identity, or `key:<key id>` for the author of a leak (tied to the identity holding that key). */
+  identityId: string;
+  provider: Provider;
+  /** The person, resolved (an e-mail where the data gives one; else `<provider>:<login or user>`). */
+  person: string;
+  /** The name the log used (session name, login, IAM user ARN), when it differs from `person`. */
+  handle?: string | null;
+  source: OwnerSource;
+  /** The event: CreateRole, Add service principal, integration_installation.create, commit… */
+  event: string;
+  at: Timestamp;
+  /** 0–100: how strongly the event says "owner" (creation over a policy change over a recent commit). */
+  confidence: number;
+  /** The person has left: no longer a GitHub member, an Entra user disabled or deleted. */
+  departed?: boolean;
+  /** For people: "created by alice@acme.example on 2025-03-04 via CloudTrail (CreateRole)". */
+  evidence: string;
+}
+
+export type InventoryRecord = IdentityRecord | CredentialRecord | GrantRecord | TrustRecord | OwnerCandidateRecord;
 export type ScanRecord = InventoryRecord | ErrorRecord | NoteRecord;
 
 export const SEVERITIES = ['critical', 'high', 'medium', 'low', 'info'] as const;

@@ -54,7 +54,7 @@ function truncateDeep(v: unknown, depth = 0): { value: unknown; cut: boolean } {
 }
 
 function checkColumn(r: Record<string, unknown>, c: ColumnSpec, out: Validation): void {
-  if (c.derived) return;
+  if (c.derived || c.computed) return;
   const key = c.field;
   const v = r[key];
   if (v === undefined || v === null) {
@@ -112,8 +112,10 @@ export function checkRecord(record: ScanRecord): Validation {
     case 'credential':
     case 'grant':
     case 'trust':
+    case 'owner_candidate':
       for (const c of ENTITY_BY_RECORD[record.type].columns) checkColumn(r, c, out);
       if (record.type === 'credential') checkCredentialExtras(r, out.problems);
+      if (record.type === 'owner_candidate' && typeof r.confidence === 'number' && (r.confidence < 0 || r.confidence > 100)) out.problems.push('confidence must be 0 to 100');
       break;
     case 'error':
       for (const k of ['operation', 'code', 'message']) if (typeof r[k] !== 'string' || !r[k]) out.problems.push(`${k} is required`);

@@ -18,6 +18,7 @@ export const FINDING_CSV: CsvColumn<ReportFinding>[] = [
   { header: 'identity_kind', get: (f) => f.identity?.kind },
   { header: 'scope', get: (f) => f.identity?.scope },
   { header: 'owner', get: (f) => f.identity?.owner },
+  { header: 'suggested_owner', get: (f) => f.identity?.suggestedOwner },
   { header: 'credential_id', get: (f) => f.credentialId },
   // The sighting the message names (the rule's first), so both columns agree.
   { header: 'location', get: (f) => locationText(findingLocations(f)[0]) },

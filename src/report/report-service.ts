@@ -6,7 +6,7 @@ import type { ResolvedConfig } from '../config/config.js';
 import { createSuppressionMatcher, type Suppression } from '../config/suppressions.js';
 import { openInventory, type DB, type Inventory } from '../inventory/db.js';
 import type { StoredFinding } from '../inventory/rows.js';
-import { ReportReader, type FindingPageRow } from '../inventory/report-reader.js';
+import { ReportReader, type FindingPageRow, type OwnerRow } from '../inventory/report-reader.js';
 import { ScanLog, type ScanInfo } from '../inventory/scan-log.js';
 import { checkProviders } from '../inventory/browse-queries.js';
 import { SEVERITIES, type Severity } from '../model/records.js';
@@ -36,7 +36,7 @@ export interface ReportFinding extends StoredFinding {
   owasp: OwaspNhiId[];
   status: 'open' | 'suppressed';
   suppression: { reason: string; expires: string | null; source: string } | null;
-  identity: { id: string; name: string; kind: string; scope: string; owner: string | null } | null;
+  identity: { id: string; name: string; kind: string; scope: string; owner: string | null; suggestedOwner?: string | null } | null;
   /** Where a leaked secret was first seen (for SARIF/CSV locations). */
   location: { repo: string; path: string; line: number; commit: string } | null;
 }
@@ -57,7 +57,9 @@ export interface ReportSummary {
   identitiesByProvider: { provider: string; kind: string; count: number }[];
   findingsBySeverity: Record<Severity, number>;
   findingsByRule: { ruleId: string; title: string; severity: Severity; count: number }[];
-  riskiest: { identityId: string; name: string; kind: string; provider: string; scope: string; owner: string | null; score: number; findings: number; worst: Severity; rules: string[] }[];
+  riskiest: { identityId: string; name: string; kind: string; provider: string; scope: string; owner: string | null; suggestedOwner?: string | null; score: number; findings: number; worst: Severity; rules: string[] }[];
+  /** Open findings per owner (declared, else suggested from audit logs or git, else none), worst first. */
+  byOwner?: { owner: string | null; suggested: boolean; identities: number; findings: number; worst: Severity }[];
   scanErrors: ScanErrorRow[];
   filters: FindingFilters;
 }
@@ -174,6 +176,7 @@ export class Report {
     const riskiest = this.reader
       .riskiest([...this.suppressions.keys()], 15)
       .map(({ worstRank, ...r }) => ({ ...r, worst: SEVERITIES[5 - worstRank] }));
+    const byOwner = this.reader.byOwner([...this.suppressions.keys()], 20).map(({ worstRank, ...r }) => ({ ...r, worst: SEVERITIES[5 - worstRank] }));
     const log = new ScanLog(db);
     const scan = log.latest();
     const scanErrors = scan ? log.errors(scan.id).map(({ resource: _resource, ...e }) => e) : [];
@@ -188,6 +191,7 @@ export class Report {
       findingsBySeverity: bySev,
       findingsByRule,
       riskiest,
+      byOwner,
       scanErrors,
       filters: this.options.filters ?? {},
     };
@@ -219,7 +223,7 @@ export class Report {
   }
 
   /** Open findings by owner of their identity (null: unowned or no identity), riskiest owners first. */
-  owners(limit: number): { owner: string | null; score: number; findings: number; critical: number; high: number }[] {
+  owners(limit: number): OwnerRow[] {
     return this.reader.byOwner([...this.suppressions.keys()], limit);
   }
 

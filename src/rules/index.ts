@@ -5,6 +5,7 @@ import { godMode } from './god-mode/index.js';
 import { leakedCredential } from './leaked-credential/index.js';
 import { stale } from './stale/index.js';
 import { unowned } from './unowned/index.js';
+import { ownerDeparted } from './owner-departed/index.js';
 import { longLived } from './long-lived/index.js';
 import { externalTrust } from './external-trust/index.js';
 import { multipleActiveKeys } from './multiple-active-keys/index.js';
@@ -20,6 +21,7 @@ export const RULES: Rule[] = validateRules([
   leakedCredential,
   stale,
   unowned,
+  ownerDeparted,
   longLived,
   externalTrust,
   environmentCrossing,

@@ -46,6 +46,7 @@ const DEFAULTS: Record<string, Record<string, unknown>> = {
   credential: { provider: 'aws', scope: 'aws:1', kind: 'access_key', status: 'active', createdAt: '-10d', lastUsedAt: '-1d', lastUsedSource: 'test' },
   grant: { provider: 'aws', resource: 'aws:1', role: 'AdministratorAccess', privilege: 'admin', via: 'direct' },
   trust: { provider: 'aws' },
+  owner_candidate: { provider: 'aws', source: 'cloudtrail', event: 'CreateUser', at: '-20d', confidence: 90, departed: false, evidence: 'created by a person via CloudTrail (CreateUser)' },
 };
 
 /** `-30d`, `+700d`, `-90d23h`: that far from `now`. */

@@ -4,10 +4,13 @@ import type { DemoEndpoint, DemoInput } from '../../../src/scanners/contract.js'
 import type { AwsOptions } from '../clients.js';
 import { startFakeAws } from './fake-aws.js';
 import { demoEstate } from './estate.js';
+import { startFakeCloudTrail } from './fake-cloudtrail.js';
+import { demoTrailEvents } from './audit-events.js';
 
 export async function startAwsDemo(input: DemoInput): Promise<DemoEndpoint<AwsOptions>> {
   const estate = demoEstate(input.now, input.day ?? 0);
   const fake = await startFakeAws(estate);
+  const trail = await startFakeCloudTrail({ events: demoTrailEvents(input.now), callerKey: estate.accessKeyId, callerAccount: estate.callerAccount });
   return {
     options: {
       org: true,
@@ -19,7 +22,12 @@ export async function startAwsDemo(input: DemoInput): Promise<DemoEndpoint<AwsOp
       retryBaseDelayMs: 10,
       reportPollMs: 20,
       reportWaitSeconds: 5,
+      ownersFromLogs: true,
+      cloudtrailEndpoint: trail.url,
     },
-    stop: () => fake.close(),
+    stop: async () => {
+      await fake.close();
+      await trail.close();
+    },
   };
 }

@@ -7,6 +7,7 @@ import { startLocalServer, type LocalRequest, type LocalServer } from '../../../
 import type { DemoEndpoint, DemoInput } from '../../../src/scanners/contract.js';
 import type { AzureOptions } from '../options.js';
 import { buildAzureEstate, type AzureEstate } from './estate.js';
+import { auditHook, demoAuditFixtures } from './audit-log.js';
 
 type Json = Record<string, unknown>;
 
@@ -179,7 +180,8 @@ export async function startAzureLocal(estate: AzureEstate, opts: AzureHandlerOpt
 
 /** The scanner's part of `nhi scan --demo`. */
 export async function startAzureDemo(input: DemoInput): Promise<DemoEndpoint<AzureOptions>> {
-  const local = await startAzureLocal(buildAzureEstate(input.now));
+  const estate = buildAzureEstate(input.now);
+  const local = await startAzureLocal(estate, { hook: auditHook(demoAuditFixtures(estate, input.now)) });
   return {
     options: {
       tenant: local.estate.tenantId,
@@ -189,6 +191,7 @@ export async function startAzureDemo(input: DemoInput): Promise<DemoEndpoint<Azu
       emulator: true,
       maxRetries: 2,
       retryDelayMs: 50,
+      ownersFromLogs: true,
     },
     stop: () => local.server.close(),
   };

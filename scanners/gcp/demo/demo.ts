@@ -4,9 +4,12 @@ import { startLocalServer } from '../../../src/demo/local-server.js';
 import type { GcpOptions } from '../options.js';
 import { buildDemoEstate, DEMO_GCP } from './estate.js';
 import { googleApiHandler } from './google-api.js';
+import { demoLogEntries, loggingHandler } from './audit-log.js';
 
 export async function startGcpDemo(input: DemoInput): Promise<DemoEndpoint<GcpOptions>> {
-  const server = await startLocalServer(googleApiHandler(buildDemoEstate(input.now, input.day ?? 0), { maxPage: 10 }));
+  const google = googleApiHandler(buildDemoEstate(input.now, input.day ?? 0), { maxPage: 10 });
+  const logs = loggingHandler({ entries: demoLogEntries(input.now) });
+  const server = await startLocalServer((req, res) => (logs(req, res) ? undefined : google(req, res)));
   return {
     options: {
       resourceManagerEndpoint: server.url,
@@ -18,6 +21,8 @@ export async function startGcpDemo(input: DemoInput): Promise<DemoEndpoint<GcpOp
       maxRetries: 2,
       retryBaseMs: 20,
       pageSize: 10,
+      ownersFromLogs: true,
+      loggingEndpoint: server.url,
     },
     stop: () => server.close(),
   };

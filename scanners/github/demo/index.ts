@@ -7,11 +7,12 @@ import type { DemoEndpoint, DemoInput } from '../../../src/scanners/contract.js'
 import type { GitHubOptions } from '../options.js';
 import { demoRoutes, DEMO_GITHUB } from './estate.js';
 import { gitHubHandler } from './fake-github.js';
+import { auditRoutes } from './audit-log.js';
 
 export async function startGitHubDemo(input: DemoInput): Promise<DemoEndpoint<GitHubOptions>> {
   // A throwaway App key, made per demo run: the local endpoint does not check signatures.
   const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048, privateKeyEncoding: { type: 'pkcs8', format: 'pem' }, publicKeyEncoding: { type: 'spki', format: 'pem' } });
-  const server = await startLocalServer(gitHubHandler(demoRoutes({ now: input.now, installationToken: `ghs_demo${randomBytes(12).toString('hex')}` })));
+  const server = await startLocalServer(gitHubHandler({ ...demoRoutes({ now: input.now, installationToken: `ghs_demo${randomBytes(12).toString('hex')}` }), ...auditRoutes(input.now) }));
   return {
     options: {
       org: [DEMO_GITHUB.org],
@@ -21,6 +22,7 @@ export async function startGitHubDemo(input: DemoInput): Promise<DemoEndpoint<Gi
       appPrivateKey: privateKey,
       maxRetries: 2,
       retryBaseMs: 20,
+      ownersFromLogs: true,
     },
     stop: () => server.close(),
   };

@@ -127,7 +127,7 @@ export async function lsCommand(what: string, flags: LsFlags): Promise<number> {
             { header: 'kind', get: (r) => r.kind },
             { header: 'name', get: (r) => r.name, max: 40 },
             { header: 'scope', get: (r) => r.scope, max: 28 },
-            { header: 'owner', get: (r) => r.owner, max: 20 },
+            { header: 'owner', get: (r) => r.owner ?? (r.suggestedOwner ? `${r.suggestedOwner}?` : null), max: 24 },
             { header: 'last used', get: (r) => r.lastUsedAt?.slice(0, 10) ?? (r.lastUsedSource ? 'never' : null) },
             { header: 'id', get: (r) => r.id },
           ], { json: flags.json, limit, more });
@@ -194,6 +194,7 @@ export function identityText(d: IdentityDetail & { reach: ReachAnswer }, width: 
     o.push(`  id:        ${inert(i.id)}`);
     o.push(`  scope:     ${inert(i.scope)}`);
     o.push(`  owner:     ${i.owner ? inert(i.owner) : '(none)'}${i.ownerSource ? ` (from ${inert(i.ownerSource)})` : ''}`);
+    if (i.suggestedOwner) o.push(`  suggested: ${inert(i.suggestedOwner)}: ${inert(i.suggestedOwnerEvidence ?? '')}`);
     o.push(`  created:   ${inert(i.createdAt ?? 'unknown')}`);
     o.push(`  last used: ${i.lastUsedAt ? inert(i.lastUsedAt) : i.lastUsedSource ? 'never (as far as the provider records)' : 'unknown'}${i.lastUsedSource ? ` (from ${inert(i.lastUsedSource)})` : ''}`);
     const flagsText = [i.humanUse && 'shows human use', i.providerManaged && 'provider-managed', i.thirdParty && 'third party', i.disabled && 'disabled'].filter(Boolean);

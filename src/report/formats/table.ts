@@ -46,8 +46,17 @@ export function formatTable(s: ReportSummary, top: ReportFinding[], totalShown: 
       { header: 'score', get: (r) => r.score, align: 'right' },
       { header: 'identity', get: (r) => `${r.provider}/${r.kind} ${r.name}`, max: 60 },
       { header: 'scope', get: (r) => r.scope, max: 28 },
-      { header: 'owner', get: (r) => r.owner, max: 20 },
+      { header: 'owner', get: (r) => r.owner ?? (r.suggestedOwner ? `${r.suggestedOwner}?` : null), max: 24 },
       { header: 'rules', get: (r) => r.rules.join(','), max: 50 },
+    ], { width }));
+  }
+  if (s.byOwner?.some((o) => o.owner)) {
+    out.push('Findings by owner (? = suggested by audit logs or git, not declared)');
+    out.push(renderTable(s.byOwner, [
+      { header: 'owner', get: (r) => (r.owner ? `${r.owner}${r.suggested ? '?' : ''}` : '(nobody known)'), max: 40 },
+      { header: 'worst', get: (r) => r.worst },
+      { header: 'identities', get: (r) => r.identities, align: 'right' },
+      { header: 'findings', get: (r) => r.findings, align: 'right' },
     ], { width }));
   }
   if (top.length) {
