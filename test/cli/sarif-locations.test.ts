@@ -2,22 +2,12 @@
 // sighting listed, and the message naming the place the location points at.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { createRequire } from 'node:module';
 import { tempDir } from '../helpers/temp.js';
 import { awsKeyPair, nhi, writeFiles } from './nhi.js';
+import { sarifValidator } from '../helpers/sarif-schema.js';
 
-const require = createRequire(import.meta.url);
 
-function sarifValidator(): ((d: unknown) => boolean) & { errors?: unknown[] } {
-  const schema = JSON.parse(readFileSync(require.resolve('@microsoft/jest-sarif/lib/schemas/sarif-2.1.0-rtm.5.json'), 'utf8'));
-  const Ajv = require('ajv-draft-04') as new (o: object) => { compile(s: object): ((d: unknown) => boolean) & { errors?: unknown[] } };
-  const addFormats = require('ajv-formats') as (a: unknown) => void;
-  const ajv = new Ajv({ allErrors: true, strict: false, unicodeRegExp: false });
-  addFormats(ajv);
-  return ajv.compile(schema);
-}
 
 interface Loc {
   physicalLocation: { artifactLocation: { uri: string; uriBaseId?: string }; region?: { startLine: number } };

@@ -2,7 +2,6 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { createRequire } from 'node:module';
 import { parse } from 'csv-parse/sync';
 import { defaultConfig, loadConfig, type ResolvedConfig } from '../../src/config/config.js';
 import { openReport } from '../../src/report/report-service.js';
@@ -17,8 +16,8 @@ import { runScan } from '../../src/scan/scan-service.js';
 import { defineScanner } from '../../src/scanners/contract.js';
 import type { ScanRecord } from '../../src/model/records.js';
 import { tempDir } from '../helpers/temp.js';
+import { sarifValidator } from '../helpers/sarif-schema.js';
 
-const require = createRequire(import.meta.url);
 const NOW = new Date('2026-06-01T00:00:00Z');
 const daysAgo = (d: number) => new Date(NOW.getTime() - d * 86_400_000).toISOString();
 
@@ -102,14 +101,7 @@ test('CSV is RFC 4180 and parses back to the same findings', async () => {
 test('SARIF validates against the official SARIF 2.1.0 schema and carries rule help and severities', async () => {
   const { dir, dbPath } = await estate();
   const sarif = JSON.parse(render(dbPath, dir, defaultConfig(), (o, r) => writeSarif(o, r.summary(), r.findings())));
-  const schema = JSON.parse(readFileSync(require.resolve('@microsoft/jest-sarif/lib/schemas/sarif-2.1.0-rtm.5.json'), 'utf8'));
-  // The official schema has a language-tag pattern that is only valid without the u flag.
-  // The official schema is draft-04, which needs Ajv's draft-04 build (CommonJS).
-  const Ajv = require('ajv-draft-04') as new (o: object) => { compile(s: object): ((d: unknown) => boolean) & { errors?: unknown[] } };
-  const addFormats = require('ajv-formats') as (a: unknown) => void;
-  const ajv = new Ajv({ allErrors: true, strict: false, unicodeRegExp: false });
-  addFormats(ajv);
-  const validate = ajv.compile(schema);
+  const validate = sarifValidator();
   assert.equal(validate({ version: '2.1.0', runs: [{ tool: {} }] }), false, 'the schema check must be able to fail');
   assert.ok(validate(sarif), JSON.stringify(validate.errors?.slice(0, 5), null, 2));
   const run = sarif.runs[0];

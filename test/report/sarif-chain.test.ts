@@ -2,21 +2,11 @@
 // each naming the mechanism, valid against the SARIF 2.1.0 schema.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { sarifResult } from '../../src/report/formats/sarif.js';
 import type { ReportFinding } from '../../src/report/report-service.js';
+import { sarifValidator } from '../helpers/sarif-schema.js';
 
-const require = createRequire(import.meta.url);
 
-function sarifValidator(): ((d: unknown) => boolean) & { errors?: unknown[] } {
-  const schema = JSON.parse(readFileSync(require.resolve('@microsoft/jest-sarif/lib/schemas/sarif-2.1.0-rtm.5.json'), 'utf8'));
-  const Ajv = require('ajv-draft-04') as new (o: object) => { compile(s: object): ((d: unknown) => boolean) & { errors?: unknown[] } };
-  const addFormats = require('ajv-formats') as (a: unknown) => void;
-  const ajv = new Ajv({ allErrors: true, strict: false, unicodeRegExp: false });
-  addFormats(ajv);
-  return ajv.compile(schema);
-}
 
 const USER = 'arn:aws:iam::111111111111:user/sandbox-ci';
 const STAGING = 'arn:aws:iam::222222222222:role/staging-deployer';

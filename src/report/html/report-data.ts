@@ -121,17 +121,8 @@ function toHtmlFinding(f: ReportFinding): HtmlFinding {
 function subjects(details: ReportDetails, q: HtmlReportQueries, chainIndex: Map<string, number>, limits: Limits): { total: number; rows: HtmlSubject[] } {
   const reaches = (nodeId: string) => q.reachOf(nodeId).map((r) => ({ layer: r.layer, hops: r.hops, holder: r.holder, chain: chainIndex.get(`${r.nodeId}\u0000${r.layer}`) ?? null }));
   const rows: HtmlSubject[] = details.riskiest(limits.top).map((r, i) => (i >= limits.detailed ? { ...headerOnly(r), detailed: false } : {
+    ...headerOnly(r),
     detailed: true,
-    id: r.identityId,
-    name: r.name,
-    provider: r.provider,
-    kind: r.kind,
-    scope: r.scope,
-    owner: r.owner,
-    worst: r.worst,
-    score: r.score,
-    findingCount: r.findings,
-    rules: r.rules,
     findings: details.findingsOf(r.identityId, FINDINGS_PER_SUBJECT).map(toHtmlFinding),
     credentials: q.credentialsOf(r.identityId, DETAILS_PER_KIND).map((c) => ({ id: c.id, kind: c.kind, name: c.name, status: c.status, createdAt: c.createdAt, lastUsedAt: c.lastUsedAt, expiresAt: c.expiresAt, preview: c.preview })),
     grants: q.grantsOf(r.identityId, DETAILS_PER_KIND).map((g) => ({ resource: g.resource, role: g.role, privilege: g.privilege, via: g.via })),
