@@ -54,14 +54,21 @@ export class WindowReachedError extends Error {
 export async function* untilAborted<T>(source: AsyncIterable<T>, signal: AbortSignal): AsyncGenerator<T> {
   const it = source[Symbol.asyncIterator]();
   let ended = false;
-  const stopped = new Promise<'stopped'>((resolve) => {
-    if (signal.aborted) resolve('stopped');
-    else signal.addEventListener('abort', () => resolve('stopped'), { once: true });
-  });
+  // One listener for the whole stream, waking whichever next() is pending. (Racing each next()
+  // against one long-lived promise would leave a reaction on it per record: every record a scan
+  // streamed stayed in memory.)
+  let wake: ((r: 'stopped') => void) | null = null;
+  const onAbort = () => wake?.('stopped');
+  signal.addEventListener('abort', onAbort, { once: true });
   try {
     while (true) {
+      if (signal.aborted) return;
       const pending = it.next();
-      const r = await Promise.race([pending, stopped]);
+      const r = await new Promise<IteratorResult<T> | 'stopped'>((resolve, reject) => {
+        wake = resolve;
+        pending.then(resolve, reject);
+      });
+      wake = null;
       if (r === 'stopped') {
         // The source sees the abort through its own signal; its last answer is not waited for.
         pending.then(() => it.return?.(), () => undefined).catch(() => undefined);
@@ -74,6 +81,7 @@ export async function* untilAborted<T>(source: AsyncIterable<T>, signal: AbortSi
       yield r.value;
     }
   } finally {
+    signal.removeEventListener('abort', onAbort);
     if (!ended && !signal.aborted) await it.return?.();
   }
 }
