@@ -8,7 +8,7 @@ import type { SecretProtector } from '../secrets/protect.js';
 import type { AnyScanner, ExplainedError, ScanTarget } from '../scanners/contract.js';
 import { errorMessage } from '../errors.js';
 import { eachLimit } from '../scanners/toolkit/limit.js';
-import { parseDuration, untilAborted, WindowReachedError } from '../scanners/toolkit/window.js';
+import { parseDuration, settledOrAborted, WindowReachedError } from '../scanners/toolkit/window.js';
 import type { ScanErrorEntry } from '../inventory/scan-log.js';
 import { newTargetProgress, progressSink, type ProgressListener, type TargetProgress } from './progress.js';
 
@@ -127,46 +127,50 @@ export async function runPipeline(input: PipelineInput, sink: PipelineSink): Pro
     const ctx = { ...base(run, t), target, signal: AbortSignal.any([input.signal, window.signal]) };
     try {
       if (window.signal.aborted) throw window.signal.reason;
-      for await (const rec of untilAborted(run.scanner.scan(ctx) as AsyncIterable<ScanRecord>, ctx.signal)) {
-        if (ctx.signal.aborted) break;
-        const { problems, truncated } = checkRecord(rec);
-        if (truncated.length > 0) {
-          t.notes++;
-          const id = (rec as { id?: unknown; identityId?: unknown }).id ?? (rec as { identityId?: unknown }).identityId;
-          sink.error({
-            scanner: run.scanner.name, targetKey: target.key, level: 'note', operation: 'normalize response', code: null,
-            message: `shortened oversized ${truncated.join(', ')} of ${rec.type} ${String(id).slice(0, 200)} (kept; values over ${MAX_TEXT} characters are cut)`,
-            fix: null, resource: null,
-          });
+      const consume = async () => {
+        for await (const rec of run.scanner.scan(ctx) as AsyncIterable<ScanRecord>) {
+          if (ctx.signal.aborted) break;
+          const { problems, truncated } = checkRecord(rec);
+          if (truncated.length > 0) {
+            t.notes++;
+            const id = (rec as { id?: unknown; identityId?: unknown }).id ?? (rec as { identityId?: unknown }).identityId;
+            sink.error({
+              scanner: run.scanner.name, targetKey: target.key, level: 'note', operation: 'normalize response', code: null,
+              message: `shortened oversized ${truncated.join(', ')} of ${rec.type} ${String(id).slice(0, 200)} (kept; values over ${MAX_TEXT} characters are cut)`,
+              fix: null, resource: null,
+            });
+          }
+          if (problems.length > 0) {
+            errors++;
+            t.errors++;
+            const id = (rec as { id?: unknown; identityId?: unknown })?.id ?? (rec as { identityId?: unknown })?.identityId;
+            sink.error({
+              scanner: run.scanner.name, targetKey: target.key, level: 'error', operation: 'normalize response', code: 'invalid-record',
+              message: `skipped a malformed ${String((rec as { type?: unknown })?.type)} record${id ? ` (${String(id).slice(0, 200)})` : ''}: ${problems.join('; ')}`,
+              fix: 'The provider returned data nhi could not normalize; report it with this message if it persists.',
+              resource: null,
+            });
+            continue;
+          }
+          if (rec.type === 'error') {
+            errors++;
+            t.errors++;
+            sink.error({ scanner: run.scanner.name, targetKey: target.key, level: 'error', operation: rec.operation, code: rec.code, message: rec.message, fix: rec.fix ?? null, resource: rec.resource ?? null });
+            listener(t, 'log', `${rec.operation}: ${rec.code}`);
+          } else if (rec.type === 'note') {
+            t.notes++;
+            sink.error({ scanner: run.scanner.name, targetKey: target.key, level: 'note', operation: rec.operation ?? null, code: null, message: rec.message, fix: null, resource: null });
+            listener(t, 'log', rec.message);
+          } else {
+            t.found++;
+            const behind = sink.record(rec, run.scanner.name, target);
+            if (behind) await behind;
+            listener(t, 'update');
+          }
         }
-        if (problems.length > 0) {
-          errors++;
-          t.errors++;
-          const id = (rec as { id?: unknown; identityId?: unknown })?.id ?? (rec as { identityId?: unknown })?.identityId;
-          sink.error({
-            scanner: run.scanner.name, targetKey: target.key, level: 'error', operation: 'normalize response', code: 'invalid-record',
-            message: `skipped a malformed ${String((rec as { type?: unknown })?.type)} record${id ? ` (${String(id).slice(0, 200)})` : ''}: ${problems.join('; ')}`,
-            fix: 'The provider returned data nhi could not normalize; report it with this message if it persists.',
-            resource: null,
-          });
-          continue;
-        }
-        if (rec.type === 'error') {
-          errors++;
-          t.errors++;
-          sink.error({ scanner: run.scanner.name, targetKey: target.key, level: 'error', operation: rec.operation, code: rec.code, message: rec.message, fix: rec.fix ?? null, resource: rec.resource ?? null });
-          listener(t, 'log', `${rec.operation}: ${rec.code}`);
-        } else if (rec.type === 'note') {
-          t.notes++;
-          sink.error({ scanner: run.scanner.name, targetKey: target.key, level: 'note', operation: rec.operation ?? null, code: null, message: rec.message, fix: null, resource: null });
-          listener(t, 'log', rec.message);
-        } else {
-          t.found++;
-          const behind = sink.record(rec, run.scanner.name, target);
-          if (behind) await behind;
-          listener(t, 'update');
-        }
-      }
+      };
+      // Ends at the window or Ctrl-C even while the scanner awaits something that ignores the signal.
+      await settledOrAborted(consume(), ctx.signal);
       if (input.signal.aborted) throw Object.assign(new Error('scan interrupted'), { name: 'AbortError' });
       if (window.signal.aborted) throw window.signal.reason;
       t.state = t.errors > 0 ? 'partial' : 'complete';

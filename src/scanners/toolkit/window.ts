@@ -48,40 +48,23 @@ export class WindowReachedError extends Error {
 }
 
 /**
- * The items of `source` until `signal` aborts: then iteration ends at once (the pending
- * `next()` is abandoned and the source told to return), whatever the source is awaiting.
+ * Waits for `work` (a loop over a scanner's records) to settle, or for `signal` to abort: then it
+ * returns at once, whatever the loop is awaiting. The loop sees the abort through the same signal
+ * (it checks it after each record and breaks, which makes `for await` tell the scanner to return).
+ * One race per stream, not per record: a per-record race cost 3 s in 10 of ingesting 1.8M records.
  */
-export async function* untilAborted<T>(source: AsyncIterable<T>, signal: AbortSignal): AsyncGenerator<T> {
-  const it = source[Symbol.asyncIterator]();
-  let ended = false;
-  // One listener for the whole stream, waking whichever next() is pending. (Racing each next()
-  // against one long-lived promise would leave a reaction on it per record: every record a scan
-  // streamed stayed in memory.)
-  let wake: ((r: 'stopped') => void) | null = null;
-  const onAbort = () => wake?.('stopped');
-  signal.addEventListener('abort', onAbort, { once: true });
+export async function settledOrAborted(work: Promise<void>, signal: AbortSignal): Promise<void> {
+  // An abandoned loop that fails later must not be an unhandled rejection.
+  work.catch(() => undefined);
+  if (signal.aborted) return;
+  let onAbort!: () => void;
+  const stopped = new Promise<void>((resolve) => {
+    onAbort = resolve;
+    signal.addEventListener('abort', onAbort, { once: true });
+  });
   try {
-    while (true) {
-      if (signal.aborted) return;
-      const pending = it.next();
-      const r = await new Promise<IteratorResult<T> | 'stopped'>((resolve, reject) => {
-        wake = resolve;
-        pending.then(resolve, reject);
-      });
-      wake = null;
-      if (r === 'stopped') {
-        // The source sees the abort through its own signal; its last answer is not waited for.
-        pending.then(() => it.return?.(), () => undefined).catch(() => undefined);
-        return;
-      }
-      if (r.done) {
-        ended = true;
-        return;
-      }
-      yield r.value;
-    }
+    await Promise.race([work, stopped]);
   } finally {
     signal.removeEventListener('abort', onAbort);
-    if (!ended && !signal.aborted) await it.return?.();
   }
 }
