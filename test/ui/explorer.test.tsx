@@ -1,6 +1,7 @@
 // The explorer driven by keys on the demo inventory, frame by frame (ink's testing library): the
 // filter narrows, Enter opens what `nhi show` shows, a finding leads to its identity and on to its
 // chains, Esc comes back the way it went, q ends it.
+import '../helpers/interactive-ink.js';
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
