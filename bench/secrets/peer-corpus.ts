@@ -59,6 +59,22 @@ function filesUnder(p: string): string[] {
   return readdirSync(p).flatMap((n) => filesUnder(join(p, n)));
 }
 
+/** One case into the score: a true positive found or missed, a false positive flagged or not. */
+function tally(s: PeerScore, c: Case, found: boolean, unit: string): void {
+  if (c.label === 'tp') {
+    s.tp++;
+    if (found) s.tpFound++;
+    else s.missedByRule[c.rule] = (s.missedByRule[c.rule] ?? 0) + 1;
+    return;
+  }
+  s.fp++;
+  if (found && c.also_tp_for?.length) s.fpAlsoTpFlagged++;
+  else if (found) {
+    s.fpFlagged++;
+    s.flaggedFps.push(unit);
+  }
+}
+
 /** Score any tool's findings (paths relative to `out`, or absolute under it) against the cases' labels. */
 export function scorePeerFindings(corpus: string, out: string, files: string[]): PeerScore {
   const flagged = new Set(files.map((f) => (f.startsWith(out + '/') ? f.slice(out.length + 1) : f)).map((f) => f.split('/').slice(0, 3).join('/').replace(/\.[^/]*$/, '')));
@@ -68,19 +84,7 @@ export function scorePeerFindings(corpus: string, out: string, files: string[]):
   for (const c of cases) {
     const n = (perRule.get(c.rule) ?? 0) + 1;
     perRule.set(c.rule, n);
-    const found = flagged.has(`cases/${c.rule}/${n}`);
-    if (c.label === 'tp') {
-      s.tp++;
-      if (found) s.tpFound++;
-      else s.missedByRule[c.rule] = (s.missedByRule[c.rule] ?? 0) + 1;
-    } else {
-      s.fp++;
-      if (found && c.also_tp_for?.length) s.fpAlsoTpFlagged++;
-      else if (found) {
-        s.fpFlagged++;
-        s.flaggedFps.push(`${c.rule}/${n}`);
-      }
-    }
+    tally(s, c, flagged.has(`cases/${c.rule}/${n}`), `${c.rule}/${n}`);
   }
   return s;
 }
@@ -110,18 +114,7 @@ export function scorePeerCases(corpus: string, out: string, detectFiles?: (rel: 
       detectFiles?.(rel, res.findings);
       if (res.findings.length > 0) found = true;
     }
-    if (c.label === 'tp') {
-      s.tp++;
-      if (found) s.tpFound++;
-      else s.missedByRule[c.rule] = (s.missedByRule[c.rule] ?? 0) + 1;
-    } else {
-      s.fp++;
-      if (found && c.also_tp_for?.length) s.fpAlsoTpFlagged++;
-      else if (found) {
-        s.fpFlagged++;
-        s.flaggedFps.push(unit);
-      }
-    }
+    tally(s, c, found, unit);
   }
   s.seconds = Number(process.hrtime.bigint() - started) / 1e9;
   return s;

@@ -1,6 +1,7 @@
 // Tiny estates for reach scenarios: rows with only the fields the engine reads.
 import type { CredentialInput, EdgeSources, GrantInput, IdentityInput, TrustInput } from '../../src/reach/index.js';
 import { classifyEnvironment, reachFromRows } from '../../src/reach/index.js';
+import { trustEdges } from '../../scanners/aws/trust.js';
 
 export interface Estate {
   identities: IdentityInput[];
@@ -54,3 +55,8 @@ export function reachOf(e: Estate, maxDepth?: number) {
 
 /** A key id built at run time: tests hold no secret-looking literals. */
 export const keyId = (suffix: string) => ['AK', 'IA', 'TEST', suffix.padStart(12, '0')].join('');
+
+/** A role's trust policy as the AWS scanner records it: its trust rows, for the reach engine. */
+export function awsPolicyTrusts(role: string, doc: Parameters<typeof trustEdges>[0], ctx: Parameters<typeof trustEdges>[1]): TrustInput[] {
+  return trustEdges(doc, ctx).map((e) => ({ identityId: role, provider: 'aws', principal: e.principal, principalType: e.principalType, condition: e.condition, attributes: e.attributes }));
+}

@@ -3,7 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { deriveEdges, reachFromRows, type IdentityInput, type TrustInput } from '../../src/reach/index.js';
-import { trustEdges } from '../../scanners/aws/trust.js';
+import { awsPolicyTrusts } from './estate.js';
 
 const SA = 'kubernetes://prod/namespaces/payments/serviceaccounts/payments-api';
 const ROLE = 'arn:aws:iam::222222222222:role/db-migration-admin';
@@ -62,14 +62,7 @@ function roleTrusts(op: string, sub: string | null): TrustInput[] {
   const cond: Record<string, Record<string, string>> = { StringEquals: { [`${ISSUER}:aud`]: 'sts.amazonaws.com' } };
   if (sub) cond[op] = { ...(cond[op] ?? {}), [`${ISSUER}:sub`]: sub };
   const doc = { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { Federated: `arn:aws:iam::222222222222:oidc-provider/${ISSUER}` }, Action: 'sts:AssumeRoleWithWebIdentity', Condition: cond }] };
-  return trustEdges(doc, { accountId: '222222222222', estateAccounts: new Set(['222222222222']) }).map((e) => ({
-    identityId: ROLE,
-    provider: 'aws',
-    principal: e.principal,
-    principalType: e.principalType,
-    condition: e.condition,
-    attributes: e.attributes,
-  }));
+  return awsPolicyTrusts(ROLE, doc, { accountId: '222222222222', estateAccounts: new Set(['222222222222']) });
 }
 const irsaEdges = (aws: TrustInput[]) => [...deriveEdges({ identities: [], credentials: [], grants: [], trusts: [trust(ROLE, 'aws', 'eks.amazonaws.com/role-arn'), ...aws] })].filter((e) => e.from === SA);
 

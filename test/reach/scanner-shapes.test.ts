@@ -3,7 +3,7 @@
 // the scenarios expect.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { trustEdges } from '../../scanners/aws/trust.js';
+import { awsPolicyTrusts } from './estate.js';
 import { federatedRecords } from '../../scanners/azure/normalize.js';
 import { deriveEdges, ext, type TrustInput } from '../../src/reach/index.js';
 
@@ -12,14 +12,7 @@ const ROLE = 'arn:aws:iam::222222222222:role/ci/deploy';
 
 function awsTrusts(statement: Record<string, unknown>): TrustInput[] {
   const ctx = { accountId: '222222222222', estateAccounts: new Set(['222222222222', '111111111111']) };
-  return trustEdges({ Version: '2012-10-17', Statement: [statement] }, ctx).map((e) => ({
-    identityId: ROLE,
-    provider: 'aws',
-    principal: e.principal,
-    principalType: e.principalType,
-    condition: e.condition,
-    attributes: e.attributes,
-  }));
+  return awsPolicyTrusts(ROLE, { Version: '2012-10-17', Statement: [statement] }, ctx);
 }
 
 const edgesOf = (trusts: TrustInput[]) => [...deriveEdges({ identities: [], credentials: [], grants: [], trusts })];
