@@ -143,6 +143,21 @@ export class InventoryView {
     return r ? hydrate<IdentityRow>('identities', r) : undefined;
   }
 
+  private labels = new Map<string, { kind: string; name: string } | null>();
+
+  /**
+   * An identity's kind and name (finding messages, chain text), remembered per view: chains share
+   * their nodes, and a lean read of two columns costs a fraction of a whole row.
+   */
+  identityLabel(id: string): { kind: string; name: string } | undefined {
+    let l = this.labels.get(id);
+    if (l === undefined) {
+      const r = this.stmt('SELECT kind, name FROM identities WHERE id = ?').raw(true).get(id) as [string, string] | undefined;
+      this.labels.set(id, (l = r ? { kind: r[0], name: r[1] } : null));
+    }
+    return l ?? undefined;
+  }
+
   /** The identity a current credential belongs to. */
   credentialIdentity(id: string): string | null {
     const r = this.stmt('SELECT identity_id AS i FROM credentials WHERE id = ? AND gone_scan IS NULL').get(id) as { i: string | null } | undefined;

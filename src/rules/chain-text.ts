@@ -16,17 +16,8 @@ const SHORT: Record<string, string> = {
   'change-compute': 'changes compute of',
 };
 
-// Chains share their nodes (a role chain is walked by every identity below it): names are looked
-// up once per view.
-const names = new WeakMap<InventoryView, Map<string, string>>();
-
 function label(id: string, inventory: InventoryView): string {
-  if (id.startsWith('ext:')) return id.slice(4);
-  let known = names.get(inventory);
-  if (!known) names.set(inventory, (known = new Map()));
-  let name = known.get(id);
-  if (name === undefined) known.set(id, (name = inventory.identity(id)?.name ?? id));
-  return name;
+  return id.startsWith('ext:') ? id.slice(4) : (inventory.identityLabel(id)?.name ?? id);
 }
 
 export function describeChain(chain: Hop[], inventory: InventoryView): string {

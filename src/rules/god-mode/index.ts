@@ -30,7 +30,7 @@ export const godMode: Rule = {
       if (admin.length === 0) {
         const r = reach.strongest(id.id);
         if (r.privilege !== 'admin' || r.chain.length === 0) continue;
-        const holder = inventory.identity(r.holder ?? '');
+        const holder = r.holder ? inventory.identityLabel(r.holder) : undefined;
         yield {
           provider: id.provider,
           identityId: id.id,
