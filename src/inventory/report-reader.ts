@@ -121,53 +121,73 @@ export class ReportReader {
     return this.db.prepare(`SELECT rule_id AS ruleId, severity FROM ${this.table} WHERE id = ?`).get(id) as { ruleId: string; severity: Severity } | undefined;
   }
 
+  private totalsFor: string | null = null;
+
+  /**
+   * Open findings in scope per identity (score, count, criticals, highs, worst rank), added up once
+   * per set of suppressions into a temporary table keyed by identity: the riskiest list, the owner
+   * totals and the subject count all read it, instead of each aggregating millions of findings again.
+   */
+  private identityTotals(excluded: string[]): string {
+    const key = JSON.stringify(excluded);
+    if (this.totalsFor !== key) {
+      const supp = excluded.length ? ` AND f.id NOT IN (${excluded.map(() => '?').join(',')})` : '';
+      this.db.exec(`DROP TABLE IF EXISTS temp.nhi_identity_totals;
+        CREATE TEMP TABLE nhi_identity_totals (id TEXT PRIMARY KEY, score INTEGER, n INTEGER, critical INTEGER, high INTEGER, worst INTEGER) WITHOUT ROWID`);
+      // Grouped in identity order (the findings_identity index), so the keyed table is appended to.
+      this.db
+        .prepare(
+          `INSERT INTO temp.nhi_identity_totals SELECT f.identity_id, sum(${SEV_SCORE}), count(*), sum(f.severity = 'critical'), sum(f.severity = 'high'), max(${SEV_RANK})
+           FROM ${this.table} f WHERE ${this.where} AND f.identity_id IS NOT NULL${supp} GROUP BY f.identity_id`,
+        )
+        .run(...this.params, ...excluded);
+      this.totalsFor = key;
+    }
+    return 'temp.nhi_identity_totals';
+  }
+
   /**
    * The identities with the worst open findings: worst severity first, then the score (so an
-   * identity with only medium findings never outranks an admin one), at most `limit`. Aggregated
-   * from the covering (identity_id, severity, resolved_scan) index; rules listed for these rows only.
+   * identity with only medium findings never outranks an admin one), at most `limit`. Rules are
+   * listed for these rows only.
    */
   riskiest(excluded: string[], limit: number): RiskiestRow[] {
+    const totals = this.identityTotals(excluded);
     const supp = excluded.length ? ` AND f.id NOT IN (${excluded.map(() => '?').join(',')})` : '';
-    const filter = [...this.params, ...excluded];
     return (
       this.db
         .prepare(
-          `SELECT r.identityId, i.name, i.kind, i.provider, i.scope, i.owner, i.suggested_owner AS suggestedOwner, r.score, r.findings, r.worstRank,
-             (SELECT group_concat(DISTINCT f.rule_id) FROM ${this.table} f WHERE f.identity_id = r.identityId AND ${this.where}${supp}) AS rules
-           FROM (SELECT f.identity_id AS identityId, sum(${SEV_SCORE}) AS score, count(*) AS findings, max(${SEV_RANK}) AS worstRank
-                 FROM ${this.table} f WHERE ${this.where} AND f.identity_id IS NOT NULL${supp}
-                 GROUP BY f.identity_id ORDER BY worstRank DESC, score DESC, f.identity_id LIMIT ${Math.max(0, Math.floor(limit))}) r
-           JOIN identities i ON i.id = r.identityId ORDER BY r.worstRank DESC, r.score DESC, r.identityId`,
+          `SELECT r.id AS identityId, i.name, i.kind, i.provider, i.scope, i.owner, i.suggested_owner AS suggestedOwner, r.score, r.n AS findings, r.worst AS worstRank,
+             (SELECT group_concat(DISTINCT f.rule_id) FROM ${this.table} f WHERE f.identity_id = r.id AND ${this.where}${supp}) AS rules
+           FROM (SELECT * FROM ${totals} ORDER BY worst DESC, score DESC, id LIMIT ${Math.max(0, Math.floor(limit))}) r
+           JOIN identities i ON i.id = r.id ORDER BY r.worst DESC, r.score DESC, r.id`,
         )
-        .all(...filter, ...filter) as (Omit<RiskiestRow, 'rules'> & { rules: string })[]
+        .all(...this.params, ...excluded) as (Omit<RiskiestRow, 'rules'> & { rules: string })[]
     ).map((r) => ({ ...r, rules: r.rules.split(',').sort() }));
   }
 
   /**
    * Open findings per owner (declared, else suggested, else none), riskiest first: who has the most
-   * to fix. Added up per identity first (from the identity_id index), then one owner lookup per
-   * identity, not per finding. Suppressed findings (`excluded`) are left out, as in riskiest().
+   * to fix. Suppressed findings (`excluded`) are left out, as in riskiest(). Driven by the identities
+   * table read in order (CROSS JOIN keeps it outer), each looked up in the in-memory totals: cheaper
+   * than a random read of the identity behind each of a million totals.
    */
   byOwner(excluded: string[], limit: number): OwnerRow[] {
-    const supp = excluded.length ? ` AND f.id NOT IN (${excluded.map(() => '?').join(',')})` : '';
+    const totals = this.identityTotals(excluded);
     return this.db
       .prepare(
         `SELECT coalesce(i.owner, i.suggested_owner) AS owner, (i.owner IS NULL AND i.suggested_owner IS NOT NULL) AS suggested,
            count(*) AS identities, sum(a.n) AS findings, sum(a.score) AS score, sum(a.critical) AS critical, sum(a.high) AS high, max(a.worst) AS worstRank
-         FROM (SELECT f.identity_id AS id, sum(${SEV_SCORE}) AS score, count(*) AS n, sum(f.severity = 'critical') AS critical,
-                 sum(f.severity = 'high') AS high, max(${SEV_RANK}) AS worst
-               FROM ${this.table} f WHERE ${this.where}${supp} AND f.identity_id IS NOT NULL GROUP BY f.identity_id) a
-         JOIN identities i ON i.id = a.id
+         FROM identities i CROSS JOIN ${totals} a ON a.id = i.id
          GROUP BY 1, 2 ORDER BY score DESC, owner IS NULL, owner LIMIT ${Math.max(0, Math.floor(limit))}`,
       )
-      .all(...this.params, ...excluded)
+      .all()
       .map((r) => ({ ...(r as OwnerRow), suggested: (r as { suggested: number }).suggested === 1 }));
   }
 
   /** Identities with open findings in scope (suppressed ones left out). */
   subjectCount(excluded: string[]): number {
-    const supp = excluded.length ? ` AND f.id NOT IN (${excluded.map(() => '?').join(',')})` : '';
-    return (this.db.prepare(`SELECT count(DISTINCT f.identity_id) AS n FROM ${this.table} f WHERE ${this.where} AND f.identity_id IS NOT NULL${supp}`).get(...this.params, ...excluded) as { n: number }).n;
+    return (this.db.prepare(`SELECT count(*) AS n FROM ${this.identityTotals(excluded)}`).get() as { n: number }).n;
   }
 
   /** The findings in scope of one identity (null: those tied to no identity), most severe first. */
