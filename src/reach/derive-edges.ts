@@ -210,6 +210,8 @@ export function* deriveEdges(src: EdgeSources): Generator<ReachEdge> {
   const eksTrusts = new Map<string, EksTrust[]>();
   const serviceRoles: { role: string; service: string; account: string }[] = [];
   for (const t of src.trusts) {
+    // A resource control policy closes this trust to its caller: the scanner says which one.
+    if (t.provider === 'aws' && t.attributes?.resourceControlDenied) continue;
     if (t.provider === 'aws' && awsActors.size) {
       const roleAcct = awsAccountOf(t.identityId);
       if (t.principalType === 'service' && roleAcct) serviceRoles.push({ role: t.identityId, service: t.principal, account: roleAcct });

@@ -66,6 +66,7 @@ export const externalTrust: Rule = {
     // service account in it) is one relation: one finding, on its most privileged identity.
     const bindings = new Map<string, TrustRow[]>();
     for (const t of inventory.trusts({ risky: true, orFederated: true })) {
+      if (t.attributes.resourceControlDenied) continue; // an organisation guardrail closes it
       const j = githubJudgement(t);
       if (j) {
         if (j.pinning !== 'pinned-ref-or-environment') yield githubFinding(t, j, j.pinning);
