@@ -36,6 +36,10 @@ export interface AccountTargetData {
   guardrails?: GuardrailLevel[];
   /** Why service control policies are not applied, when they could not be read. */
   guardrailsNote?: string | null;
+  /** Resource control policies over this account, root first (empty when not enabled, and for the management account). */
+  resourceControls?: GuardrailLevel[];
+  /** Why resource control policies are not applied, when they could not be read. */
+  resourceControlsNote?: string | null;
 }
 
 export interface ManagedPolicy {
@@ -94,6 +98,7 @@ export async function* scanAccount(ctx: ScanContext<AwsOptions>, iam: IAMClient,
   const a = accountScan(ctx, iam, data);
   const started = await startReport(iam, a.signal);
   if (data.guardrailsNote) yield { type: 'note', operation: 'organizations:ListPolicies', message: `account ${a.accountId}: ${data.guardrailsNote}` };
+  if (data.resourceControlsNote) yield { type: 'note', operation: 'organizations:ListPolicies', message: `account ${a.accountId}: ${data.resourceControlsNote}` };
   yield* readIdentityProviders(a);
   await readPoliciesAndGroups(a);
   yield* readCredentialReport(a, iam, started);

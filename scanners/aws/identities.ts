@@ -7,7 +7,8 @@ import type { AccountScan } from './account.js';
 import { errorInfo, explainAwsError, isAccessDenied } from './clients.js';
 import type { ReportRow } from './credential-report.js';
 import { actsAsFacts, analyseIdentity, assumeRelevant, assumeVerdict, describeAllowance, parsePolicyDocument, type IdentityPolicies, type PolicySource } from './policy.js';
-import { trustEdges } from './trust.js';
+import { trustEdges, type TrustEdge } from './trust.js';
+import { rcpDenial } from './resource-control.js';
 
 /** IAM keeps RoleLastUsed for the trailing 400 days. */
 export const ROLE_LAST_USED_WINDOW_DAYS = 400;
@@ -123,6 +124,13 @@ export async function normalizeRole(a: AccountScan, r: RoleDetail): Promise<Scan
     },
     raw: redactDetail(r),
   };
+  // Resource control policies do not restrict service-linked roles; a trust they close to its caller is no way in.
+  const closed = new Map<TrustEdge, string>();
+  for (const e of serviceLinked ? [] : edges) {
+    const caller = { principal: e.principal, principalType: e.principalType, account: typeof e.attributes.account === 'string' ? e.attributes.account : null, saml: e.saml };
+    const denied = rcpDenial(a.data.resourceControls, r.Arn, caller, { orgId: trustCtx.orgId ?? null, estateAccounts: trustCtx.estateAccounts });
+    if (denied) closed.set(e, denied);
+  }
   const trusts: ScanRecord[] = edges.map((e) => ({
     type: 'trust',
     identityId: r.Arn as string,
@@ -130,10 +138,14 @@ export async function normalizeRole(a: AccountScan, r: RoleDetail): Promise<Scan
     principal: e.principal,
     principalType: e.principalType,
     condition: e.condition,
-    risk: e.risk,
-    attributes: { ...e.attributes, ...(/:(oidc|saml)-provider\//.test(e.principal) ? { providerRegistered: providersKnown ? providers.has(e.principal) : null } : {}) },
+    risk: closed.has(e) ? null : e.risk,
+    attributes: {
+      ...e.attributes,
+      ...(/:(oidc|saml)-provider\//.test(e.principal) ? { providerRegistered: providersKnown ? providers.has(e.principal) : null } : {}),
+      ...(closed.has(e) ? { resourceControlDenied: closed.get(e), why: `closed by a resource control policy${e.risk ? ` (the trust policy alone: ${e.risk})` : ''}` } : {}),
+    },
   }));
-  if (grants.admin && !providerManaged) adminRoles.push({ arn: r.Arn, name: r.RoleName, edges: edges.filter((e) => e.principalType === 'identity' || e.principalType === 'account') });
+  if (grants.admin && !providerManaged) adminRoles.push({ arn: r.Arn, name: r.RoleName, edges: edges.filter((e) => (e.principalType === 'identity' || e.principalType === 'account') && !closed.has(e)) });
   return [identity, ...grants.records, ...trusts];
 }
 

@@ -74,7 +74,7 @@ export const awsScanner = defineScanner<AwsOptions>({
     const accounts: Account[] = [];
     let orgId: string | null = null;
     let management: string | null = null;
-    let guardrails: Guardrails = { byAccount: new Map(), note: null };
+    let guardrails: Guardrails = { byAccount: new Map(), note: null, rcpByAccount: new Map(), rcpNote: null };
     try {
       try {
         const d = await org.send(new DescribeOrganizationCommand({}), { abortSignal: ctx.signal });
@@ -122,6 +122,8 @@ export const awsScanner = defineScanner<AwsOptions>({
           roleName,
           guardrails: guardrails.byAccount.get(id) ?? [],
           guardrailsNote: guardrails.note,
+          resourceControls: guardrails.rcpByAccount.get(id) ?? [],
+          resourceControlsNote: guardrails.rcpNote,
         };
         return { key: `aws:${id}`, label: `aws ${id}${a.Name ? ` (${a.Name})` : ''}`, data };
       });

@@ -15,6 +15,7 @@ import {
   normalizeEnvironmentSecret,
   normalizeHook,
   normalizeInstallation,
+  normalizeMemberPrivileges,
   normalizeOrgSecret,
   normalizePatGrant,
   normalizePatRequest,
@@ -80,6 +81,7 @@ export async function* scanOrganization(ctx: ScanContext<GitHubOptions>, clients
   const org = orgLogin.toLowerCase();
   const f: OrgFacts = { org, scope: orgScope(org), people: new Set<string>(), secrets: ctx.secrets, now: ctx.now };
   yield* readPeople(ctx, clients.main, orgLogin, f);
+  yield* readMemberPrivileges(ctx, clients.main, orgLogin, f);
   if (!ctx.options.skipOidcSearch) yield* detectOidcWorkflows(ctx, clients.main, orgLogin, f);
   yield* readAppInstallations(ctx, clients.main, orgLogin, f);
   yield* readFineGrainedTokens(ctx, clients.pat, orgLogin, f);
@@ -105,16 +107,19 @@ async function* readPeople(ctx: ScanContext<GitHubOptions>, octokit: GitHubClien
     admins.add(r.item.login.toLowerCase());
   }
   if (membersOk) {
+    let members = 0;
     for await (const r of listAll<SimpleUser>(ENDPOINTS.members, () => octokit.paginate.iterator(octokit.rest.orgs.listMembers, { org: orgLogin, per_page: PER_PAGE }), signal)) {
       if ('failure' in r) {
         membersOk = false;
         yield r.failure;
         break;
       }
+      members++;
       people.add(r.item.login.toLowerCase());
       const sig = botSignal(r.item);
       if (sig) yield* normalizeBot(r.item, admins.has(r.item.login.toLowerCase()) ? 'admin' : 'member', sig, f);
     }
+    f.members = membersOk ? members : null;
   }
   for await (const r of listAll<SimpleUser>(ENDPOINTS.outsideCollaborators, () => octokit.paginate.iterator(octokit.rest.orgs.listOutsideCollaborators, { org: orgLogin, per_page: PER_PAGE }), signal)) {
     if ('failure' in r) {
@@ -130,6 +135,24 @@ async function* readPeople(ctx: ScanContext<GitHubOptions>, octokit: GitHubClien
     // Without the full list nobody can be called departed: keep API owners as they are.
     f.people = null;
     yield { type: 'note', operation: ENDPOINTS.members.op, message: 'members or outside collaborators could not be listed, so owners who left the organisation cannot be detected in this scan' };
+  }
+}
+
+/**
+ * The organisation's member privileges (GET /orgs/{org}): a base permission of write or admin lets
+ * every member push to every repository. Best effort: unreadable or hidden (not an owner), a note.
+ */
+async function* readMemberPrivileges(ctx: ScanContext<GitHubOptions>, octokit: GitHubClient, orgLogin: string, f: OrgFacts): AsyncGenerator<ScanRecord> {
+  try {
+    const res = await octokit.rest.orgs.get({ org: orgLogin });
+    if (res.data.default_repository_permission == null) {
+      yield { type: 'note', operation: ENDPOINTS.organization.op, message: `the default repository permission of ${orgLogin} is not shown to this token, so whether every member can push to every repository is unknown; needs ${ENDPOINTS.organization.needs}` };
+      return;
+    }
+    yield* normalizeMemberPrivileges(res.data, f);
+  } catch (err) {
+    if (ctx.signal.aborted) throw err;
+    yield { type: 'note', operation: ENDPOINTS.organization.op, message: `the member privileges of ${orgLogin} could not be read (GET /orgs/${orgLogin} answered ${httpStatus(err) ?? 'with an error'}); needs ${ENDPOINTS.organization.needs}` };
   }
 }
 

@@ -49,6 +49,10 @@ export const ENDPOINTS = {
     needs: 'an organisation owner\'s classic token with read:org (GitHub Enterprise Cloud with SAML SSO; GitHub Apps cannot read it)',
     notFoundNote: 'the organisation does not use SAML single sign-on (or is not on GitHub Enterprise Cloud), so there are no SAML credential authorizations to list',
   },
+  organization: {
+    op: 'GET /orgs/{org}',
+    needs: 'an organisation owner\'s classic token with read:org; GitHub App / fine-grained token: Organization permission "Administration: read" (the member privilege fields are shown only to owners)',
+  },
   hooks: {
     op: 'GET /orgs/{org}/hooks',
     needs: 'an organisation owner\'s classic token with admin:org_hook; GitHub App / fine-grained token: Organization permission "Webhooks: read"',

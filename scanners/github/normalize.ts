@@ -2,7 +2,7 @@
 // organisation (who is still a member, how to protect a secret) arrives in OrgFacts.
 import { githubTokenKeyId } from '../../src/model/ids.js';
 import { createHash } from 'node:crypto';
-import type { CredentialRecord, CredentialStatus, GrantRecord, IdentityRecord, InventoryRecord, Location } from '../../src/model/records.js';
+import type { CredentialRecord, CredentialStatus, GrantRecord, IdentityRecord, InventoryRecord, Location, TrustRecord } from '../../src/model/records.js';
 import type { SecretProtector } from '../../src/secrets/protect.js';
 import { isOrganizationPermission, memberRolePrivilege, permissionPrivilege, scopePrivilege } from './privilege.js';
 import type {
@@ -20,6 +20,7 @@ import type {
   PatGrant,
   PatGrantRequest,
   SecretScanningAlert,
+  OrganizationFull,
   SimpleUser,
 } from './wire.js';
 
@@ -31,6 +32,8 @@ export interface OrgFacts {
   people: Set<string> | null;
   secrets: SecretProtector;
   now: Date;
+  /** How many members the organisation has (outside collaborators not counted); null when they could not be listed. */
+  members?: number | null;
   /** What the organisation's workflows do about OIDC (from one code search), when known. */
   oidc?: { used: boolean; repositories: string[] } | null;
 }
@@ -567,4 +570,39 @@ export function normalizeAlert(a: SecretScanningAlert, f: OrgFacts): CredentialR
       secretProvider: a.provider ?? null,
     },
   };
+}
+
+// ---------------------------------------------------------------- Member privileges
+
+/** Default repository permissions that let every member push (so run workflows) in every repository. */
+const MEMBERS_PUSH = new Set(['write', 'admin']);
+
+/**
+ * The organisation's base permission as a trust: when it is write or admin, every member can
+ * push to every repository of the organisation, so run its workflows (and mint the OIDC tokens
+ * clouds trust). The row's identity is `ext:github-org:<org>` (whoever can push to every
+ * repository), its principal `ext:github-members:<org>`: reach draws an edge from the members to
+ * each repository it knows. Nothing when members can only read.
+ */
+export function normalizeMemberPrivileges(o: OrganizationFull, f: OrgFacts): TrustRecord[] {
+  const base = o.default_repository_permission?.toLowerCase() ?? null;
+  if (!base || !MEMBERS_PUSH.has(base)) return [];
+  const count = typeof f.members === 'number' ? f.members : null;
+  return [
+    {
+      type: 'trust',
+      identityId: `ext:github-org:${f.org}`,
+      provider: P,
+      principal: `ext:github-members:${f.org}`,
+      principalType: 'account',
+      condition: null,
+      risk: null,
+      attributes: {
+        defaultRepositoryPermission: base,
+        members: count,
+        membersCanCreateRepositories: o.members_can_create_repositories ?? null,
+        why: `default repository permission ${base}: every member${count !== null ? ` (${count})` : ''} of ${f.org} can push to every repository`,
+      },
+    },
+  ];
 }

@@ -6,6 +6,7 @@ import type { components } from '@octokit/openapi-types';
 type S = components['schemas'];
 
 export type SimpleUser = S['simple-user'];
+export type OrganizationFull = S['organization-full'];
 export type MinimalRepository = S['minimal-repository'];
 export type SimpleRepository = S['simple-repository'];
 export type Installation = S['installation'];

@@ -205,15 +205,24 @@ export function* deriveEdges(src: EdgeSources): Generator<ReachEdge> {
 
   // Trusts.
   let anyGithubUsed = false;
+  // Organisations whose members can all push to every repository (base permission write or admin).
+  const membersPush = new Map<string, { from: string; why: string }>();
   // IRSA annotations wait for the roles' own EKS OIDC trusts, which may come later in the stream.
   const irsa: TrustInput[] = [];
   const eksTrusts = new Map<string, EksTrust[]>();
   const serviceRoles: { role: string; service: string; account: string }[] = [];
   for (const t of src.trusts) {
+    // A resource control policy closes this trust to its caller: the scanner says which one.
+    if (t.provider === 'aws' && t.attributes?.resourceControlDenied) continue;
     if (t.provider === 'aws' && awsActors.size) {
       const roleAcct = awsAccountOf(t.identityId);
       if (t.principalType === 'service' && roleAcct) serviceRoles.push({ role: t.identityId, service: t.principal, account: roleAcct });
       if (t.principalType === 'account' || t.principalType === 'external-account') yield* accountCallers(t, awsActors, assumableGranted);
+    }
+    if (t.provider === 'github' && t.attributes?.defaultRepositoryPermission) {
+      const org = t.identityId.replace(/^ext:github-org:/, '');
+      membersPush.set(org, { from: t.principal, why: typeof t.attributes.why === 'string' ? t.attributes.why : `default repository permission ${String(t.attributes.defaultRepositoryPermission)}` });
+      continue;
     }
     if (t.provider === 'kubernetes' && (t.attributes?.cloud === 'aws' || t.attributes?.cloud === 'gcp')) {
       irsa.push(t);
@@ -243,6 +252,8 @@ export function* deriveEdges(src: EdgeSources): Generator<ReachEdge> {
     if (orgReposUsed.has(org)) yield { from: repoNode(repo), to: ext('github-org-repos', org), mechanism: 'member-of', evidence: `${repo} is a repository of ${org}`};
     if (anyGithubUsed) yield { from: repoNode(repo), to: ANY_GITHUB, mechanism: 'member-of', evidence: `a workflow of ${repo} matches a subject open to any repository`};
     if (orgPushers.has(org)) yield { from: ext('github-org', org), to: repoNode(repo), mechanism: 'push-to-repository', evidence: `${repo} is a repository of ${org}`};
+    const members = membersPush.get(org);
+    if (members) yield { from: members.from, to: repoNode(repo), mechanism: 'push-to-repository', evidence: `${members.why}, ${repo} among them: can run its workflows` };
   }
 }
 

@@ -34,6 +34,7 @@ export type ExternalType =
   | 'github-repo'
   | 'github-subject'
   | 'github-org'
+  | 'github-members'
   | 'github-org-repos'
   | 'oidc'
   | 'gcp-pool'

@@ -47,3 +47,19 @@ test('story: a repository → GitHub OIDC → the AWS deploy role and the GCP CI
   const show = nhi(dir, ['show', 'terraform-prod@acme-prod.iam.gserviceaccount.com']);
   assert.match(show.out, /^ci-deployer@acme-ci\.iam\.gserviceaccount\.com .*\s1\s+mint-token/m, 'who can become the production owner');
 });
+
+test('story: any member of the organisation can push to that repository (base permission write), so the chain starts with them', { timeout: 120_000 }, () => {
+  const members = `ext:github-members:${DEMO.github.org}`;
+  const toOwner = nhi(dir, ['paths', members, '--to', 'terraform-prod@acme-prod.iam.gserviceaccount.com']);
+  assert.equal(toOwner.code, 0, toOwner.err);
+  assert.match(toOwner.out, /1\. ext:github-members:acme-corp\s+may push to ext:github-repo:acme-corp\/acme-deploy-scripts\s+evidence: default repository permission write: every member \(\d+\) of acme-corp can push to every repository/);
+  assert.match(toOwner.out, /3\. ci-deployer@acme-ci\.iam\.gserviceaccount\.com\s+may mint tokens for terraform-prod@acme-prod\.iam\.gserviceaccount\.com/);
+  const toAws = nhi(dir, ['paths', members, '--to', 'github-actions-release']);
+  assert.match(toAws.out, /ext:github-subject:repo:acme-corp\/acme-deploy-scripts:ref:refs\/heads\/main\s+is trusted through federation by github-actions-release/);
+
+  const report = JSON.parse(nhi(dir, ['report', '--format', 'json']).out) as { findings: { rule: string; severity: string; message: string; identity?: { id: string }; evidence: { pushedBy?: string; pushChain?: { from: string; to: string }[] } }[] };
+  const trust = report.findings.find((f) => f.rule === 'external-trust' && f.identity?.id === 'ci-deployer@acme-ci.iam.gserviceaccount.com' && f.evidence.pushedBy);
+  assert.ok(trust, 'the OIDC trust of the CI service account says who can push to its repository');
+  assert.match(trust.message, /every member of acme-corp can push to acme-corp\/acme-deploy-scripts/);
+  assert.deepEqual(trust.evidence.pushChain?.map((h) => `${h.from}>${h.to}`), [`${members}>${REPO}`]);
+});

@@ -82,7 +82,89 @@ function guarded(scps: { id: string; name: string; doc: PolicyDocument; targets:
 }
 const opsAdmin = (acct: string, policy: PolicyDocument): FakeAccount => ({ id: acct, name: `acct-${acct}`, policies: [{ arn: ADMIN, doc: doc(allow('*')) }], users: [{ name: 'ops', created, inline: { ops: policy } }] });
 
+// Resource control policies: a vendor role outside the organisation trusted by a bridge role of
+// member B, which may assume B's admin role (trusting B's root).
+const OUTSIDE = '999999999999';
+const vendor = `arn:aws:iam::${OUTSIDE}:role/vendor`;
+/** An identity outside the estate is its account's node (the trust names it; its policies are not read). */
+const outsideNode = `ext:aws-account:${OUTSIDE}`;
+const vendorEstate = (acct: string): FakeAccount => ({
+  id: acct,
+  name: `acct-${acct}`,
+  policies: [{ arn: ADMIN, doc: doc(allow('*')) }],
+  roles: [
+    { name: 'vendor-bridge', created, trust: trustAws(vendor), inline: { hop: doc(allow('sts:AssumeRole', role(acct, '*-admin'))) } },
+    { name: 'ops-admin', created, trust: trustAws(`arn:aws:iam::${acct}:root`), attached: [ADMIN] },
+  ],
+});
+const outsidersDenied = (targets: string[], allowedAccounts?: string[]) => ({
+  id: 'p-rcpperim01',
+  name: 'org-perimeter',
+  targets,
+  doc: doc({
+    Sid: 'OnlyOrgAssumes',
+    Effect: 'Deny',
+    Principal: '*',
+    Action: 'sts:AssumeRole',
+    Resource: '*',
+    Condition: {
+      ...(allowedAccounts ? { StringNotEqualsIfExists: { 'aws:PrincipalAccount': allowedAccounts } } : { StringNotEqualsIfExists: { 'aws:PrincipalOrgID': ORG } }),
+      BoolIfExists: { 'aws:PrincipalIsAWSService': 'false' },
+    },
+  }),
+});
+const rcpFullAccess = { id: 'p-RCPFullAWSAccess', name: 'RCPFullAWSAccess', awsManaged: true, doc: doc({ Effect: 'Allow', Principal: '*', Action: '*', Resource: '*' }), targets: [ROOT, OU, M, A, B] };
+const withRcps = (rcps: { id: string; name: string; doc: PolicyDocument; targets: string[] }[]): FakeEstate['org'] => ({ ...(guarded([]) as NonNullable<FakeEstate['org']>), rcps: [rcpFullAccess, ...rcps] });
+
 export const SCENARIOS: Scenario[] = [
+  {
+    name: 'RCP denying principals outside the organisation cuts an outside role\'s chain into a member account',
+    accounts: [{ id: M, name: 'mgmt' }, { id: A, name: 'member' }, vendorEstate(B)],
+    org: withRcps([outsidersDenied([ROOT])]),
+    from: outsideNode,
+    privilege: null,
+    chain: [],
+  },
+  {
+    name: 'the same RCP leaves the organisation\'s own hop (bridge → admin role of its account)',
+    accounts: [{ id: M, name: 'mgmt' }, { id: A, name: 'member' }, vendorEstate(B)],
+    org: withRcps([outsidersDenied([ROOT])]),
+    from: role(B, 'vendor-bridge'),
+    privilege: 'admin',
+    chain: [`may-assume>${role(B, 'ops-admin')}`],
+  },
+  {
+    name: 'without an RCP the outside role reaches the member account\'s admin role in two hops',
+    accounts: [{ id: M, name: 'mgmt' }, { id: A, name: 'member' }, vendorEstate(B)],
+    org: withRcps([]),
+    from: outsideNode,
+    privilege: 'admin',
+    chain: [`may-assume>${role(B, 'vendor-bridge')}`, `may-assume>${role(B, 'ops-admin')}`],
+  },
+  {
+    name: 'an RCP whose condition admits the outside account (aws:PrincipalAccount lists it) leaves the chain',
+    accounts: [{ id: M, name: 'mgmt' }, { id: A, name: 'member' }, vendorEstate(B)],
+    org: withRcps([outsidersDenied([ROOT], [M, A, B, OUTSIDE])]),
+    from: outsideNode,
+    privilege: 'admin',
+    chain: [`may-assume>${role(B, 'vendor-bridge')}`, `may-assume>${role(B, 'ops-admin')}`],
+  },
+  {
+    name: 'an RCP attached to another account leaves the chain',
+    accounts: [{ id: M, name: 'mgmt' }, { id: A, name: 'member' }, vendorEstate(B)],
+    org: withRcps([outsidersDenied([A])]),
+    from: outsideNode,
+    privilege: 'admin',
+    chain: [`may-assume>${role(B, 'vendor-bridge')}`, `may-assume>${role(B, 'ops-admin')}`],
+  },
+  {
+    name: 'RCPs do not apply to the management account: its roles stay open to the outside role',
+    accounts: [vendorEstate(M), { id: A, name: 'member' }],
+    org: withRcps([outsidersDenied([ROOT])]),
+    from: outsideNode,
+    privilege: 'admin',
+    chain: [`may-assume>${role(M, 'vendor-bridge')}`, `may-assume>${role(M, 'ops-admin')}`],
+  },
   {
     name: 'PassRole on a named admin role + lambda:CreateFunction reaches that role',
     accounts: [account(A, doc(allow('iam:PassRole', role(A, 'ops-admin')), allow('lambda:CreateFunction')), [{ name: 'ops-admin', created, trust: trustService('lambda.amazonaws.com'), attached: [ADMIN] }])],

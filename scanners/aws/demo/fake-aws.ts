@@ -103,6 +103,10 @@ export interface FakeEstate {
     ous?: { id: string; name: string; parent: string; accounts: string[] }[];
     /** Service control policies and where they are attached (root, OU or account ids); absent: the policy type is not enabled. */
     scps?: { id: string; name: string; doc: PolicyDocument; targets: string[]; awsManaged?: boolean }[];
+    /** Resource control policies, likewise; absent: the policy type is not enabled. */
+    rcps?: { id: string; name: string; doc: PolicyDocument; targets: string[]; awsManaged?: boolean }[];
+    /** Organizations operations answered with AccessDeniedException. */
+    deny?: string[];
   };
   /** GetAccountAuthorizationDetails page size (items per page across all lists). */
   pageSize?: number;
@@ -479,7 +483,12 @@ export async function startFakeAws(estate: FakeEstate, wrap: (h: LocalHandler) =
       }));
       return json(200, { Accounts: page, ...(start + size < all.length ? { NextToken: Buffer.from(`page:${start + size}`).toString('base64') } : {}) });
     }
+    if ((o.deny ?? []).includes(op)) return json(400, { __type: 'AccessDeniedException', Message: `You don't have permissions to access this resource (organizations:${op}).` });
     const root = fakeRootId(o.id);
+    if (op === 'ListRoots') {
+      const types = [...(o.scps ? ['SERVICE_CONTROL_POLICY'] : []), ...(o.rcps ? ['RESOURCE_CONTROL_POLICY'] : [])];
+      return json(200, { Roots: [{ Id: root, Arn: `arn:aws:organizations::${estate.callerAccount}:root/${o.id}/${root}`, Name: 'Root', PolicyTypes: types.map((Type) => ({ Type, Status: 'ENABLED' })) }] });
+    }
     if (op === 'ListParents') {
       const child = String(body.ChildId ?? '');
       const ou = (o.ous ?? []).find((u) => u.id === child || u.accounts.includes(child));
@@ -488,17 +497,21 @@ export async function startFakeAws(estate: FakeEstate, wrap: (h: LocalHandler) =
       return json(200, { Parents: [{ Id: parent, Type: parent.startsWith('r-') ? 'ROOT' : 'ORGANIZATIONAL_UNIT' }] });
     }
     if (op === 'ListPolicies' || op === 'DescribePolicy' || op === 'ListTargetsForPolicy') {
-      if (!o.scps) return json(400, { __type: 'PolicyTypeNotEnabledException', Message: 'This operation can be performed only for enabled policy types.' });
-      const summary = (p: NonNullable<typeof o.scps>[number]) => ({
+      const notEnabled = () => json(400, { __type: 'PolicyTypeNotEnabledException', Message: 'This operation can be performed only for enabled policy types.' });
+      const typed = [...(o.scps ?? []).map((p) => ({ ...p, type: 'SERVICE_CONTROL_POLICY' })), ...(o.rcps ?? []).map((p) => ({ ...p, type: 'RESOURCE_CONTROL_POLICY' }))];
+      const summary = (p: (typeof typed)[number]) => ({
         Id: p.id,
-        Arn: `arn:aws:organizations::${p.awsManaged ? 'aws' : estate.callerAccount}:policy/${p.awsManaged ? '' : `${o.id}/`}service_control_policy/${p.id}`,
+        Arn: `arn:aws:organizations::${p.awsManaged ? 'aws' : estate.callerAccount}:policy/${p.awsManaged ? '' : `${o.id}/`}${p.type.toLowerCase()}/${p.id}`,
         Name: p.name,
         Description: '',
-        Type: 'SERVICE_CONTROL_POLICY',
+        Type: p.type,
         AwsManaged: !!p.awsManaged,
       });
-      if (op === 'ListPolicies') return json(200, { Policies: body.Filter === 'SERVICE_CONTROL_POLICY' ? o.scps.map(summary) : [] });
-      const p = o.scps.find((x) => x.id === body.PolicyId);
+      if (op === 'ListPolicies') {
+        const enabled = body.Filter === 'SERVICE_CONTROL_POLICY' ? o.scps : body.Filter === 'RESOURCE_CONTROL_POLICY' ? o.rcps : [];
+        return enabled ? json(200, { Policies: typed.filter((p) => p.type === body.Filter).map(summary) }) : notEnabled();
+      }
+      const p = typed.find((x) => x.id === body.PolicyId);
       if (!p) return json(400, { __type: 'PolicyNotFoundException', Message: "We can't find a policy with the PolicyId that you specified." });
       if (op === 'DescribePolicy') return json(200, { Policy: { PolicySummary: summary(p), Content: JSON.stringify(p.doc) } });
       return json(200, {

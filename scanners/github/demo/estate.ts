@@ -1,4 +1,5 @@
-// The GitHub part of the demo estate: organisation acme-corp, where a departed contractor's
+// The GitHub part of the demo estate: organisation acme-corp, whose members can all push to
+// every repository (base permission write), where a departed contractor's
 // write deploy key still pushes to infra, an owner's never-expiring classic PAT carries
 // admin:org, a fine-grained PAT has not been used for a year, a third-party app holds
 // administration write on every repository, and the org's Actions secrets hold static AWS
@@ -27,6 +28,7 @@ import {
   secretAlert,
   sshKeyAuthorization,
   user,
+  organization,
 } from './fixtures.js';
 
 export const DEMO_GITHUB = {
@@ -181,6 +183,8 @@ export function demoRoutes(input: DemoRoutesInput): FakeRoutes {
   ];
 
   const routes: FakeRoutes = {
+    // The base permission lets every member push to every repository (and so run its workflows).
+    [`GET /orgs/${org}`]: { status: 200, body: organization(org, { defaultRepositoryPermission: 'write', createdAt: ago(2400) }) },
     [`GET /orgs/${org}/members?role=admin`]: { items: admins },
     [`GET /orgs/${org}/members`]: { items: members },
     [`GET /orgs/${org}/outside_collaborators`]: { items: outside },

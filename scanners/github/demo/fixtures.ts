@@ -15,6 +15,7 @@ import type {
   MinimalRepository,
   OrgActionsSecret,
   OrgHook,
+  OrganizationFull,
   RepoHook,
   PatGrant,
   PatGrantRequest,
@@ -32,6 +33,39 @@ export type CodeSearchResponse = operations['search/code']['responses'][200]['co
 
 function numId(seed: string): number {
   return 1_000_000 + (createHash('sha256').update(seed).digest().readUInt32BE(0) % 90_000_000);
+}
+
+/** GET /orgs/{org} as an owner sees it: the member privileges included. */
+export function organization(login: string, o: { defaultRepositoryPermission: 'read' | 'write' | 'admin' | 'none' | null; membersCanCreateRepositories?: boolean; createdAt?: string }): OrganizationFull {
+  const u = `${API}/orgs/${login}`;
+  const created = o.createdAt ?? '2019-03-01T09:00:00Z';
+  return {
+    login,
+    id: numId(`org:${login}`),
+    node_id: `O_${Buffer.from(login).toString('base64url')}`,
+    url: u,
+    repos_url: `${u}/repos`,
+    events_url: `${u}/events`,
+    hooks_url: `${u}/hooks`,
+    issues_url: `${u}/issues`,
+    members_url: `${u}/members{/member}`,
+    public_members_url: `${u}/public_members{/member}`,
+    avatar_url: `https://avatars.githubusercontent.com/u/${numId(`org:${login}`)}?v=4`,
+    description: null,
+    has_organization_projects: true,
+    has_repository_projects: true,
+    public_repos: 0,
+    public_gists: 0,
+    followers: 0,
+    following: 0,
+    html_url: `${WEB}/${login}`,
+    type: 'Organization',
+    created_at: created,
+    updated_at: created,
+    archived_at: null,
+    ...(o.defaultRepositoryPermission ? { default_repository_permission: o.defaultRepositoryPermission } : {}),
+    members_can_create_repositories: o.membersCanCreateRepositories ?? true,
+  };
 }
 
 export function user(login: string, type: 'User' | 'Bot' | 'Organization' = 'User', id = numId(`user:${login}`)): SimpleUser {

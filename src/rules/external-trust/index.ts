@@ -66,6 +66,7 @@ export const externalTrust: Rule = {
     // service account in it) is one relation: one finding, on its most privileged identity.
     const bindings = new Map<string, TrustRow[]>();
     for (const t of inventory.trusts({ risky: true, orFederated: true })) {
+      if (t.attributes.resourceControlDenied) continue; // an organisation guardrail closes it
       const j = githubJudgement(t);
       if (j) {
         if (j.pinning !== 'pinned-ref-or-environment') yield githubFinding(t, j, j.pinning);
@@ -90,14 +91,27 @@ export const externalTrust: Rule = {
       const holder = inventory.identity(t.identityId);
       const who = holder ? `${holder.kind} ${holder.name}` : t.identityId;
       const r = reachText(reach, t.identityId);
+      const members = membersPushing(j);
+      // One repository that every member can push to is as open as any repository of the organisation.
+      const severity = members && pinning === 'repository-any-ref' ? SEVERITY['organization-any-repository'][r.level] : SEVERITY[pinning][r.level];
       return {
         provider: t.provider,
         identityId: t.identityId,
         discriminator: t.condition ? `${t.principal}?${stableHash(t.condition)}` : t.principal,
-        severity: SEVERITY[pinning][r.level],
-        message: `${who} trusts GitHub Actions OIDC, ${pinning.replace(/-/g, ' ')}: ${j.message}${r.text}`,
-        evidence: { principal: t.principal, principalType: t.principalType, condition: t.condition, pinning: j.pinning, judgement: j.message, subjects: j.subjects, chain: chainJson(r.chain) },
+        severity,
+        message: `${who} trusts GitHub Actions OIDC, ${pinning.replace(/-/g, ' ')}: ${j.message}${r.text}${members ? `; and every member of ${members.org} can push to ${j.repository ?? 'its repositories'} (base repository permission)` : ''}`,
+        evidence: {
+          principal: t.principal, principalType: t.principalType, condition: t.condition, pinning: j.pinning, judgement: j.message, subjects: j.subjects, chain: chainJson(r.chain),
+          ...(members ? { pushedBy: members.node, pushChain: chainJson(members.chain) } : {}),
+        },
       };
+    }
+
+    /** The organisation's members, when its base permission lets them all push to the repository (or repositories) the trust admits. */
+    function membersPushing(j: OidcJudgement) {
+      const node = j.pinning === 'repository-any-ref' && j.repository ? `ext:github-repo:${j.repository.toLowerCase()}` : j.pinning === 'organization-any-repository' && j.organization ? `ext:github-org-repos:${j.organization.toLowerCase()}` : null;
+      const w = node ? reach.reachersOf(node, 200).find((x) => x.id.startsWith('ext:github-members:')) : undefined;
+      return w ? { node: w.id, org: w.id.slice('ext:github-members:'.length), chain: w.chain } : null;
     }
 
     function finding(t: TrustRow, edges: TrustRow[]) {
