@@ -39,13 +39,14 @@ const azureOptions = (s: LocalServer, flags: Record<string, unknown> = {}) =>
 
 describe('--max-duration', () => {
   it('ends a slow scan at its window: partial targets keep their records, with an error naming the fix', async () => {
-    const server = await slowAzure(150);
-    const run = await runScanner(azureScanner, azureOptions(server), { maxDurationMs: 1500 });
+    // Bounds with room for a loaded CI machine: the scan needs several times its window at this latency.
+    const server = await slowAzure(300);
+    const run = await runScanner(azureScanner, azureOptions(server), { maxDurationMs: 3000 });
     assert.equal(run.thrown, undefined);
-    assert.ok(run.elapsedMs < 4000, `took ${run.elapsedMs} ms`);
+    assert.ok(run.elapsedMs < 9000, `took ${run.elapsedMs} ms`);
     const window = run.errors.filter((e) => e.code === 'max-duration');
     assert.ok(window.length >= 1, JSON.stringify(run.errors));
-    assert.match(window[0].message, /scan window of 1\.5 s reached/);
+    assert.match(window[0].message, /scan window of 3 s reached/);
     assert.match(window[0].fix ?? '', /--max-duration/);
     assert.ok(run.targets.some((t) => t.state === 'partial' && run.found[t.key] > 0), JSON.stringify(run.targets));
     assert.ok(run.targets.every((t) => t.state !== 'complete' || !window.some((e) => e.targetKey === t.key)));
@@ -54,8 +55,8 @@ describe('--max-duration', () => {
 
   it('stops a request that hangs when the window closes, without waiting for its timeout', async () => {
     const server = await slowAzure(0, '/v1.0/servicePrincipals');
-    const run = await runScanner(azureScanner, azureOptions(server), { maxDurationMs: 800 });
-    assert.ok(run.elapsedMs < 3000, `took ${run.elapsedMs} ms (request timeout is 60 s)`);
+    const run = await runScanner(azureScanner, azureOptions(server), { maxDurationMs: 2500 });
+    assert.ok(run.elapsedMs < 8000, `took ${run.elapsedMs} ms (request timeout is 60 s)`);
     const tenant = run.targets.find((t) => t.key.startsWith('azure:'));
     assert.ok(tenant && tenant.state !== 'complete');
     assert.ok(run.errors.some((e) => e.targetKey === tenant.key && e.code === 'max-duration'));
@@ -72,7 +73,7 @@ describe('--max-duration', () => {
     servers.push(server);
     const options = { ...(resolveScannerOptions(gcpScanner, { flags: {}, env: {}, section: undefined }) as object), resourceManagerEndpoint: server.url, iamEndpoint: server.url, policyAnalyzerEndpoint: server.url, accessToken: 'window-test-token', skipActivity: true, maxDuration: '1s' };
     const run = await runScanner(gcpScanner, options);
-    assert.ok(run.elapsedMs < 5000, `took ${run.elapsedMs} ms`);
+    assert.ok(run.elapsedMs < 9000, `took ${run.elapsedMs} ms`);
     const window = run.errors.filter((e) => e.code === 'max-duration');
     assert.equal(window.length, run.targets.length, JSON.stringify(run.targets));
     assert.match(window[0].fix ?? '', /nhi scan gcp --max-duration|maxDuration/);
