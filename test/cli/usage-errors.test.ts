@@ -72,6 +72,17 @@ test('suppressions naming an unknown rule or an impossible date, and --as-of bef
   assert.equal(nhi(dir, ['report', '--as-of', today]).code, 0);
 });
 
+test('an inventory file with no schema yet (a first scan creating it) is said to hold no scan, not to need an upgrade', { timeout: 60_000 }, () => {
+  const dir = tempDir();
+  writeFiles(dir, { 'new.db': '' });
+  for (const args of [['report'], ['ls', 'identities'], ['scans']]) {
+    const r = nhi(dir, [...args, '--db', 'new.db']);
+    assert.equal(r.code, 2, `nhi ${args.join(' ')} → ${r.code}\n${r.err}`);
+    assert.match(r.err, /new\.db holds no scan yet[\s\S]*wait for it to finish/, `nhi ${args.join(' ')}`);
+    assert.doesNotMatch(r.err, /schema upgrade/);
+  }
+});
+
 test('provider, status and severity values match case-insensitively (AWS is aws)', { timeout: 60_000 }, () => {
   const dir = inventory();
   const lower = JSON.parse(nhi(dir, ['report', '--format', 'json', '--provider', 'repo']).out);
