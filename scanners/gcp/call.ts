@@ -2,6 +2,7 @@
 // throttles (429 / RESOURCE_EXHAUSTED / quota 403) or is briefly unavailable (5xx), and
 // its failure is described in Google's own terms (HTTP status, status, ErrorInfo reason,
 // the permission or service named) so the scan can say exactly what would fix it.
+import { AsyncLocalStorage } from 'node:async_hooks';
 import type { ProgressSink } from '../../src/scanners/contract.js';
 import { networkFault, raceAbort, requestSignal, RequestTimeoutError, sleep } from '../../src/scanners/toolkit/index.js';
 
@@ -145,6 +146,17 @@ export interface CallContext {
   host(operation: string): string;
 }
 
+/**
+ * The signal of the attempt in progress, for clients that take no signal per call (the
+ * Resource Manager clients): their fetch reads it here, so a timed-out or aborted attempt
+ * closes its connection instead of leaving it to hold the process open.
+ */
+const currentAttempt = new AsyncLocalStorage<AbortSignal>();
+
+export function attemptSignal(): AbortSignal | undefined {
+  return currentAttempt.getStore();
+}
+
 /** Maximum single wait, so a long Retry-After cannot stall a scan forever. */
 const MAX_WAIT_MS = 60_000;
 
@@ -160,7 +172,7 @@ export async function call<T>(cx: CallContext, operation: string, fn: (signal: A
     cx.progress.apiCall(operation);
     const attemptSignal = requestSignal(cx.signal, cx.timeoutMs);
     try {
-      return await raceAbort(fn(attemptSignal), attemptSignal);
+      return await raceAbort(currentAttempt.run(attemptSignal, () => fn(attemptSignal)), attemptSignal);
     } catch (err) {
       if (cx.signal.aborted) throw cx.signal.reason ?? err;
       const failure = attemptSignal.aborted ? new RequestTimeoutError(cx.host(operation), Math.round(cx.timeoutMs / 100) / 10) : err;

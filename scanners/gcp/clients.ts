@@ -7,6 +7,7 @@ import { FoldersClient, OrganizationsClient, ProjectsClient } from '@google-clou
 import { iam, type iam_v1 } from '@googleapis/iam';
 import { GoogleAuth, OAuth2Client, type AuthClient } from 'google-auth-library';
 import type { GcpOptions } from './options.js';
+import { attemptSignal } from './call.js';
 
 export const CLOUD_PLATFORM_SCOPE = 'https://www.googleapis.com/auth/cloud-platform';
 
@@ -73,8 +74,23 @@ function gaxOptions(auth: AuthClient, endpoint: string | undefined) {
   return { ...base, apiEndpoint: e.host, port: e.port, protocol: e.protocol };
 }
 
+/**
+ * google-gax's REST transport fetches through the auth client and passes no caller signal: give
+ * each of its fetches the signal of the call() attempt it runs in.
+ */
+function fetchWithAttemptSignal(auth: AuthClient): void {
+  const plain = auth.fetch.bind(auth) as (input: unknown, init?: { signal?: AbortSignal }) => ReturnType<AuthClient['fetch']>;
+  auth.fetch = ((input: unknown, init?: { signal?: AbortSignal }) => {
+    const attempt = attemptSignal();
+    if (!attempt) return plain(input, init);
+    const signal = init?.signal ? AbortSignal.any([init.signal, attempt]) : attempt;
+    return plain(input, { ...init, signal });
+  }) as AuthClient['fetch'];
+}
+
 export async function buildClients(options: GcpOptions): Promise<GcpClients> {
   const auth = await buildAuth(options);
+  fetchWithAttemptSignal(auth);
   // `protocol` is read by google-gax's REST transport though the generated option types omit it.
   const rm = gaxOptions(auth, options.resourceManagerEndpoint) as unknown as ConstructorParameters<typeof ProjectsClient>[0];
   const projects = new ProjectsClient(rm);

@@ -3,7 +3,7 @@
 // the rest of the scan goes on. At most 4 requests in flight per organisation.
 import type { ErrorRecord, NoteRecord, ScanRecord } from '../../src/model/records.js';
 import type { ScanContext } from '../../src/scanners/contract.js';
-import { eachLimit, ErrorTally, PageGuard } from '../../src/scanners/toolkit/index.js';
+import { eachLimit, ErrorTally, networkFault, PageGuard } from '../../src/scanners/toolkit/index.js';
 import type { GitHubClient } from './client.js';
 import { ENDPOINTS, failureRecord, httpStatus, type EndpointSpec } from './errors.js';
 import {
@@ -98,8 +98,9 @@ async function* readPeople(ctx: ScanContext<GitHubOptions>, octokit: GitHubClien
   let membersOk = true;
   for await (const r of listAll<SimpleUser>(ENDPOINTS.members, () => octokit.paginate.iterator(octokit.rest.orgs.listMembers, { org: orgLogin, role: 'admin', per_page: PER_PAGE }), signal)) {
     if ('failure' in r) {
-      // The organisation itself is unreadable: fail the target with the explained error.
-      if (httpStatus(r.err) === 404 || httpStatus(r.err) === 401) throw r.err;
+      // The organisation itself is unreadable, or the API cannot be connected to at all (every
+      // other listing would fail the same way): fail the target with the explained error.
+      if (httpStatus(r.err) === 404 || httpStatus(r.err) === 401 || networkFault(r.err)?.code === 'network') throw r.err;
       membersOk = false;
       yield r.failure;
       break;

@@ -58,6 +58,8 @@ export function ownerFrom(login: string | null | undefined, source: string, f: O
   if (f.people && !f.people.has(login.toLowerCase())) {
     return { owner: null, ownerSource: null, attrs: { formerOwner: login, formerOwnerSource: source, ownerDeparted: true } };
   }
+  // Members unlisted: whether the login left is unknown, so the inventory keeps the last judgement.
+  if (!f.people) return { owner: login, ownerSource: source, attrs: { unread: ['owner'] } };
   return { owner: login, ownerSource: source, attrs: {} };
 }
 

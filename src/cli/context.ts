@@ -2,6 +2,7 @@
 import { loadConfig, type ResolvedConfig } from '../config/config.js';
 import { resolveDbPath } from '../inventory/db.js';
 import { ConfigError } from '../errors.js';
+import { RULES, ruleById } from '../rules/index.js';
 
 export interface CommonFlags {
   db?: string;
@@ -15,10 +16,21 @@ export interface CommandContext {
   env: Record<string, string | undefined>;
 }
 
+/** The config, with every suppression naming a rule that exists: a typo would otherwise suppress nothing, silently. */
+export function loadCheckedConfig(configPath: string | undefined, ignorePath: string | undefined): ResolvedConfig {
+  const config = loadConfig({ configPath, ignorePath });
+  for (const s of config.suppressions) {
+    if (s.rule !== '*' && !ruleById(s.rule)) {
+      throw new ConfigError(`${s.source}: unknown rule "${s.rule}"`, `Use a rule id or "*": ${RULES.map((r) => r.meta.id).join(', ')} (see \`nhi rules\`).`);
+    }
+  }
+  return config;
+}
+
 export function commandContext(flags: CommonFlags): CommandContext {
   return {
     dbPath: resolveDbPath(flags.db),
-    config: loadConfig({ configPath: flags.config, ignorePath: flags.ignoreFile }),
+    config: loadCheckedConfig(flags.config, flags.ignoreFile),
     env: { ...process.env },
   };
 }

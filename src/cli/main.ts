@@ -41,6 +41,13 @@ export function helpAsFlag(argv: string[]): string[] {
   return argv;
 }
 
+// A reader that stops early (`| head`): end as a tool stopped by SIGPIPE does, quietly and with
+// 141, never 0 (a gate in a pipeline with pipefail must not read an unfinished report as clean).
+process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+  if (err.code !== 'EPIPE') throw err;
+  process.exit(128 + 13);
+});
+
 // Set the exit code and let stdout drain rather than exiting mid-write.
 main(process.argv).then(
   (code) => {

@@ -30,8 +30,10 @@ export function validateSuppression(value: unknown, where: string): Suppression 
   if (typeof v.reason !== 'string' || !v.reason.trim()) throw new ConfigError(`${where}: "reason" is required: say why the risk is accepted`);
   let expires: string | null = null;
   if (v.expires !== undefined && v.expires !== null) {
-    if (typeof v.expires !== 'string' || !DATE.test(v.expires) || Number.isNaN(Date.parse(v.expires))) {
-      throw new ConfigError(`${where}: "expires" must be a date like 2027-01-31`);
+    // Date.parse rolls impossible days forward (2027-02-30 → 2027-03-02): refuse them instead.
+    const t = typeof v.expires === 'string' && DATE.test(v.expires) ? Date.parse(`${v.expires}T00:00:00Z`) : NaN;
+    if (Number.isNaN(t) || new Date(t).toISOString().slice(0, 10) !== v.expires) {
+      throw new ConfigError(`${where}: "expires" must be a real date like 2027-01-31, got ${JSON.stringify(v.expires)}`);
     }
     expires = v.expires;
   }

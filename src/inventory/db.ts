@@ -185,6 +185,10 @@ function refuseForeign(db: DB, path: string): void {
 function migrate(db: DB, path: string, readonly: boolean): void {
   const current = versionAndTables(db).version;
   if (current >= SCHEMA_VERSION) return;
+  if (readonly && versionAndTables(db).tables === 0) {
+    // An empty file: a first scan is creating it (or something left it empty). Nothing to read yet.
+    throw new InventoryError(`${path} holds no scan yet`, 'If a first scan is running, wait for it to finish; otherwise run `nhi scan` (or `nhi scan --demo`) with this --db.');
+  }
   if (readonly) {
     throw new InventoryError(`${path} needs a schema upgrade (version ${current} → ${SCHEMA_VERSION})`, 'Run any writing command (for example `nhi scan`) once to upgrade it.');
   }

@@ -39,8 +39,14 @@ export function mergeEntity(db: DB, table: EntityTable, scan: number): { staged:
       ON CONFLICT DO NOTHING; END`);
   // What a scanner could not read this time (attributes.unread) keeps its last known value.
   keepUnreadFunction(db);
+  const keptColumn = (c: string) => (cols.includes('attributes') ? Object.keys(UNREAD_GROUPS).find((k) => UNREAD_GROUPS[k].columns.includes(c)) : undefined);
   const updates = [...cols.filter((c) => c !== 'id'), 'target_key']
-    .map((c) => (c === 'attributes' ? `attributes = CASE WHEN instr(excluded.attributes, '"unread"') > 0 THEN nhi_keep_unread(excluded.attributes, attributes) ELSE excluded.attributes END` : `${c} = excluded.${c}`))
+    .map((c) => {
+      if (c === 'attributes') return `attributes = CASE WHEN instr(excluded.attributes, '"unread"') > 0 THEN nhi_keep_unread(excluded.attributes, attributes) ELSE excluded.attributes END`;
+      const group = keptColumn(c);
+      if (group) return `${c} = CASE WHEN instr(excluded.attributes, '"unread"') > 0 AND EXISTS (SELECT 1 FROM json_each(excluded.attributes, '$.unread') WHERE value = '${group}') THEN ${c} ELSE excluded.${c} END`;
+      return `${c} = excluded.${c}`;
+    })
     .join(', ');
   if (spec.changeLog === false) db.exec('DROP TRIGGER IF EXISTS temp.nhi_changed');
   const upsert = () => {
@@ -163,6 +169,15 @@ export function mergeSightings(db: DB, scan: number): void {
 const withKeepUnread = new WeakSet<DB>();
 
 /**
+ * Unread keys that stand for columns, and the attributes judged with them: an owner the scanner
+ * could not judge (GitHub members unlisted, so nobody can be called departed) keeps the owner
+ * columns and the former-owner attributes of the last scan that could.
+ */
+const UNREAD_GROUPS: Record<string, { columns: string[]; attributes: string[] }> = {
+  owner: { columns: ['owner', 'owner_source'], attributes: ['formerOwner', 'formerOwnerSource', 'ownerDeparted'] },
+};
+
+/**
  * nhi_keep_unread(new, old): the new attributes, with each key listed in new.unread taken from the
  * old ones. A scanner that could not read something (AWS keys of a user whose ListAccessKeys was
  * denied) says so instead of reporting zero; the inventory keeps what it knew. When every unread
@@ -175,8 +190,14 @@ function keepUnreadFunction(db: DB): void {
     const n = JSON.parse(next) as Record<string, unknown>;
     const o = typeof prev === 'string' ? (JSON.parse(prev) as Record<string, unknown>) : {};
     const unread = Array.isArray(n.unread) ? (n.unread as unknown[]).filter((k): k is string => typeof k === 'string') : [];
-    const unknown = unread.filter((k) => !(k in o));
+    const unknown = unread.filter((k) => !(k in o) && !(k in UNREAD_GROUPS));
     for (const k of unread) if (k in o) n[k] = o[k];
+    for (const k of unread.filter((g) => g in UNREAD_GROUPS)) {
+      for (const a of UNREAD_GROUPS[k].attributes) {
+        if (a in o) n[a] = o[a];
+        else delete n[a];
+      }
+    }
     if (unknown.length) n.unread = unknown;
     else delete n.unread;
     // In the old key order, so an unchanged value is unchanged text.

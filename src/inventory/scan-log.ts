@@ -144,6 +144,11 @@ export class ScanLog {
     return (this.db.prepare("SELECT id FROM scans WHERE status IN ('complete','partial','failed') ORDER BY id").all() as { id: number }[]).map((r) => r.id);
   }
 
+  /** When the first scan that read anything ran (its clock: the demo's rescans run on a shifted one). */
+  firstReadAt(): string | null {
+    return (this.db.prepare("SELECT min(min(started_at, coalesce(evaluated_at, started_at))) FROM scans WHERE status IN ('complete','partial')").pluck().get() as string | null) ?? null;
+  }
+
   startedAt(scanId: number): string | null {
     return (this.db.prepare('SELECT started_at FROM scans WHERE id = ?').pluck().get(scanId) as string | undefined) ?? null;
   }

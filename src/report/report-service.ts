@@ -109,6 +109,14 @@ export class Report {
         );
       }
       checkProviders(this.inv.db, '--provider', filters.provider);
+      const firstRead = options.asOf ? log.firstReadAt() : null;
+      if (options.asOf && firstRead && options.asOf.toISOString().slice(0, 10) < firstRead.slice(0, 10)) {
+        // Nothing was read then: last use, keys and grants would be judged from a later snapshot.
+        throw new ConfigError(
+          `--as-of ${options.asOf.toISOString().slice(0, 10)} is before the first scan of this inventory (${firstRead.slice(0, 10)}): what existed and was used then is unknown`,
+          `Give a date from ${firstRead.slice(0, 10)} on (\`nhi scans\` lists the scans).`,
+        );
+      }
       const evaluated = log.latest(true);
       this.reEvaluated = options.asOf !== undefined || evaluated === null;
       this.asOf = options.asOf ?? (evaluated?.evaluatedAt ? new Date(evaluated.evaluatedAt) : new Date());

@@ -3,7 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { tempDir } from '../helpers/temp.js';
-import { nhi } from './nhi.js';
+import { BIN, nhi } from './nhi.js';
 
 // One demo inventory for the whole file (about 3 s); every test only reads it.
 const dir = tempDir();
@@ -108,4 +108,16 @@ test('paths: a leaked key reaches admin through its carrier; a key nothing carri
   const none = nhi(dir, ['paths', 'no-such-identity-anywhere']);
   assert.equal(none.code, 2);
   assert.match(none.err, /nothing matches "no-such-identity-anywhere"[\s\S]*nhi ls identities --search/);
+});
+
+test('output piped into a reader that stops early (| head) ends quietly, as other tools do on SIGPIPE', { timeout: 60_000 }, async () => {
+  const { spawn } = await import('node:child_process');
+  const child = spawn(process.execPath, [BIN, 'ls', 'identities', '--json'], { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, NHI_DB: '', CI: '1' } });
+  // The reader is gone before the first write.
+  child.stdout.destroy();
+  let err = '';
+  child.stderr.on('data', (c: Buffer) => (err += c.toString()));
+  const code = await new Promise<number | null>((resolve) => child.on('close', (c) => resolve(c)));
+  assert.doesNotMatch(err, /EPIPE|Unhandled|at /, err);
+  assert.equal(code, 141, 'the exit status a pipeline sees from a tool stopped by SIGPIPE (never 0: a gate must not read it as clean)');
 });

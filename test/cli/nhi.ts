@@ -4,7 +4,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-const BIN = fileURLToPath(new URL('../../bin/nhi', import.meta.url));
+export const BIN = fileURLToPath(new URL('../../bin/nhi', import.meta.url));
 
 export interface Run {
   code: number | null;

@@ -33,7 +33,7 @@ test('report, ls, show, diff, scans and the scan summary print scanned names ine
   assert.equal(nhi(dir, ['scan', 'repo', repo]).code, 0);
   const outputs: Record<string, string> = {
     scan: scan.out + scan.err,
-    report: nhi(dir, ['report', '--as-of', '2026-01-01']).out,
+    report: nhi(dir, ['report', '--as-of', new Date().toISOString().slice(0, 10)]).out,
     'ls credentials': nhi(dir, ['ls', 'credentials', '--include-gone']).out,
     'ls findings': nhi(dir, ['ls', 'findings']).out,
     'show credential': nhi(dir, ['show', creds[0].id]).out,

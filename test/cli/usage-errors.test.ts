@@ -45,6 +45,44 @@ test('bad flag values are usage errors (exit 2) naming the valid values, whateve
   }
 });
 
+test('suppressions naming an unknown rule or an impossible date, and --as-of before the first scan, are errors with the fix', { timeout: 60_000 }, () => {
+  const dir = inventory();
+  writeFiles(dir, {
+    'typo.nhiignore': 'stail * never reviewed\n',
+    'typo.json': JSON.stringify({ suppressions: [{ rule: 'nosuch', subject: '*', reason: 'reviewed' }] }),
+    'feb30.json': JSON.stringify({ suppressions: [{ rule: 'stale', subject: '*', reason: 'reviewed', expires: '2027-02-30' }] }),
+    'feb30.nhiignore': 'stale * 2027-02-30 reviewed\n',
+  });
+  const cases: [string[], RegExp][] = [
+    [['report', '--ignore-file', 'typo.nhiignore'], /typo\.nhiignore:1: unknown rule "stail"[\s\S]*god-mode/],
+    [['report', '--config', 'typo.json'], /unknown rule "nosuch"/],
+    [['scan', 'repo', 'app', '--config', 'typo.json'], /unknown rule "nosuch"/],
+    [['report', '--config', 'feb30.json'], /"expires" must be a real date like 2027-01-31, got "2027-02-30"/],
+    [['ls', 'findings', '--ignore-file', 'feb30.nhiignore'], /"expires" must be a real date/],
+    [['report', '--as-of', '2020-01-01'], /--as-of 2020-01-01 is before the first scan of this inventory[\s\S]*nhi scans/],
+    [['export', 'findings', '--as-of', '2020-01-01'], /before the first scan/],
+  ];
+  for (const [args, message] of cases) {
+    const r = nhi(dir, args);
+    assert.equal(r.code, 2, `nhi ${args.join(' ')} → ${r.code}\n${r.err}`);
+    assert.match(r.err, message, `nhi ${args.join(' ')}`);
+  }
+  // The first scan's own day is a valid --as-of.
+  const today = new Date().toISOString().slice(0, 10);
+  assert.equal(nhi(dir, ['report', '--as-of', today]).code, 0);
+});
+
+test('an inventory file with no schema yet (a first scan creating it) is said to hold no scan, not to need an upgrade', { timeout: 60_000 }, () => {
+  const dir = tempDir();
+  writeFiles(dir, { 'new.db': '' });
+  for (const args of [['report'], ['ls', 'identities'], ['scans']]) {
+    const r = nhi(dir, [...args, '--db', 'new.db']);
+    assert.equal(r.code, 2, `nhi ${args.join(' ')} → ${r.code}\n${r.err}`);
+    assert.match(r.err, /new\.db holds no scan yet[\s\S]*wait for it to finish/, `nhi ${args.join(' ')}`);
+    assert.doesNotMatch(r.err, /schema upgrade/);
+  }
+});
+
 test('provider, status and severity values match case-insensitively (AWS is aws)', { timeout: 60_000 }, () => {
   const dir = inventory();
   const lower = JSON.parse(nhi(dir, ['report', '--format', 'json', '--provider', 'repo']).out);

@@ -3,6 +3,7 @@
 // ends the scan at once even while a request hangs; a page token that repeats ends the listing.
 import { after, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import type { Socket } from 'node:net';
 import { startLocalServer, type LocalServer } from '../../src/demo/local-server.js';
 import { gcpScanner } from '../../scanners/gcp/index.js';
 import { googleApiHandler } from '../../scanners/gcp/demo/google-api.js';
@@ -58,6 +59,24 @@ describe('gcp faults', () => {
     const after = Date.now() - abortedAt;
     assert.ok(after < 2_000, `ended ${after} ms after the abort`);
     assert.ok(!run.targets.every((t) => t.state === 'complete'));
+  });
+
+  it('a stalled Resource Manager call is cancelled: its connection is closed, so nothing keeps the process alive', async () => {
+    const open = new Set<Socket>();
+    const server = await faulty((path) =>
+      path === '/v3/projects/alpha'
+        ? (res) => {
+            const s = res.socket;
+            if (!s) return;
+            open.add(s);
+            s.on('close', () => open.delete(s));
+          }
+        : null,
+    );
+    const run = await runScanner(gcpScanner, optionsFor(server, { project: ['alpha'], requestTimeout: 0.2, maxRetries: 1 }));
+    assert.equal(run.errors.find((e) => e.operation === 'projects.get')?.code, 'timeout', JSON.stringify(run.errors));
+    await new Promise((r) => setTimeout(r, 300));
+    assert.equal(open.size, 0, 'a timed-out request left its connection open');
   });
 
   it('a service account listing whose page token repeats ends with a pagination-loop error', async () => {

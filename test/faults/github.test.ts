@@ -117,6 +117,19 @@ describe('github faults: bodies cut short or broken', () => {
   });
 });
 
+describe('github faults: an API that cannot be reached', () => {
+  it('a refused connection on the first listing fails the target (nothing read), instead of a partial scan of every listing', async () => {
+    const gone = await startLocalServer(() => undefined);
+    const url = gone.url;
+    await gone.close();
+    const run = await runScanner(githubScanner, { ...options({ url } as LocalServer), maxRetries: 0 });
+    assert.deepEqual(run.targets, [{ key: `github:${ORG}`, state: 'failed' }]);
+    assert.equal(run.errors.length, 1, JSON.stringify(run.errors));
+    assert.equal(run.errors[0]?.code, 'network');
+    assert.match(run.errors[0]?.fix ?? '', /network access/);
+  });
+});
+
 describe('github faults: pagination links', () => {
   it('never follows a next link to another origin, so the token is not sent there', async () => {
     const elsewhere = await startLocalServer((_req, res) => {

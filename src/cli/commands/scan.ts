@@ -1,6 +1,6 @@
 // `nhi scan`: resolve scanners and their options, run the scan service with live progress,
 // print a one-screen summary, exit 0 / 3 partial / 4 nothing read / 2 / 130.
-import { loadConfig } from '../../config/config.js';
+import { loadCheckedConfig } from '../context.js';
 import { resolveDbPath } from '../../inventory/db.js';
 import { ConfigError, EXIT } from '../../errors.js';
 import { SCANNERS } from '../../scanners/registry.js';
@@ -23,7 +23,7 @@ export async function scanCommand(tokens: string[]): Promise<number> {
     process.stdout.write(scanHelp(SCANNERS));
     return EXIT.ok;
   }
-  const config = loadConfig({ configPath: args.global.config, ignorePath: args.global.ignoreFile });
+  const config = loadCheckedConfig(args.global.config, args.global.ignoreFile);
   // The demo estate says which of its accounts and projects are production (unless the config does).
   if (args.global.demo && Object.keys(config.environments).length === 0) config.environments = structuredClone(DEMO_ENVIRONMENTS) as EnvironmentConfig;
   const env = { ...process.env };
