@@ -41,10 +41,23 @@ export function usesInCluster(options: KubernetesOptions, env: Record<string, st
   return !!options.inCluster || (kubeconfigFiles(options, env).length === 0 && !!env.KUBERNETES_SERVICE_HOST);
 }
 
+/** Where Kubernetes mounts a pod's service account token (the client's in-cluster loading reads it there). */
+const SERVICE_ACCOUNT_TOKEN = '/var/run/secrets/kubernetes.io/serviceaccount/token';
+
 /** The merged kubeconfig (first file wins on a name defined twice, as kubectl merges). */
 export function loadKubeconfig(files: string[], inCluster: boolean): KubeConfig {
   const kc = new KubeConfig();
   if (inCluster) {
+    // The client reads these itself; without them it would send requests with no credential.
+    if (!process.env.KUBERNETES_SERVICE_HOST || !process.env.KUBERNETES_SERVICE_PORT) {
+      throw new KubeconfigError('in-cluster: KUBERNETES_SERVICE_HOST and KUBERNETES_SERVICE_PORT are not set', 'Run nhi inside a pod (Kubernetes sets them), or pass --kubeconfig <file>.');
+    }
+    if (!existsSync(SERVICE_ACCOUNT_TOKEN)) {
+      throw new KubeconfigError(
+        `in-cluster: no service account token at ${SERVICE_ACCOUNT_TOKEN}`,
+        'Give the pod a service account whose token is mounted (automountServiceAccountToken: true), or pass --kubeconfig <file>.',
+      );
+    }
     kc.loadFromCluster();
     return kc;
   }
