@@ -89,6 +89,12 @@ export class PlanStore {
     return new Set(ids);
   }
 
+  /** The evidence of findings (plans read it for the few steps whose command depends on it). */
+  evidenceOf(ids: string[]): Record<string, unknown>[] {
+    const get = this.db.prepare('SELECT evidence FROM findings WHERE id = ?').pluck();
+    return ids.map((id) => get.get(id) as string | null | undefined).filter((e): e is string => !!e).map((e) => JSON.parse(e) as Record<string, unknown>);
+  }
+
   credential(id: string): CredentialRow | undefined {
     const r = this.db.prepare(`SELECT ${SELECT.credentials} FROM credentials WHERE id = ?`).get(id) as Record<string, unknown> | undefined;
     return r ? hydrate<CredentialRow>('credentials', r) : undefined;

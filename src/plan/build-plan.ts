@@ -190,7 +190,9 @@ function stepsFor(identity: IdentityRow | null, creds: CredentialRow[], findings
   const godCommand = admin.map((g) => cmd.scopeDown(identity, g)).filter((x): x is string => !!x);
   add('scope-down', null, of('god-mode'), godCommand.length ? godCommand.join('\n') : null, false, of('god-mode')[0] ? of('god-mode')[0]!.message + scopeReason : undefined);
   add('assign-owner', null, of('unowned'), cmd.tagOwner(identity), false);
-  add('pin-trust', null, of('external-trust'), cmd.pinTrust(identity), false);
+  const trustFindings = of('external-trust');
+  const pin = trustFindings.length ? cmd.pinTrust(identity, store.evidenceOf(trustFindings.map((f) => f.id)) as cmd.TrustEvidence[]) : null;
+  add('pin-trust', null, trustFindings, pin?.command ?? null, false, undefined, pin?.snippet ?? null);
   add('remove-console-access', null, of('human-use'), cmd.removeConsoleAccess(identity), false);
   add('set-webhook-secret', null, of('insecure-authentication'), cmd.setWebhookSecret(identity), false);
   add('review-third-party', null, of('third-party-access'), null, false);

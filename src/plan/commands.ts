@@ -191,9 +191,115 @@ export function setWebhookSecret(i: IdentityRow): string | null {
   return `gh api --method PATCH ${base}/config -f secret=<new-signing-secret>`;
 }
 
-export function pinTrust(i: IdentityRow): string | null {
-  if (i.kind === 'iam_role') return `aws iam update-assume-role-policy --role-name ${sh(last(i.id))} --policy-document file://${sh(last(i.id))}-trust.json`;
-  if (i.kind === 'service_account') return `gcloud iam service-accounts get-iam-policy ${sh(i.id)} --project ${sh(scopeValue(i.scope))} --format=json > ${sh(i.id.split('@')[0] + '-policy.json')}`;
+/** What an external-trust finding says about the trust it judges (its evidence). */
+export interface TrustEvidence {
+  principal?: string;
+  principalType?: string;
+  condition?: string | null;
+  pinning?: string;
+  subjects?: string[];
+  roles?: string[];
+  grantedOn?: string[];
+}
+
+/** A GitHub Actions subject pinned to one repository's main branch, from the subject a trust admits. */
+function pinnedGithubSubject(subjects: string[] | undefined): string {
+  const m = /^repo:([^/:*]+)\/([^:*]+):/.exec(subjects?.[0] ?? '') ?? /^repo:([^/:*]+)\/([^:*]+)$/.exec(subjects?.[0] ?? '');
+  if (m) return `repo:${m[1]}/${m[2]}:ref:refs/heads/main`;
+  const org = /^repo:([^/:*]+)\//.exec(subjects?.[0] ?? '')?.[1];
+  return `repo:${org ?? '<organization>'}/<repository>:ref:refs/heads/main`;
+}
+
+/** The repository a GCP principalSet or a subject names, when it names exactly one. */
+function oneRepository(e: TrustEvidence): string | null {
+  return /\/attribute\.repository\/([^/]+\/[^/]+)$/.exec(e.principal ?? '')?.[1] ?? /^repo:([^/:*]+\/[^:*]+)/.exec(e.subjects?.[0] ?? '')?.[1] ?? null;
+}
+
+/**
+ * Narrow each trust an external-trust finding judged, with the provider's command and, where a
+ * policy must change, the pinned statement itself (snippet): one repository and its main branch,
+ * a named role instead of a whole account, the organisation instead of anyone.
+ */
+export function pinTrust(i: IdentityRow, trusts: TrustEvidence[]): { command: string; snippet: string | null } | null {
+  const commands: string[] = [];
+  const snippets: string[] = [];
+  if (i.kind === 'iam_role') {
+    const role = last(i.id);
+    const file = `${role}-trust.json`;
+    for (const t of trusts) {
+      const principal = t.principal ?? '';
+      let statement: Record<string, unknown> | null = null;
+      if (t.principalType === 'federated' && /oidc-provider\/token\.actions\.githubusercontent\.com$/.test(principal)) {
+        statement = {
+          Effect: 'Allow',
+          Principal: { Federated: principal },
+          Action: 'sts:AssumeRoleWithWebIdentity',
+          Condition: { StringEquals: { 'token.actions.githubusercontent.com:aud': 'sts.amazonaws.com', 'token.actions.githubusercontent.com:sub': pinnedGithubSubject(t.subjects) } },
+        };
+      } else if (t.principalType === 'external-account' && /^arn:aws:iam::\d{12}:root$/.test(principal)) {
+        const externalId = /sts:ExternalId=([^\s]+)/.exec(t.condition ?? '')?.[1] ?? '<external-id>';
+        statement = {
+          Effect: 'Allow',
+          Principal: { AWS: principal.replace(/:root$/, ':role/<their-role>') },
+          Action: 'sts:AssumeRole',
+          Condition: { StringEquals: { 'sts:ExternalId': externalId } },
+        };
+      } else if (t.principalType === 'wildcard' || principal === '*') {
+        statement = { Effect: 'Allow', Principal: { AWS: '*' }, Action: 'sts:AssumeRole', Condition: { StringEquals: { 'aws:PrincipalOrgID': '<organization-id>' } } };
+      }
+      if (statement) snippets.push(JSON.stringify(statement));
+    }
+    if (!snippets.length) return { command: `aws iam update-assume-role-policy --role-name ${sh(role)} --policy-document file://${sh(file)}`, snippet: null };
+    // The trust policy is one document: the snippet replaces only the statement it narrows.
+    commands.push(
+      `aws iam get-role --role-name ${sh(role)} --query Role.AssumeRolePolicyDocument > ${sh(file)}`,
+      `# in ${file}, replace the statement trusting ${trusts.map((t) => t.principal).join(', ')} with the snippet`,
+      `aws iam update-assume-role-policy --role-name ${sh(role)} --policy-document file://${sh(file)}`,
+    );
+    return { command: commands.join('\n'), snippet: snippets.join('\n') };
+  }
+  if (i.kind === 'service_account') {
+    const project = scopeValue(i.scope);
+    for (const t of trusts) {
+      const principal = t.principal ?? '';
+      const pool = /^principalSet:\/\/iam\.googleapis\.com\/projects\/(\d+)\/locations\/global\/workloadIdentityPools\/([^/]+)\//.exec(principal);
+      if (t.principalType === 'external-account' && principal) {
+        // An outside member's bindings, where the finding says they were granted.
+        for (const on of t.grantedOn ?? []) {
+          for (const r of t.roles ?? []) {
+            if (on.startsWith('projects/')) commands.push(`gcloud projects remove-iam-policy-binding ${sh(on.slice('projects/'.length))} --member ${sh(principal)} --role ${sh(r)}`);
+            else if (on === i.id || on.endsWith(`/serviceAccounts/${i.id}`)) commands.push(`gcloud iam service-accounts remove-iam-policy-binding ${sh(i.id)} --project ${sh(project)} --member ${sh(principal)} --role ${sh(r)}`);
+          }
+        }
+      } else if (t.principalType === 'federated' && pool) {
+        const repo = oneRepository(t);
+        if (repo) {
+          const condition = `assertion.repository == "${repo}" && assertion.ref == "refs/heads/main"`;
+          snippets.push(condition);
+          commands.push(`gcloud iam workload-identity-pools providers update-oidc <provider> --workload-identity-pool ${sh(pool[2]!)} --location global --project ${sh(pool[1]!)} --attribute-condition ${sh(condition)}`);
+        } else {
+          const pinned = principal.replace(/\/\*$/, '/attribute.repository/<organization>/<repository>');
+          snippets.push(pinned);
+          commands.push(
+            `gcloud iam service-accounts add-iam-policy-binding ${sh(i.id)} --project ${sh(project)} --member ${sh(pinned)} --role roles/iam.workloadIdentityUser`,
+            `gcloud iam service-accounts remove-iam-policy-binding ${sh(i.id)} --project ${sh(project)} --member ${sh(principal)} --role roles/iam.workloadIdentityUser`,
+          );
+        }
+      }
+    }
+    if (commands.length) return { command: commands.join('\n'), snippet: snippets.length ? snippets.join('\n') : null };
+    return { command: `gcloud iam service-accounts get-iam-policy ${sh(i.id)} --project ${sh(project)} --format=json > ${sh(i.id.split('@')[0] + '-policy.json')}`, snippet: null };
+  }
+  const appId = str(i.attributes.appId);
+  if (i.kind === 'service_principal' && appId) {
+    for (const t of trusts) {
+      if (t.principalType !== 'federated' || !/token\.actions\.githubusercontent\.com/.test(t.principal ?? '')) continue;
+      const params = JSON.stringify({ subject: pinnedGithubSubject(t.subjects) });
+      snippets.push(params);
+      commands.push(`az ad app federated-credential update --id ${sh(appId)} --federated-credential-id <federated-credential-name> --parameters ${sh(params)}`);
+    }
+    if (commands.length) return { command: commands.join('\n'), snippet: snippets.join('\n') };
+  }
   return null;
 }
 

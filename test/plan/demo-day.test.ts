@@ -49,7 +49,23 @@ test('the demo over 31 days: plan, steps applied, ready to delete, used again, d
   golden('demo-plan.json', normalize(json.out));
   const plan = JSON.parse(json.out) as { groups: { group: string }[]; identities: { steps: { command: string }[] }[] };
   assert.ok(plan.groups.some((g) => g.group === 'platform-eng'));
-  for (const p of plan.identities) for (const s of p.steps) assert.doesNotMatch(s.command, /\*/, 'no wildcard in a command');
+  // Every loose trust gets a command and the narrowed statement, never "needs a person".
+  const pins = plan.identities.flatMap((p) => p.steps as unknown as { action: string; command: string; snippet: string | null; identityId: string }[]).filter((s) => s.action === 'pin-trust');
+  assert.ok(pins.length >= 5, `pin-trust steps: ${pins.length}`);
+  for (const p of pins) {
+    assert.doesNotMatch(p.command, /no provider command/, p.identityId);
+    assert.ok(p.snippet, `a snippet for ${p.identityId}`);
+  }
+  const oidcRole = pins.find((p) => p.identityId.endsWith(':role/ci/lambda-deployer'));
+  const statement = JSON.parse(oidcRole!.snippet!) as { Principal: { Federated: string }; Condition: { StringEquals: Record<string, string> } };
+  assert.equal(statement.Principal.Federated, 'arn:aws:iam::333333333333:oidc-provider/token.actions.githubusercontent.com');
+  assert.equal(statement.Condition.StringEquals['token.actions.githubusercontent.com:sub'], 'repo:acme-corp/<repository>:ref:refs/heads/main');
+  // No command acts on a wildcard; the one place a `*` may appear is the exact member of a binding
+  // being removed (a pool-wide principalSet is named as it is bound).
+  const removedMember = /^gcloud .* remove-iam-policy-binding .* --member '[^']*'/;
+  for (const p of plan.identities) {
+    for (const s of p.steps) for (const line of s.command.split('\n')) assert.doesNotMatch(line.replace(removedMember, ''), /\*/, `no wildcard in a command: ${line}`);
+  }
 
   // The reviewed script runs (every command is a comment) while the inventory is unchanged.
   assert.equal(nhi(dir, ['plan', '--format', 'sh', '--out', 'plan.sh']).code, 0);
