@@ -121,30 +121,28 @@ export async function readGuardrails(org: OrganizationsClient, accounts: string[
   let paths: Promise<Map<string, string[]>> | null = null;
   const pathsOnce = () => (paths ??= accountPaths(send, accounts, managementAccount));
   const out: Guardrails = { byAccount: new Map(), note: null, rcpByAccount: new Map(), rcpNote: null };
-  try {
-    const attached = await attachedPolicies(send, 'SERVICE_CONTROL_POLICY');
-    out.byAccount = levelsOf(await pathsOnce(), attached);
-  } catch (err) {
-    if ((err as Error)?.name === 'AbortError') throw err;
-    const { code, message } = errorInfo(err);
-    if (!/PolicyTypeNotEnabled/.test(code)) {
-      // no SCPs in this organisation is no note
-      const fix = isAccessDenied(err) ? ' Grant organizations:ListPolicies, DescribePolicy, ListTargetsForPolicy and ListParents to read them.' : '';
-      out.note = `service control policies could not be read (${code}: ${message}), so they are not applied: privilege may be overstated.${fix}`;
+  // A policy type that cannot be read is not applied, with a note saying what that overstates.
+  const read = async (what: string, grant: string, consequence: string, work: () => Promise<void>): Promise<string | null> => {
+    try {
+      await work();
+      return null;
+    } catch (err) {
+      if ((err as Error)?.name === 'AbortError') throw err;
+      const { code, message } = errorInfo(err);
+      if (/PolicyTypeNotEnabled/.test(code)) return null; // none in this organisation is no note
+      return `${what} could not be read (${code}: ${message}), so they are not applied: ${consequence}.${isAccessDenied(err) ? ` Grant ${grant} to read them.` : ''}`;
     }
-  }
-  try {
-    if (await enabledInRoot(send, 'RESOURCE_CONTROL_POLICY')) {
-      const attached = await attachedPolicies(send, 'RESOURCE_CONTROL_POLICY');
-      out.rcpByAccount = levelsOf(await pathsOnce(), attached);
-    }
-  } catch (err) {
-    if ((err as Error)?.name === 'AbortError') throw err;
-    const { code, message } = errorInfo(err);
-    if (!/PolicyTypeNotEnabled/.test(code)) {
-      const fix = isAccessDenied(err) ? ' Grant organizations:ListRoots, ListPolicies, DescribePolicy, ListTargetsForPolicy and ListParents to read them.' : '';
-      out.rcpNote = `resource control policies could not be read (${code}: ${message}), so they are not applied: a role they would close to some callers still shows those callers reaching it.${fix}`;
-    }
-  }
+  };
+  out.note = await read('service control policies', 'organizations:ListPolicies, DescribePolicy, ListTargetsForPolicy and ListParents', 'privilege may be overstated', async () => {
+    out.byAccount = levelsOf(await pathsOnce(), await attachedPolicies(send, 'SERVICE_CONTROL_POLICY'));
+  });
+  out.rcpNote = await read(
+    'resource control policies',
+    'organizations:ListRoots, ListPolicies, DescribePolicy, ListTargetsForPolicy and ListParents',
+    'a role they would close to some callers still shows those callers reaching it',
+    async () => {
+      if (await enabledInRoot(send, 'RESOURCE_CONTROL_POLICY')) out.rcpByAccount = levelsOf(await pathsOnce(), await attachedPolicies(send, 'RESOURCE_CONTROL_POLICY'));
+    },
+  );
   return out;
 }

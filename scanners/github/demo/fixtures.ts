@@ -37,21 +37,10 @@ function numId(seed: string): number {
 
 /** GET /orgs/{org} as an owner sees it: the member privileges included. */
 export function organization(login: string, o: { defaultRepositoryPermission: 'read' | 'write' | 'admin' | 'none' | null; membersCanCreateRepositories?: boolean; createdAt?: string }): OrganizationFull {
-  const u = `${API}/orgs/${login}`;
   const created = o.createdAt ?? '2019-03-01T09:00:00Z';
+  // The same organisation as the one listed (orgSimple), with what only the full read adds.
   return {
-    login,
-    id: numId(`org:${login}`),
-    node_id: `O_${Buffer.from(login).toString('base64url')}`,
-    url: u,
-    repos_url: `${u}/repos`,
-    events_url: `${u}/events`,
-    hooks_url: `${u}/hooks`,
-    issues_url: `${u}/issues`,
-    members_url: `${u}/members{/member}`,
-    public_members_url: `${u}/public_members{/member}`,
-    avatar_url: `https://avatars.githubusercontent.com/u/${numId(`org:${login}`)}?v=4`,
-    description: null,
+    ...orgSimple(login),
     has_organization_projects: true,
     has_repository_projects: true,
     public_repos: 0,
