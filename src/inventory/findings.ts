@@ -48,6 +48,8 @@ function tableName(t: FindingTable): string {
   return t.table === 'findings' ? 'main.findings' : t.table === 'asof' ? 'temp.asof_findings' : 'temp.nhi_collect';
 }
 
+const DRAFT_ROWS = 100;
+
 export class FindingWriter {
   private readonly into: string;
   private readonly cols: string;
@@ -57,6 +59,9 @@ export class FindingWriter {
   private readonly scanParam: Record<string, number>;
   private readonly clock: Record<string, string | number>;
   private readonly draft;
+  private readonly drafts;
+  /** Drafts not yet written: DRAFT_ROWS to a statement (a god-mode chain finding per reach-admin adds up). */
+  private pending: unknown[] = [];
 
   /** Prepares the table and the admin set the rules join (temp.nhi_admins). */
   constructor(
@@ -88,7 +93,9 @@ export class FindingWriter {
       : '';
     this.scanParam = scan === undefined ? {} : { scan };
     this.clock = { now: now.toISOString(), nowJd: julianDay(now), existedBy: existedByCutoff(now) };
-    this.draft = db.prepare(`${this.verb} INTO ${this.into} (${this.cols}) VALUES (?,?,?,?,?,?,?,?${this.extra})${this.upsert}`);
+    const row = `(?,?,?,?,?,?,?,?${this.extra})`;
+    this.draft = db.prepare(`${this.verb} INTO ${this.into} (${this.cols}) VALUES ${row}${this.upsert}`);
+    this.drafts = db.prepare(`${this.verb} INTO ${this.into} (${this.cols}) VALUES ${Array(DRAFT_ROWS).fill(row).join(',')}${this.upsert}`);
   }
 
   /** More admin-equivalent identities (those that reach admin through a chain) for the rules' admin set. */
@@ -107,11 +114,20 @@ export class FindingWriter {
   }
 
   write(f: FindingValues): void {
-    this.draft.run(f.id, f.ruleId, f.severity, f.provider, f.identityId, f.credentialId, f.message, JSON.stringify(f.evidence), this.scanParam);
+    this.pending.push(f.id, f.ruleId, f.severity, f.provider, f.identityId, f.credentialId, f.message, JSON.stringify(f.evidence));
+    if (this.pending.length === DRAFT_ROWS * 8) this.flush();
+  }
+
+  /** Write the drafts still held (before a query rule runs, and at the end of an evaluation). */
+  flush(): void {
+    if (this.pending.length === DRAFT_ROWS * 8) this.drafts.run(...this.pending, this.scanParam);
+    else for (let i = 0; i < this.pending.length; i += 8) this.draft.run(...this.pending.slice(i, i + 8), this.scanParam);
+    this.pending = [];
   }
 
   /** Evaluate a rule's finding query inside SQLite; returns how many findings it wrote. */
   writeQuery(ruleId: string, q: FindingQuery): number {
+    this.flush();
     // Stable id `<rule>:<credential or identity>[#discriminator]`, the same expression as findingId() in JS.
     const subject = `coalesce(${q.credentialId ?? 'NULL'}, ${q.identityId}, '') || coalesce('#' || (${q.discriminator ?? 'NULL'}), '')`;
     // The outer SELECT … WHERE true keeps SQLite from reading ON CONFLICT as part of a join.
@@ -124,8 +140,9 @@ export class FindingWriter {
       .run({ ...(q.params ?? {}), ...this.clock, rule: ruleId, ...this.scanParam }).changes;
   }
 
-  /** After an --as-of evaluation: each re-evaluated finding keeps the scans that first and last saw it. */
-  carryHistory(): void {
+  /** End of an evaluation: the held drafts are written, and after an --as-of evaluation each re-evaluated finding keeps the scans that first and last saw it. */
+  finish(): void {
+    this.flush();
     if (this.into !== 'temp.asof_findings') return;
     this.db.exec(`UPDATE temp.asof_findings SET first_seen_scan = f.first_seen_scan, last_seen_scan = f.last_seen_scan
       FROM main.findings f WHERE f.id = temp.asof_findings.id`);

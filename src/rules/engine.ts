@@ -58,7 +58,7 @@ export function runRules(input: RunRulesInput): number {
       n++;
     }
   }
-  writer.carryHistory();
+  writer.finish();
   return n;
 }
 
