@@ -79,6 +79,16 @@ describe('gcp faults', () => {
     assert.equal(open.size, 0, 'a timed-out request left its connection open');
   });
 
+  it('endpoints that refuse every connection fail the project (nothing read), instead of a partial scan of every call', async () => {
+    const gone = await startLocalServer(() => undefined);
+    await gone.close();
+    const run = await runScanner(gcpScanner, optionsFor(gone, { project: ['alpha'], maxRetries: 0 }));
+    assert.deepEqual(run.targets, [{ key: 'gcp:alpha', state: 'failed' }], JSON.stringify(run.errors));
+    assert.equal(run.errors.length, 1, JSON.stringify(run.errors));
+    assert.equal(run.errors[0]?.code, 'network');
+    assert.match(run.errors[0]?.fix ?? '', /network access/, 'a network fault is not fixed by granting a role');
+  });
+
   it('a service account listing whose page token repeats ends with a pagination-loop error', async () => {
     const body = JSON.stringify({ accounts: [], nextPageToken: 'again' });
     const loop: Fault = (res) => {
