@@ -46,6 +46,7 @@ export function fixFor(operation: string, f: GoogleFailure, resource?: string | 
   }
   if (code === 'throttled') return 'Quota kept running out after every retry: run again later, raise --max-retries, or ask for a higher quota for this API in the quota project.';
   if (code === 'unauthenticated') return AUTH_FIX;
+  if (code === 'network') return 'Check network access to the Google API endpoints (proxy, firewall, VPN) and the endpoint options of this scan (--resource-manager-endpoint, --iam-endpoint, --policy-analyzer-endpoint); then scan again.';
   if (need) {
     const perm = f.permission && code === 'permission-denied' ? f.permission : need.permission;
     return `Grant ${need.role} (permission ${perm}) on ${resource ?? need.on} to the scanning principal.`;

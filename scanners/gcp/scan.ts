@@ -8,7 +8,7 @@ import type { iam_v1 } from '@googleapis/iam';
 import { ACTIVITY_SOURCE, loadActivity, type ActivityMaps } from './activity.js';
 import { call, type CallContext } from './call.js';
 import { parseEndpoint, REQUEST_TIMEOUT_MS, type GcpClients } from './clients.js';
-import { mapLimit, ownerFromTags, requestTimeoutMs } from '../../src/scanners/toolkit/index.js';
+import { mapLimit, networkFault, ownerFromTags, requestTimeoutMs } from '../../src/scanners/toolkit/index.js';
 import { failureRecord } from './errors.js';
 import { ancestry, getProject, normalizeBindings, sharedClients, type AncestorInfo, type Binding, type ProjectInfo, type TargetData } from './hierarchy.js';
 import type { GcpOptions } from './options.js';
@@ -159,6 +159,8 @@ async function* readProject(p: ProjectScan, known: ProjectInfo | null): AsyncGen
   try {
     return await getProject(p.clients, p.cx, p.projectId);
   } catch (err) {
+    // Endpoints that cannot be connected to at all: every later call would fail the same way.
+    if (networkFault(err)?.code === 'network' || /\b(ECONNREFUSED|ENOTFOUND)\b/.test(`${(err as { code?: unknown })?.code} ${(err as Error)?.message}`)) throw err;
     yield failureRecord('projects.get', err, p.resource);
     return null;
   }

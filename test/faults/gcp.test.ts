@@ -33,7 +33,8 @@ const KEYS_OF_APP = '/v1/projects/alpha/serviceAccounts/app@alpha.iam.gserviceac
 describe('gcp faults', () => {
   it('a stalled keys listing times out, is retried, and is an error with its fix', async () => {
     const server = await faulty((path) => (path === KEYS_OF_APP ? stalled : null));
-    const run = await runScanner(gcpScanner, optionsFor(server, { requestTimeout: 0.2, maxRetries: 1 }));
+    // 1 s, not less: on a loaded machine the first request (connection and discovery) can take longer than a shorter timeout.
+    const run = await runScanner(gcpScanner, optionsFor(server, { requestTimeout: 1, maxRetries: 1 }));
     assert.ok(run.elapsedMs < 10_000, `took ${run.elapsedMs} ms`);
     const err = run.errors.find((e) => e.operation === 'serviceAccounts.keys.list');
     assert.equal(err?.code, 'timeout', JSON.stringify(run.errors));
@@ -73,10 +74,20 @@ describe('gcp faults', () => {
           }
         : null,
     );
-    const run = await runScanner(gcpScanner, optionsFor(server, { project: ['alpha'], requestTimeout: 0.2, maxRetries: 1 }));
+    const run = await runScanner(gcpScanner, optionsFor(server, { project: ['alpha'], requestTimeout: 1, maxRetries: 1 }));
     assert.equal(run.errors.find((e) => e.operation === 'projects.get')?.code, 'timeout', JSON.stringify(run.errors));
     await new Promise((r) => setTimeout(r, 300));
     assert.equal(open.size, 0, 'a timed-out request left its connection open');
+  });
+
+  it('endpoints that refuse every connection fail the project (nothing read), instead of a partial scan of every call', async () => {
+    const gone = await startLocalServer(() => undefined);
+    await gone.close();
+    const run = await runScanner(gcpScanner, optionsFor(gone, { project: ['alpha'], maxRetries: 0 }));
+    assert.deepEqual(run.targets, [{ key: 'gcp:alpha', state: 'failed' }], JSON.stringify(run.errors));
+    assert.equal(run.errors.length, 1, JSON.stringify(run.errors));
+    assert.equal(run.errors[0]?.code, 'network');
+    assert.match(run.errors[0]?.fix ?? '', /network access/, 'a network fault is not fixed by granting a role');
   });
 
   it('a service account listing whose page token repeats ends with a pagination-loop error', async () => {
