@@ -13,18 +13,19 @@ export interface Output {
 const CHUNK = 1 << 16;
 
 export function openOutput(path?: string): Output {
+  if (!path || path === '-') return outputToFd(1, null);
+  const tmp = `${path}.tmp-${process.pid}`;
   let fd: number;
-  let tmp: string | null = null;
-  if (path && path !== '-') {
-    tmp = `${path}.tmp-${process.pid}`;
-    try {
-      fd = openSync(tmp, 'w', 0o600);
-    } catch (err) {
-      throw new NhiError(`cannot write ${path}: ${(err as Error).message}`, { hint: 'Check that the folder exists and is writable, or use another --out path.' });
-    }
-  } else {
-    fd = 1;
+  try {
+    fd = openSync(tmp, 'w', 0o600);
+  } catch (err) {
+    throw new NhiError(`cannot write ${path}: ${(err as Error).message}`, { hint: 'Check that the folder exists and is writable, or use another --out path.' });
   }
+  return outputToFd(fd, { tmp, path });
+}
+
+/** Buffered writes to an open descriptor; with `file`, a temporary file moved into place at the end. */
+export function outputToFd(fd: number, file: { tmp: string; path: string } | null): Output {
   let buf: string[] = [];
   let size = 0;
   const flush = () => {
@@ -33,14 +34,10 @@ export function openOutput(path?: string): Output {
     buf = [];
     size = 0;
     try {
-      writeSync(fd, data);
+      writeAll(fd, data);
     } catch (err) {
-      // A closed pipe (`nhi report | head`) is the reader's choice, not an error.
-      if ((err as NodeJS.ErrnoException).code === 'EPIPE') process.exit(0);
-      if ((err as NodeJS.ErrnoException).code === 'EAGAIN') {
-        writeAll(fd, data);
-        return;
-      }
+      // A closed pipe (`nhi report | head`) is the reader's choice: end as SIGPIPE would, never 0.
+      if ((err as NodeJS.ErrnoException).code === 'EPIPE') process.exit(128 + 13);
       throw err;
     }
   };
@@ -52,16 +49,16 @@ export function openOutput(path?: string): Output {
     },
     end() {
       flush();
-      if (tmp && path) {
+      if (file) {
         closeSync(fd);
-        renameSync(tmp, path);
+        renameSync(file.tmp, file.path);
       }
     },
     abort() {
-      if (tmp) {
+      if (file) {
         try {
           closeSync(fd);
-          unlinkSync(tmp);
+          unlinkSync(file.tmp);
         } catch {
           // already gone
         }
@@ -70,7 +67,8 @@ export function openOutput(path?: string): Output {
   };
 }
 
-// Non-blocking stdout (a pipe in some shells) can refuse a large write: retry the rest.
+// One write(2) may take only part of the data (a pipe with less room than that, a signal), and a
+// non-blocking pipe may refuse it for now: write until all of it is taken.
 function writeAll(fd: number, data: string): void {
   let b = Buffer.from(data);
   while (b.length) {
