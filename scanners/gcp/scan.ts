@@ -159,8 +159,9 @@ async function* readProject(p: ProjectScan, known: ProjectInfo | null): AsyncGen
   try {
     return await getProject(p.clients, p.cx, p.projectId);
   } catch (err) {
-    // Endpoints that cannot be connected to at all: every later call would fail the same way.
-    if (networkFault(err)?.code === 'network' || /\b(ECONNREFUSED|ENOTFOUND)\b/.test(`${(err as { code?: unknown })?.code} ${(err as Error)?.message}`)) throw err;
+    // Endpoints that cannot be connected to, or do not answer after the retries: every later call
+    // would fail the same way.
+    if (['network', 'timeout'].includes(networkFault(err)?.code ?? '') || /\b(ECONNREFUSED|ENOTFOUND)\b/.test(`${(err as { code?: unknown })?.code} ${(err as Error)?.message}`)) throw err;
     yield failureRecord('projects.get', err, p.resource);
     return null;
   }

@@ -98,9 +98,10 @@ async function* readPeople(ctx: ScanContext<GitHubOptions>, octokit: GitHubClien
   let membersOk = true;
   for await (const r of listAll<SimpleUser>(ENDPOINTS.members, () => octokit.paginate.iterator(octokit.rest.orgs.listMembers, { org: orgLogin, role: 'admin', per_page: PER_PAGE }), signal)) {
     if ('failure' in r) {
-      // The organisation itself is unreadable, or the API cannot be connected to at all (every
-      // other listing would fail the same way): fail the target with the explained error.
-      if (httpStatus(r.err) === 404 || httpStatus(r.err) === 401 || networkFault(r.err)?.code === 'network') throw r.err;
+      // The organisation itself is unreadable, or the API cannot be connected to or does not answer
+      // (after the retries; every other listing would fail the same way): fail the target with the
+      // explained error.
+      if (httpStatus(r.err) === 404 || httpStatus(r.err) === 401 || ['network', 'timeout'].includes(networkFault(r.err)?.code ?? '')) throw r.err;
       membersOk = false;
       yield r.failure;
       break;

@@ -128,6 +128,17 @@ describe('github faults: an API that cannot be reached', () => {
     assert.equal(run.errors[0]?.code, 'network');
     assert.match(run.errors[0]?.fix ?? '', /network access/);
   });
+
+  it('an API that takes connections and never answers fails the target (nothing read) with the timeout and its fix', async () => {
+    const silent = await startLocalServer((_req, res) => stalled(res));
+    servers.push(silent);
+    const run = await runScanner(githubScanner, { ...options(silent, { requestTimeout: 0.5 }), maxRetries: 1 });
+    assert.ok(run.elapsedMs < 10_000, `took ${run.elapsedMs} ms`);
+    assert.deepEqual(run.targets, [{ key: `github:${ORG}`, state: 'failed' }]);
+    assert.equal(run.errors.length, 1, JSON.stringify(run.errors));
+    assert.equal(run.errors[0]?.code, 'timeout');
+    assert.match(run.errors[0]?.fix ?? '', /--request-timeout/);
+  });
 });
 
 describe('github faults: pagination links', () => {
