@@ -1,0 +1,178 @@
+// Client-side pacing for an API whose rate limit is not published (AWS IAM per account): the
+// requests of one limit key share one pacer that learns the rate from the provider's own
+// throttling answers. Unpaced until the first throttle; then additive increase on success and
+// multiplicative decrease on throttling, one decrease per generation (a throttle of a request
+// sent before the last change says nothing about the new rate). Throttling that does not ease
+// when the pacer slows down is not a rate limit (random faults, a proxy): the decrease is
+// undone and the per-request retries handle it, so the rate never collapses to a crawl.
+import { sleep } from './abort.js';
+
+export interface PacerClock {
+  now(): number;
+  /** Waits `ms`, or rejects with the signal's reason as soon as it aborts. */
+  sleep(ms: number, signal: AbortSignal): Promise<void>;
+}
+
+export const REAL_CLOCK: PacerClock = { now: () => Date.now(), sleep };
+
+export interface PacerSettings {
+  /** Share of the send rate kept on a throttle. */
+  decrease: number;
+  /** Rate added per second of successes, as a share of the rate set by the last decrease. */
+  increasePerSecond: number;
+  /** Never slower than this (requests a second). */
+  minRate: number;
+  /** Answers a generation needs before its throttling changes the rate (fewer: only retried). */
+  minSample: number;
+  /** A generation whose throttled share is at least this share of the previous one's did not ease. */
+  easedBelow: number;
+  /** ...and whose granted rate fell below this share of the previous one's (it fell as nhi slowed). */
+  grantedFellBelow: number;
+  /** After an undone decrease, how long throttles only retry (ms). */
+  holdMs: number;
+}
+
+export const DEFAULT_PACER: PacerSettings = { decrease: 0.7, increasePerSecond: 0.4, minRate: 0.5, minSample: 8, easedBelow: 0.6, grantedFellBelow: 0.8, holdMs: 5_000 };
+
+/** What one request was sent under: answer it with `done`. */
+export interface PacerTicket {
+  readonly generation: number;
+}
+
+/** A change of pace, for the progress display. */
+export interface PaceChange {
+  /** Requests a second now, or null when unpaced. */
+  rate: number | null;
+  why: 'throttled' | 'not-a-rate-limit';
+}
+
+const RECENT = 16;
+
+export type PacerOutcome = 'ok' | 'throttled' | 'other';
+
+interface Generation {
+  id: number;
+  startedAt: number;
+  sent: number;
+  answers: number;
+  throttled: number;
+}
+
+export class Pacer {
+  private rate: number | null = null;
+  /** The rate set by the last decrease: the scale of the additive increase. */
+  private decreasedTo = 0;
+  private nextAt = 0;
+  private gen: Generation = { id: 1, startedAt: 0, sent: 0, answers: 0, throttled: 0 };
+  /** The decrease that began the current generation: the rate before it and the throttled share that caused it. */
+  private lastDecrease: { before: number | null; share: number; granted: number } | null = null;
+  private holdUntil = -Infinity;
+  /** When the last requests were sent (a ring): the send rate at the moment of a throttle. */
+  private readonly recent: number[] = [];
+  private recentAt = 0;
+  private readonly settings: PacerSettings;
+
+  constructor(
+    private readonly clock: PacerClock = REAL_CLOCK,
+    settings: Partial<PacerSettings> = {},
+  ) {
+    this.settings = { ...DEFAULT_PACER, ...settings };
+  }
+
+  /** Requests a second the pacer allows, or null while no throttling has been seen. */
+  get currentRate(): number | null {
+    return this.rate;
+  }
+
+  /** Waits for this request's slot (none while unpaced); rejects at once when `signal` aborts. */
+  async acquire(signal: AbortSignal, onWait?: (ms: number) => void): Promise<PacerTicket> {
+    signal.throwIfAborted();
+    if (this.rate !== null) {
+      const now = this.clock.now();
+      const at = Math.max(now, this.nextAt);
+      this.nextAt = at + 1000 / this.rate;
+      if (at > now) {
+        onWait?.(at - now);
+        await this.clock.sleep(at - now, signal);
+      }
+    }
+    const sentAt = this.clock.now();
+    // A generation's send rate is measured from its first request.
+    if (this.gen.sent++ === 0) this.gen.startedAt = sentAt;
+    this.recent[this.recentAt++ % RECENT] = sentAt;
+    return { generation: this.gen.id };
+  }
+
+  /** The answer to a request: the pacer speeds up on success and may slow down on throttling. */
+  done(ticket: PacerTicket, outcome: PacerOutcome): PaceChange | null {
+    if (ticket.generation !== this.gen.id || outcome === 'other') return null;
+    const g = this.gen;
+    g.answers++;
+    if (outcome === 'ok') {
+      // Additive: `increasePerSecond` of the decreased rate per second of answers at the current rate.
+      if (this.rate !== null) this.rate += (this.settings.increasePerSecond * this.decreasedTo) / this.rate;
+      return null;
+    }
+    g.throttled++;
+    if (g.answers < this.settings.minSample) return null;
+    const now = this.clock.now();
+    const share = g.throttled / g.answers;
+    // What the endpoint granted in this generation: under a rate limit it stays near the limit's
+    // rate however fast nhi sends; under throttling unrelated to the rate it falls as nhi slows.
+    const granted = ((g.answers - g.throttled) * 1000) / Math.max(1, now - g.startedAt);
+    const last = this.lastDecrease;
+    // Throttled again soon after slowing down (before the increase got halfway back), at a share
+    // no lower, and granted less in proportion: slowing did not ease it. (The first decrease,
+    // from full speed, is never judged: its generation held the limit's burst.)
+    if (last && last.before !== null && this.rate !== null && this.rate <= (this.decreasedTo + last.before) / 2 && share >= last.share * this.settings.easedBelow && granted < last.granted * this.settings.grantedFellBelow) {
+      this.rate = last.before;
+      this.decreasedTo = last.before;
+      this.lastDecrease = null;
+      this.holdUntil = now + this.settings.holdMs;
+      this.gen = this.newGeneration(now);
+      return { rate: this.rate, why: 'not-a-rate-limit' };
+    }
+    if (now < this.holdUntil) return null;
+    const sentRate = this.recentSendRate(now);
+    // Leaving full speed: from the rate it was sending at when the limit's burst ran out.
+    if (this.rate === null) return this.decrease(now, share, granted, sentRate * this.settings.decrease);
+    const from = Math.min(this.rate, sentRate);
+    // Granted far below the send rate is the limit's own rate: go there at once.
+    return this.decrease(now, share, granted, Math.min(from * this.settings.decrease, Math.max(granted, from / 4)));
+  }
+
+  private decrease(now: number, share: number, granted: number, to: number): PaceChange {
+    const next = Math.max(this.settings.minRate, to);
+    this.lastDecrease = { before: this.rate, share, granted };
+    this.rate = next;
+    this.decreasedTo = next;
+    this.gen = this.newGeneration(now);
+    return { rate: next, why: 'throttled' };
+  }
+
+  /** Requests a second over the last sends (the ring), up to now. */
+  private recentSendRate(now: number): number {
+    const n = Math.min(this.recentAt, RECENT);
+    const oldest = this.recent[this.recentAt >= RECENT ? this.recentAt % RECENT : 0];
+    return (n * 1000) / Math.max(1, now - oldest);
+  }
+
+  private newGeneration(at: number): Generation {
+    return { id: this.gen.id + 1, startedAt: at, sent: 0, answers: 0, throttled: 0 };
+  }
+}
+
+/** One pacer per limit key (an account's IAM, the caller's STS), shared by every request of that key. */
+export class Pacers {
+  private readonly byKey = new Map<string, Pacer>();
+  constructor(
+    private readonly clock: PacerClock = REAL_CLOCK,
+    private readonly settings: Partial<PacerSettings> = {},
+  ) {}
+
+  for(key: string): Pacer {
+    let p = this.byKey.get(key);
+    if (!p) this.byKey.set(key, (p = new Pacer(this.clock, this.settings)));
+    return p;
+  }
+}
