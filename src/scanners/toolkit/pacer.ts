@@ -75,6 +75,8 @@ export class Pacer {
   constructor(
     private readonly clock: PacerClock = REAL_CLOCK,
     settings: Partial<PacerSettings> = {},
+    /** What pacers of the same kind of limit learned (other accounts' IAM): where this one starts pacing. */
+    private readonly kin: LearnedRate = { rate: null },
   ) {
     this.settings = { ...DEFAULT_PACER, ...settings };
   }
@@ -134,8 +136,11 @@ export class Pacer {
     }
     if (now < this.holdUntil) return null;
     const sentRate = this.recentSendRate(now);
-    // Leaving full speed: from the rate it was sending at when the limit's burst ran out.
-    if (this.rate === null) return this.decrease(now, share, granted, sentRate * this.settings.decrease);
+    // Leaving full speed, once the limit's burst ran out: at the rate its kin settled on, else from
+    // the rate it was sending at.
+    if (this.rate === null) return this.decrease(now, share, granted, Math.min(this.kin.rate ?? Infinity, sentRate * this.settings.decrease));
+    // Granted while paced and throttled: the limit's rate as far as this generation shows it.
+    this.kin.rate = granted;
     const from = Math.min(this.rate, sentRate);
     // Granted far below the send rate is the limit's own rate: go there at once.
     return this.decrease(now, share, granted, Math.min(from * this.settings.decrease, Math.max(granted, from / 4)));
@@ -162,9 +167,19 @@ export class Pacer {
   }
 }
 
-/** One pacer per limit key (an account's IAM, the caller's STS), shared by every request of that key. */
+/** The rate pacers of one kind of limit last saw granted while throttled. */
+export interface LearnedRate {
+  rate: number | null;
+}
+
+/**
+ * One pacer per limit key (`iam:<account>`, `sts:<account>`), shared by every request of that key.
+ * Keys of one kind (the part before `:`) share what they learned: a new account starts pacing at
+ * the rate the others were granted instead of learning it again.
+ */
 export class Pacers {
   private readonly byKey = new Map<string, Pacer>();
+  private readonly learned = new Map<string, LearnedRate>();
   constructor(
     private readonly clock: PacerClock = REAL_CLOCK,
     private readonly settings: Partial<PacerSettings> = {},
@@ -172,7 +187,12 @@ export class Pacers {
 
   for(key: string): Pacer {
     let p = this.byKey.get(key);
-    if (!p) this.byKey.set(key, (p = new Pacer(this.clock, this.settings)));
+    if (!p) {
+      const kind = key.split(':')[0];
+      let kin = this.learned.get(kind);
+      if (!kin) this.learned.set(kind, (kin = { rate: null }));
+      this.byKey.set(key, (p = new Pacer(this.clock, this.settings, kin)));
+    }
     return p;
   }
 }
