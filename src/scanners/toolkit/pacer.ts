@@ -123,10 +123,11 @@ export class Pacer {
     // rate however fast nhi sends; under throttling unrelated to the rate it falls as nhi slows.
     const granted = ((g.answers - g.throttled) * 1000) / Math.max(1, now - g.startedAt);
     const last = this.lastDecrease;
-    // Throttled again soon after slowing down (before the increase got halfway back), at a share
-    // no lower, and granted less in proportion: slowing did not ease it. (The first decrease,
-    // from full speed, is never judged: its generation held the limit's burst.)
-    if (last && last.before !== null && this.rate !== null && this.rate <= (this.decreasedTo + last.before) / 2 && share >= last.share * this.settings.easedBelow && granted < last.granted * this.settings.grantedFellBelow) {
+    // Throttled after slowing down at a share no lower, and granted less as it slowed: slowing did
+    // not ease it. Judged only with successes enough to measure what was granted, and never the
+    // first decrease, from full speed (its generation held the limit's burst).
+    const judged = last !== null && last.before !== null && g.answers - g.throttled >= this.settings.minSample / 2;
+    if (judged && last && last.before && share >= last.share * this.settings.easedBelow && granted < last.granted * this.settings.grantedFellBelow) {
       this.rate = last.before;
       this.decreasedTo = last.before;
       this.lastDecrease = null;
@@ -135,7 +136,7 @@ export class Pacer {
       return { rate: this.rate, why: 'not-a-rate-limit' };
     }
     if (now < this.holdUntil) return null;
-    const sentRate = this.recentSendRate(now);
+    const sentRate = this.recentSendRate();
     // Leaving full speed, once the limit's burst ran out: at the rate its kin settled on, else from
     // the rate it was sending at.
     if (this.rate === null) return this.decrease(now, share, granted, Math.min(this.kin.rate ?? Infinity, sentRate * this.settings.decrease));
@@ -155,11 +156,16 @@ export class Pacer {
     return { rate: next, why: 'throttled' };
   }
 
-  /** Requests a second over the last sends (the ring), up to now. */
-  private recentSendRate(now: number): number {
+  /**
+   * Requests a second at which the last sends (the ring) went out, from the median gap between
+   * them: a pause (a credential report generating) is one gap, not a slower rate.
+   */
+  private recentSendRate(): number {
     const n = Math.min(this.recentAt, RECENT);
-    const oldest = this.recent[this.recentAt >= RECENT ? this.recentAt % RECENT : 0];
-    return (n * 1000) / Math.max(1, now - oldest);
+    const times = Array.from({ length: n }, (_, i) => this.recent[(this.recentAt - n + i) % RECENT]);
+    const gaps = times.slice(1).map((t, i) => t - times[i]).sort((a, b) => a - b);
+    if (gaps.length === 0) return this.settings.minRate;
+    return 1000 / Math.max(1, gaps[Math.floor(gaps.length / 2)]);
   }
 
   private newGeneration(at: number): Generation {
