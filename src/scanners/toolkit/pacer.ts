@@ -3,8 +3,8 @@
 // throttling answers. Unpaced until the first throttle; then additive increase on success and
 // multiplicative decrease on throttling, one decrease per generation (a throttle of a request
 // sent before the last change says nothing about the new rate). Throttling that does not ease
-// when the pacer slows down is not a rate limit (random faults, a proxy): the decrease is
-// undone and the per-request retries handle it, so the rate never collapses to a crawl.
+// when the pacer slows down is not a rate limit (random faults, a proxy): the decrease is undone
+// for a while and the per-request retries handle it, so the pace does not fall to a crawl.
 import { sleep } from './abort.js';
 
 export interface PacerClock {
@@ -28,7 +28,7 @@ export interface PacerSettings {
   easedBelow: number;
   /** ...and whose granted rate fell below this share of the previous one's (it fell as nhi slowed). */
   grantedFellBelow: number;
-  /** After an undone decrease, how long throttles only retry (ms). */
+  /** After throttling judged not a rate limit, how long the pacer keeps its rate (ms). */
   holdMs: number;
 }
 
@@ -65,7 +65,7 @@ export class Pacer {
   private nextAt = 0;
   private gen: Generation = { id: 1, startedAt: 0, sent: 0, answers: 0, throttled: 0 };
   /** The decrease that began the current generation: the rate before it and the throttled share that caused it. */
-  private lastDecrease: { before: number | null; share: number; granted: number } | null = null;
+  private lastDecrease: { before: number | null; share: number; granted: number; measured: boolean } | null = null;
   private holdUntil = -Infinity;
   /** When the last requests were sent (a ring): the send rate at the moment of a throttle. */
   private readonly recent: number[] = [];
@@ -124,12 +124,14 @@ export class Pacer {
     const granted = ((g.answers - g.throttled) * 1000) / Math.max(1, now - g.startedAt);
     const last = this.lastDecrease;
     // Throttled after slowing down at a share no lower, and granted less as it slowed: slowing did
-    // not ease it. Judged only with successes enough to measure what was granted, and never the
-    // first decrease, from full speed (its generation held the limit's burst).
-    const judged = last !== null && last.before !== null && g.answers - g.throttled >= this.settings.minSample / 2;
-    if (judged && last && last.before && share >= last.share * this.settings.easedBelow && granted < last.granted * this.settings.grantedFellBelow) {
+    // not ease it. Judged only when both generations had successes enough to measure what was
+    // granted, and never the first decrease, from full speed (its generation held the burst).
+    const measured = g.answers - g.throttled >= this.settings.minSample / 2;
+    const judged = last !== null && last.before !== null && last.measured && measured;
+    if (judged && last && share >= last.share * this.settings.easedBelow && granted < last.granted * this.settings.grantedFellBelow) {
+      // Back to the rate before that decrease: the retries handle throttling pacing does not ease.
       this.rate = last.before;
-      this.decreasedTo = last.before;
+      this.decreasedTo = last.before ?? 0;
       this.lastDecrease = null;
       this.holdUntil = now + this.settings.holdMs;
       this.gen = this.newGeneration(now);
@@ -139,17 +141,17 @@ export class Pacer {
     const sentRate = this.recentSendRate();
     // Leaving full speed, once the limit's burst ran out: at the rate its kin settled on, else from
     // the rate it was sending at.
-    if (this.rate === null) return this.decrease(now, share, granted, Math.min(this.kin.rate ?? Infinity, sentRate * this.settings.decrease));
+    if (this.rate === null) return this.decrease(now, share, granted, measured, Math.min(this.kin.rate ?? Infinity, sentRate * this.settings.decrease));
     // Granted while paced and throttled: the limit's rate as far as this generation shows it.
     this.kin.rate = granted;
     const from = Math.min(this.rate, sentRate);
     // Granted far below the send rate is the limit's own rate: go there at once.
-    return this.decrease(now, share, granted, Math.min(from * this.settings.decrease, Math.max(granted, from / 4)));
+    return this.decrease(now, share, granted, measured, Math.min(from * this.settings.decrease, Math.max(granted, from / 16)));
   }
 
-  private decrease(now: number, share: number, granted: number, to: number): PaceChange {
+  private decrease(now: number, share: number, granted: number, measured: boolean, to: number): PaceChange {
     const next = Math.max(this.settings.minRate, to);
-    this.lastDecrease = { before: this.rate, share, granted };
+    this.lastDecrease = { before: this.rate, share, granted, measured };
     this.rate = next;
     this.decreasedTo = next;
     this.gen = this.newGeneration(now);
@@ -157,15 +159,16 @@ export class Pacer {
   }
 
   /**
-   * Requests a second at which the last sends (the ring) went out, from the median gap between
-   * them: a pause (a credential report generating) is one gap, not a slower rate.
+   * Requests a second at which the last sends (the ring) went out, from the shorter gaps between
+   * them (the first quartile): pauses (a credential report generating, retries backing off) are
+   * gaps too, not a slower rate.
    */
   private recentSendRate(): number {
     const n = Math.min(this.recentAt, RECENT);
     const times = Array.from({ length: n }, (_, i) => this.recent[(this.recentAt - n + i) % RECENT]);
     const gaps = times.slice(1).map((t, i) => t - times[i]).sort((a, b) => a - b);
     if (gaps.length === 0) return this.settings.minRate;
-    return 1000 / Math.max(1, gaps[Math.floor(gaps.length / 2)]);
+    return 1000 / Math.max(1, gaps[Math.floor(gaps.length / 4)]);
   }
 
   private newGeneration(at: number): Generation {
