@@ -7,7 +7,7 @@ import { STSClient } from '@aws-sdk/client-sts';
 import { OrganizationsClient } from '@aws-sdk/client-organizations';
 import type { ProgressSink } from '../../src/scanners/contract.js';
 import { DEFAULT_TIMING, ScanRetryStrategy } from './retry.js';
-import { MalformedBodyError, maxResponseBytes, networkFault, requestTimeoutMs, ResponseTooLargeError, TruncatedBodyError } from '../../src/scanners/toolkit/index.js';
+import { MalformedBodyError, maxResponseBytes, networkFault, requestTimeoutMs, ResponseTooLargeError, TruncatedBodyError, type Pacer } from '../../src/scanners/toolkit/index.js';
 
 // The SDK's notice that its future releases need a newer Node is for nhi's maintainers (package.json
 // engines), not for someone running a scan, who can do nothing about it. The SDK checks once per
@@ -83,7 +83,19 @@ export interface ClientInput {
   credentials?: CredentialsInput;
   /** Resolved region (resolveRegion); defaults to option/env/us-east-1. */
   region?: string;
+  /** The pace shared by every request to this service in one account (IAM's limit is per account). */
+  pacing?: Pacing;
 }
+
+export interface Pacing {
+  pacer: Pacer;
+  /** What is paced, for progress lines: `IAM in 123456789012`. */
+  label: string;
+  /** The scan's signal: a wait for a slot ends with it. */
+  signal: AbortSignal;
+}
+
+const THROTTLED = /Throttl|TooManyRequests|RequestLimitExceeded|SlowDown|Rate exceeded/i;
 
 function attemptsOf(o: AwsOptions): number {
   return Math.max(1, Math.min(20, o.maxAttempts ?? 8));
@@ -112,7 +124,7 @@ function instrument(client: Stackable, service: Service, progress: ProgressSink,
       if (attempt > 1) {
         const ended = lastEnd.get(invocation);
         const cause = ended?.code ?? 'error';
-        const why = /Throttl|TooManyRequests|RequestLimitExceeded|SlowDown|Rate exceeded/i.test(cause) ? `throttled by AWS (${cause})` : `after ${cause}`;
+        const why = THROTTLED.test(cause) ? `throttled by AWS (${cause})` : `after ${cause}`;
         progress.retry(op, ended ? Date.now() - ended.at : undefined, `${why}, attempt ${attempt} of ${maxAttempts}`);
       }
       progress.apiCall(op);
@@ -129,6 +141,38 @@ function instrument(client: Stackable, service: Service, progress: ProgressSink,
     },
     { step: 'finalizeRequest', priority: 'low', name: 'nhiProgress', override: true },
   );
+}
+
+/**
+ * Every attempt (first sends and retries) waits for its slot in the account's pace, and tells the
+ * pacer whether it was throttled; a change of pace and a wait of a second or more show in progress.
+ */
+function pace(client: Stackable, pacing: Pacing, progress: ProgressSink): void {
+  const { pacer, label, signal } = pacing;
+  client.middlewareStack.add(
+    (next: (a: unknown) => Promise<unknown>) => async (args: unknown) => {
+      const ticket = await pacer.acquire(signal, (waitMs) => {
+        if (waitMs >= 1000) progress.waiting(Date.now() + waitMs, `${label} paced at ${rateText(pacer.currentRate)} after throttling`);
+      });
+      let outcome: 'ok' | 'throttled' | 'other' = 'ok';
+      try {
+        return await next(args);
+      } catch (err) {
+        outcome = THROTTLED.test(errorInfo(err).code) ? 'throttled' : 'other';
+        throw err;
+      } finally {
+        const change = pacer.done(ticket, outcome);
+        if (change?.why === 'throttled') progress.log(`${label} paced at ${rateText(change.rate)}: AWS throttled it`);
+        else if (change) progress.log(`${label} back to ${rateText(change.rate)}: throttling did not ease when slowed, so it is retried, not paced`);
+      }
+    },
+    { step: 'finalizeRequest', priority: 'low', name: 'nhiPace', override: true },
+  );
+}
+
+function rateText(rate: number | null): string {
+  if (rate === null) return 'full speed';
+  return `${rate < 10 ? rate.toFixed(1) : Math.round(rate)} requests/s`;
 }
 
 /**
@@ -202,6 +246,7 @@ function common(input: ClientInput, service: Service, region: string) {
 }
 
 function prepare<C>(client: C, service: Service, input: ClientInput): C {
+  if (input.pacing) pace(client as unknown as Stackable, input.pacing, input.progress);
   instrument(client as unknown as Stackable, service, input.progress, attemptsOf(input.options));
   boundResponses(client as unknown as Stackable, service, maxResponseBytes(input.options));
   return client;

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { GetCallerIdentityCommand, AssumeRoleCommand } from '@aws-sdk/client-sts';
 import { DescribeOrganizationCommand, ListAccountsCommand, type Account } from '@aws-sdk/client-organizations';
 import { defineScanner, type ScanTarget } from '../../src/scanners/contract.js';
-import { PageGuard } from '../../src/scanners/toolkit/index.js';
+import { PageGuard, Pacers } from '../../src/scanners/toolkit/index.js';
 import { AWS_OPTIONS, DEFAULT_ASSUME_ROLE } from './options.js';
 import type { ScanRecord } from '../../src/model/records.js';
 import { AwsScanError, errorInfo, explainAwsError, iamClient, isAccessDenied, organizationsClient, stsClient, type AwsOptions, type CredentialsInput, type StaticCredentials, resolveRegion } from './clients.js';
@@ -27,7 +27,11 @@ export function trustPrincipalFor(callerArn: string): string {
 interface TargetData extends AccountTargetData {
   callerArn: string;
   roleName: string | null;
+  /** One pace per account and service, shared by the scan's targets (AssumeRole counts against the caller's account). */
+  pacers?: Pacers;
 }
+
+const accountOfArn = (arn: string): string => arn.split(':')[4] || 'caller';
 
 export const awsScanner = defineScanner<AwsOptions>({
   name: 'aws',
@@ -65,8 +69,9 @@ export const awsScanner = defineScanner<AwsOptions>({
     }
     if (!/^\d{12}$/.test(callerAccount)) throw new AwsScanError(`sts:GetCallerIdentity returned no account id`, 'no-account', 'Check the credentials and the STS endpoint.');
     const partition = callerArn.split(':')[1] || 'aws';
+    const pacers = new Pacers();
     if (!o.org) {
-      const data: TargetData = { accountId: callerAccount, roleArn: null, estateAccounts: [callerAccount], orgId: null, callerArn, roleName: null };
+      const data: TargetData = { accountId: callerAccount, roleArn: null, estateAccounts: [callerAccount], orgId: null, callerArn, roleName: null, pacers };
       return [{ key: `aws:${callerAccount}`, label: `aws ${callerAccount}`, data }];
     }
 
@@ -124,6 +129,7 @@ export const awsScanner = defineScanner<AwsOptions>({
           guardrailsNote: guardrails.note,
           resourceControls: guardrails.rcpByAccount.get(id) ?? [],
           resourceControlsNote: guardrails.rcpNote,
+          pacers,
         };
         return { key: `aws:${id}`, label: `aws ${id}${a.Name ? ` (${a.Name})` : ''}`, data };
       });
@@ -133,11 +139,14 @@ export const awsScanner = defineScanner<AwsOptions>({
     const o = ctx.options;
     const data = ctx.target.data as TargetData;
     const region = await resolveRegion(o, ctx.env);
+    const pacers = data.pacers ?? new Pacers();
+    const caller = accountOfArn(data.callerArn);
     let credentials: CredentialsInput | undefined;
     if (data.roleArn) {
       const roleArn = data.roleArn;
       const assume = async (): Promise<StaticCredentials> => {
-        const sts = stsClient({ options: o, env: ctx.env, progress: ctx.progress, region });
+        const pacing = { pacer: pacers.for(`sts:${caller}`), label: `STS in ${caller}`, signal: ctx.signal };
+        const sts = stsClient({ options: o, env: ctx.env, progress: ctx.progress, region, pacing });
         try {
           const r = await sts.send(
             new AssumeRoleCommand({ RoleArn: roleArn, RoleSessionName: 'nhi-scan', DurationSeconds: 3600, ...(o.externalId ? { ExternalId: o.externalId } : {}) }),
@@ -168,7 +177,8 @@ export const awsScanner = defineScanner<AwsOptions>({
         return current;
       };
     }
-    const iam = iamClient({ options: o, env: ctx.env, progress: ctx.progress, credentials, region });
+    const pacing = { pacer: pacers.for(`iam:${data.accountId}`), label: `IAM in ${data.accountId}`, signal: ctx.signal };
+    const iam = iamClient({ options: o, env: ctx.env, progress: ctx.progress, credentials, region, pacing });
     const names = new IdentityNames();
     try {
       for await (const r of scanAccount(ctx, iam, data)) {

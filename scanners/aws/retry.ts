@@ -1,9 +1,9 @@
 // The retry strategy of every AWS client: each request retries throttling, server errors and
 // transient faults up to --max-attempts with full-jitter backoff (or the service's Retry-After).
-// No client-side rate limiter and no shared retry budget: the SDK's adaptive limiter fell to its
-// floor (0.5 request/s) under 10 % random throttling and stayed there (7 s became 64 s), and a
-// shared budget turns sustained throttling into failed reads. Per-request backoff degrades in
-// proportion to the throttling instead.
+// Not the SDK's adaptive limiter and no shared retry budget: the limiter fell to its floor
+// (0.5 request/s) under 10 % random throttling and stayed there (7 s became 64 s), and a shared
+// budget turns sustained throttling into failed reads. Pacing is the account's pacer (clients.ts,
+// toolkit/pacer.ts), which undoes a slowdown that did not ease the throttling.
 import type { RetryErrorInfo, RetryStrategyV2, RetryToken } from '@smithy/types';
 
 export interface RetryTiming {

@@ -4,6 +4,7 @@ export * from './faults.js';
 export * from './fetch.js';
 export * from './limit.js';
 export * from './options.js';
+export * from './pacer.js';
 export * from './pagination.js';
 export * from './retry.js';
 export * from './tally.js';
