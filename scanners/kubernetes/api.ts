@@ -5,6 +5,7 @@ import http from 'node:http';
 import https from 'node:https';
 import type { KubeConfig } from '@kubernetes/client-node';
 import type { ProgressSink } from '../../src/scanners/contract.js';
+import { MalformedBodyError, RequestTimeoutError, ResponseTooLargeError } from '../../src/scanners/toolkit/faults.js';
 
 type Json = Record<string, unknown>;
 
@@ -44,6 +45,10 @@ export interface ClientSettings {
   retryBaseMs: number;
   progress: ProgressSink;
   signal: AbortSignal;
+  /** From connecting to the last byte of the answer. */
+  timeoutMs: number;
+  /** Largest answer read: a broken or hostile server cannot exhaust memory. */
+  maxBytes: number;
 }
 
 interface Reply {
@@ -71,18 +76,31 @@ export class KubeClient {
 
   private async send(path: string, accept: string): Promise<Reply> {
     const url = new URL(path, this.server.replace(/\/+$/, '') + '/');
-    const opts: https.RequestOptions = { method: 'GET', headers: { Accept: accept }, timeout: 30_000 };
+    const { timeoutMs, maxBytes } = this.settings;
+    const opts: https.RequestOptions = { method: 'GET', headers: { Accept: accept } };
     await this.kc.applyToHTTPSOptions(opts);
     const lib = url.protocol === 'http:' ? http : https;
     return new Promise<Reply>((resolve, reject) => {
       const req = lib.request(url, { ...opts, signal: this.settings.signal }, (res) => {
         const chunks: Buffer[] = [];
-        res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks).toString('utf8') }));
+        let size = 0;
+        res.on('data', (c: Buffer) => {
+          size += c.length;
+          if (size > maxBytes) req.destroy(new ResponseTooLargeError(url.host, maxBytes));
+          else chunks.push(c);
+        });
+        res.on('end', () => {
+          clearTimeout(timer);
+          resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks).toString('utf8') });
+        });
         res.on('error', reject);
       });
-      req.on('timeout', () => req.destroy(new Error(`no answer from ${url.host} within 30 s`)));
-      req.on('error', reject);
+      // The whole exchange, not only silence on the socket: a server trickling bytes is bounded too.
+      const timer = setTimeout(() => req.destroy(new RequestTimeoutError(url.host, timeoutMs / 1000)), timeoutMs);
+      req.on('error', (err) => {
+        clearTimeout(timer);
+        reject(err);
+      });
       req.end();
     });
   }
@@ -98,6 +116,17 @@ export class KubeClient {
       } catch (err) {
         if ((err as Error)?.name === 'AbortError' || signal.aborted) throw err;
         const msg = (err as Error)?.message ?? String(err);
+        if (err instanceof ResponseTooLargeError) throw new KubeApiError(operation, null, 'ResponseTooLarge', `${operation}: ${msg}`, err.fix);
+        // A timeout is retried like a server error; after the last retry it is the target's error.
+        if (err instanceof RequestTimeoutError) {
+          if (attempt < maxRetries) {
+            const wait = Math.min(retryBaseMs * 2 ** attempt, 60_000);
+            progress.retry(operation, wait, 'timed out');
+            await sleep(wait, signal);
+            continue;
+          }
+          throw new KubeApiError(operation, null, 'Timeout', `${operation}: ${msg}`, err.fix);
+        }
         throw new KubeApiError(operation, null, 'Unreachable', `${operation}: cannot reach ${this.server}: ${msg}`, REACH_HINT);
       }
       const retryable = reply.status === 429 || (reply.status >= 500 && reply.status !== 501);
@@ -130,7 +159,12 @@ export class KubeClient {
         continue;
       }
       if (reply.status !== 200) throw statusError(operation, reply);
-      const body = parse(reply.body) as { items?: KubeObject[]; metadata?: { continue?: string } };
+      const body = parse(reply.body) as { items?: KubeObject[]; metadata?: { continue?: string } } | null;
+      // An answer that is not a list is an error for this list, never an empty one.
+      if (!body || !Array.isArray(body.items)) {
+        const e = new MalformedBodyError(new URL(this.server).host, 'Kubernetes list JSON');
+        throw new KubeApiError(operation, 200, 'MalformedResponse', `${operation}: ${e.message}`, e.fix);
+      }
       for (const item of body.items ?? []) {
         const uid = item.metadata?.uid ?? `${item.metadata?.namespace}/${item.metadata?.name}`;
         if (seen.has(uid)) continue;
@@ -143,11 +177,12 @@ export class KubeClient {
   }
 }
 
-function parse(text: string): Json {
+function parse(text: string): Json | null {
   try {
-    return JSON.parse(text) as Json;
+    const v = JSON.parse(text) as unknown;
+    return v && typeof v === 'object' && !Array.isArray(v) ? (v as Json) : null;
   } catch {
-    return {};
+    return null;
   }
 }
 
@@ -162,7 +197,7 @@ export function rbacHint(operation: string): string {
 }
 
 function statusError(operation: string, reply: Reply): KubeApiError {
-  const s = parse(reply.body) as { reason?: string; message?: string };
+  const s = (parse(reply.body) ?? {}) as { reason?: string; message?: string };
   const reason = s.reason ?? null;
   const message = `${operation} failed: ${reply.status}${reason ? ` ${reason}` : ''}${s.message ? `: ${s.message}` : ''}`;
   const hint =

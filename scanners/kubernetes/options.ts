@@ -1,6 +1,7 @@
 // Options of the kubernetes scanner: which kubeconfig and contexts, which namespaces, and how
 // patient to be with a throttling API server.
 import { defineOptions, type OptionsOf } from '../../src/scanners/contract.js';
+import { MAX_RESPONSE_OPTION, REQUEST_TIMEOUT_OPTION } from '../../src/scanners/toolkit/options.js';
 
 
 export const KUBERNETES_OPTIONS = defineOptions([
@@ -22,6 +23,8 @@ export const KUBERNETES_OPTIONS = defineOptions([
   { key: 'pageSize', flag: '--page-size <n>', description: 'Items per list page (limit)', type: 'number', default: 500 },
   { key: 'maxRetries', flag: '--max-retries <n>', description: 'Retries of a throttled or unavailable request', type: 'number', default: 6 },
   { key: 'retryBaseMs', flag: '--retry-base-ms <ms>', description: 'First retry delay (doubles per retry; Retry-After wins)', type: 'number', default: 1000 },
+  REQUEST_TIMEOUT_OPTION,
+  MAX_RESPONSE_OPTION,
 ]);
 
 /** The Kubernetes scanner's options, typed from the list above. */

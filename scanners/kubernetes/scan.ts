@@ -3,6 +3,7 @@
 import type { CredentialRecord, ErrorRecord, GrantRecord, IdentityRecord, ScanRecord, TrustRecord } from '../../src/model/records.js';
 import type { ScanContext } from '../../src/scanners/contract.js';
 import { KubeApiError, KubeClient, METADATA_ONLY_ACCEPT, type KubeObject } from './api.js';
+import { maxResponseBytes, requestTimeoutMs } from '../../src/scanners/toolkit/options.js';
 import { loadKubeconfig, type ClusterTarget } from './kubeconfig.js';
 import type { KubernetesOptions } from './options.js';
 import { boundAccounts, effectiveRules, indexAccounts, judgeRules, type BindingObject, type PolicyRule, type RoleObject } from './rbac.js';
@@ -54,7 +55,10 @@ function dig(o: Json, ...path: string[]): Json | undefined {
 export function failure(err: unknown, resource: string | null): ErrorRecord {
   if ((err as Error)?.name === 'AbortError') throw err;
   if (err instanceof KubeApiError) {
-    const code = err.httpStatus === 403 ? 'permission-denied' : err.httpStatus === 401 ? 'unauthenticated' : err.httpStatus === 429 ? 'throttled' : err.httpStatus === 410 ? 'expired' : err.httpStatus === null ? 'network' : 'api-error';
+    const fault: Record<string, string> = { Timeout: 'timeout', ResponseTooLarge: 'response-too-large', MalformedResponse: 'malformed-response' };
+    const code =
+      (err.reason && fault[err.reason]) ??
+      (err.httpStatus === 403 ? 'permission-denied' : err.httpStatus === 401 ? 'unauthenticated' : err.httpStatus === 429 ? 'throttled' : err.httpStatus === 410 ? 'expired' : err.httpStatus === null ? 'network' : 'api-error');
     return { type: 'error', operation: err.operation, code, message: err.message, fix: err.hint, resource };
   }
   throw err;
@@ -65,7 +69,15 @@ export async function* scanCluster(ctx: ScanContext<KubernetesOptions>): AsyncGe
   const kc = loadKubeconfig(t.files, t.inCluster);
   if (!t.inCluster) kc.setCurrentContext(t.context);
   const o = ctx.options;
-  const client = new KubeClient(kc, { pageSize: o.pageSize ?? 500, maxRetries: o.maxRetries ?? 6, retryBaseMs: o.retryBaseMs ?? 1000, progress: ctx.progress, signal: ctx.signal });
+  const client = new KubeClient(kc, {
+    pageSize: o.pageSize ?? 500,
+    maxRetries: o.maxRetries ?? 6,
+    retryBaseMs: o.retryBaseMs ?? 1000,
+    progress: ctx.progress,
+    signal: ctx.signal,
+    timeoutMs: requestTimeoutMs(o),
+    maxBytes: maxResponseBytes(o),
+  });
   const cluster = t.cluster;
   const scope = clusterScope(cluster);
   const namespaces = (o.namespace ?? []).map((n) => n.trim()).filter(Boolean);
