@@ -86,8 +86,10 @@ test('--org: each account is paced at the rate its IAM allows, learned from its 
   const t2 = throttled.get('400000000002') ?? 0;
   const t3 = throttled.get('400000000003') ?? 0;
   // Unpaced, four requests at a time per account, each throttled one retried after a jittered
-  // backoff: 75-79 throttled answers for these 72 served requests (load average 10). Paced: 24-31.
-  assert.ok(t2 + t3 <= 40, `throttled ${t2} + ${t3} answers for ${s2} + ${s3} served requests`);
+  // backoff: 99-103 throttled answers for these 72 served requests on an idle machine. Paced: 24-31
+  // idle, up to 60 while the test suite runs four files at once (the endpoint shares this process,
+  // so a starved event loop bunches both the sends and the bucket's arrivals).
+  assert.ok(t2 + t3 <= 65, `throttled ${t2} + ${t3} answers for ${s2} + ${s3} served requests`);
   // Each account needs (requests - 5) / rate, 3.5 s, at its limit: the bound leaves room for a loaded machine.
   assert.ok(run.elapsedMs < 15_000, `took ${run.elapsedMs} ms`);
   // The progress display says which account is paced and why.
