@@ -119,7 +119,7 @@ export class FindingWriter {
   }
 
   /** Write the drafts still held (before a query rule runs, and at the end of an evaluation). */
-  flush(): void {
+  private flush(): void {
     if (this.pending.length === DRAFT_ROWS * 8) this.drafts.run(...this.pending, this.scanParam);
     else for (let i = 0; i < this.pending.length; i += 8) this.draft.run(...this.pending.slice(i, i + 8), this.scanParam);
     this.pending = [];

@@ -249,14 +249,13 @@ export function pinTrust(i: IdentityRow, trusts: TrustEvidence[]): { command: st
       }
       if (statement) snippets.push(JSON.stringify(statement));
     }
-    if (!snippets.length) return { command: `aws iam update-assume-role-policy --role-name ${sh(role)} --policy-document file://${sh(file)}`, snippet: null };
-    // The trust policy is one document: the snippet replaces only the statement it narrows.
+    // The trust policy is one document: fetch it, change only the statement at issue, put it back.
     commands.push(
       `aws iam get-role --role-name ${sh(role)} --query Role.AssumeRolePolicyDocument > ${sh(file)}`,
-      `# in ${file}, replace the statement trusting ${trusts.map((t) => t.principal).join(', ')} with the snippet`,
+      `# in ${file}, ${snippets.length ? 'replace' : 'narrow'} the statement trusting ${trusts.map((t) => t.principal).join(', ')}${snippets.length ? ' with the snippet' : ''}`,
       `aws iam update-assume-role-policy --role-name ${sh(role)} --policy-document file://${sh(file)}`,
     );
-    return { command: commands.join('\n'), snippet: snippets.join('\n') };
+    return { command: commands.join('\n'), snippet: snippets.length ? snippets.join('\n') : null };
   }
   if (i.kind === 'service_account') {
     const project = scopeValue(i.scope);
