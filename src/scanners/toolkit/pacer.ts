@@ -63,10 +63,13 @@ export class Pacer {
   /** The rate set by the last decrease: the scale of the additive increase. */
   private decreasedTo = 0;
   private nextAt = 0;
+  private lastSentAt = -Infinity;
   private gen: Generation = { id: 1, startedAt: 0, sent: 0, answers: 0, throttled: 0 };
   /** The decrease that began the current generation: the rate before it and the throttled share that caused it. */
   private lastDecrease: { before: number | null; share: number; granted: number; measured: boolean } | null = null;
   private holdUntil = -Infinity;
+  /** The rate before a decrease that did not ease the throttling, while the next one is judged. */
+  private notEasedFrom: number | null = null;
   /** When the last requests were sent (a ring): the send rate at the moment of a throttle. */
   private readonly recent: number[] = [];
   private recentAt = 0;
@@ -97,8 +100,19 @@ export class Pacer {
         onWait?.(at - now);
         await this.clock.sleep(at - now, signal);
       }
+      // Slots are reserved ahead, so waiters woken late together (an event loop busy elsewhere)
+      // would all send at once: each also waits one interval after the send before it.
+      for (;;) {
+        if (this.rate === null) break;
+        const gap = 1000 / this.rate;
+        const t = this.clock.now();
+        const free = this.lastSentAt + gap;
+        if (t >= free - Math.min(1, gap / 20)) break;
+        await this.clock.sleep(free - t, signal);
+      }
     }
     const sentAt = this.clock.now();
+    this.lastSentAt = sentAt;
     // A generation's send rate is measured from its first request.
     if (this.gen.sent++ === 0) this.gen.startedAt = sentAt;
     this.recent[this.recentAt++ % RECENT] = sentAt;
@@ -128,10 +142,16 @@ export class Pacer {
     // granted, and never the first decrease, from full speed (its generation held the burst).
     const measured = g.answers - g.throttled >= this.settings.minSample / 2;
     const judged = last !== null && last.before !== null && last.measured && measured;
-    if (judged && last && share >= last.share * this.settings.easedBelow && granted < last.granted * this.settings.grantedFellBelow) {
-      // Back to the rate before that decrease: the retries handle throttling pacing does not ease.
-      this.rate = last.before;
-      this.decreasedTo = last.before ?? 0;
+    const eased = !(judged && last && share >= last.share * this.settings.easedBelow && granted < last.granted * this.settings.grantedFellBelow);
+    // Two generations in a row: a few answers of a small bucket that refilled during the retries'
+    // backoff look like one (granted more, then less as nhi slowed).
+    if (eased || !last) this.notEasedFrom = null;
+    else if (this.notEasedFrom === null) this.notEasedFrom = last.before;
+    else {
+      // Back to the rate before the first of those decreases: the retries handle throttling pacing does not ease.
+      this.rate = this.notEasedFrom;
+      this.decreasedTo = this.notEasedFrom ?? 0;
+      this.notEasedFrom = null;
       this.lastDecrease = null;
       this.holdUntil = now + this.settings.holdMs;
       this.gen = this.newGeneration(now);

@@ -86,9 +86,9 @@ test('--org: each account is paced at the rate its IAM allows, learned from its 
   const t2 = throttled.get('400000000002') ?? 0;
   const t3 = throttled.get('400000000003') ?? 0;
   // Unpaced, four requests at a time per account, each throttled one retried after a jittered
-  // backoff: 99-103 throttled answers for these 72 served requests on an idle machine. Paced: 24-31
-  // idle, up to 60 while the test suite runs four files at once (the endpoint shares this process,
-  // so a starved event loop bunches both the sends and the bucket's arrivals).
+  // backoff: 99-103 throttled answers for these 72 served requests on an idle machine. Paced: 26-43
+  // in 12 runs (one run in four went over 60 while a small bucket refilled during backoff was
+  // taken for throttling that pacing does not ease).
   assert.ok(t2 + t3 <= 65, `throttled ${t2} + ${t3} answers for ${s2} + ${s3} served requests`);
   // Each account needs (requests - 5) / rate, 3.5 s, at its limit: the bound leaves room for a loaded machine.
   assert.ok(run.elapsedMs < 15_000, `took ${run.elapsedMs} ms`);

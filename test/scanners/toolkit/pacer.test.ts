@@ -7,6 +7,8 @@ import { Pacer, Pacers, type PacerClock } from '../../../src/scanners/toolkit/pa
 
 class VirtualClock implements PacerClock {
   private t = 0;
+  /** Timers due before this fire at it, all at once: an event loop busy elsewhere (a starved process). */
+  stalledUntil = 0;
   private timers: { at: number; seq: number; resolve: () => void }[] = [];
   private seq = 0;
   now = () => this.t;
@@ -38,7 +40,7 @@ class VirtualClock implements PacerClock {
       if (this.timers.length === 0) throw new Error('nothing left to run and the work is not done');
       this.timers.sort((a, b) => a.at - b.at || a.seq - b.seq);
       const next = this.timers.shift()!;
-      this.t = next.at;
+      this.t = Math.max(this.t, next.at, next.at < this.stalledUntil ? this.stalledUntil : 0);
       next.resolve();
     }
   }
@@ -146,6 +148,62 @@ describe('pacer', () => {
     assert.equal(pacers.for('sts:111111111111').currentRate, null);
   });
 
+  it('a small bucket refilled during backoff is not mistaken for throttling that pacing does not ease', async () => {
+    // 5 requests of burst, then 12 a second, as one account of the organisation-scan test; answers
+    // after 2-6 ms, throttled ones retried after the SDK's full-jitter backoff. Judged on one
+    // generation of 9 answers, 4 runs in 200 went back to full pace (about 70 throttled answers
+    // instead of 20): the bucket refilled during the backoff granted 20/s, the next, slower
+    // generation 13/s, which looked like throttling that fell as nhi slowed.
+    let seed = 1;
+    const random = () => (seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648;
+    const wrong: string[] = [];
+    for (let run = 0; run < 200; run++) {
+      const clock = new VirtualClock();
+      const pacer = new Pacer(clock);
+      const accept = bucket(clock, 5, 12);
+      const signal = new AbortController().signal;
+      const changes: string[] = [];
+      let next = 0;
+      const worker = async () => {
+        while (next++ < 46) {
+          for (let attempt = 0; ; attempt++) {
+            const ticket = await pacer.acquire(signal);
+            await clock.sleep(2 + random() * 4, signal);
+            const ok = accept();
+            const c = pacer.done(ticket, ok ? 'ok' : 'throttled');
+            if (c) changes.push(`${c.why} ${c.rate?.toFixed(1)}`);
+            if (ok) break;
+            await clock.sleep(random() * 100 * 2 ** attempt, signal);
+          }
+        }
+      };
+      await clock.run(Promise.all(Array.from({ length: 4 }, worker)));
+      if (changes.some((c) => c.startsWith('not-a-rate-limit'))) wrong.push(changes.join(', '));
+    }
+    assert.deepEqual(wrong, []);
+  });
+
+  it('waiters woken late together (a starved event loop) still go out one slot apart', async () => {
+    const clock = new VirtualClock();
+    const pacer = new Pacer(clock, {}, { rate: 10 });
+    const signal = new AbortController().signal;
+    // Paced at its kin's 10/s: a burst of 8 answers, all throttled.
+    const burst = await Promise.all(Array.from({ length: 8 }, () => pacer.acquire(signal)));
+    for (const t of burst) pacer.done(t, 'throttled');
+    assert.equal(pacer.currentRate, 10);
+    // Six requests wait for slots 100 ms apart; the process is busy until 450 ms, so the slots
+    // of 100-400 ms all come due at once.
+    clock.stalledUntil = 450;
+    const sentAt: number[] = [];
+    await clock.run(Promise.all(Array.from({ length: 6 }, async () => {
+      await pacer.acquire(signal);
+      sentAt.push(clock.now());
+    })));
+    sentAt.sort((a, b) => a - b);
+    const gaps = sentAt.slice(1).map((t, i) => t - sentAt[i]);
+    assert.ok(Math.min(...gaps) >= 95, `sent at ${sentAt.join(', ')} ms`);
+  });
+
   it('a wait for a slot ends at once when the scan is aborted', async () => {
     const clock = new VirtualClock();
     const pacer = new Pacer(clock, { minSample: 1 });
@@ -158,7 +216,7 @@ describe('pacer', () => {
     }
     assert.ok((pacer.currentRate ?? 0) < 1, `slow pace: ${pacer.currentRate}`);
     const abort = new AbortController();
-    await pacer.acquire(abort.signal);
+    await clock.run(pacer.acquire(abort.signal));
     const waiting = pacer.acquire(abort.signal);
     abort.abort(new Error('stopped'));
     await assert.rejects(waiting, /stopped/);
