@@ -2,7 +2,7 @@
 // NHI_HASH_KEY, never inside it: the database alone cannot be used to brute-force a
 // short secret from its hash, yet two sightings of one secret still match.
 import { createHmac, randomBytes } from 'node:crypto';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, linkSync, readFileSync, unlinkSync, writeFileSync } from 'node:fs';
 import { InventoryError } from '../errors.js';
 import { getMeta, setMeta, type Inventory } from '../inventory/db.js';
 
@@ -12,6 +12,29 @@ function check(key: Buffer): string {
 
 export function hashKeyPath(inv: Inventory): string {
   return `${inv.path}.key`;
+}
+
+/**
+ * Puts `key` at `path` unless a key is already there, and returns the key that is: two first
+ * scans of one new inventory race to create it, and the one that comes second uses the first's.
+ * Written aside and linked into place, so the file never appears half written.
+ */
+export function createHashKeyFile(path: string, key: Buffer): Buffer {
+  const aside = `${path}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
+  writeFileSync(aside, key.toString('hex') + '\n', { mode: 0o600, flag: 'wx' });
+  try {
+    linkSync(aside, path);
+    return key;
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === 'EEXIST') return Buffer.from(readFileSync(path, 'utf8').trim(), 'hex');
+    // A file system without hard links: create it in place, still never over another's.
+    if (code !== 'EPERM' && code !== 'ENOTSUP' && code !== 'ENOSYS' && code !== 'EOPNOTSUPP') throw e;
+    writeFileSync(path, key.toString('hex') + '\n', { mode: 0o600, flag: 'wx' });
+    return key;
+  } finally {
+    unlinkSync(aside);
+  }
 }
 
 export function loadHashKey(inv: Inventory, env: Record<string, string | undefined>): Buffer {
@@ -34,8 +57,7 @@ export function loadHashKey(inv: Inventory, env: Record<string, string | undefin
         'Copy the .key file that belongs to this inventory beside it, or set NHI_HASH_KEY; without it new sightings cannot be matched to stored ones.',
       );
     }
-    key = randomBytes(32);
-    writeFileSync(path, key.toString('hex') + '\n', { mode: 0o600, flag: 'wx' });
+    key = createHashKeyFile(path, randomBytes(32));
     origin = path;
   }
   const stored = getMeta(inv.db, 'hash_key_check');
