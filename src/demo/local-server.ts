@@ -48,7 +48,9 @@ export async function startLocalServer(handler: LocalHandler, opts: LocalServerO
     });
   };
   const server = opts.tls ? createHttpsServer({ key: opts.tls.key, cert: opts.tls.cert }, listener) : createHttpServer(listener);
-  server.keepAliveTimeout = 1000;
+  // Above Node's own default: a client is told `keep-alive: timeout=N` and reuses a connection
+  // only when N is over 1 s, so a 1 s timeout made every SDK request a new connection.
+  server.keepAliveTimeout = 10_000;
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(0, '127.0.0.1', () => resolve());

@@ -12,7 +12,6 @@ const now = new Date('2026-11-23T12:00:00Z');
 
 test('demo organisation: headline risky identities and their healthy counterparts', async () => {
   const demo = await awsScanner.demo!({ now, workDir: '/tmp' });
-  const started = Date.now();
   try {
     const res = await assertScannerAcceptance({
       scanner: awsScanner,
@@ -21,7 +20,6 @@ test('demo organisation: headline risky identities and their healthy counterpart
       secrets: [DEMO_CALLER_SECRET, ...Object.values(DEMO.aws.accounts).map(assumedSecret)],
     });
     try {
-      assert.ok(Date.now() - started < 15_000, 'demo scan is fast');
       assert.deepEqual(res.errors, []);
       assert.deepEqual(
         res.completedTargets.sort(),

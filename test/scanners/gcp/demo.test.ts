@@ -14,13 +14,11 @@ test('gcp demo: the headline risky identities and their healthy counterparts', a
   const now = new Date();
   const workDir = mkdtempSync(join(tmpdir(), 'nhi-gcp-demo-'));
   t.after(() => rmSync(workDir, { recursive: true, force: true }));
-  const started = Date.now();
   const demo = await gcpScanner.demo!({ now, workDir });
   t.after(() => demo.stop());
   const options = { ...(resolveScannerOptions(gcpScanner, { flags: {}, env: {}, section: undefined }) as GcpOptions), ...demo.options };
   const res = await assertScannerAcceptance({ scanner: gcpScanner, options, now, secrets: [String(demo.options.accessToken)] });
   t.after(() => res.cleanup());
-  assert.ok(Date.now() - started < 5000, 'demo part is fast');
   assert.equal(res.errors.length, 0, JSON.stringify(res.errors));
   assert.deepEqual(res.completedTargets.filter((k) => k !== 'gcp:discovery').sort(), ['gcp:acme-ci', 'gcp:acme-data', 'gcp:acme-prod']);
 
