@@ -26,6 +26,7 @@ import {
   type SignInIndex,
 } from './normalize.js';
 import type { AzureOptions } from './options.js';
+import { listOwners, OWNER_FIELDS, type ListedOwners, type OwnerCollection } from './owner-lists.js';
 import { classifyAppRole, classifyDirectoryRole } from './privilege.js';
 
 export interface TenantTargetData {
@@ -37,7 +38,6 @@ export interface TenantTargetData {
   discoveryErrors?: ErrorRecord[];
 }
 
-const OWNER_SELECT = '$select=id,displayName,userPrincipalName,mail';
 
 /**
  * Read the two sign-in activity reports into compact indexes (id → date). Each is null when it
@@ -99,7 +99,12 @@ async function listAll<T>(c: Clients, path: string, problems: Problems, operatio
   }
 }
 
-const owners = (c: Clients, path: string, problems: Problems, fix: string) => listAll<GraphDirectoryObject>(c, `${path}?${OWNER_SELECT}`, problems, 'list owners', fix);
+/** An object's owners: from its list's $expand when complete there, otherwise its own (paged) read. */
+function owners(c: Clients, listed: ListedOwners, collection: OwnerCollection, id: string, problems: Problems): Promise<Got<GraphDirectoryObject>> | Got<GraphDirectoryObject> {
+  const known = listed.get(id.toLowerCase());
+  if (known) return { items: known, problems: [] };
+  return listAll<GraphDirectoryObject>(c, `/v1.0/${collection}/${id}/owners?$select=${OWNER_FIELDS}`, problems, 'list owners', graphFix(collection));
+}
 
 export async function* scanTenant(ctx: ScanContext<AzureOptions>, c: Clients, data: TenantTargetData): AsyncGenerator<ScanRecord> {
   const tenantId = data.tenantId.toLowerCase();
@@ -110,6 +115,10 @@ export async function* scanTenant(ctx: ScanContext<AzureOptions>, c: Clients, da
   const scanned = new Set(data.scannedSubscriptions.map((s) => s.toLowerCase()));
 
   yield* data.discoveryErrors ?? [];
+
+  // Owners of every object, two list reads in the background while the reports are read.
+  const ownersRead = Promise.all([listOwners(c, 'servicePrincipals', top), listOwners(c, 'applications', top)]);
+  ownersRead.catch(() => undefined); // awaited below; an abort must not surface as unhandled first
 
   // 1. Last use.
   const signIns: SignInIndex = { byAppId: null, byKeyId: null };
@@ -147,7 +156,10 @@ export async function* scanTenant(ctx: ScanContext<AzureOptions>, c: Clients, da
   // $select=keyCredentials to 150 requests a minute per tenant, so never one read per app).
   // Those of applications registered here wait for their application; the rest are emitted now.
   const ofOwnApps = new Map<string, GraphServicePrincipal>();
-  const spCtx = { tenantId, scope, now, signIns, problems };
+  const [spOwners, appOwners] = await ownersRead;
+  yield* spOwners.notes;
+  yield* appOwners.notes;
+  const spCtx: Ctx = { tenantId, scope, now, signIns, problems, spOwners: spOwners.owners, appOwners: appOwners.owners };
   const standalone = async (sp: GraphServicePrincipal): Promise<ScanRecord[]> => {
     // Managed identities of scanned subscriptions come from ARM (tags, resource).
     const mi = sp.servicePrincipalType === 'ManagedIdentity' ? managedIdentityResource(sp) : null;
@@ -190,6 +202,8 @@ interface Ctx {
   now: Date;
   signIns: SignInIndex;
   problems: Problems;
+  spOwners: ListedOwners;
+  appOwners: ListedOwners;
 }
 
 function lastUse(ctx: Ctx, appId: string | undefined, keyIds: (string | undefined)[]): { lastUsedAt: string | null; lastUsedSource: string | null } {
@@ -203,13 +217,13 @@ function lastUse(ctx: Ctx, appId: string | undefined, keyIds: (string | undefine
 async function applicationRecords(c: Clients, app: GraphApplication, servicePrincipal: GraphServicePrincipal | null, ctx: Ctx): Promise<ScanRecord[]> {
   const out: ScanRecord[] = [];
   const [appOwners, fics] = await Promise.all([
-    owners(c, `/v1.0/applications/${app.id}/owners`, ctx.problems, graphFix('applications')),
+    owners(c, ctx.appOwners, 'applications', app.id, ctx.problems),
     listAll<GraphFederatedCredential>(c, `/v1.0/applications/${app.id}/federatedIdentityCredentials`, ctx.problems, 'list federated identity credentials', graphFix('applications')),
   ]);
   out.push(...appOwners.problems, ...fics.problems);
   let ownerList = appOwners.items;
   if (servicePrincipal) {
-    const spOwners = await owners(c, `/v1.0/servicePrincipals/${servicePrincipal.id}/owners`, ctx.problems, graphFix('servicePrincipals'));
+    const spOwners = await owners(c, ctx.spOwners, 'servicePrincipals', servicePrincipal.id, ctx.problems);
     out.push(...spOwners.problems);
     ownerList = ownerList.concat(spOwners.items);
   }
@@ -253,7 +267,7 @@ async function servicePrincipalRecords(c: Clients, sp: GraphServicePrincipal, ct
   const flags = spFlags(sp, ctx.tenantId);
   let ownerList: GraphDirectoryObject[] = [];
   if (!flags.providerManaged && sp.servicePrincipalType !== 'ManagedIdentity') {
-    const o = await owners(c, `/v1.0/servicePrincipals/${sp.id}/owners`, ctx.problems, graphFix('servicePrincipals'));
+    const o = await owners(c, ctx.spOwners, 'servicePrincipals', sp.id, ctx.problems);
     out.push(...o.problems);
     ownerList = o.items;
   }

@@ -8,6 +8,7 @@ import type { DemoEndpoint, DemoInput } from '../../../src/scanners/contract.js'
 import type { AzureOptions } from '../options.js';
 import { buildAzureEstate, type AzureEstate } from './estate.js';
 import { auditHook, demoAuditFixtures } from './audit-log.js';
+import { planExpand, type ExpandPlan } from './graph-expand.js';
 
 type Json = Record<string, unknown>;
 
@@ -56,10 +57,11 @@ export function azureHandler(estate: AzureEstate, holder: BaseHolder, opts: Azur
   const gPage = opts.graphPageSize ?? 100;
   const aPage = opts.armPageSize ?? 50;
 
-  const graphList = (req: LocalRequest, res: ServerResponse, items: Json[], context: string) => {
-    const top = Math.min(Number(req.query.get('$top') ?? gPage) || gPage, gPage);
+  const graphList = (req: LocalRequest, res: ServerResponse, items: Json[], context: string, expand: ExpandPlan | null = null) => {
+    const top = expand ? expand.pageSize : Math.min(Number(req.query.get('$top') ?? gPage) || gPage, gPage);
     const skip = Number(req.query.get('$skiptoken') ?? 0) || 0;
-    const body: Json = { '@odata.context': `${holder.base}/v1.0/$metadata#${context}`, value: items.slice(skip, skip + top) };
+    const page = items.slice(skip, skip + top);
+    const body: Json = { '@odata.context': `${holder.base}/v1.0/$metadata#${context}`, value: expand ? page.map(expand.shape) : page };
     if (skip + top < items.length) {
       const q = new URLSearchParams(req.query);
       q.set('$skiptoken', String(skip + top));
@@ -78,6 +80,12 @@ export function azureHandler(estate: AzureEstate, holder: BaseHolder, opts: Azur
     send(res, 200, body);
   };
   const sp = (id: string) => g.servicePrincipals.find((s) => String(s.id).toLowerCase() === id.toLowerCase());
+  /** A directory object list, with owners expanded when asked (Graph's caps included). */
+  const directoryList = (req: LocalRequest, res: ServerResponse, items: Json[], context: string) => {
+    const e = planExpand(req.query, g.owners, gPage);
+    if ('error' in e) return send(res, e.error.status, graphError(e.error.status, e.error.code, e.error.message));
+    return graphList(req, res, items, context, e.plan);
+  };
 
   const answer = (req: LocalRequest, res: ServerResponse) => {
     const hooked = opts.hook?.(req);
@@ -102,13 +110,13 @@ export function azureHandler(estate: AzureEstate, holder: BaseHolder, opts: Azur
     if (p === '/beta/reports/appCredentialSignInActivities') return graphList(req, res, g.credSignIns, 'reports/appCredentialSignInActivities');
     if (p === '/v1.0/directoryRoles') return graphList(req, res, g.directoryRoles, 'directoryRoles');
     if ((m = /^\/v1\.0\/directoryRoles\/([^/]+)\/members$/.exec(p))) return graphList(req, res, g.directoryRoleMembers[m[1]] ?? [], 'directoryObjects');
-    if (p === '/v1.0/applications') return graphList(req, res, g.applications, 'applications');
+    if (p === '/v1.0/applications') return directoryList(req, res, g.applications, 'applications');
     if ((m = /^\/v1\.0\/applications\/([^/]+)\/owners$/.exec(p))) return graphList(req, res, g.owners[m[1]] ?? [], 'directoryObjects');
     if ((m = /^\/(?:v1\.0|beta)\/applications\/([^/]+)\/federatedIdentityCredentials$/.exec(p))) {
       if (!g.applications.some((x) => x.id === m![1])) return send(res, 404, graphError(404, 'Request_ResourceNotFound', `Resource '${m[1]}' does not exist.`));
       return graphList(req, res, g.federated[m[1]] ?? [], `applications('${m[1]}')/federatedIdentityCredentials`);
     }
-    if (p === '/v1.0/servicePrincipals') return graphList(req, res, g.servicePrincipals, 'servicePrincipals');
+    if (p === '/v1.0/servicePrincipals') return directoryList(req, res, g.servicePrincipals, 'servicePrincipals');
     if ((m = /^\/v1\.0\/servicePrincipals\(appId='([^']+)'\)$/.exec(decodeURIComponent(p)))) {
       const found = g.servicePrincipals.find((s) => String(s.appId).toLowerCase() === m![1].toLowerCase());
       if (!found) return send(res, 404, graphError(404, 'Request_ResourceNotFound', `Resource '${m[1]}' does not exist or one of its queried reference-property objects are not present.`));
