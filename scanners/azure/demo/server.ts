@@ -9,6 +9,7 @@ import type { AzureOptions } from '../options.js';
 import { buildAzureEstate, type AzureEstate } from './estate.js';
 import { auditHook, demoAuditFixtures } from './audit-log.js';
 import { planExpand, type ExpandPlan } from './graph-expand.js';
+import { planFilter } from './graph-advanced.js';
 
 type Json = Record<string, unknown>;
 
@@ -57,11 +58,13 @@ export function azureHandler(estate: AzureEstate, holder: BaseHolder, opts: Azur
   const gPage = opts.graphPageSize ?? 100;
   const aPage = opts.armPageSize ?? 50;
 
-  const graphList = (req: LocalRequest, res: ServerResponse, items: Json[], context: string, expand: ExpandPlan | null = null) => {
+  const graphList = (req: LocalRequest, res: ServerResponse, items: Json[], context: string, expand: ExpandPlan | null = null, count = false) => {
     const top = expand ? expand.pageSize : Math.min(Number(req.query.get('$top') ?? gPage) || gPage, gPage);
     const skip = Number(req.query.get('$skiptoken') ?? 0) || 0;
     const page = items.slice(skip, skip + top);
-    const body: Json = { '@odata.context': `${holder.base}/v1.0/$metadata#${context}`, value: expand ? page.map(expand.shape) : page };
+    const body: Json = { '@odata.context': `${holder.base}/v1.0/$metadata#${context}` };
+    if (count && skip === 0) body['@odata.count'] = items.length;
+    body.value = expand ? page.map(expand.shape) : page;
     if (skip + top < items.length) {
       const q = new URLSearchParams(req.query);
       q.set('$skiptoken', String(skip + top));
@@ -80,11 +83,13 @@ export function azureHandler(estate: AzureEstate, holder: BaseHolder, opts: Azur
     send(res, 200, body);
   };
   const sp = (id: string) => g.servicePrincipals.find((s) => String(s.id).toLowerCase() === id.toLowerCase());
-  /** A directory object list, with owners expanded when asked (Graph's caps included). */
-  const directoryList = (req: LocalRequest, res: ServerResponse, items: Json[], context: string) => {
+  /** A directory object list, with owners expanded or the advanced filter applied when asked (Graph's caps and refusals included). */
+  const directoryList = (req: LocalRequest, res: ServerResponse, items: Json[], context: 'applications' | 'servicePrincipals') => {
     const e = planExpand(req.query, g.owners, gPage);
     if ('error' in e) return send(res, e.error.status, graphError(e.error.status, e.error.code, e.error.message));
-    return graphList(req, res, items, context, e.plan);
+    const f = planFilter(req, context, g.federated);
+    if ('error' in f) return send(res, f.error.status, graphError(f.error.status, f.error.code, f.error.message));
+    return graphList(req, res, f.plan ? items.filter(f.plan.keep) : items, context, e.plan, f.count);
   };
 
   const answer = (req: LocalRequest, res: ServerResponse) => {
