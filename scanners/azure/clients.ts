@@ -257,10 +257,11 @@ export class RestClient {
     return /^https?:\/\//i.test(pathOrUrl) ? pathOrUrl : `${this.base}${pathOrUrl.startsWith('/') ? '' : '/'}${pathOrUrl}`;
   }
 
-  async get<T = unknown>(pathOrUrl: string): Promise<T> {
+  async get<T = unknown>(pathOrUrl: string, headers: Record<string, string> = {}): Promise<T> {
     const url = this.url(pathOrUrl);
     const req = createPipelineRequest({ url, method: 'GET', abortSignal: this.signal });
     req.headers.set('Accept', 'application/json');
+    for (const [k, v] of Object.entries(headers)) req.headers.set(k, v);
     const res = await this.pipeline.sendRequest(this.httpClient, req);
     if (res.status < 200 || res.status >= 300) {
       const e = parseError(res);
@@ -269,8 +270,8 @@ export class RestClient {
     return (res.bodyAsText ? JSON.parse(res.bodyAsText) : {}) as T;
   }
 
-  /** Pages of `value`, following `@odata.nextLink` (Graph) or `nextLink` (ARM). */
-  async *pages<T = Record<string, unknown>>(pathOrUrl: string): AsyncGenerator<T[]> {
+  /** Pages of `value`, following `@odata.nextLink` (Graph) or `nextLink` (ARM); `headers` go with every page. */
+  async *pages<T = Record<string, unknown>>(pathOrUrl: string, headers: Record<string, string> = {}): AsyncGenerator<T[]> {
     let next: string | undefined = pathOrUrl;
     const guard = new PageGuard(operationOf('GET', this.url(pathOrUrl)));
     const origin = new URL(this.base).origin;
@@ -281,7 +282,7 @@ export class RestClient {
         // Never send the bearer token to a host the scan was not pointed at.
         throw new AzureHttpError(0, 'UnexpectedNextLink', `refusing to follow a next link to another host (${new URL(next).host})`, operationOf('GET', next));
       }
-      const body: { value?: T[]; '@odata.nextLink'?: string; nextLink?: string } = await this.get(next);
+      const body: { value?: T[]; '@odata.nextLink'?: string; nextLink?: string } = await this.get(next, headers);
       yield body.value ?? [];
       next = body['@odata.nextLink'] ?? body.nextLink ?? undefined;
     }

@@ -27,6 +27,7 @@ import {
 } from './normalize.js';
 import type { AzureOptions } from './options.js';
 import { listOwners, OWNER_FIELDS, type ListedOwners, type OwnerCollection } from './owner-lists.js';
+import { listFederatedHolders, type FederatedHolders } from './federated-lists.js';
 import { classifyAppRole, classifyDirectoryRole } from './privilege.js';
 
 export interface TenantTargetData {
@@ -119,6 +120,9 @@ export async function* scanTenant(ctx: ScanContext<AzureOptions>, c: Clients, da
   // Owners of every object, two list reads in the background while the reports are read.
   const ownersRead = Promise.all([listOwners(c, 'servicePrincipals', top), listOwners(c, 'applications', top)]);
   ownersRead.catch(() => undefined); // awaited below; an abort must not surface as unhandled first
+  // Which applications have federated credentials: one filtered list, not one read per application.
+  const federatedRead = listFederatedHolders(c, top);
+  federatedRead.catch(() => undefined);
 
   // 1. Last use.
   const signIns: SignInIndex = { byAppId: null, byKeyId: null };
@@ -159,7 +163,9 @@ export async function* scanTenant(ctx: ScanContext<AzureOptions>, c: Clients, da
   const [spOwners, appOwners] = await ownersRead;
   yield* spOwners.notes;
   yield* appOwners.notes;
-  const spCtx: Ctx = { tenantId, scope, now, signIns, problems, spOwners: spOwners.owners, appOwners: appOwners.owners };
+  const federated = await federatedRead;
+  yield* federated.notes;
+  const spCtx: Ctx = { tenantId, scope, now, signIns, problems, spOwners: spOwners.owners, appOwners: appOwners.owners, federated: federated.holders };
   const standalone = async (sp: GraphServicePrincipal): Promise<ScanRecord[]> => {
     // Managed identities of scanned subscriptions come from ARM (tags, resource).
     const mi = sp.servicePrincipalType === 'ManagedIdentity' ? managedIdentityResource(sp) : null;
@@ -204,6 +210,7 @@ interface Ctx {
   problems: Problems;
   spOwners: ListedOwners;
   appOwners: ListedOwners;
+  federated: FederatedHolders;
 }
 
 function lastUse(ctx: Ctx, appId: string | undefined, keyIds: (string | undefined)[]): { lastUsedAt: string | null; lastUsedSource: string | null } {
@@ -218,7 +225,9 @@ async function applicationRecords(c: Clients, app: GraphApplication, servicePrin
   const out: ScanRecord[] = [];
   const [appOwners, fics] = await Promise.all([
     owners(c, ctx.appOwners, 'applications', app.id, ctx.problems),
-    listAll<GraphFederatedCredential>(c, `/v1.0/applications/${app.id}/federatedIdentityCredentials`, ctx.problems, 'list federated identity credentials', graphFix('applications')),
+    ctx.federated && !ctx.federated.has(app.id.toLowerCase())
+      ? { items: [], problems: [] }
+      : listAll<GraphFederatedCredential>(c, `/v1.0/applications/${app.id}/federatedIdentityCredentials`, ctx.problems, 'list federated identity credentials', graphFix('applications')),
   ]);
   out.push(...appOwners.problems, ...fics.problems);
   let ownerList = appOwners.items;
