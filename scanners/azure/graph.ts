@@ -27,7 +27,7 @@ import {
 } from './normalize.js';
 import type { AzureOptions } from './options.js';
 import { listOwners, OWNER_FIELDS, type ListedOwners, type OwnerCollection } from './owner-lists.js';
-import { listFederatedHolders, type FederatedHolders } from './federated-lists.js';
+import { federatedIndex, knownFederated, listFederatedHolders, type FederatedIndex } from './federated-lists.js';
 import { classifyAppRole, classifyDirectoryRole } from './privilege.js';
 
 export interface TenantTargetData {
@@ -163,9 +163,12 @@ export async function* scanTenant(ctx: ScanContext<AzureOptions>, c: Clients, da
   const [spOwners, appOwners] = await ownersRead;
   yield* spOwners.notes;
   yield* appOwners.notes;
-  const federated = await federatedRead;
-  yield* federated.notes;
-  const spCtx: Ctx = { tenantId, scope, now, signIns, problems, spOwners: spOwners.owners, appOwners: appOwners.owners, federated: federated.holders };
+  const holders = await federatedRead;
+  yield* holders.notes;
+  // Per holder, or expanded in the list when that is fewer requests: read while the service principals are.
+  const federatedPlan = federatedIndex(c, holders.holders, appOwners.listed);
+  federatedPlan.catch(() => undefined);
+  const spCtx: Ctx = { tenantId, scope, now, signIns, problems, spOwners: spOwners.owners, appOwners: appOwners.owners, federated: { listed: new Map(), toRead: null } };
   const standalone = async (sp: GraphServicePrincipal): Promise<ScanRecord[]> => {
     // Managed identities of scanned subscriptions come from ARM (tags, resource).
     const mi = sp.servicePrincipalType === 'ManagedIdentity' ? managedIdentityResource(sp) : null;
@@ -185,6 +188,9 @@ export async function* scanTenant(ctx: ScanContext<AzureOptions>, c: Clients, da
   }
 
   // 4. Applications registered in this tenant, merged with their service principal here.
+  const federated = await federatedPlan;
+  yield* federated.notes;
+  spCtx.federated = federated.index;
   try {
     for await (const apps of c.graph.pages<GraphApplication>(`/v1.0/applications?$select=${APP_SELECT}&$top=${top}`)) {
       const batches = await mapLimit(apps, GRAPH_IN_FLIGHT, (app) => {
@@ -210,7 +216,7 @@ interface Ctx {
   problems: Problems;
   spOwners: ListedOwners;
   appOwners: ListedOwners;
-  federated: FederatedHolders;
+  federated: FederatedIndex;
 }
 
 function lastUse(ctx: Ctx, appId: string | undefined, keyIds: (string | undefined)[]): { lastUsedAt: string | null; lastUsedSource: string | null } {
@@ -223,10 +229,11 @@ function lastUse(ctx: Ctx, appId: string | undefined, keyIds: (string | undefine
 
 async function applicationRecords(c: Clients, app: GraphApplication, servicePrincipal: GraphServicePrincipal | null, ctx: Ctx): Promise<ScanRecord[]> {
   const out: ScanRecord[] = [];
+  const known = knownFederated(ctx.federated, app.id);
   const [appOwners, fics] = await Promise.all([
     owners(c, ctx.appOwners, 'applications', app.id, ctx.problems),
-    ctx.federated && !ctx.federated.has(app.id.toLowerCase())
-      ? { items: [], problems: [] }
+    known !== 'read'
+      ? { items: known, problems: [] }
       : listAll<GraphFederatedCredential>(c, `/v1.0/applications/${app.id}/federatedIdentityCredentials`, ctx.problems, 'list federated identity credentials', graphFix('applications')),
   ]);
   out.push(...appOwners.problems, ...fics.problems);

@@ -26,20 +26,22 @@ export function ownersListPath(collection: OwnerCollection, pageSize: number): s
   return `/v1.0/${collection}?$select=id&$expand=owners($select=${OWNER_FIELDS})&$top=${top}`;
 }
 
-/** Read one collection's owners inline. A failed read leaves the rest to per-object reads and says so. */
-export async function listOwners(c: Clients, collection: OwnerCollection, pageSize: number): Promise<{ owners: ListedOwners; notes: NoteRecord[] }> {
+/** Read one collection's owners inline (and count its objects). A failed read leaves the rest to per-object reads and says so. */
+export async function listOwners(c: Clients, collection: OwnerCollection, pageSize: number): Promise<{ owners: ListedOwners; listed: number | null; notes: NoteRecord[] }> {
   const owners: ListedOwners = new Map();
+  let listed = 0;
   try {
     for await (const page of c.graph.pages<{ id: string; owners?: GraphDirectoryObject[] | null }>(ownersListPath(collection, pageSize))) {
+      listed += page.length;
       for (const o of page) {
         const list = o.owners ?? [];
         if (list.length < EXPANDED_ITEMS_CAP) owners.set(o.id.toLowerCase(), list);
       }
     }
-    return { owners, notes: [] };
+    return { owners, listed, notes: [] };
   } catch (err) {
     if (!(err instanceof AzureHttpError)) throw err;
     const message = `owners of ${collection} could not be listed with $expand (${err.statusCode} ${err.code}: ${err.message}); ${owners.size} read, the others are read one object at a time`;
-    return { owners, notes: [{ type: 'note', operation: `GET /v1.0/${collection}?$expand=owners`, message }] };
+    return { owners, listed: null, notes: [{ type: 'note', operation: `GET /v1.0/${collection}?$expand=owners`, message }] };
   }
 }

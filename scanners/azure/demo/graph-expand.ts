@@ -1,7 +1,9 @@
-// $expand=owners on the local Graph's application and service principal lists, answered the
-// way Graph v1.0 documents it for directory objects: at most 20 expanded owners per object and
-// no next link for them, list pages of at most 100 objects whatever $top asks, $select nested
-// in the expand, and no $count (an advanced query) together with $expand.
+// $expand=owners on the local Graph's application and service principal lists, and
+// $expand=federatedIdentityCredentials on the application list, answered the way Graph v1.0
+// documents $expand on relationships of directory objects: at most 20 expanded items per object
+// and no next link for them, list pages of at most 100 objects whatever $top asks, $select
+// nested in the expand only where documented (owners), one relationship per request (two are
+// not documented, so refused), and no $count (an advanced query) together with $expand.
 type Json = Record<string, unknown>;
 
 export const EXPANDED_ITEMS_CAP = 20;
@@ -24,22 +26,31 @@ const pick = (o: Json, props: string[] | null): Json => {
   return out;
 };
 
+/** The relationships a list can expand: object id → related items. */
+export interface Expandable {
+  owners: Record<string, Json[]>;
+  /** Only applications have this relationship in v1.0. */
+  federatedIdentityCredentials?: Record<string, Json[]>;
+}
+
 /** How to answer a list request's $expand (null plan: none asked), or the 400 Graph gives. */
-export function planExpand(query: URLSearchParams, owners: Record<string, Json[]>, defaultPage: number): ExpandAnswer {
+export function planExpand(query: URLSearchParams, relations: Expandable, defaultPage: number): ExpandAnswer {
   const expand = query.get('$expand');
   if (expand === null) return { plan: null };
   const bad = (message: string) => ({ error: { status: 400, code: 'Request_BadRequest', message } });
-  const m = /^owners(?:\(\$select=([A-Za-z,]+)\))?$/.exec(expand);
-  if (!m) return bad(`Parsing OData Select and Expand failed: could not expand '${expand}'.`);
+  const m = /^(owners|federatedIdentityCredentials)(?:\(\$select=([A-Za-z,]+)\))?$/.exec(expand);
+  const related = m ? relations[m[1] as keyof Expandable] : undefined;
+  if (!m || !related) return bad(`Parsing OData Select and Expand failed: could not expand '${expand}'.`);
+  if (m[1] !== 'owners' && m[2]) return bad(`$select nested in $expand is not supported for '${m[1]}'.`);
   if (query.has('$count') || query.has('$search')) return bad('$expand is not supported with advanced queries ($count, $search).');
-  const nested = m[1] ? m[1].split(',') : null;
+  const nested = m[2] ? m[2].split(',') : null;
   if (nested?.some((p) => !OWNER_PROPERTIES.has(p))) return bad('Invalid $select properties.');
   const select = query.get('$select')?.split(',') ?? null;
   const asked = Number(query.get('$top') ?? defaultPage) || defaultPage;
   return {
     plan: {
       pageSize: Math.min(asked, EXPAND_PAGE_SIZE, defaultPage),
-      shape: (item) => ({ ...pick(item, select ? [...new Set(['id', ...select])] : null), owners: (owners[String(item.id)] ?? []).slice(0, EXPANDED_ITEMS_CAP).map((o) => pick(o, nested)) }),
+      shape: (item) => ({ ...pick(item, select ? [...new Set(['id', ...select])] : null), [m[1]]: (related[String(item.id)] ?? []).slice(0, EXPANDED_ITEMS_CAP).map((o) => pick(o, nested)) }),
     },
   };
 }

@@ -85,7 +85,7 @@ export function azureHandler(estate: AzureEstate, holder: BaseHolder, opts: Azur
   const sp = (id: string) => g.servicePrincipals.find((s) => String(s.id).toLowerCase() === id.toLowerCase());
   /** A directory object list, with owners expanded or the advanced filter applied when asked (Graph's caps and refusals included). */
   const directoryList = (req: LocalRequest, res: ServerResponse, items: Json[], context: 'applications' | 'servicePrincipals') => {
-    const e = planExpand(req.query, g.owners, gPage);
+    const e = planExpand(req.query, context === 'applications' ? { owners: g.owners, federatedIdentityCredentials: g.federated } : { owners: g.owners }, gPage);
     if ('error' in e) return send(res, e.error.status, graphError(e.error.status, e.error.code, e.error.message));
     const f = planFilter(req, context, g.federated);
     if ('error' in f) return send(res, f.error.status, graphError(f.error.status, f.error.code, f.error.message));

@@ -1,8 +1,10 @@
 // Federated credentials come from one advanced-query list that names the applications holding
 // any ($filter=federatedIdentityCredentials/$count ne 0, ConsistencyLevel: eventual, $count=true),
-// then one read for each of those only; through the real SDK pipeline against the local Graph,
-// which applies the filter and refuses it the way Graph does. A refused list falls back to one
-// read per application, with a note, and still loses nothing.
+// then one read for each of those only, or, when holders outnumber the pages of 100 applications,
+// from the list with $expand=federatedIdentityCredentials (20 at most per application, so one
+// listed with 20 gets its own read). Through the real SDK pipeline against the local Graph, which
+// applies the filter and the expansion and refuses them the way Graph does. A refused list falls
+// back to one read per application, with a note, and still loses nothing.
 import { after, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { startLocalServer, type LocalRequest, type LocalServer } from '../../../src/demo/local-server.js';
@@ -18,7 +20,7 @@ after(async () => {
   for (const s of servers) await s.close();
 });
 
-const N = 300;
+const N = 1000;
 const fic = (app: number, i: number) => ({
   id: gid('fdfdfdfd', app * 100 + i),
   name: `deploy-${app}-${i}`,
@@ -29,9 +31,9 @@ const fic = (app: number, i: number) => ({
 });
 
 /** The demo tenant plus N registered applications; applications 0, 1 and 2 hold 25, 1 and 20 federated credentials. */
-function tenant(): AzureEstate {
+function tenant(apps = N): AzureEstate {
   const e = buildAzureEstate(new Date('2026-11-20T12:00:00Z'));
-  for (let i = 0; i < N; i++) {
+  for (let i = 0; i < apps; i++) {
     const appId = gid('d0d0d0d0', i);
     const objectId = gid('d1d1d1d1', i);
     e.graph.applications.push({ id: objectId, appId, displayName: `fed-app-${i}`, createdDateTime: '2025-01-01T00:00:00Z', signInAudience: 'AzureADMyOrg', passwordCredentials: [], keyCredentials: [], tags: [] });
@@ -43,16 +45,18 @@ function tenant(): AzureEstate {
   return e;
 }
 
-async function serve(e: AzureEstate, hook?: (req: LocalRequest) => HookResult | undefined): Promise<{ server: LocalServer; base: string }> {
+type Hook = (req: LocalRequest) => HookResult | undefined;
+
+async function serve(e: AzureEstate, hook?: Hook, graphPageSize = 10): Promise<{ server: LocalServer; base: string }> {
   const holder: BaseHolder = { base: '' };
-  const server = await startLocalServer(azureHandler(e, holder, { graphPageSize: 10, hook }));
+  const server = await startLocalServer(azureHandler(e, holder, { graphPageSize, hook }));
   holder.base = `https://127.0.0.1:${server.port}`;
   servers.push(server);
   return { server, base: holder.base };
 }
 
-async function scan(e: AzureEstate, hook?: (req: LocalRequest) => HookResult | undefined): Promise<{ requests: LocalRequest[]; run: FaultRun }> {
-  const { server, base } = await serve(e, hook);
+async function scan(e: AzureEstate, hook?: Hook, graphPageSize = 10): Promise<{ requests: LocalRequest[]; run: FaultRun }> {
+  const { server, base } = await serve(e, hook, graphPageSize);
   const options = resolveScannerOptions(azureScanner, {
     flags: { tenant: e.tenantId, armEndpoint: base, graphEndpoint: base, accessToken: 'federated-test-token', emulator: true, retryDelayMs: 10, maxRetries: 1, skipSignInActivity: true },
     env: {},
@@ -64,6 +68,7 @@ async function scan(e: AzureEstate, hook?: (req: LocalRequest) => HookResult | u
 
 const ficReads = (requests: LocalRequest[]) => requests.filter((r) => /\/federatedIdentityCredentials$/.test(r.path));
 const filtered = (requests: LocalRequest[]) => requests.filter((r) => r.path === '/v1.0/applications' && r.query.has('$filter'));
+const expanded = (requests: LocalRequest[]) => requests.filter((r) => r.path === '/v1.0/applications' && r.query.get('$expand') === 'federatedIdentityCredentials');
 const federatedOf = (run: FaultRun, spIndex: number) =>
   run.records.filter((r): r is CredentialRecord => r.type === 'credential' && r.kind === 'federated_credential' && r.identityId === gid('d2d2d2d2', spIndex)).map((r) => r.id).sort();
 const holders = (e: AzureEstate) => Object.entries(e.graph.federated).filter(([, l]) => l.length > 0).map(([id]) => id);
@@ -87,11 +92,12 @@ describe('azure federated credentials from the filtered application list', () =>
     const { requests } = await scanned;
     const read = [...new Set(ficReads(requests).map((r) => r.path.split('/')[3]))].sort();
     assert.deepEqual(read, holders(e).sort());
-    // 300 applications, 3 of them (and a few demo ones) with credentials: not 300+ requests.
+    // 1,000 applications, 3 of them (and a few demo ones) with credentials: not 1,000+ requests.
     const cost = filtered(requests).length + ficReads(requests).length;
     const pagesOf = (id: string) => Math.max(1, Math.ceil(e.graph.federated[id].length / 10));
     assert.equal(cost, Math.ceil(holders(e).length / 10) + holders(e).reduce((n, id) => n + pagesOf(id), 0), `federated credentials took ${cost} requests for ${e.graph.applications.length} applications`);
     assert.ok(cost < 30, `${cost}`);
+    assert.equal(expanded(requests).length, 0, 'fewer holders than pages of 100 applications: no expanded list');
   });
 
   it('sends the list as the advanced query Graph documents: ConsistencyLevel eventual, $count=true, no $expand', async () => {
@@ -108,6 +114,53 @@ describe('azure federated credentials from the filtered application list', () =>
   });
 });
 
+/** 300 applications, 60 more of them holding one credential each: more holders than pages of 100. */
+function manyHolders(): AzureEstate {
+  const e = tenant(300);
+  for (let i = 10; i < 70; i++) e.graph.federated[gid('d1d1d1d1', i)] = [fic(i, 0)];
+  return e;
+}
+
+describe('azure federated credentials expanded in the list when many applications hold them', () => {
+  const e = manyHolders();
+  const scanned = scan(e, undefined, 999);
+
+  it('loses none: an application listed at the cap of 20 gets its own read', async () => {
+    const { run } = await scanned;
+    assert.deepEqual(run.errors, []);
+    assert.equal(federatedOf(run, 0).length, 25);
+    assert.equal(federatedOf(run, 2).length, 20);
+    assert.deepEqual(federatedOf(run, 1), [gid('fdfdfdfd', 100)]);
+    for (let i = 10; i < 70; i += 7) assert.deepEqual(federatedOf(run, i), [gid('fdfdfdfd', i * 100)]);
+    const seen = new Set(run.records.filter((r) => r.type === 'credential' && r.kind === 'federated_credential').map((r) => (r as CredentialRecord).id));
+    assert.deepEqual(Object.values(e.graph.federated).flat().map((f) => String(f.id).toLowerCase()).filter((id) => !seen.has(id)), []);
+  });
+
+  it('costs a page per 100 applications and a read per application at the cap, not one per holder', async () => {
+    const { requests } = await scanned;
+    const pages = expanded(requests);
+    assert.equal(pages.length, Math.ceil(e.graph.applications.length / 100));
+    for (const r of pages) {
+      assert.equal(r.query.get('$select'), 'id');
+      assert.equal(r.query.get('$top'), '100');
+      assert.ok(!r.query.has('$count') && !r.query.has('$filter'), `${r.query}`);
+    }
+    assert.deepEqual(ficReads(requests).map((r) => r.path).sort(), [gid('d1d1d1d1', 0), gid('d1d1d1d1', 2)].map((id) => `/v1.0/applications/${id}/federatedIdentityCredentials`).sort());
+    const cost = filtered(requests).length + pages.length + ficReads(requests).length;
+    assert.ok(cost < holders(e).length / 5, `${cost} requests for ${holders(e).length} holders`);
+  });
+
+  it('reads each holder on its own, with a note, when the expanded list is refused', async () => {
+    const refuse: Hook = (req) => (req.query.get('$expand') === 'federatedIdentityCredentials' ? { status: 400, body: { error: { code: 'Request_BadRequest', message: 'Expand not supported.' } } } : undefined);
+    const { requests, run } = await scan(manyHolders(), refuse, 999);
+    assert.deepEqual(run.errors, []);
+    assert.ok(run.notes.some((n) => /could not be listed with \$expand/.test(n.message)), run.notes.map((n) => n.message).join('\n'));
+    assert.equal(new Set(ficReads(requests).map((r) => r.path)).size, holders(e).length);
+    assert.equal(federatedOf(run, 0).length, 25);
+    assert.equal(federatedOf(run, 40).length, 1);
+  });
+});
+
 describe('the local Graph refuses the filter the way Graph does', () => {
   it('without ConsistencyLevel: eventual or without $count=true, and on an unknown filter', async () => {
     const e = tenant();
@@ -119,6 +172,8 @@ describe('the local Graph refuses the filter the way Graph does', () => {
     assert.equal((await get(filter, { ConsistencyLevel: 'eventual' })).status, 400);
     assert.equal((await get(`$filter=${encodeURIComponent("displayName eq 'x'")}`)).status, 400);
     assert.equal((await get(`${filter}&$count=true&$expand=owners`, { ConsistencyLevel: 'eventual' })).status, 400);
+    assert.equal((await get('$expand=owners,federatedIdentityCredentials')).status, 400, 'two expansions in one request are not documented');
+    assert.equal((await get('$expand=federatedIdentityCredentials($select=id)')).status, 400, 'nested $select is documented for owners only');
     const ok = await get(`${filter}&$count=true&$select=id`, { ConsistencyLevel: 'eventual' });
     assert.equal(ok.status, 200);
     const body = (await ok.json()) as { '@odata.count': number; value: { id: string }[] };
