@@ -4,7 +4,7 @@
 // triage grants left out, and a token that may not read them leaving notes, never a failed scan.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { IdentityRecord, TrustRecord } from '../../../src/model/records.js';
+import type { IdentityRecord, ScanRecord, TrustRecord } from '../../../src/model/records.js';
 import { githubScanner } from '../../../scanners/github/index.js';
 import { forbidden, type FakeRoutes } from '../../../scanners/github/demo/fake-github.js';
 import { deployKey, repo, user } from '../../../scanners/github/demo/fixtures.js';
@@ -43,7 +43,7 @@ async function scan(routes: FakeRoutes) {
   }
 }
 
-const pushRows = (records: { type: string }[]) =>
+const pushRows = (records: ScanRecord[]) =>
   records
     .filter((r): r is TrustRecord => r.type === 'trust' && typeof r.attributes?.repositoryRole === 'string')
     .map((t) => `${t.principal} ${String(t.attributes?.repositoryRole)} ${t.identityId}`)
@@ -65,7 +65,7 @@ test('github: teams and outside collaborators with write or higher, over two pag
     }),
   );
   assert.deepEqual(res.errors, []);
-  assert.deepEqual(res.notes.filter((n) => /teams|collaborators/.test(n.operation)), []);
+  assert.deepEqual(res.notes.filter((n) => /teams|collaborators/.test(n.operation ?? '')), []);
   assert.deepEqual(pushRows(res.records), [
     `ext:github-team:${org}/platform write ext:github-repo:${org}/deploy`,
     `ext:github-user:vendor-x admin ext:github-repo:${org}/web`,
