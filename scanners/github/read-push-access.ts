@@ -5,6 +5,7 @@
 // it is: reach then knows less about who can push, and says so.
 import type { ErrorRecord, NoteRecord, ScanRecord } from '../../src/model/records.js';
 import type { ScanContext } from '../../src/scanners/contract.js';
+import { eachLimit } from '../../src/scanners/toolkit/index.js';
 import type { GitHubClient } from './client.js';
 import { ENDPOINTS, httpStatus, type EndpointSpec } from './errors.js';
 import type { OrgFacts } from './normalize.js';
@@ -15,6 +16,8 @@ import type { Collaborator, MinimalRepository, Team } from './wire.js';
 
 /** Repositories or teams named in one aggregated note. */
 const SAMPLE = 10;
+/** Teams read at once: the organisation's limit of 4 requests in flight. */
+const TEAM_CONCURRENCY = 4;
 
 const isDenied = (err: unknown) => [401, 403, 404].includes(httpStatus(err) ?? 0);
 
@@ -37,19 +40,23 @@ export async function* readTeamAccess(ctx: ScanContext<GitHubOptions>, octokit: 
   }
   const denied: string[] = [];
   let deniedErr: unknown = null;
-  for (const t of teams) {
+  const results: ScanRecord[][] = new Array(teams.length);
+  await eachLimit(teams, TEAM_CONCURRENCY, async (t, i) => {
+    const out: ScanRecord[] = (results[i] = []);
     for await (const x of listAll<MinimalRepository>(ENDPOINTS.teamRepos, () => octokit.paginate.iterator(octokit.rest.teams.listReposInOrg, { org: orgLogin, team_slug: t.slug, per_page: PER_PAGE }), signal, `${orgLogin}/${t.slug}`)) {
       if ('failure' in x) {
         if (isDenied(x.err)) {
           denied.push(t.slug);
           deniedErr = x.err;
-        } else yield x.failure;
+        } else out.push(x.failure);
         break;
       }
       // An archived repository takes no push.
-      if (!x.item.archived) yield* normalizeTeamRepo(t, x.item, f);
+      if (!x.item.archived) out.push(...normalizeTeamRepo(t, x.item, f));
     }
-  }
+  });
+  for (const recs of results) yield* recs;
+  denied.sort();
   if (denied.length) yield deniedNote(ENDPOINTS.teamRepos, deniedErr, `the repositories of ${denied.length} team${denied.length > 1 ? 's' : ''} (${sample(denied)})`);
 }
 

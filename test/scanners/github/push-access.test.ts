@@ -99,9 +99,18 @@ test('github: a token that may not list teams or a repository\'s collaborators l
   assert.deepEqual(pushRows(res.records), [`ext:github-user:vendor-x write ext:github-repo:${org}/web`]);
 });
 
-test('github: an organisation without outside collaborators is not asked for each repository\'s', async () => {
-  const { res, requests } = await scan(estate({ [`GET /orgs/${org}/outside_collaborators`]: { items: [] } }));
+test('github: an organisation without outside collaborators is not asked for each repository\'s; a team whose repositories are hidden is a note', async () => {
+  const { res, requests } = await scan(
+    estate({
+      [`GET /orgs/${org}/outside_collaborators`]: { items: [] },
+      [`GET /orgs/${org}/teams`]: { items: [team(org, 'secret-team', { id: 1 }), team(org, 'ops', { id: 2 })] },
+      [`GET /orgs/${org}/teams/secret-team/repos`]: forbidden(),
+      [`GET /orgs/${org}/teams/ops/repos`]: { items: [teamRepo(org, 'web', 'admin')] },
+    }),
+  );
   assert.deepEqual(res.errors, []);
   assert.equal(requests.filter((r) => r.path.endsWith('/collaborators')).length, 0);
-  assert.ok(requests.some((r) => r.path === `/orgs/${org}/teams`), 'teams are still listed');
+  assert.deepEqual(pushRows(res.records), [`ext:github-team:${org}/ops admin ext:github-repo:${org}/web`]);
+  const note = res.notes.find((n) => n.operation === 'GET /orgs/{org}/teams/{team_slug}/repos');
+  assert.match(note?.message ?? '', /the repositories of 1 team \(secret-team\) could not be read/);
 });
