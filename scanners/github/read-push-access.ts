@@ -5,7 +5,7 @@
 // it is: reach then knows less about who can push, and says so.
 import type { ErrorRecord, NoteRecord, ScanRecord } from '../../src/model/records.js';
 import type { ScanContext } from '../../src/scanners/contract.js';
-import { eachLimit } from '../../src/scanners/toolkit/index.js';
+import { eachLimit, ErrorTally } from '../../src/scanners/toolkit/index.js';
 import type { GitHubClient } from './client.js';
 import { ENDPOINTS, httpStatus, type EndpointSpec } from './errors.js';
 import type { OrgFacts } from './normalize.js';
@@ -40,6 +40,7 @@ export async function* readTeamAccess(ctx: ScanContext<GitHubOptions>, octokit: 
   }
   const denied: string[] = [];
   let deniedErr: unknown = null;
+  const tally = new ErrorTally('teams');
   const results: ScanRecord[][] = new Array(teams.length);
   await eachLimit(teams, TEAM_CONCURRENCY, async (t, i) => {
     const out: ScanRecord[] = (results[i] = []);
@@ -48,7 +49,8 @@ export async function* readTeamAccess(ctx: ScanContext<GitHubOptions>, octokit: 
         if (isDenied(x.err)) {
           denied.push(t.slug);
           deniedErr = x.err;
-        } else out.push(x.failure);
+        } else if (x.failure.type === 'error') tally.add(x.failure, `${orgLogin}/${t.slug}`);
+        else out.push(x.failure);
         break;
       }
       // An archived repository takes no push.
@@ -56,6 +58,7 @@ export async function* readTeamAccess(ctx: ScanContext<GitHubOptions>, octokit: 
     }
   });
   for (const recs of results) yield* recs;
+  yield* tally.records();
   denied.sort();
   if (denied.length) yield deniedNote(ENDPOINTS.teamRepos, deniedErr, `the repositories of ${denied.length} team${denied.length > 1 ? 's' : ''} (${sample(denied)})`);
 }
