@@ -1,9 +1,9 @@
 // One organisation's scan: list every endpoint page by page (Link-header pagination),
 // normalize as pages arrive, and turn a failed endpoint into an error (or a note) while
 // the rest of the scan goes on. At most 4 requests in flight per organisation.
-import type { ErrorRecord, NoteRecord, ScanRecord } from '../../src/model/records.js';
+import type { ScanRecord } from '../../src/model/records.js';
 import type { ScanContext } from '../../src/scanners/contract.js';
-import { eachLimit, ErrorTally, networkFault, PageGuard } from '../../src/scanners/toolkit/index.js';
+import { eachLimit, ErrorTally, networkFault } from '../../src/scanners/toolkit/index.js';
 import type { GitHubClient } from './client.js';
 import { ENDPOINTS, failureRecord, httpStatus, type EndpointSpec } from './errors.js';
 import {
@@ -24,34 +24,13 @@ import {
   type OrgFacts,
 } from './normalize.js';
 import type { GitHubOptions } from './options.js';
+import { guardPages, listAll, PER_PAGE } from './paging.js';
+import { DeniedRepos, readOutsideCollaborators, readTeamAccess } from './read-push-access.js';
 import type { CredentialAuthorization, Environment, Integration, MinimalRepository, SimpleUser } from './wire.js';
 
-const PER_PAGE = 100;
 const REPO_CONCURRENCY = 4;
 /** Repositories named in an aggregated per-repository error. */
 const SAMPLE = 10;
-
-type Listed<T> = { item: T } | { failure: ErrorRecord | NoteRecord; err: unknown };
-
-/** Items of a paginated list; a failure (even after some pages) is yielded last instead of thrown. */
-async function* listAll<T>(spec: EndpointSpec, pages: () => AsyncIterable<{ data: T[]; headers?: { link?: string } }>, signal: AbortSignal, resource?: string): AsyncGenerator<Listed<T>> {
-  try {
-    for await (const page of guardPages(spec.op, pages())) for (const item of page.data) yield { item };
-  } catch (err) {
-    if (signal.aborted) throw err;
-    yield { failure: failureRecord(spec, err, resource), err };
-  }
-}
-
-/** Pages of one listing, ended with a PaginationLoopError when a next link repeats or pages never end. */
-async function* guardPages<P extends { headers?: { link?: string } }>(listing: string, pages: AsyncIterable<P>): AsyncGenerator<P> {
-  const guard = new PageGuard(listing);
-  for await (const page of pages) {
-    yield page;
-    const next = /<([^<>]+)>;\s*rel="next"/.exec(page.headers?.link ?? '')?.[1];
-    if (next) guard.next(next);
-  }
-}
 
 export interface OrgClients {
   /** Everything else: the App installation when configured (higher limits), else the token. */
@@ -82,6 +61,7 @@ export async function* scanOrganization(ctx: ScanContext<GitHubOptions>, clients
   const f: OrgFacts = { org, scope: orgScope(org), people: new Set<string>(), secrets: ctx.secrets, now: ctx.now };
   yield* readPeople(ctx, clients.main, orgLogin, f);
   yield* readMemberPrivileges(ctx, clients.main, orgLogin, f);
+  yield* readTeamAccess(ctx, clients.main, orgLogin, f);
   if (!ctx.options.skipOidcSearch) yield* detectOidcWorkflows(ctx, clients.main, orgLogin, f);
   yield* readAppInstallations(ctx, clients.main, orgLogin, f);
   yield* readFineGrainedTokens(ctx, clients.pat, orgLogin, f);
@@ -123,13 +103,17 @@ async function* readPeople(ctx: ScanContext<GitHubOptions>, octokit: GitHubClien
     }
     f.members = membersOk ? members : null;
   }
+  const outside = new Set<string>();
+  f.outside = outside;
   for await (const r of listAll<SimpleUser>(ENDPOINTS.outsideCollaborators, () => octokit.paginate.iterator(octokit.rest.orgs.listOutsideCollaborators, { org: orgLogin, per_page: PER_PAGE }), signal)) {
     if ('failure' in r) {
       membersOk = false;
+      f.outside = null;
       yield r.failure;
       break;
     }
     people.add(r.item.login.toLowerCase());
+    outside.add(r.item.login.toLowerCase());
     const sig = botSignal(r.item);
     if (sig) yield* normalizeBot(r.item, 'outside_collaborator', sig, f);
   }
@@ -253,13 +237,14 @@ async function* readOrgHooksSecretsAndAlerts(ctx: ScanContext<GitHubOptions>, oc
 async function* readRepositories(ctx: ScanContext<GitHubOptions>, octokit: GitHubClient, orgLogin: string, f: OrgFacts): AsyncGenerator<ScanRecord> {
   const { signal } = ctx;
   const tally = new ErrorTally('repositories');
+  const denied = new DeniedRepos();
   const repoPages = () => octokit.paginate.iterator(octokit.rest.repos.listForOrg, { org: orgLogin, type: 'all', per_page: PER_PAGE });
   try {
     for await (const page of guardPages(ENDPOINTS.repos.op, repoPages())) {
       const repos = page.data as MinimalRepository[];
       const results: ScanRecord[][] = new Array(repos.length);
       await eachLimit(repos, REPO_CONCURRENCY, async (repo, i) => {
-        results[i] = await readRepository(octokit, repo, f, tally, signal);
+        results[i] = await readRepository(octokit, repo, f, tally, denied, signal);
       });
       for (const recs of results) yield* recs;
     }
@@ -268,9 +253,10 @@ async function* readRepositories(ctx: ScanContext<GitHubOptions>, octokit: GitHu
     yield failureRecord(ENDPOINTS.repos, err);
   }
   yield* tally.records();
+  yield* denied.records();
 }
 
-async function readRepository(octokit: GitHubClient, repo: MinimalRepository, f: OrgFacts, tally: ErrorTally, signal: AbortSignal): Promise<ScanRecord[]> {
+async function readRepository(octokit: GitHubClient, repo: MinimalRepository, f: OrgFacts, tally: ErrorTally, denied: DeniedRepos, signal: AbortSignal): Promise<ScanRecord[]> {
   const out: ScanRecord[] = [];
   const owner = repo.owner.login;
   const name = repo.name;
@@ -312,5 +298,8 @@ async function readRepository(octokit: GitHubClient, repo: MinimalRepository, f:
     }
     out.push(normalizeRepoSecret(r.item, repo, f));
   }
+  const collaborators = await readOutsideCollaborators(octokit, repo, f, denied, signal);
+  if (collaborators.failure) tally.add(collaborators.failure, repo.full_name);
+  out.push(...collaborators.records);
   return out;
 }

@@ -94,6 +94,18 @@ export const ENDPOINTS = {
     needs: 'an organisation owner or security manager; classic token: security_events (or repo); GitHub App / fine-grained token: Repository permission "Secret scanning alerts: read"',
     notFoundNote: 'secret scanning is not enabled for the organisation\'s repositories (GitHub Advanced Security / Secret Protection), so there are no alerts to list',
   },
+  teams: {
+    op: 'GET /orgs/{org}/teams',
+    needs: 'classic token: read:org; GitHub App / fine-grained token: Organization permission "Members: read"',
+  },
+  teamRepos: {
+    op: 'GET /orgs/{org}/teams/{team_slug}/repos',
+    needs: 'classic token: read:org and repo; GitHub App / fine-grained token: Organization permission "Members: read" and Repository permission "Metadata: read"',
+  },
+  repoCollaborators: {
+    op: 'GET /repos/{owner}/{repo}/collaborators',
+    needs: 'write access to the repository; classic token: read:org and repo; GitHub App / fine-grained token: Repository permission "Metadata: read"',
+  },
   codeSearch: {
     op: 'GET /search/code',
     needs: 'classic token: repo; GitHub App / fine-grained token: Repository permission "Contents: read"',

@@ -32,6 +32,8 @@ export interface OrgFacts {
   people: Set<string> | null;
   secrets: SecretProtector;
   now: Date;
+  /** Lower-case logins of outside collaborators; null when they could not be listed. */
+  outside?: Set<string> | null;
   /** How many members the organisation has (outside collaborators not counted); null when they could not be listed. */
   members?: number | null;
   /** What the organisation's workflows do about OIDC (from one code search), when known. */

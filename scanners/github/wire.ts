@@ -24,6 +24,8 @@ export type Environment = S['environment'];
 export type SecretScanningAlert = S['organization-secret-scanning-alert'];
 export type SecretScanningLocationCommit = S['secret-scanning-location-commit'];
 export type CodeSearchResult = S['code-search-result-item'];
+export type Team = S['team'];
+export type Collaborator = S['collaborator'];
 
 /**
  * GET /orgs/{org}/credential-authorizations item. This endpoint exists only on GitHub

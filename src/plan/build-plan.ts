@@ -190,13 +190,15 @@ function stepsFor(identity: IdentityRow | null, creds: CredentialRow[], findings
   const godCommand = admin.map((g) => cmd.scopeDown(identity, g)).filter((x): x is string => !!x);
   add('scope-down', null, of('god-mode'), godCommand.length ? godCommand.join('\n') : null, false, of('god-mode')[0] ? of('god-mode')[0]!.message + scopeReason : undefined);
   add('assign-owner', null, of('unowned'), cmd.tagOwner(identity), false);
-  const trustFindings = of('external-trust');
+  // A trust already pinned, flagged for who may push to its repository: nothing to pin; a person reviews who may push.
+  const pushOnly = of('external-trust').filter((f) => store.evidenceOf([f.id])[0]?.pinning === 'pinned-ref-or-environment');
+  const trustFindings = of('external-trust').filter((f) => !pushOnly.includes(f));
   const pin = trustFindings.length ? cmd.pinTrust(identity, store.evidenceOf(trustFindings.map((f) => f.id)) as cmd.TrustEvidence[]) : null;
   add('pin-trust', null, trustFindings, pin?.command ?? null, false, undefined, pin?.snippet ?? null);
   add('remove-console-access', null, of('human-use'), cmd.removeConsoleAccess(identity), false);
   add('set-webhook-secret', null, of('insecure-authentication'), cmd.setWebhookSecret(identity), false);
   add('review-third-party', null, of('third-party-access'), null, false);
   const handled = new Set(['stale', 'god-mode', 'unowned', 'external-trust', 'human-use', 'insecure-authentication', 'third-party-access', 'leaked-credential', 'long-lived', 'expired-credential']);
-  add('review', null, own.filter((f) => !handled.has(f.ruleId) || (!selfCred && ['leaked-credential', 'long-lived', 'expired-credential'].includes(f.ruleId))), null, false);
+  add('review', null, [...pushOnly, ...own.filter((f) => !handled.has(f.ruleId) || (!selfCred && ['leaked-credential', 'long-lived', 'expired-credential'].includes(f.ruleId)))], null, false);
   return steps;
 }

@@ -219,6 +219,14 @@ export function* deriveEdges(src: EdgeSources): Generator<ReachEdge> {
       if (t.principalType === 'service' && roleAcct) serviceRoles.push({ role: t.identityId, service: t.principal, account: roleAcct });
       if (t.principalType === 'account' || t.principalType === 'external-account') yield* accountCallers(t, awsActors, assumableGranted);
     }
+    // A team or an outside collaborator with write or higher on one repository (scanners/github/push-grants.ts).
+    if (t.provider === 'github' && typeof t.attributes?.repositoryRole === 'string' && typeof t.attributes.repository === 'string') {
+      const repo = t.attributes.repository.toLowerCase();
+      knownRepos.add(repo);
+      const why = typeof t.attributes.why === 'string' ? t.attributes.why : `${t.attributes.repositoryRole} on ${repo}`;
+      yield edge(t.principal, repoNode(repo), 'push-to-repository', `${why}: can push, so can run its workflows`);
+      continue;
+    }
     if (t.provider === 'github' && t.attributes?.defaultRepositoryPermission) {
       const org = t.identityId.replace(/^ext:github-org:/, '');
       membersPush.set(org, { from: t.principal, why: typeof t.attributes.why === 'string' ? t.attributes.why : `default repository permission ${String(t.attributes.defaultRepositoryPermission)}` });

@@ -35,6 +35,8 @@ export type ExternalType =
   | 'github-subject'
   | 'github-org'
   | 'github-members'
+  | 'github-team' // a team of an organisation, `<org>/<slug>`, with push on some repositories
+  | 'github-user' // an outside collaborator (not a member) with push on some repositories, by login
   | 'github-org-repos'
   | 'oidc'
   | 'gcp-pool'

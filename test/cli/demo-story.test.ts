@@ -63,3 +63,21 @@ test('story: any member of the organisation can push to that repository (base pe
   assert.match(trust.message, /every member of acme-corp can push to acme-corp\/acme-deploy-scripts/);
   assert.deepEqual(trust.evidence.pushChain?.map((h) => `${h.from}>${h.to}`), [`${members}>${REPO}`]);
 });
+
+test('story: a team with write on that repository, and an outside collaborator with write on infra, start chains too', { timeout: 120_000 }, () => {
+  const team = 'ext:github-team:acme-corp/release-engineering';
+  const toOwner = nhi(dir, ['paths', team, '--to', 'terraform-prod@acme-prod.iam.gserviceaccount.com']);
+  assert.equal(toOwner.code, 0, toOwner.err);
+  assert.match(toOwner.out, /1\. ext:github-team:acme-corp\/release-engineering\s+may push to ext:github-repo:acme-corp\/acme-deploy-scripts\s+evidence: team Release engineering \(acme-corp\/release-engineering\) has write on acme-corp\/acme-deploy-scripts/);
+  const show = nhi(dir, ['show', 'ci-deployer@acme-ci.iam.gserviceaccount.com']);
+  assert.match(show.out, /^ext:github-team:acme-corp\/release-engineering\s+2\s+push-to-repository/m, 'the CI account lists the team among who can become it');
+
+  const outside = nhi(dir, ['paths', 'ext:github-user:vendor-consultant', '--to', 'prod']);
+  assert.equal(outside.code, 0, outside.err);
+  assert.match(outside.out, /outside collaborator vendor-consultant \(not a member of acme-corp\) has write on acme-corp\/infra/);
+  assert.match(outside.out, /is trusted through federation by acme-gh-actions-infra/);
+  const report = JSON.parse(nhi(dir, ['report', '--format', 'json']).out) as { findings: { rule: string; message: string; identity?: { name: string }; evidence: { outsideCollaborators?: { node: string }[] } }[] };
+  const trust = report.findings.find((f) => f.rule === 'external-trust' && f.identity?.name === 'acme-gh-actions-infra');
+  assert.ok(trust, 'a trust pinned to an environment is still flagged when someone outside the organisation can push to its repository');
+  assert.deepEqual(trust.evidence.outsideCollaborators?.map((o) => o.node), ['ext:github-user:vendor-consultant']);
+});

@@ -4,7 +4,10 @@
 // admin:org, a fine-grained PAT has not been used for a year, a third-party app holds
 // administration write on every repository, and the org's Actions secrets hold static AWS
 // keys — next to healthy counterparts of each (expiring, recently used, read-only,
-// first-party, OIDC). The AWS key id GitHub's secret scanning reports is the one the AWS
+// first-party, OIDC). Beyond the members, team release-engineering may push to the
+// repository whose workflows the GCP CI account and an Azure app trust, and outside
+// collaborator vendor-consultant may push to infra, whose production environment an Azure app
+// trusts. The AWS key id GitHub's secret scanning reports is the one the AWS
 // part's ci-deployer user still has active.
 import { DEMO } from '../../../src/demo/estate.js';
 import type { AppPermissions } from '../wire.js';
@@ -30,6 +33,7 @@ import {
   user,
   organization,
 } from './fixtures.js';
+import { collaborator, team, teamRepo } from './fixtures-access.js';
 
 export const DEMO_GITHUB = {
   org: DEMO.github.org,
@@ -55,6 +59,8 @@ export const DEMO_GITHUB = {
     deployKey: 'argocd-readonly',
     oidcSecret: 'AWS_ROLE_ARN',
   },
+  /** Team with write on the repository trusted by cloud admins; outside collaborator with write on infra. */
+  pushers: { team: 'release-engineering', outside: 'vendor-consultant', outsideRepo: 'infra' },
   repos: [DEMO.repo.name, 'web', 'api', 'infra', 'payments', 'mobile', 'docs', 'data-pipeline', 'terraform-modules', 'billing', 'auth-service', 'legacy-monolith'],
 } as const;
 
@@ -84,7 +90,17 @@ export function demoRoutes(input: DemoRoutesInput): FakeRoutes {
   // --- people
   const members = [...D.members, D.bots.ci, D.bots.release, D.bots.docs].map((l) => user(l));
   const admins = D.admins.map((l) => user(l));
-  const outside = [user('vendor-consultant'), user(D.bots.partner)];
+  const outside = [user(D.pushers.outside), user(D.bots.partner)];
+  // Who else may push: read and triage grants take no push and stay out of reach.
+  const teams = [team(org, D.pushers.team, { id: 3101, name: 'Release engineering' }), team(org, 'docs-writers', { id: 3102, name: 'Docs writers' })];
+  const teamRepos: Record<string, ReturnType<typeof teamRepo>[]> = {
+    [D.pushers.team]: [teamRepo(org, DEMO.repo.name, 'write'), teamRepo(org, 'web', 'read')],
+    'docs-writers': [teamRepo(org, 'docs', 'triage')],
+  };
+  const outsideOn: Record<string, ReturnType<typeof collaborator>[]> = {
+    [D.pushers.outsideRepo]: [collaborator(D.pushers.outside, 'write')],
+    api: [collaborator(D.bots.partner, 'read')],
+  };
 
   // --- apps
   const read = (...names: (keyof AppPermissions)[]): AppPermissions => Object.fromEntries(names.map((n) => [n, 'read'])) as AppPermissions;
@@ -188,6 +204,7 @@ export function demoRoutes(input: DemoRoutesInput): FakeRoutes {
     [`GET /orgs/${org}/members?role=admin`]: { items: admins },
     [`GET /orgs/${org}/members`]: { items: members },
     [`GET /orgs/${org}/outside_collaborators`]: { items: outside },
+    [`GET /orgs/${org}/teams`]: { items: teams },
     [`GET /orgs/${org}/installation`]: { status: 200, body: installs[0] },
     [`POST /app/installations/${D.scannerInstallationId}/access_tokens`]: { status: 201, body: installationToken(input.installationToken, ahead(1 / 24)) },
     [`GET /orgs/${org}/installations`]: { items: installs, wrap: 'installations' },
@@ -204,7 +221,9 @@ export function demoRoutes(input: DemoRoutesInput): FakeRoutes {
   routes[`GET /repos/${org}/payments/environments/production/secrets`] = { items: [repoSecret('STRIPE_API_KEY', ago(400), ago(20))], wrap: 'secrets' };
   for (const a of apps) routes[`GET /apps/${a.slug}`] = { status: 200, body: a };
   for (const [id, names] of Object.entries(patRepos)) routes[`GET /orgs/${org}/personal-access-tokens/${id}/repositories`] = { items: names.map((n) => repo(org, n)) };
+  for (const [slug, list] of Object.entries(teamRepos)) routes[`GET /orgs/${org}/teams/${slug}/repos`] = { items: list };
   for (const r of D.repos) {
+    routes[`GET /repos/${org}/${r}/collaborators?affiliation=outside`] = { items: outsideOn[r] ?? [] };
     routes[`GET /repos/${org}/${r}/keys`] = { items: keys[r] ?? [] };
     routes[`GET /repos/${org}/${r}/hooks`] = { items: repoHooks[r] ?? [] };
     routes[`GET /repos/${org}/${r}/environments`] = { items: r === 'payments' ? [environment(`${org}/payments`, 'production', ago(400))] : [], wrap: 'environments' };

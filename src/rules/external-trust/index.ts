@@ -45,6 +45,34 @@ const WHY: Record<string, string> = {
   'unpinned-subject': 'a federated issuer can assume it without pinning the subject (any repository or branch)',
 };
 
+const TEAM = 'ext:github-team:';
+const OUTSIDE = 'ext:github-user:';
+/** Names shown in a message; the evidence lists them all. */
+const NAMED = 3;
+
+type Pusher = ReturnType<Reach['reachersOf']>[number];
+interface Pushers {
+  teams: Pusher[];
+  outside: Pusher[];
+}
+
+function names(list: Pusher[], prefix: string): string {
+  const shown = list.slice(0, NAMED).map((p) => p.id.slice(prefix.length)).join(', ');
+  return list.length > NAMED ? `${shown} and ${list.length - NAMED} more` : shown;
+}
+
+function othersText(p: Pushers, j: OidcJudgement): string {
+  const where = j.repository ?? 'its repositories';
+  const teams = p.teams.length ? `; and team${p.teams.length > 1 ? 's' : ''} ${names(p.teams, TEAM)} can push to ${where}` : '';
+  const outside = p.outside.length ? `; and outside collaborator${p.outside.length > 1 ? 's' : ''} ${names(p.outside, OUTSIDE)} (not ${p.outside.length > 1 ? 'members' : 'a member'} of the organisation) can push to ${where}` : '';
+  return teams + outside;
+}
+
+function othersEvidence(p: Pushers): Record<string, unknown> {
+  const list = (xs: Pusher[]) => xs.map((x) => ({ node: x.id, chain: chainJson(x.chain) }));
+  return { ...(p.teams.length ? { pushingTeams: list(p.teams) } : {}), ...(p.outside.length ? { outsideCollaborators: list(p.outside) } : {}) };
+}
+
 export const externalTrust: Rule = {
   meta: {
     id: 'external-trust',
@@ -52,7 +80,7 @@ export const externalTrust: Rule = {
     severity: 'high',
     owasp: ['NHI6', 'NHI3'],
     description:
-      'A trust relationship lets a wildcard principal, an account/tenant/domain outside the scanned estate, or a federated identity provider without a pinned subject (for example any GitHub repository) become this identity. GitHub Actions trusts are judged alike on AWS, GCP and Azure: pinned to one repository and a ref or environment, one repository with any ref, any repository of an organisation, or anything; the severity follows what the identity reaches.',
+      'A trust relationship lets a wildcard principal, an account/tenant/domain outside the scanned estate, or a federated identity provider without a pinned subject (for example any GitHub repository) become this identity. GitHub Actions trusts are judged alike on AWS, GCP and Azure: pinned to one repository and a ref or environment, one repository with any ref, any repository of an organisation, or anything; the severity follows what the identity reaches. Who else can push to the trusted repository is named with its chain: every member (base permission), a team, an outside collaborator; an outside collaborator is named even on a pinned trust, as branch and environment protection are not read.',
     risk: 'The identity\'s permissions are available to parties you do not control; with an unpinned OIDC subject, any repository on the platform can mint credentials for it.',
     remediation:
       'Restrict the trust to the exact principals that need it: name the account and role, require an external id for third parties, and pin OIDC trusts with an exact `sub` condition (repository and branch or environment).',
@@ -70,6 +98,11 @@ export const externalTrust: Rule = {
       const j = githubJudgement(t);
       if (j) {
         if (j.pinning !== 'pinned-ref-or-environment') yield githubFinding(t, j, j.pinning);
+        else {
+          // Pinned to a ref or environment, yet someone outside the organisation can push to the repository.
+          const f = pinnedButOutsidePushes(t, j);
+          if (f) yield f;
+        }
         continue;
       }
       if (!t.risk) continue;
@@ -92,17 +125,19 @@ export const externalTrust: Rule = {
       const who = holder ? `${holder.kind} ${holder.name}` : t.identityId;
       const r = reachText(reach, t.identityId);
       const members = membersPushing(j);
-      // One repository that every member can push to is as open as any repository of the organisation.
-      const severity = members && pinning === 'repository-any-ref' ? SEVERITY['organization-any-repository'][r.level] : SEVERITY[pinning][r.level];
+      const others = pushersOf(j);
+      // One repository that every member, or anyone outside, can push to is as open as any repository of the organisation.
+      const severity = (members || others.outside.length) && pinning === 'repository-any-ref' ? SEVERITY['organization-any-repository'][r.level] : SEVERITY[pinning][r.level];
       return {
         provider: t.provider,
         identityId: t.identityId,
         discriminator: t.condition ? `${t.principal}?${stableHash(t.condition)}` : t.principal,
         severity,
-        message: `${who} trusts GitHub Actions OIDC, ${pinning.replace(/-/g, ' ')}: ${j.message}${r.text}${members ? `; and every member of ${members.org} can push to ${j.repository ?? 'its repositories'} (base repository permission)` : ''}`,
+        message: `${who} trusts GitHub Actions OIDC, ${pinning.replace(/-/g, ' ')}: ${j.message}${r.text}${members ? `; and every member of ${members.org} can push to ${j.repository ?? 'its repositories'} (base repository permission)` : ''}${othersText(others, j)}`,
         evidence: {
           principal: t.principal, principalType: t.principalType, condition: t.condition, pinning: j.pinning, judgement: j.message, subjects: j.subjects, chain: chainJson(r.chain),
           ...(members ? { pushedBy: members.node, pushChain: chainJson(members.chain) } : {}),
+          ...othersEvidence(others),
         },
       };
     }
@@ -112,6 +147,29 @@ export const externalTrust: Rule = {
       const node = j.pinning === 'repository-any-ref' && j.repository ? `ext:github-repo:${j.repository.toLowerCase()}` : j.pinning === 'organization-any-repository' && j.organization ? `ext:github-org-repos:${j.organization.toLowerCase()}` : null;
       const w = node ? reach.reachersOf(node, 200).find((x) => x.id.startsWith('ext:github-members:')) : undefined;
       return w ? { node: w.id, org: w.id.slice('ext:github-members:'.length), chain: w.chain } : null;
+    }
+
+    /** Teams and outside collaborators granted write or higher on the repository (or repositories) the trust admits. */
+    function pushersOf(j: OidcJudgement): Pushers {
+      const node = j.repository ? `ext:github-repo:${j.repository.toLowerCase()}` : j.pinning === 'organization-any-repository' && j.organization ? `ext:github-org-repos:${j.organization.toLowerCase()}` : null;
+      const found = node ? reach.reachersOf(node, 200) : [];
+      return { teams: found.filter((x) => x.id.startsWith(TEAM)), outside: found.filter((x) => x.id.startsWith(OUTSIDE)) };
+    }
+
+    function pinnedButOutsidePushes(t: TrustRow, j: OidcJudgement) {
+      const others = pushersOf(j);
+      if (!others.outside.length) return null;
+      const holder = inventory.identity(t.identityId);
+      const who = holder ? `${holder.kind} ${holder.name}` : t.identityId;
+      const r = reachText(reach, t.identityId);
+      return {
+        provider: t.provider,
+        identityId: t.identityId,
+        discriminator: t.condition ? `${t.principal}?${stableHash(t.condition)}` : t.principal,
+        severity: SEVERITY['repository-any-ref'][r.level],
+        message: `${who} trusts GitHub Actions OIDC, pinned: ${j.message}${r.text}${othersText(others, j)}, and whether branch or environment protection stops them is not read`,
+        evidence: { principal: t.principal, principalType: t.principalType, condition: t.condition, pinning: j.pinning, judgement: j.message, subjects: j.subjects, chain: chainJson(r.chain), ...othersEvidence(others) },
+      };
     }
 
     function finding(t: TrustRow, edges: TrustRow[]) {

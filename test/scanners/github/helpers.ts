@@ -38,6 +38,7 @@ export function emptyOrgRoutes(org: string): FakeRoutes {
     [`GET /orgs/${org}/members?role=admin`]: { items: [] },
     [`GET /orgs/${org}/members`]: { items: [] },
     [`GET /orgs/${org}/outside_collaborators`]: { items: [] },
+    [`GET /orgs/${org}/teams`]: { items: [] },
     [`GET /orgs/${org}/installations`]: { items: [], wrap: 'installations' },
     [`GET /orgs/${org}/personal-access-tokens`]: { items: [] },
     [`GET /orgs/${org}/personal-access-token-requests`]: { items: [] },
