@@ -10,6 +10,7 @@ import type { AwsOptions } from '../../scanners/aws/clients.js';
 import type { LocalRequest } from '../../src/demo/local-server.js';
 import { limited, type LimitRule } from './limits.js';
 import type { ProviderBench } from './provider.js';
+import { DEFAULT_CONCURRENCY } from '../../src/cli/scan-args.js';
 
 const AT = '2025-06-01T00:00:00Z';
 const trust = { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { Service: 'lambda.amazonaws.com' }, Action: 'sts:AssumeRole' }] };
@@ -71,6 +72,6 @@ export const awsBench: ProviderBench = {
       reportPollMs: Math.max(1, Math.round(2000 / s.factor)),
       reportWaitSeconds: 60,
     };
-    return { scanner: awsScanner, options, targetConcurrency: 4, inFlight: 16, identities, rules, stats: stats!, describe: `${accounts} accounts × 500 users/roles`, stop: () => fake.close() };
+    return { scanner: awsScanner, options, targetConcurrency: DEFAULT_CONCURRENCY, inFlight: 16, identities, rules, stats: stats!, describe: `${accounts} accounts × 500 users/roles`, stop: () => fake.close() };
   },
 };

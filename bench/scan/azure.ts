@@ -12,6 +12,7 @@ import { azureHandler, type BaseHolder } from '../../scanners/azure/demo/server.
 import type { AzureOptions } from '../../scanners/azure/options.js';
 import { limited, type LimitRule } from './limits.js';
 import type { ProviderBench } from './provider.js';
+import { DEFAULT_CONCURRENCY } from '../../src/cli/scan-args.js';
 
 const AT = '2025-06-01T00:00:00Z';
 
@@ -79,6 +80,6 @@ export const azureBench: ProviderBench = {
     holder.base = `https://127.0.0.1:${server.port}`;
     const options = { tenant: e.tenantId, armEndpoint: holder.base, graphEndpoint: holder.base, accessToken: 'bench-static-token', emulator: true, maxRetries: 8, retryDelayMs: Math.max(1, Math.round(1000 / s.factor)) } as AzureOptions;
     const identities = e.graph.servicePrincipals.length + e.graph.applications.length - apps + Object.values(e.arm.userAssignedIdentities).reduce((n, l) => n + l.length, 0);
-    return { scanner: azureScanner, options, targetConcurrency: 4, inFlight: 16, identities, rules, stats, describe: `${apps} applications + ${apps} service principals, ${subscriptions + 2} subscriptions`, stop: () => server.close() };
+    return { scanner: azureScanner, options, targetConcurrency: DEFAULT_CONCURRENCY, inFlight: 16, identities, rules, stats, describe: `${apps} applications + ${apps} service principals, ${subscriptions + 2} subscriptions`, stop: () => server.close() };
   },
 };

@@ -9,6 +9,7 @@ import { googleApiHandler, FOREVER, type FakeEstate } from '../../scanners/gcp/d
 import type { GcpOptions } from '../../scanners/gcp/options.js';
 import { limited, type LimitRule } from './limits.js';
 import type { ProviderBench } from './provider.js';
+import { DEFAULT_CONCURRENCY } from '../../src/cli/scan-args.js';
 
 const AT = '2025-06-01T00:00:00Z';
 
@@ -60,6 +61,6 @@ export const gcpBench: ProviderBench = {
     const server = await startLocalServer(handler);
     const options = { resourceManagerEndpoint: server.url, iamEndpoint: server.url, policyAnalyzerEndpoint: server.url, accessToken: 'bench-access-token', org: '9001', maxRetries: 8, retryBaseMs: Math.max(1, Math.round(1000 / s.factor)) } as GcpOptions;
     const identities = e.projects.reduce((n, p) => n + p.serviceAccounts.length, 0);
-    return { scanner: gcpScanner, options, targetConcurrency: 4, inFlight: 32, identities, rules, stats, describe: `${projects} projects, ${identities} service accounts`, stop: () => server.close() };
+    return { scanner: gcpScanner, options, targetConcurrency: DEFAULT_CONCURRENCY, inFlight: 32, identities, rules, stats, describe: `${projects} projects, ${identities} service accounts`, stop: () => server.close() };
   },
 };

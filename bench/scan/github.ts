@@ -11,6 +11,7 @@ import { deployKey, environment, repo, repoHook, repoSecret } from '../../scanne
 import type { GitHubOptions } from '../../scanners/github/options.js';
 import { limited, type LimitRule } from './limits.js';
 import type { ProviderBench } from './provider.js';
+import { DEFAULT_CONCURRENCY } from '../../src/cli/scan-args.js';
 
 const ORG = 'bench-org';
 const AT = '2025-06-01T00:00:00Z';
@@ -91,6 +92,6 @@ export const githubBench: ProviderBench = {
       skipOidcSearch: true,
       maxWait: 7200,
     } as GitHubOptions;
-    return { scanner: githubScanner, options, targetConcurrency: 4, inFlight: 4, identities, rules, stats, describe: `1 organisation, ${repos} repositories`, stop: () => server.close() };
+    return { scanner: githubScanner, options, targetConcurrency: DEFAULT_CONCURRENCY, inFlight: 4, identities, rules, stats, describe: `1 organisation, ${repos} repositories`, stop: () => server.close() };
   },
 };

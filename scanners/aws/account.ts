@@ -106,7 +106,8 @@ export async function* scanAccount(ctx: ScanContext<AwsOptions>, iam: IAMClient,
   // small while users and roles stream: admin roles' same-account trust edges, and the
   // sts:AssumeRole statements of identities that have any.
   for await (const page of authorizationDetails(a, ['User', 'Role'])) {
-    const users = await mapLimit(page.UserDetailList ?? [], 4, (u) => normalizeUser(a, u));
+    // Two at a time: IAM's limit is per account, and the scan reads several accounts at once.
+    const users = await mapLimit(page.UserDetailList ?? [], 2, (u) => normalizeUser(a, u));
     for (const recs of users) yield* recs;
     for (const r of page.RoleDetailList ?? []) yield* await normalizeRole(a, r);
     while (a.pending.length) yield a.pending.shift() as ScanRecord;

@@ -26,7 +26,8 @@ import {
 
 /** Keys valid until this year or later never expire (Google writes 9999-12-31T23:59:59Z). */
 const NEVER_EXPIRES_YEAR = 9999;
-const CONCURRENCY = 4;
+/** Service accounts read at once per project: quotas are per consumer project, shared by every project read at once. */
+const CONCURRENCY = 2;
 
 export function callContext(ctx: ScanContext<GcpOptions> | { progress: ScanContext<GcpOptions>['progress']; signal: AbortSignal; options: GcpOptions }): CallContext {
   const o = ctx.options;

@@ -14,7 +14,7 @@ import { demoDayZero, discardDemoInventory, installDemoInventory, prepareDemoInv
 import { trackAfterScan } from '../../plan/plan-service.js';
 import { plainScanProgress, renderScanProgress, type ProgressView } from '../../ui/scan-progress.js';
 import { inert, inertText, renderTable } from '../../report/text-table.js';
-import { parseScanArgs, scanHelp } from '../scan-args.js';
+import { DEFAULT_CONCURRENCY, parseScanArgs, scanHelp } from '../scan-args.js';
 import { runReportCommand } from './report.js';
 
 export async function scanCommand(tokens: string[]): Promise<number> {
@@ -81,7 +81,7 @@ export async function scanCommand(tokens: string[]): Promise<number> {
         runs,
         config,
         env,
-        concurrency: args.global.concurrency ?? 4,
+        concurrency: args.global.concurrency ?? DEFAULT_CONCURRENCY,
         maxDurationMs: args.global.maxDurationMs,
         signal: controller.signal,
         now,
