@@ -10,10 +10,11 @@ import assert from 'node:assert/strict';
 import { startLocalServer, type LocalRequest, type LocalServer } from '../../../src/demo/local-server.js';
 import { resolveScannerOptions } from '../../../src/scan/options.js';
 import { azureScanner } from '../../../scanners/azure/index.js';
-import { buildAzureEstate, gid, type AzureEstate } from '../../../scanners/azure/demo/estate.js';
+import { gid, type AzureEstate } from '../../../scanners/azure/demo/estate.js';
 import { azureHandler, type BaseHolder, type HookResult } from '../../../scanners/azure/demo/server.js';
 import type { CredentialRecord } from '../../../src/model/records.js';
 import { runScanner, type FaultRun } from '../../faults/run.js';
+import { withApplications } from './many-apps.js';
 
 const servers: LocalServer[] = [];
 after(async () => {
@@ -32,13 +33,7 @@ const fic = (app: number, i: number) => ({
 
 /** The demo tenant plus N registered applications; applications 0, 1 and 2 hold 25, 1 and 20 federated credentials. */
 function tenant(apps = N): AzureEstate {
-  const e = buildAzureEstate(new Date('2026-11-20T12:00:00Z'));
-  for (let i = 0; i < apps; i++) {
-    const appId = gid('d0d0d0d0', i);
-    const objectId = gid('d1d1d1d1', i);
-    e.graph.applications.push({ id: objectId, appId, displayName: `fed-app-${i}`, createdDateTime: '2025-01-01T00:00:00Z', signInAudience: 'AzureADMyOrg', passwordCredentials: [], keyCredentials: [], tags: [] });
-    e.graph.servicePrincipals.push({ id: gid('d2d2d2d2', i), appId, displayName: `fed-app-${i}`, servicePrincipalType: 'Application', appOwnerOrganizationId: e.tenantId, accountEnabled: true, alternativeNames: [], appRoles: [], passwordCredentials: [], keyCredentials: [], tags: [] });
-  }
+  const { estate: e } = withApplications(apps, ['d0d0d0d0', 'd1d1d1d1', 'd2d2d2d2'], 'fed-app');
   e.graph.federated[gid('d1d1d1d1', 0)] = Array.from({ length: 25 }, (_, i) => fic(0, i));
   e.graph.federated[gid('d1d1d1d1', 1)] = [fic(1, 0)];
   e.graph.federated[gid('d1d1d1d1', 2)] = Array.from({ length: 20 }, (_, i) => fic(2, i));

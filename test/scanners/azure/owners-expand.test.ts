@@ -7,10 +7,11 @@ import assert from 'node:assert/strict';
 import { startLocalServer, type LocalRequest, type LocalServer } from '../../../src/demo/local-server.js';
 import { resolveScannerOptions } from '../../../src/scan/options.js';
 import { azureScanner } from '../../../scanners/azure/index.js';
-import { buildAzureEstate, gid, type AzureEstate } from '../../../scanners/azure/demo/estate.js';
+import { gid, type AzureEstate } from '../../../scanners/azure/demo/estate.js';
 import { azureHandler, type BaseHolder } from '../../../scanners/azure/demo/server.js';
 import type { IdentityRecord } from '../../../src/model/records.js';
 import { runScanner, type FaultRun } from '../../faults/run.js';
+import { withApplications } from './many-apps.js';
 
 const servers: LocalServer[] = [];
 after(async () => {
@@ -23,14 +24,8 @@ const people = (prefix: string, n: number) => Array.from({ length: n }, (_, i) =
 
 /** The demo tenant plus N registered applications, each with its service principal and one owner. */
 function tenant(apps: number): AzureEstate {
-  const e = buildAzureEstate(new Date('2026-11-20T12:00:00Z'));
-  for (let i = 0; i < apps; i++) {
-    const appId = gid('e0e0e0e0', i);
-    const objectId = gid('e1e1e1e1', i);
-    e.graph.applications.push({ id: objectId, appId, displayName: `owned-app-${i}`, createdDateTime: '2025-01-01T00:00:00Z', signInAudience: 'AzureADMyOrg', passwordCredentials: [], keyCredentials: [], tags: [] });
-    e.graph.servicePrincipals.push({ id: gid('e2e2e2e2', i), appId, displayName: `owned-app-${i}`, servicePrincipalType: 'Application', appOwnerOrganizationId: e.tenantId, accountEnabled: true, alternativeNames: [], appRoles: [], passwordCredentials: [], keyCredentials: [], tags: [] });
-    e.graph.owners[objectId] = [user('e3e3e3e3', i % 7)];
-  }
+  const { estate: e, objectId } = withApplications(apps, ['e0e0e0e0', 'e1e1e1e1', 'e2e2e2e2'], 'owned-app');
+  for (let i = 0; i < apps; i++) e.graph.owners[objectId(i)] = [user('e3e3e3e3', i % 7)];
   return e;
 }
 
