@@ -2,7 +2,8 @@
 // Runs the test suite with Node's own runner (TypeScript through tsx).
 // `node scripts/run-tests.mjs [folder-or-file...]` narrows it, e.g. test/scanners/aws.
 import { spawnSync } from 'node:child_process';
-import { readdirSync, statSync } from 'node:fs';
+import { readdirSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 function find(p, out) {
@@ -23,4 +24,6 @@ if (files.length === 0) {
 // the default (cores - 1, one at a time here) leaves the machine half idle.
 const concurrency = process.env.NHI_TEST_CONCURRENCY ?? '3';
 const res = spawnSync(process.execPath, ['--import', 'tsx', '--test', `--test-concurrency=${concurrency}`, '--test-reporter=spec', ...files], { stdio: 'inherit', env: { ...process.env, NHI_TEST: '1' } });
+// The demo inventory the test files shared (test/cli/demo-copy.ts) is named after the runner.
+for (const e of readdirSync(tmpdir())) if (res.pid && e.startsWith(`nhi-test-demo-${res.pid}-`)) rmSync(join(tmpdir(), e), { recursive: true, force: true });
 process.exit(res.status ?? 1);

@@ -2,12 +2,11 @@
 // and `nhi report` carries them in its findings (JSON, SARIF related locations).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { tempDir } from '../helpers/temp.js';
 import { nhi } from './nhi.js';
+import { demoCopy } from './demo-copy.js';
 import { DEMO } from '../../src/demo/estate.js';
 
-const dir = tempDir();
-const demo = nhi(dir, ['scan', '--demo']);
+const { dir, demo } = demoCopy();
 assert.equal(demo.code, 0, demo.err + demo.out);
 
 const { accounts } = DEMO.aws;

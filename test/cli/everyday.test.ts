@@ -2,12 +2,11 @@
 // `ls --search` finds, tables that fit the terminal, and diff and Markdown that honour what was asked.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { tempDir } from '../helpers/temp.js';
 import { BIN, nhi } from './nhi.js';
+import { demoCopy } from './demo-copy.js';
 
 // One demo inventory for the whole file (about 3 s); every test only reads it.
-const dir = tempDir();
-const demo = nhi(dir, ['scan', '--demo']);
+const { dir, demo } = demoCopy();
 assert.equal(demo.code, 0, demo.err + demo.out);
 
 test('ls --json lists every match unless --limit is given; limits apply after filters; a cut table says so', { timeout: 60_000 }, () => {

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { demoSecrets } from '../../scanners/repo/demo.js';
 import { Ajv } from 'ajv';
 import { nhi } from '../cli/nhi.js';
-import { tempDir } from '../helpers/temp.js';
+import { demoCopy } from '../cli/demo-copy.js';
 
 const schema = JSON.parse(readFileSync(new URL('./detection-finding.schema.json', import.meta.url), 'utf8')) as object;
 const validate = new Ajv({ allErrors: true, strict: false }).compile(schema);
@@ -34,8 +34,8 @@ function check(events: Event[]): void {
 }
 
 test('report and export findings --format ocsf: one valid Detection Finding per open finding, mapped', { timeout: 120_000 }, () => {
-  const dir = tempDir();
-  assert.equal(nhi(dir, ['scan', '--demo']).code, 0);
+  const { dir, demo } = demoCopy();
+  assert.equal(demo.code, 0, demo.err);
   const json = JSON.parse(nhi(dir, ['report', '--format', 'json']).out) as { findings: { id: string; severity: string; rule: string; owasp: string[]; identity: { id: string } | null }[] };
 
   const report = nhi(dir, ['report', '--format', 'ocsf', '--out', 'findings.ocsf.ndjson']);
@@ -77,8 +77,8 @@ test('report and export findings --format ocsf: one valid Detection Finding per 
 });
 
 test('a suppressed finding is an OCSF update with status Suppressed; identities cannot be exported as OCSF', { timeout: 120_000 }, () => {
-  const dir = tempDir();
-  assert.equal(nhi(dir, ['scan', '--demo']).code, 0);
+  const { dir, demo } = demoCopy();
+  assert.equal(demo.code, 0, demo.err);
   // A finding whose id is one word, as a suppression subject is.
   const first = parseNdjson(nhi(dir, ['export', 'findings', '--format', 'ocsf']).out).find((e) => !/\s/.test(e.finding_info.uid))!;
   writeFileSync(join(dir, '.nhiignore'), `${first.finding_info.analytic.uid} ${first.finding_info.uid} never accepted for the test\n`);

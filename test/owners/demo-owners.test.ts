@@ -6,11 +6,10 @@ import assert from 'node:assert/strict';
 import Database from 'better-sqlite3';
 import { join } from 'node:path';
 import { nhi } from '../cli/nhi.js';
-import { tempDir } from '../helpers/temp.js';
+import { demoCopy } from '../cli/demo-copy.js';
 
 test('demo: suggested owners, departed owners, the by-owner summary and exports', { timeout: 300_000 }, () => {
-  const dir = tempDir();
-  const scan = nhi(dir, ['scan', '--demo', '--no-progress']);
+  const { dir, demo: scan } = demoCopy();
   assert.equal(scan.code, 0, scan.err);
 
   const db = new Database(join(dir, 'nhi.db'), { readonly: true });

@@ -3,8 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { tempDir } from '../helpers/temp.js';
-import { nhi } from '../cli/nhi.js';
+import { demoCopy } from '../cli/demo-copy.js';
 import { parseFilter, ignoredTerms } from '../../src/ui/explorer/filter.js';
 import { Pager } from '../../src/ui/explorer/pager.js';
 import { openInventory } from '../../src/inventory/db.js';
@@ -46,8 +45,7 @@ test('a pager holds only what was asked for and examines a bounded number of row
 });
 
 test('reach from the stored edges answers as the whole graph does, for every identity of the demo', { timeout: 120_000 }, () => {
-  const dir = tempDir();
-  const demo = nhi(dir, ['scan', '--demo']);
+  const { dir, demo } = demoCopy();
   assert.equal(demo.code, 0, demo.err);
   const inv = openInventory(join(dir, 'nhi.db'), { readonly: true });
   try {

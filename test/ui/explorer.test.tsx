@@ -9,12 +9,12 @@ import React from 'react';
 import { render } from 'ink-testing-library';
 import { tempDir } from '../helpers/temp.js';
 import { awsKeyPair, nhi, writeFiles } from '../cli/nhi.js';
+import { demoCopy } from '../cli/demo-copy.js';
 import { loadConfig } from '../../src/config/config.js';
 import { openExplorerData } from '../../src/ui/explorer/explorer-data.js';
 import { Explorer } from '../../src/ui/explorer/explorer.js';
 
-const dir = tempDir();
-const demo = nhi(dir, ['scan', '--demo']);
+const { dir, demo } = demoCopy();
 assert.equal(demo.code, 0, demo.err + demo.out);
 const dbPath = join(dir, 'nhi.db');
 const data = openExplorerData(dbPath, loadConfig({}));

@@ -6,13 +6,12 @@ import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { tempDir } from '../helpers/temp.js';
 import { nhi } from '../cli/nhi.js';
+import { demoCopy } from '../cli/demo-copy.js';
 
 const BIN = fileURLToPath(new URL('../../bin/nhi', import.meta.url));
 
-const dir = tempDir();
-const demo = nhi(dir, ['scan', '--demo']);
+const { dir, demo } = demoCopy();
 assert.equal(demo.code, 0, demo.err + demo.out);
 const db = join(dir, 'nhi.db');
 
