@@ -45,6 +45,7 @@ const WHY: Record<string, string> = {
   'unpinned-subject': 'a federated issuer can assume it without pinning the subject (any repository or branch)',
 };
 
+const MEMBERS = 'ext:github-members:';
 const TEAM = 'ext:github-team:';
 const OUTSIDE = 'ext:github-user:';
 /** Names shown in a message; the evidence lists them all. */
@@ -97,12 +98,8 @@ export const externalTrust: Rule = {
       if (t.attributes.resourceControlDenied) continue; // an organisation guardrail closes it
       const j = githubJudgement(t);
       if (j) {
-        if (j.pinning !== 'pinned-ref-or-environment') yield githubFinding(t, j, j.pinning);
-        else {
-          // Pinned to a ref or environment, yet someone outside the organisation can push to the repository.
-          const f = pinnedButOutsidePushes(t, j);
-          if (f) yield f;
-        }
+        const f = githubFinding(t, j);
+        if (f) yield f;
         continue;
       }
       if (!t.risk) continue;
@@ -120,55 +117,52 @@ export const externalTrust: Rule = {
       yield finding(lead, edges);
     }
 
-    function githubFinding(t: TrustRow, j: OidcJudgement, pinning: Exclude<Pinning, 'pinned-ref-or-environment'>) {
+    /**
+     * A GitHub Actions trust's finding. Pinned to a ref or environment it is one only when someone
+     * outside the organisation can push to the repository (branch and environment protection are
+     * not read); otherwise the severity follows the pinning and what the identity reaches.
+     */
+    function githubFinding(t: TrustRow, j: OidcJudgement) {
+      const pinned = j.pinning === 'pinned-ref-or-environment';
+      const { members, teams, outside } = pushersOf(j);
+      if (pinned && !outside.length) return null;
       const holder = inventory.identity(t.identityId);
       const who = holder ? `${holder.kind} ${holder.name}` : t.identityId;
       const r = reachText(reach, t.identityId);
-      const members = membersPushing(j);
-      const others = pushersOf(j);
-      // One repository that every member, or anyone outside, can push to is as open as any repository of the organisation.
-      const severity = (members || others.outside.length) && pinning === 'repository-any-ref' ? SEVERITY['organization-any-repository'][r.level] : SEVERITY[pinning][r.level];
+      // A pinned trust pushed to from outside is rated as one repository with any ref; one repository
+      // that every member, or anyone outside, can push to as any repository of the organisation.
+      const openRepo = j.pinning === 'repository-any-ref' && (members || outside.length);
+      const rated: keyof typeof SEVERITY = pinned ? 'repository-any-ref' : openRepo ? 'organization-any-repository' : (j.pinning as keyof typeof SEVERITY);
+      const severity = SEVERITY[rated][r.level];
+      const membersText = members ? `; and every member of ${members.org} can push to ${j.repository ?? 'its repositories'} (base repository permission)` : '';
       return {
         provider: t.provider,
         identityId: t.identityId,
         discriminator: t.condition ? `${t.principal}?${stableHash(t.condition)}` : t.principal,
         severity,
-        message: `${who} trusts GitHub Actions OIDC, ${pinning.replace(/-/g, ' ')}: ${j.message}${r.text}${members ? `; and every member of ${members.org} can push to ${j.repository ?? 'its repositories'} (base repository permission)` : ''}${othersText(others, j)}`,
+        message: `${who} trusts GitHub Actions OIDC, ${pinned ? 'pinned' : j.pinning.replace(/-/g, ' ')}: ${j.message}${r.text}${membersText}${othersText({ teams, outside }, j)}${pinned ? ', and whether branch or environment protection stops them is not read' : ''}`,
         evidence: {
           principal: t.principal, principalType: t.principalType, condition: t.condition, pinning: j.pinning, judgement: j.message, subjects: j.subjects, chain: chainJson(r.chain),
           ...(members ? { pushedBy: members.node, pushChain: chainJson(members.chain) } : {}),
-          ...othersEvidence(others),
+          ...othersEvidence({ teams, outside }),
         },
       };
     }
 
-    /** The organisation's members, when its base permission lets them all push to the repository (or repositories) the trust admits. */
-    function membersPushing(j: OidcJudgement) {
-      const node = j.pinning === 'repository-any-ref' && j.repository ? `ext:github-repo:${j.repository.toLowerCase()}` : j.pinning === 'organization-any-repository' && j.organization ? `ext:github-org-repos:${j.organization.toLowerCase()}` : null;
-      const w = node ? reach.reachersOf(node, 200).find((x) => x.id.startsWith('ext:github-members:')) : undefined;
-      return w ? { node: w.id, org: w.id.slice('ext:github-members:'.length), chain: w.chain } : null;
-    }
-
-    /** Teams and outside collaborators granted write or higher on the repository (or repositories) the trust admits. */
-    function pushersOf(j: OidcJudgement): Pushers {
+    /**
+     * Who can push to the repository (or repositories) the trust admits, from one walk of reach:
+     * the organisation's members when its base permission lets them all push (judged only for a
+     * trust open to any ref or any repository), teams and outside collaborators with write or higher.
+     */
+    function pushersOf(j: OidcJudgement): Pushers & { members: { node: string; org: string; chain: Pusher['chain'] } | null } {
       const node = j.repository ? `ext:github-repo:${j.repository.toLowerCase()}` : j.pinning === 'organization-any-repository' && j.organization ? `ext:github-org-repos:${j.organization.toLowerCase()}` : null;
       const found = node ? reach.reachersOf(node, 200) : [];
-      return { teams: found.filter((x) => x.id.startsWith(TEAM)), outside: found.filter((x) => x.id.startsWith(OUTSIDE)) };
-    }
-
-    function pinnedButOutsidePushes(t: TrustRow, j: OidcJudgement) {
-      const others = pushersOf(j);
-      if (!others.outside.length) return null;
-      const holder = inventory.identity(t.identityId);
-      const who = holder ? `${holder.kind} ${holder.name}` : t.identityId;
-      const r = reachText(reach, t.identityId);
+      const membersCount = j.pinning === 'organization-any-repository' || (j.pinning === 'repository-any-ref' && !!j.repository);
+      const w = membersCount ? found.find((x) => x.id.startsWith(MEMBERS)) : undefined;
       return {
-        provider: t.provider,
-        identityId: t.identityId,
-        discriminator: t.condition ? `${t.principal}?${stableHash(t.condition)}` : t.principal,
-        severity: SEVERITY['repository-any-ref'][r.level],
-        message: `${who} trusts GitHub Actions OIDC, pinned: ${j.message}${r.text}${othersText(others, j)}, and whether branch or environment protection stops them is not read`,
-        evidence: { principal: t.principal, principalType: t.principalType, condition: t.condition, pinning: j.pinning, judgement: j.message, subjects: j.subjects, chain: chainJson(r.chain), ...othersEvidence(others) },
+        members: w ? { node: w.id, org: w.id.slice(MEMBERS.length), chain: w.chain } : null,
+        teams: found.filter((x) => x.id.startsWith(TEAM)),
+        outside: found.filter((x) => x.id.startsWith(OUTSIDE)),
       };
     }
 
