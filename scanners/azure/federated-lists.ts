@@ -18,7 +18,7 @@
 import type { NoteRecord } from '../../src/model/records.js';
 import { AzureHttpError, type Clients } from './clients.js';
 import type { GraphFederatedCredential } from './normalize.js';
-import { EXPAND_PAGE_SIZE, EXPANDED_ITEMS_CAP } from './owner-lists.js';
+import { EXPAND_PAGE_SIZE, readExpanded } from './owner-lists.js';
 
 export const FEDERATED_FILTER = 'federatedIdentityCredentials/$count ne 0';
 /** Advanced queries are answered only with this header (and $count=true). */
@@ -75,12 +75,7 @@ export async function federatedIndex(c: Clients, holders: FederatedHolders, appl
   if (holders === null || applications === null || Math.ceil(applications / EXPAND_PAGE_SIZE) >= holders.size) return { index: perHolder, notes: [] };
   const listed = new Map<string, GraphFederatedCredential[]>();
   try {
-    for await (const page of c.graph.pages<{ id: string; federatedIdentityCredentials?: GraphFederatedCredential[] | null }>(FEDERATED_EXPAND_PATH)) {
-      for (const a of page) {
-        const list = a.federatedIdentityCredentials ?? [];
-        if (list.length < EXPANDED_ITEMS_CAP) listed.set(a.id.toLowerCase(), list);
-      }
-    }
+    await readExpanded(c, FEDERATED_EXPAND_PATH, 'federatedIdentityCredentials', listed);
     return { index: { listed, toRead: null }, notes: [] };
   } catch (err) {
     if (!(err instanceof AzureHttpError)) throw err;

@@ -26,18 +26,28 @@ export function ownersListPath(collection: OwnerCollection, pageSize: number): s
   return `/v1.0/${collection}?$select=id&$expand=owners($select=${OWNER_FIELDS})&$top=${top}`;
 }
 
+/**
+ * Reads a list with one relationship expanded into `into`: each object's items by object id
+ * (lowercase) when complete, that is below Graph's cap (an object at the cap needs its own read).
+ * Returns how many objects the list had; an HTTP failure is thrown with what was read kept.
+ */
+export async function readExpanded<T>(c: Clients, path: string, relationship: string, into: Map<string, T[]>): Promise<number> {
+  let objects = 0;
+  for await (const page of c.graph.pages<{ id: string } & Record<string, unknown>>(path)) {
+    objects += page.length;
+    for (const o of page) {
+      const list = (o[relationship] as T[] | null | undefined) ?? [];
+      if (list.length < EXPANDED_ITEMS_CAP) into.set(o.id.toLowerCase(), list);
+    }
+  }
+  return objects;
+}
+
 /** Read one collection's owners inline (and count its objects). A failed read leaves the rest to per-object reads and says so. */
 export async function listOwners(c: Clients, collection: OwnerCollection, pageSize: number): Promise<{ owners: ListedOwners; listed: number | null; notes: NoteRecord[] }> {
   const owners: ListedOwners = new Map();
-  let listed = 0;
   try {
-    for await (const page of c.graph.pages<{ id: string; owners?: GraphDirectoryObject[] | null }>(ownersListPath(collection, pageSize))) {
-      listed += page.length;
-      for (const o of page) {
-        const list = o.owners ?? [];
-        if (list.length < EXPANDED_ITEMS_CAP) owners.set(o.id.toLowerCase(), list);
-      }
-    }
+    const listed = await readExpanded(c, ownersListPath(collection, pageSize), 'owners', owners);
     return { owners, listed, notes: [] };
   } catch (err) {
     if (!(err instanceof AzureHttpError)) throw err;
