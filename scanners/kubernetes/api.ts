@@ -6,6 +6,10 @@ import https from 'node:https';
 import type { KubeConfig } from '@kubernetes/client-node';
 import type { ProgressSink } from '../../src/scanners/contract.js';
 import { MalformedBodyError, RequestTimeoutError, ResponseTooLargeError } from '../../src/scanners/toolkit/faults.js';
+import { backoffMs, retryAfterMs } from '../../src/scanners/toolkit/retry.js';
+
+/** Longest wait between two attempts. */
+const MAX_WAIT_MS = 60_000;
 
 type Json = Record<string, unknown>;
 
@@ -120,7 +124,7 @@ export class KubeClient {
         // A timeout is retried like a server error; after the last retry it is the target's error.
         if (err instanceof RequestTimeoutError) {
           if (attempt < maxRetries) {
-            const wait = Math.min(retryBaseMs * 2 ** attempt, 60_000);
+            const wait = backoffMs(attempt + 1, retryBaseMs, MAX_WAIT_MS);
             progress.retry(operation, wait, 'timed out');
             await sleep(wait, signal);
             continue;
@@ -131,8 +135,8 @@ export class KubeClient {
       }
       const retryable = reply.status === 429 || (reply.status >= 500 && reply.status !== 501);
       if (!retryable || attempt >= maxRetries) return reply;
-      const after = Number(reply.headers['retry-after']);
-      const wait = Math.min(Number.isFinite(after) && after >= 0 ? after * 1000 : retryBaseMs * 2 ** attempt, 60_000);
+      const header = reply.headers['retry-after'];
+      const wait = Math.min(retryAfterMs(Array.isArray(header) ? header[0] : header) ?? backoffMs(attempt + 1, retryBaseMs, MAX_WAIT_MS), MAX_WAIT_MS);
       progress.retry(operation, wait, reply.status === 429 ? 'throttled (429)' : `server error ${reply.status}`);
       if (wait >= 2000) progress.waiting(Date.now() + wait, 'API server asked to slow down');
       await sleep(wait, signal);
