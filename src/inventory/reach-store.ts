@@ -3,7 +3,7 @@
 // (rewritten whole by each scan), and the in-memory Reach handed to the rules.
 import { getMeta, setMeta, type DB } from './db.js';
 import { InventoryView } from './view.js';
-import { reachFromRows, classifyEnvironment, CARRIER_KINDS, IDENTITY_PROVIDERS, type CredentialInput, type EdgeSources, type EnvironmentConfig, type GrantInput, type Hop, type IdentityInput, type Reach, type ReachLayer, type TrustInput } from '../reach/index.js';
+import { reachFromRows, classifyEnvironment, CARRIER_KINDS, IDENTITIES_READ, type CredentialInput, type EdgeSources, type EnvironmentConfig, type GrantInput, type Hop, type IdentityInput, type Reach, type ReachLayer, type TrustInput } from '../reach/index.js';
 
 const STORED_LAYERS: ReachLayer[] = ['admin', 'prod-admin', 'prod-write'];
 
@@ -73,10 +73,15 @@ function* leanRows<T>(db: DB, table: string, columns: string[], fields: string[]
 function reachSources(db: DB): EdgeSources {
   const sqlList = (values: readonly string[]) => values.map((v) => `'${v}'`).join(', ');
   const carriers = `kind IN (${sqlList(CARRIER_KINDS)})`;
+  // Only the identities deriveEdges looks at; a key test on the JSON text keeps the rest unread.
+  const identitiesRead = Object.entries(IDENTITIES_READ)
+    .map(([provider, keys]) => `provider = '${provider}'` + (keys === 'all' ? '' : ` AND (${keys.map((k) => `instr(attributes, '"${k}"') > 0`).join(' OR ')})`))
+    .map((w) => `(${w})`)
+    .join(' OR ');
   const credentials = (where: string) =>
     leanRows<CredentialInput>(db, 'credentials', ['id', 'identity_id', 'provider', 'kind', 'name', 'key_id', 'status'], ['id', 'identityId', 'provider', 'kind', 'name', 'keyId', 'status'], where);
   return {
-    identities: leanRows<IdentityInput>(db, 'identities', ['id', 'provider', 'scope', 'kind', 'name'], ['id', 'provider', 'scope', 'kind', 'name'], `provider IN (${sqlList(IDENTITY_PROVIDERS)})`),
+    identities: leanRows<IdentityInput>(db, 'identities', ['id', 'provider', 'scope', 'kind', 'name'], ['id', 'provider', 'scope', 'kind', 'name'], identitiesRead),
     // The carriers first, then only the keys they carry: deriveEdges skips every other key.
     credentials: (function* () {
       yield* credentials(carriers);

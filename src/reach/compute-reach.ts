@@ -5,6 +5,7 @@
 // from one "next edge towards the nearest holder" per node.
 import type { ReachEdge } from './edges-types.js';
 import { LEVEL, LEVEL_NAME, type ReachGraph } from './reach-graph.js';
+import { ASSUMABLE_ROLE_VIA } from './derive-edges.js';
 
 export const DEFAULT_MAX_DEPTH = 6;
 const UNREACHED = 255;
@@ -219,7 +220,7 @@ export class Reach {
       const nodeId = g.ids[v] as string;
       if (nodeId.startsWith('ext:')) continue;
       for (const grant of grantsOf(nodeId)) {
-        if (grant.via === 'assumable-role') continue; // the assumption is an edge, not a privilege of its own
+        if (grant.via === ASSUMABLE_ROLE_VIA) continue; // the assumption is an edge, not a privilege of its own
         const l = LEVEL[grant.privilege as keyof typeof LEVEL] ?? 0;
         if (l === 0) continue;
         const cur = best.get(grant.resource);

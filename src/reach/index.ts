@@ -1,11 +1,11 @@
 // The reach engine's entry points for the inventory and the rules.
 import type { Privilege } from '../model/records.js';
 import { computeReach, type Reach, type ReachOptions } from './compute-reach.js';
-import { deriveEdges, type EdgeSources, type GrantInput } from './derive-edges.js';
+import { ASSUMABLE_ROLE_VIA, deriveEdges, type EdgeSources, type GrantInput } from './derive-edges.js';
 import type { ReachEdge } from './edges-types.js';
-import { ReachGraphBuilder, type ReachGraph } from './reach-graph.js';
+import { LEVEL, ReachGraphBuilder, type ReachGraph } from './reach-graph.js';
 
-export { deriveEdges, CARRIER_KINDS, IDENTITY_PROVIDERS, type EdgeSources, type IdentityInput, type CredentialInput, type GrantInput, type TrustInput } from './derive-edges.js';
+export { deriveEdges, CARRIER_KINDS, IDENTITIES_READ, ASSUMABLE_ROLE_VIA, type EdgeSources, type IdentityInput, type CredentialInput, type GrantInput, type TrustInput } from './derive-edges.js';
 export { MECHANISMS, ext, externalType, type Mechanism, type ReachEdge, type ExternalType } from './edges-types.js';
 export { ReachGraph, ReachGraphBuilder, LEVEL, graphFromArrays, type GraphArrays } from './reach-graph.js';
 export { computeReach, DEFAULT_MAX_DEPTH, LAYERS, Reach, type Hop, type ReachLayer, type ReachOptions, type ReachResult } from './compute-reach.js';
@@ -27,11 +27,31 @@ export interface BuildOptions extends ReachOptions {
 export function reachFromRows(src: EdgeSources, options: BuildOptions = {}): { graph: ReachGraph; reach: Reach; edges: number } {
   const b = new ReachGraphBuilder();
   const isProd = options.isProduction;
+  // A holder's grants come together (scanners report them per identity): its strongest level, and
+  // strongest in production, are added once per run of grants rather than once per grant.
+  let holder: string | null = null;
+  let level = 0;
+  let prodLevel = 0;
+  const flush = () => {
+    if (holder !== null) b.addLevels(holder, level, prodLevel);
+  };
   function* tap(grants: Iterable<GrantInput>): Generator<GrantInput> {
     for (const g of grants) {
-      if (g.via !== 'assumable-role') b.addPrivilege(g.identityId, g.privilege as Privilege, isProd ? isProd(g.resource, g.identityId) : false);
+      if (g.via !== ASSUMABLE_ROLE_VIA) {
+        if (g.identityId !== holder) {
+          flush();
+          holder = g.identityId;
+          level = prodLevel = 0;
+        }
+        const l = LEVEL[g.privilege as Privilege] ?? 0;
+        if (l > level) level = l;
+        // Only write and admin in production are layers: a read grant never asks where it is.
+        if (l >= LEVEL.write && l > prodLevel && isProd?.(g.resource, g.identityId)) prodLevel = l;
+      }
       yield g;
     }
+    flush();
+    holder = null;
   }
   let edges = 0;
   for (const e of deriveEdges({ ...src, grants: tap(src.grants) })) {

@@ -99,10 +99,16 @@ export class ReachGraphBuilder {
 
   /** A privilege the identity holds on its own (a grant); the strongest is kept, and separately the strongest in production. */
   addPrivilege(identity: string, privilege: Privilege, inProd = false): void {
-    const n = this.node(identity);
     const l = LEVEL[privilege] ?? 0;
-    if (l > (this.level[n] as number)) this.level[n] = l;
-    if (inProd && l > (this.prodLevel[n] as number)) this.prodLevel[n] = l;
+    this.addLevels(identity, l, inProd ? l : 0);
+  }
+
+  /** The strongest levels (LEVEL) of some of the identity's grants: anywhere, and in production. */
+  addLevels(identity: string, level: number, prodLevel: number): void {
+    if (level === 0 && prodLevel === 0 && !this.index.has(identity)) return;
+    const n = this.node(identity);
+    if (level > (this.level[n] as number)) this.level[n] = level;
+    if (prodLevel > (this.prodLevel[n] as number)) this.prodLevel[n] = prodLevel;
   }
 
   build(): ReachGraph {

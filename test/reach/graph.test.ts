@@ -92,3 +92,27 @@ test('graph: evidence kept outside the heap comes back exactly, in any script an
   assert.equal(g.edge(2_000).evidence, '');
   assert.equal(g.edge(1_999).to, 'n2000');
 });
+
+test('reachFromRows: a holder keeps its strongest grant anywhere and in production, its grants adjacent or not', async () => {
+  const { reachFromRows } = await import('../../src/reach/index.js');
+  const g = (identityId: string, privilege: string, resource: string) => ({ identityId, provider: 'gcp', resource, role: 'r', privilege, via: 'direct', evidence: null }) as never;
+  const { reach } = reachFromRows(
+    {
+      identities: [],
+      credentials: [],
+      // a: read in prod, admin in dev, then (after b) write in prod; b: only a grant of unknown strength.
+      grants: [g('a', 'read', 'prod-1'), g('a', 'admin', 'dev-1'), g('b', 'unknown', 'prod-1'), g('a', 'write', 'prod-1'), g('c', 'read', 'dev-1')],
+      trusts: [
+        { identityId: 'a', provider: 'gcp', principal: 'serviceAccount:x', principalType: 'identity', condition: null, attributes: { roles: ['roles/iam.serviceAccountTokenCreator'] } },
+        { identityId: 'b', provider: 'gcp', principal: 'serviceAccount:y', principalType: 'identity', condition: null, attributes: { roles: ['roles/iam.serviceAccountTokenCreator'] } },
+        { identityId: 'c', provider: 'gcp', principal: 'serviceAccount:z', principalType: 'identity', condition: null, attributes: { roles: ['roles/iam.serviceAccountTokenCreator'] } },
+      ] as never,
+    },
+    { isProduction: (resource) => resource.startsWith('prod') },
+  );
+  assert.equal(reach.strongest('x').privilege, 'admin');
+  assert.equal(reach.production('x')?.privilege, 'write', 'the later write grant in production counts though other grants came between');
+  assert.equal(reach.strongest('y').privilege, null, 'a grant of unknown strength gives nothing to reach');
+  assert.equal(reach.strongest('z').privilege, 'read');
+  assert.equal(reach.production('z'), null, 'read in a non-production scope is not production reach');
+});
