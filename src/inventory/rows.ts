@@ -122,6 +122,18 @@ function selectList(spec: EntitySpec): string {
     .join(', ');
 }
 
+/** A SELECT list of only these fields of an entity's rows (a lean read: building a row object costs per column). */
+export function selectFields(table: EntityTable, fields: readonly string[]): string {
+  const spec = ENTITIES.find((e) => e.table === table)!;
+  return fields
+    .map((f) => {
+      const c = [...spec.columns, ...SNAPSHOT_COLUMNS].find((x) => x.field === f);
+      if (!c) throw new Error(`${table} has no field ${f}`);
+      return c.column === c.field ? c.column : `${c.column} AS ${c.field}`;
+    })
+    .join(', ');
+}
+
 export const SELECT = {
   identities: selectList(IDENTITY),
   credentials: selectList(CREDENTIAL),
