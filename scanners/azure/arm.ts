@@ -9,6 +9,8 @@ import { ResourceManagementClient } from '@azure/arm-resources';
 import type { ScanRecord } from '../../src/model/records.js';
 import type { ScanContext } from '../../src/scanners/contract.js';
 import { AzureHttpError, mapLimit, type Clients } from './clients.js';
+import type { SharedSignInReports } from './sign-in-reports.js';
+import { mergeStreams } from '../../src/scanners/toolkit/index.js';
 import { ARM_FIX, graphFix, ProblemsImpl, statusOf } from './errors.js';
 import { federatedRecords, identityBase, iso, ownerFromTags } from './normalize.js';
 import type { AzureOptions } from './options.js';
@@ -19,6 +21,8 @@ export interface SubscriptionTargetData {
   subscriptionId: string;
   tenantId: string;
   displayName?: string;
+  /** The tenant's sign-in reports when its tenant target is in the scan (shared, read once); absent: one filtered request per managed identity. */
+  signIns?: SharedSignInReports;
 }
 
 interface RoleInfo {
@@ -70,10 +74,9 @@ export async function* scanSubscription(ctx: ScanContext<AzureOptions>, c: Clien
     msi: new ManagedServiceIdentityClient(c.credential, sub, opts),
     resources: new ResourceManagementClient(c.credential, sub, opts),
   };
-  yield* roleAssignmentGrants(s);
-  const lastUse = new SignInLookup(c, ctx.options, s.problems);
-  yield* userAssignedIdentities(s, lastUse);
-  yield* systemAssignedIdentities(s, lastUse);
+  const lastUse = new SignInLookup(c, ctx.options, s.problems, data.signIns);
+  // Three independent reads at once: a subscription takes as long as the longest, not their sum.
+  yield* mergeStreams([roleAssignmentGrants(s), userAssignedIdentities(s, lastUse), systemAssignedIdentities(s, lastUse)]);
   if (lastUse.unavailable) yield lastUse.unavailable;
   yield* lastUse.failures;
   yield* s.problems.summary();
@@ -277,6 +280,7 @@ class SignInLookup {
     private readonly c: Clients,
     o: AzureOptions,
     private readonly problems: ProblemsImpl,
+    private readonly shared?: SharedSignInReports,
   ) {
     this.disabled = !!o.skipGraph || !!o.skipSignInActivity;
   }
@@ -290,6 +294,18 @@ class SignInLookup {
         appId = sp.appId ?? null;
       }
       if (!appId) return { lastUsedAt: null, lastUsedSource: null };
+      if (this.shared) {
+        // The tenant's report, read once for the tenant and all its subscriptions.
+        const { byAppId } = (await this.shared.read(this.c)).index;
+        if (byAppId) return { lastUsedAt: byAppId.get(appId.toLowerCase()) ?? null, lastUsedSource: 'sign-in-activity' };
+        this.disabled = true;
+        this.unavailable = {
+          type: 'note',
+          operation: 'read sign-in activity reports',
+          message: `sign-in activity of managed identities not readable (the tenant's service principal sign-in report could not be read; its tenant target says why): their last use is unknown. Grant the Microsoft Graph application permission ${graphFix('reports')}.`,
+        };
+        return { lastUsedAt: null, lastUsedSource: null };
+      }
       const body = await this.c.graph.get<{ value?: { lastSignInActivity?: { lastSignInDateTime?: string } }[]; appId?: string; lastSignInActivity?: { lastSignInDateTime?: string } }>(
         `/beta/reports/servicePrincipalSignInActivities?$filter=${encodeURIComponent(`appId eq '${appId}'`)}`,
       );

@@ -5,7 +5,7 @@
 // role memberships as grants; last use from the sign-in activity reports.
 import type { ErrorRecord, GrantRecord, ScanRecord } from '../../src/model/records.js';
 import type { ScanContext } from '../../src/scanners/contract.js';
-import { AzureHttpError, GRAPH_IN_FLIGHT, mapLimit, type Clients } from './clients.js';
+import { GRAPH_IN_FLIGHT, mapLimit, type Clients } from './clients.js';
 import { graphFix, ProblemsImpl, type Problems } from './errors.js';
 import {
   APP_SELECT,
@@ -28,6 +28,7 @@ import {
 import type { AzureOptions } from './options.js';
 import { listOwners, OWNER_FIELDS, type ListedOwners, type OwnerCollection } from './owner-lists.js';
 import { federatedIndex, knownFederated, listFederatedHolders, type FederatedIndex } from './federated-lists.js';
+import { readSignInReports, type SharedSignInReports } from './sign-in-reports.js';
 import { classifyAppRole, classifyDirectoryRole } from './privilege.js';
 
 export interface TenantTargetData {
@@ -37,52 +38,10 @@ export interface TenantTargetData {
   scannedSubscriptions: string[];
   /** What discovery could not read (the subscription list), reported by this target. */
   discoveryErrors?: ErrorRecord[];
+  /** The tenant's sign-in reports, shared with its subscription targets (absent: read alone). */
+  signIns?: SharedSignInReports;
 }
 
-
-/**
- * Read the two sign-in activity reports into compact indexes (id → date). Each is null when it
- * cannot be read: identities then have no last-use data (or credentials none), never "unused".
- */
-async function* loadSignIns(c: Clients, problems: Problems, index: SignInIndex): AsyncGenerator<ScanRecord> {
-  const denied: string[] = [];
-  const read = async function* (path: string, into: Map<string, string>, pick: (row: Record<string, unknown>) => [string | undefined, string | null]): AsyncGenerator<ScanRecord, boolean> {
-    try {
-      for await (const page of c.graph.pages<Record<string, unknown>>(path)) {
-        for (const row of page) {
-          const [id, when] = pick(row);
-          if (id && when) into.set(id.toLowerCase(), maxIso(into.get(id.toLowerCase()), when)!);
-        }
-      }
-      return true;
-    } catch (err) {
-      if (!(err instanceof AzureHttpError)) throw err;
-      if ([400, 401, 403, 404].includes(err.statusCode)) denied.push(`${err.operation}: ${err.statusCode} ${err.code}`);
-      else yield* problems.report(err, 'read sign-in activity reports', graphFix('reports'));
-      return false;
-    }
-  };
-  const byAppId = new Map<string, string>();
-  const byKeyId = new Map<string, string>();
-  const spOk = yield* read('/beta/reports/servicePrincipalSignInActivities', byAppId, (r) => [
-    r.appId as string | undefined,
-    iso((r.lastSignInActivity as { lastSignInDateTime?: string } | null | undefined)?.lastSignInDateTime),
-  ]);
-  const credOk = yield* read('/beta/reports/appCredentialSignInActivities', byKeyId, (r) => [
-    r.keyId as string | undefined,
-    iso((r.signInActivity as { lastSignInDateTime?: string } | null | undefined)?.lastSignInDateTime),
-  ]);
-  index.byAppId = spOk ? byAppId : null;
-  index.byKeyId = credOk ? byKeyId : null;
-  if (denied.length > 0) {
-    const what = !spOk && !credOk ? 'service principals and app credentials' : !spOk ? 'service principals' : 'app credentials';
-    yield {
-      type: 'note',
-      operation: 'read sign-in activity reports',
-      message: `sign-in activity reports not readable (${denied.join('; ')}): last use of ${what} is unknown, so they are not judged stale. Grant the Microsoft Graph application permission ${graphFix('reports')}.`,
-    };
-  }
-}
 
 /** A call's items, or the error records it became. */
 interface Got<T> {
@@ -125,9 +84,12 @@ export async function* scanTenant(ctx: ScanContext<AzureOptions>, c: Clients, da
   federatedRead.catch(() => undefined);
 
   // 1. Last use.
-  const signIns: SignInIndex = { byAppId: null, byKeyId: null };
-  if (!ctx.options.skipSignInActivity) yield* loadSignIns(c, problems, signIns);
-  else yield { type: 'note', operation: 'sign-in activity', message: 'sign-in activity reports skipped (--skip-sign-in-activity): last use unknown' };
+  let signIns: SignInIndex = { byAppId: null, byKeyId: null };
+  if (!ctx.options.skipSignInActivity) {
+    const reports = await (data.signIns ? data.signIns.read(c) : readSignInReports(c));
+    signIns = reports.index;
+    yield* reports.records;
+  } else yield { type: 'note', operation: 'sign-in activity', message: 'sign-in activity reports skipped (--skip-sign-in-activity): last use unknown' };
 
   // 2. Directory roles held by service principals.
   try {

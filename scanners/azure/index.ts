@@ -8,6 +8,7 @@ import { AzureHttpError, buildClients } from './clients.js';
 import { startAzureDemo } from './demo/server.js';
 import { ARM_FIX, explainAzureError, graphFix, ProblemsImpl } from './errors.js';
 import { scanTenant, type TenantTargetData } from './graph.js';
+import { SharedSignInReports } from './sign-in-reports.js';
 import { AZURE_OPTIONS, type AzureOptions } from './options.js';
 import { AzureIdentityIndex, ownersFromActivityLog, ownersFromDirectoryAudits } from './owners.js';
 
@@ -67,20 +68,24 @@ async function discover(ctx: DiscoveryContext<AzureOptions>): Promise<ScanTarget
   const discoveryErrors = listError ? new ProblemsImpl().collect(listError, 'list subscriptions', ARM_FIX.subscriptions).filter((r): r is ErrorRecord => r.type === 'error') : [];
   const onlyTenant = tenants.size === 1 ? [...tenants][0] : undefined;
   const targets: ScanTarget[] = [];
+  // A tenant target reads the tenant's sign-in reports anyway: its subscription targets share that read.
+  const signIns = new Map<string, SharedSignInReports>();
   if (!o.skipGraph) {
     for (const t of [...tenants].sort()) {
+      if (!o.skipSignInActivity) signIns.set(t, new SharedSignInReports());
       const data: TenantTargetData = {
         kind: 'tenant',
         tenantId: t,
         scannedSubscriptions: subs.filter((s) => (s.tenantId?.toLowerCase() ?? onlyTenant) === t).map((s) => s.subscriptionId.toLowerCase()),
         discoveryErrors,
+        signIns: signIns.get(t),
       };
       targets.push({ key: `azure:${t}`, label: `azure tenant ${t}`, data });
     }
   }
   for (const s of [...subs].sort((a, b) => a.subscriptionId.localeCompare(b.subscriptionId))) {
     const tenantId = (s.tenantId ?? onlyTenant ?? 'unknown-tenant').toLowerCase();
-    const data: SubscriptionTargetData = { kind: 'subscription', subscriptionId: s.subscriptionId.toLowerCase(), tenantId, displayName: s.displayName };
+    const data: SubscriptionTargetData = { kind: 'subscription', subscriptionId: s.subscriptionId.toLowerCase(), tenantId, displayName: s.displayName, signIns: signIns.get(tenantId) };
     targets.push({ key: `azure-sub:${s.subscriptionId.toLowerCase()}`, label: `azure subscription ${s.displayName ?? s.subscriptionId}`, data });
   }
   return targets;
