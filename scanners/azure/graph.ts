@@ -29,6 +29,10 @@ import type { AzureOptions } from './options.js';
 import { listOwners, OWNER_FIELDS, type ListedOwners, type OwnerCollection } from './owner-lists.js';
 import { federatedIndex, knownFederated, listFederatedHolders, type FederatedIndex } from './federated-lists.js';
 import { readSignInReports, type SharedSignInReports } from './sign-in-reports.js';
+import { readAhead } from '../../src/scanners/toolkit/index.js';
+
+/** Pages of a list read ahead of the records that wait for other reads (up to 20,000 objects at 999 a page). */
+const READ_AHEAD_PAGES = 20;
 import { classifyAppRole, classifyDirectoryRole } from './privilege.js';
 
 export interface TenantTargetData {
@@ -82,6 +86,10 @@ export async function* scanTenant(ctx: ScanContext<AzureOptions>, c: Clients, da
   // Which applications have federated credentials: one filtered list, not one read per application.
   const federatedRead = listFederatedHolders(c, top);
   federatedRead.catch(() => undefined);
+  // The service principal and application lists, read ahead while the sign-in reports, the directory
+  // roles and the owners lists (a long chain of 100-object pages) come in: their records wait for those.
+  const spPages = readAhead(c.graph.pages<GraphServicePrincipal>(`/v1.0/servicePrincipals?$select=${SP_SELECT}&$top=${top}`), READ_AHEAD_PAGES);
+  const appPages = readAhead(c.graph.pages<GraphApplication>(`/v1.0/applications?$select=${APP_SELECT}&$top=${top}`), READ_AHEAD_PAGES);
 
   // 1. Last use.
   let signIns: SignInIndex = { byAppId: null, byKeyId: null };
@@ -137,7 +145,7 @@ export async function* scanTenant(ctx: ScanContext<AzureOptions>, c: Clients, da
     return mi !== null && scanned.has(mi.subscriptionId) ? [] : servicePrincipalRecords(c, sp, spCtx);
   };
   try {
-    for await (const sps of c.graph.pages<GraphServicePrincipal>(`/v1.0/servicePrincipals?$select=${SP_SELECT}&$top=${top}`)) {
+    for await (const sps of spPages) {
       const batches = await mapLimit(sps, GRAPH_IN_FLIGHT, async (sp) => {
         const own = sp.servicePrincipalType === 'Application' && sp.appId && (sp.appOwnerOrganizationId ?? '').toLowerCase() === tenantId;
         if (own) ofOwnApps.set(sp.appId!.toLowerCase(), sp);
@@ -154,7 +162,7 @@ export async function* scanTenant(ctx: ScanContext<AzureOptions>, c: Clients, da
   yield* federated.notes;
   spCtx.federated = federated.index;
   try {
-    for await (const apps of c.graph.pages<GraphApplication>(`/v1.0/applications?$select=${APP_SELECT}&$top=${top}`)) {
+    for await (const apps of appPages) {
       const batches = await mapLimit(apps, GRAPH_IN_FLIGHT, (app) => {
         const sp = ofOwnApps.get(app.appId.toLowerCase()) ?? null;
         ofOwnApps.delete(app.appId.toLowerCase());

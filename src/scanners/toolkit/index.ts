@@ -3,7 +3,7 @@ export * from './abort.js';
 export * from './faults.js';
 export * from './fetch.js';
 export * from './limit.js';
-export * from './merge.js';
+export * from './streams.js';
 export * from './options.js';
 export * from './pacer.js';
 export * from './pagination.js';

@@ -1,7 +1,7 @@
-// mergeStreams: independent reads of one target at once, records yielded as they come.
+// mergeStreams and readAhead: record streams of one target read at once, or ahead of their consumer.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mergeStreams } from '../../../src/scanners/toolkit/index.js';
+import { mergeStreams, readAhead } from '../../../src/scanners/toolkit/index.js';
 
 /** A stream that yields its items after the given waits (a read that answers page by page). */
 async function* paced(name: string, waits: number[], log: string[]): AsyncGenerator<string> {
@@ -45,4 +45,35 @@ test('a consumer that stops early ends every stream; a stream that fails ends th
   }, /list failed/);
   await new Promise((r) => setTimeout(r, 80));
   assert.deepEqual(log2, ['x closed'], 'the other stream was ended');
+});
+
+test('readAhead starts reading at once, keeps at most max items ahead, and hands on a failure after what came before it', async () => {
+  const asked: number[] = [];
+  async function* pages(fail: boolean): AsyncGenerator<number> {
+    for (let i = 0; i < 6; i++) {
+      asked.push(i);
+      await new Promise((r) => setTimeout(r, 2));
+      if (fail && i === 3) throw new Error('page 3 failed');
+      yield i;
+    }
+  }
+  const ahead = readAhead(pages(false), 2);
+  await new Promise((r) => setTimeout(r, 60));
+  // Read before anyone asked: two in hand, and no further until the consumer takes one.
+  assert.deepEqual(asked, [0, 1]);
+  const got: number[] = [];
+  for await (const p of ahead) got.push(p);
+  assert.deepEqual(got, [0, 1, 2, 3, 4, 5]);
+
+  asked.length = 0;
+  const seen: number[] = [];
+  await assert.rejects(async () => {
+    for await (const p of readAhead(pages(true), 10)) seen.push(p);
+  }, /page 3 failed/);
+  assert.deepEqual(seen, [0, 1, 2], 'the pages read before the failure first');
+
+  const log: string[] = [];
+  for await (const p of readAhead(paced('z', [1, 1, 1, 1, 1], log), 3)) if (p === 'z0') break;
+  await new Promise((r) => setTimeout(r, 40));
+  assert.deepEqual(log, ['z closed'], 'a consumer that stops ends the source');
 });
