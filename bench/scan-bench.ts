@@ -113,7 +113,10 @@ async function runOne(p: (typeof PROVIDERS)[number], s: BenchSettings): Promise<
   // floor must not flatter a scanner that sent more at once than it says).
   const inFlight = Math.max(estate.inFlight, counts.maxInFlight);
   const latencyFloor = (calls * s.latencyMs) / inFlight;
-  const floorRealMs = Math.max(limit.ms, latencyFloor);
+  // A list paged with opaque continuation tokens is read one page after another, however many
+  // requests are in flight: its pages × the latency.
+  const chainFloor = counts.pageChain.pages * s.latencyMs;
+  const floorRealMs = Math.max(limit.ms, latencyFloor, chainFloor);
   const floorMs = floorRealMs / s.factor;
   return {
     provider: p.name,
@@ -123,7 +126,12 @@ async function runOne(p: (typeof PROVIDERS)[number], s: BenchSettings): Promise<
     callsPer1k: identities ? Math.round((calls / identities) * 1000) : 0,
     wallS: wallMs / 1000,
     floorS: floorMs / 1000,
-    bound: limit.ms >= latencyFloor ? limit.bound : `latency (${calls} requests × ${s.latencyMs} ms / ${inFlight} in flight)`,
+    bound:
+      floorRealMs === limit.ms
+        ? limit.bound
+        : floorRealMs === latencyFloor
+          ? `latency (${calls} requests × ${s.latencyMs} ms / ${inFlight} in flight)`
+          : `pages read one after another (${counts.pageChain.pages} pages × ${s.latencyMs} ms: ${counts.pageChain.list})`,
     ratio: wallMs / Math.max(1, floorMs),
     retries,
     throttled: counts.throttled,

@@ -69,6 +69,14 @@ export const azureBench: ProviderBench = {
     const holder: BaseHolder = { base: '' };
     const { handler, stats } = limited(azureHandler(e, holder, { graphPageSize: 999, armPageSize: 1000 }), {
       rules,
+      // Graph's @odata.nextLink and ARM's nextLink carry an opaque $skiptoken ($skipToken on ARM).
+      continues: (r) => {
+        const token = ['$skiptoken', '$skipToken'].find((k) => r.query.has(k));
+        if (!token) return null;
+        const q = new URLSearchParams(r.query);
+        q.delete(token);
+        return `${r.path}?${decodeURIComponent(q.toString())}`;
+      },
       latencyMs: s.latencyMs,
       factor: s.factor,
       throttled: (_req, res, _rule, waitMs) => {

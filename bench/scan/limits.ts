@@ -27,6 +27,8 @@ export interface LimitStats {
   /** Served requests per rule and key. */
   perKey: Map<string, number>;
   maxInFlight: number;
+  /** Served later pages per list (LimitedOptions.continues): pages of one list come one after another. */
+  laterPages: Map<string, number>;
 }
 
 interface State {
@@ -43,10 +45,23 @@ export interface LimitedOptions {
   factor: number;
   /** Headers a served answer carries about its limit (GitHub's x-ratelimit-*). */
   headers?: (rule: LimitRule, remaining: number, resetAtMs: number) => Record<string, string>;
+  /**
+   * The list a request reads a later page of, where the provider pages with an opaque continuation
+   * token (the list: the request without its token); null for any other request. Each page needs
+   * the previous one's token, so a list of N pages takes N round trips however many are in flight.
+   */
+  continues?: (req: LocalRequest) => string | null;
+}
+
+/** The longest list read page after page: its later pages plus its first. */
+export function longestPageChain(stats: LimitStats): { pages: number; list: string } {
+  let best = { pages: 0, list: '' };
+  for (const [list, later] of stats.laterPages) if (later + 1 > best.pages) best = { pages: later + 1, list };
+  return best;
 }
 
 export function limited(handler: LocalHandler, o: LimitedOptions): { handler: LocalHandler; stats: LimitStats } {
-  const stats: LimitStats = { served: 0, throttled: 0, perKey: new Map(), maxInFlight: 0 };
+  const stats: LimitStats = { served: 0, throttled: 0, perKey: new Map(), maxInFlight: 0, laterPages: new Map() };
   const states = new Map<string, State>();
   const t0 = Date.now();
   let inFlight = 0;
@@ -96,6 +111,8 @@ export function limited(handler: LocalHandler, o: LimitedOptions): { handler: Lo
         if (key !== null) stats.perKey.set(`${rule.name}|${key}`, (stats.perKey.get(`${rule.name}|${key}`) ?? 0) + 1);
       }
       stats.served++;
+      const list = o.continues?.(req) ?? null;
+      if (list !== null) stats.laterPages.set(list, (stats.laterPages.get(list) ?? 0) + 1);
       if (Object.keys(extra).length > 0) {
         // The endpoint's own headers first, then the limit's (GitHub's x-ratelimit-* replace the fixed ones).
         const writeHead = res.writeHead.bind(res) as (status: number, headers?: Record<string, string>) => ServerResponse;
