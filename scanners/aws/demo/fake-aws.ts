@@ -489,6 +489,26 @@ export async function startFakeAws(estate: FakeEstate, wrap: (h: LocalHandler) =
       const types = [...(o.scps ? ['SERVICE_CONTROL_POLICY'] : []), ...(o.rcps ? ['RESOURCE_CONTROL_POLICY'] : [])];
       return json(200, { Roots: [{ Id: root, Arn: `arn:aws:organizations::${estate.callerAccount}:root/${o.id}/${root}`, Name: 'Root', PolicyTypes: types.map((Type) => ({ Type, Status: 'ENABLED' })) }] });
     }
+    if (op === 'ListChildren') {
+      // A root's or OU's child OUs or accounts, at most 20 a page (the API's MaxResults bound).
+      const parent = String(body.ParentId ?? '');
+      const type = body.ChildType;
+      if (type !== 'ACCOUNT' && type !== 'ORGANIZATIONAL_UNIT') return json(400, { __type: 'InvalidInputException', Message: 'You provided a value that does not match the required pattern.', Reason: 'INVALID_ENUM' });
+      const ous = o.ous ?? [];
+      const ou = ous.find((u) => u.id === parent);
+      if (parent !== root && !ou) return json(400, { __type: 'ParentNotFoundException', Message: "We can't find a root or OU with the ParentId that you specified." });
+      const inOus = new Set(ous.flatMap((u) => u.accounts));
+      const ids =
+        type === 'ORGANIZATIONAL_UNIT'
+          ? ous.filter((u) => u.parent === parent).map((u) => u.id)
+          : ou
+            ? ou.accounts
+            : estate.accounts.map((a) => a.id).filter((id) => !inOus.has(id));
+      const size = Math.min(20, Math.max(1, Number(body.MaxResults) || 20));
+      const start = typeof body.NextToken === 'string' ? Number(Buffer.from(body.NextToken, 'base64').toString('utf8').replace(/^children:/, '')) : 0;
+      const page = ids.slice(start, start + size).map((Id) => ({ Id, Type: type }));
+      return json(200, { Children: page, ...(start + size < ids.length ? { NextToken: Buffer.from(`children:${start + size}`).toString('base64') } : {}) });
+    }
     if (op === 'ListParents') {
       const child = String(body.ChildId ?? '');
       const ou = (o.ous ?? []).find((u) => u.id === child || u.accounts.includes(child));

@@ -21,7 +21,7 @@ const PUBLISHED: Record<string, { version: string; actions: readonly string[] }>
     ],
   },
   sts: { version: '2011-06-15', actions: ['AssumeRole', 'GetCallerIdentity'] },
-  organizations: { version: '2016-11-28', actions: ['DescribeOrganization', 'ListAccounts', 'ListRoots', 'ListPolicies', 'ListPoliciesForTarget', 'ListTargetsForPolicy', 'ListParents', 'DescribePolicy'] },
+  organizations: { version: '2016-11-28', actions: ['DescribeOrganization', 'ListAccounts', 'ListRoots', 'ListPolicies', 'ListPoliciesForTarget', 'ListTargetsForPolicy', 'ListChildren', 'DescribePolicy'] },
 };
 
 test('aws: every request is a published action of the API version it names', async (t) => {

@@ -39,8 +39,8 @@ const perimeter = {
 };
 const fullAccess = { id: 'p-RCPFullAWSAccess', name: 'RCPFullAWSAccess', awsManaged: true, targets: [ROOT], doc: doc({ Effect: 'Allow', Principal: '*', Action: '*', Resource: '*' }) };
 
-async function scan(org: FakeEstate['org']) {
-  const fake = await startFakeAws({ now, callerAccount: M, accessKeyId: KEY, secretAccessKey: SECRET, accounts, org });
+async function scan(org: FakeEstate['org'], extra: FakeAccount[] = []) {
+  const fake = await startFakeAws({ now, callerAccount: M, accessKeyId: KEY, secretAccessKey: SECRET, accounts: [...accounts, ...extra], org });
   try {
     const res = await collect({ scanner: awsScanner, options: { endpointUrl: fake.url, accessKeyId: KEY, secretAccessKey: SECRET, org: true, retryBaseDelayMs: 2, reportPollMs: 10, reportWaitSeconds: 2, maxAttempts: 3 }, now });
     const ops = fake.server.requests.map((r) => `${String(r.headers['x-amz-target'] ?? '').split('.')[1] ?? ''} ${r.body.includes('RESOURCE_CONTROL_POLICY') ? 'RCP' : ''}`.trim());
@@ -92,3 +92,25 @@ for (const denied of ['ListRoots', 'ListPolicies']) {
     assert.equal(trustOf(B, 'vendor-access').risk, 'external', 'not applied when not read');
   });
 }
+
+test('aws RCPs: a policy on a nested OU reaches the accounts under it, the tree walked from the root a page of children at a time', async () => {
+  const OUTER = 'ou-rcpt-outer001';
+  const INNER = 'ou-rcpt-inner002';
+  // 24 more accounts under the root: more than one page (20) of the root's children.
+  const spare: FakeAccount[] = Array.from({ length: 24 }, (_, i) => ({ id: String(300000000000 + i), name: `spare-${i}`, roles: [] }));
+  const org: FakeEstate['org'] = {
+    id: ORG,
+    rcps: [fullAccess, { ...perimeter, targets: [INNER] }],
+    ous: [
+      { id: OUTER, name: 'outer', parent: ROOT, accounts: [] },
+      { id: INNER, name: 'inner', parent: OUTER, accounts: [B] },
+    ],
+  };
+  const { res, ops, trustOf } = await scan(org, spare);
+  assert.deepEqual(res.errors, []);
+  assert.equal(trustOf(B, 'vendor-access').risk, null, 'closed by the policy two OUs down');
+  assert.equal(trustOf(M, 'vendor-access').risk, 'external', 'the management account is never subject to it');
+  assert.ok(!ops.includes('ListParents'), 'no call per account');
+  // Root: 2 pages of accounts + 1 of OUs; outer: 1 + 1; inner: 1 + 1.
+  assert.equal(ops.filter((o) => o === 'ListChildren').length, 7, ops.join(', '));
+});
