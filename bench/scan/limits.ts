@@ -49,6 +49,7 @@ export interface LimitedOptions {
    * The list a request reads a later page of, where the provider pages with an opaque continuation
    * token (the list: the request without its token); null for any other request. Each page needs
    * the previous one's token, so a list of N pages takes N round trips however many are in flight.
+   * The same list read twice would count as one chain twice as long: each bench reads a list once.
    */
   continues?: (req: LocalRequest) => string | null;
 }

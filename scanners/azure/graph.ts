@@ -30,10 +30,10 @@ import { listOwners, OWNER_FIELDS, type ListedOwners, type OwnerCollection } fro
 import { federatedIndex, knownFederated, listFederatedHolders, type FederatedIndex } from './federated-lists.js';
 import { readSignInReports, type SharedSignInReports } from './sign-in-reports.js';
 import { readAhead } from '../../src/scanners/toolkit/index.js';
+import { classifyAppRole, classifyDirectoryRole } from './privilege.js';
 
 /** Pages of a list read ahead of the records that wait for other reads (up to 20,000 objects at 999 a page). */
 const READ_AHEAD_PAGES = 20;
-import { classifyAppRole, classifyDirectoryRole } from './privilege.js';
 
 export interface TenantTargetData {
   kind: 'tenant';

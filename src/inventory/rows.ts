@@ -8,7 +8,7 @@ import type {
   TrustPrincipalType,
   TrustRisk,
 } from '../model/records.js';
-import { CREDENTIAL, ENTITIES, GRANT, IDENTITY, OWNER_CANDIDATE, SNAPSHOT_COLUMNS, TRUST, type EntitySpec, type EntityTable } from './entities.js';
+import { CREDENTIAL, ENTITIES, GRANT, IDENTITY, OWNER_CANDIDATE, SNAPSHOT_COLUMNS, TRUST, type ColumnSpec, type EntitySpec, type EntityTable } from './entities.js';
 
 export interface Snapshot {
   targetKey: string;
@@ -115,21 +115,23 @@ export interface StoredFinding extends FindingRow {
 }
 
 // SELECT lists that alias snake_case columns to the row shapes above, derived from the entity specs.
+const aliased = (c: ColumnSpec) => (c.column === c.field ? c.column : `${c.column} AS ${c.field}`);
+
 function selectList(spec: EntitySpec): string {
   return [...spec.columns, ...SNAPSHOT_COLUMNS]
     .filter((c) => !c.hidden)
-    .map((c) => (c.column === c.field ? c.column : `${c.column} AS ${c.field}`))
+    .map(aliased)
     .join(', ');
 }
 
 /** A SELECT list of only these fields of an entity's rows (a lean read: building a row object costs per column). */
 export function selectFields(table: EntityTable, fields: readonly string[]): string {
-  const spec = ENTITIES.find((e) => e.table === table)!;
+  const columns = [...ENTITIES.find((e) => e.table === table)!.columns, ...SNAPSHOT_COLUMNS];
   return fields
     .map((f) => {
-      const c = [...spec.columns, ...SNAPSHOT_COLUMNS].find((x) => x.field === f);
+      const c = columns.find((x) => x.field === f);
       if (!c) throw new Error(`${table} has no field ${f}`);
-      return c.column === c.field ? c.column : `${c.column} AS ${c.field}`;
+      return aliased(c);
     })
     .join(', ');
 }

@@ -219,7 +219,6 @@ export class InventoryView {
     this.db.exec(`DROP TABLE IF EXISTS temp.nhi_admin_rows;
       CREATE TEMP TABLE nhi_admin_rows (r INTEGER PRIMARY KEY, direct INTEGER NOT NULL);
       INSERT OR IGNORE INTO temp.nhi_admin_rows SELECT i.rowid, a.direct FROM ${admins} a JOIN identities i ON i.id = a.id ORDER BY 1;`);
-    const unused = new Map<string, Unused | null>();
     let after = 0;
     try {
       for (;;) {
@@ -232,13 +231,13 @@ export class InventoryView {
         ).all({ after, nowJd: julianDay(this.now ?? new Date()) }) as Record<string, unknown>[];
         if (raw.length === 0) return;
         after = raw[raw.length - 1]!._rid as number;
-        const page: AdminIdentity[] = [];
+        const page: { identity: AdminIdentity; unused: Unused | null }[] = [];
         for (const r of raw) {
           const { _rid, _days, _windowed, _direct, _current, ...row } = r;
           if (!_current) continue;
-          unused.set(row.id as string, _days === null ? null : { days: _days as number, never: row.lastUsedAt === null && !_windowed, windowed: !!_windowed });
           if (_direct) direct.push(row.id as string);
-          page.push(hydrate<AdminIdentity>('identities', row));
+          const unused = _days === null ? null : { days: _days as number, never: row.lastUsedAt === null && !_windowed, windowed: !!_windowed };
+          page.push({ identity: hydrate<AdminIdentity>('identities', row), unused });
         }
         const grants = new Map<string, GrantRow[]>();
         if (direct.length) {
@@ -252,8 +251,7 @@ export class InventoryView {
             else grants.set(g.identityId, [g]);
           }
         }
-        for (const identity of page) yield { identity, grants: grants.get(identity.id) ?? [], unused: unused.get(identity.id) ?? null };
-        unused.clear();
+        for (const { identity, unused } of page) yield { identity, grants: grants.get(identity.id) ?? [], unused };
         if (raw.length < PAGE) return;
       }
     } finally {
