@@ -3,7 +3,7 @@
 // (rewritten whole by each scan), and the in-memory Reach handed to the rules.
 import { getMeta, setMeta, type DB } from './db.js';
 import { InventoryView } from './view.js';
-import { reachFromRows, classifyEnvironment, CARRIER_KINDS, IDENTITIES_READ, type CredentialInput, type EdgeSources, type EnvironmentConfig, type GrantInput, type Hop, type IdentityInput, type Reach, type ReachLayer, type TrustInput } from '../reach/index.js';
+import { reachFromRows, classifyEnvironment, ASSUMABLE_ROLE_VIA, CARRIER_KINDS, EDGE_GRANTS, IDENTITIES_READ, type CredentialInput, type GrantLevel, type EdgeSources, type EnvironmentConfig, type GrantInput, type Hop, type IdentityInput, type Reach, type ReachLayer, type TrustInput } from '../reach/index.js';
 
 const STORED_LAYERS: ReachLayer[] = ['admin', 'prod-admin', 'prod-write'];
 
@@ -69,6 +69,29 @@ function* leanRows<T>(db: DB, table: string, columns: string[], fields: string[]
   }
 }
 
+/** The grants deriveEdges makes edges of (EDGE_GRANTS), as an SQL condition on the grants table. */
+export const edgeGrants = (() => {
+  const list = (values: readonly string[]) => values.map((v) => `'${v.replace(/'/g, "''")}'`).join(', ');
+  const { via, byProvider } = EDGE_GRANTS;
+  return [
+    `via IN (${list(via)})`,
+    `provider = 'github' AND privilege IN (${list(byProvider.github.privileges)}) AND role IN (${list(byProvider.github.roles)})`,
+    `provider = 'azure' AND role IN (${list(byProvider.azure.roles)})`,
+  ].map((w) => `(${w})`).join(' OR ');
+})();
+
+/** Holder, privilege and resource of every grant that is not an edge, in rowid order (paged: see leanRows). */
+function* grantLevels(db: DB): Generator<GrantLevel> {
+  const stmt = db.prepare(`SELECT identity_id, privilege, resource, rowid FROM grants WHERE gone_scan IS NULL AND via IS NOT '${ASSUMABLE_ROLE_VIA}' AND rowid > ? ORDER BY rowid LIMIT 10000`).raw(true);
+  let after = 0;
+  for (;;) {
+    const rows = stmt.all(after) as [string, string, string, number][];
+    yield* rows;
+    if (rows.length < 10000) return;
+    after = rows[rows.length - 1]![3];
+  }
+}
+
 /** The rows reach derives its edges from, read lean (no row hydration: at a million identities that was most of the reach phase). */
 function reachSources(db: DB): EdgeSources {
   const sqlList = (values: readonly string[]) => values.map((v) => `'${v}'`).join(', ');
@@ -87,7 +110,9 @@ function reachSources(db: DB): EdgeSources {
       yield* credentials(carriers);
       yield* credentials(`NOT ${carriers} AND key_id IN (SELECT key_id FROM credentials WHERE ${carriers} AND key_id IS NOT NULL AND gone_scan IS NULL)`);
     })(),
-    grants: leanRows<GrantInput>(db, 'grants', ['identity_id', 'provider', 'resource', 'role', 'privilege', 'via', 'evidence'], ['identityId', 'provider', 'resource', 'role', 'privilege', 'via', 'evidence']),
+    // Every grant's privilege in three short columns; whole rows only for the grants that are edges.
+    grantLevels: grantLevels(db),
+    grants: leanRows<GrantInput>(db, 'grants', ['identity_id', 'provider', 'resource', 'role', 'privilege', 'via', 'evidence'], ['identityId', 'provider', 'resource', 'role', 'privilege', 'via', 'evidence'], edgeGrants),
     trusts: leanRows<TrustInput>(db, 'trusts', ['identity_id', 'provider', 'principal', 'principal_type', 'condition'], ['identityId', 'provider', 'principal', 'principalType', 'condition']),
   };
 }

@@ -19,9 +19,18 @@ export interface EdgeSources {
    * key becomes a node only when a secret carries its key id, so the carriers must be known first.
    */
   credentials: Iterable<CredentialInput>;
+  /** Every grant, or (with grantLevels) at least those EDGE_GRANTS names. */
   grants: Iterable<GrantInput>;
+  /**
+   * The privilege of every grant that is not an edge (via ASSUMABLE_ROLE_VIA), for a reader that
+   * reads the privileges lean and the edge grants whole; without it, `grants` gives both.
+   */
+  grantLevels?: Iterable<GrantLevel>;
   trusts: Iterable<TrustInput>;
 }
+
+/** A grant's holder, privilege and resource (where it is judged production or not). */
+export type GrantLevel = readonly [identityId: string, privilege: string, resource: string, ...rest: unknown[]];
 
 /**
  * The identities deriveEdges looks at, by provider: every Azure identity (owners and application
@@ -40,9 +49,22 @@ const GITHUB_ISSUER = 'token.actions.githubusercontent.com';
 /** Credentials that do not authenticate as their identity: found secrets, CI secrets, federation trusts, webhook signing secrets. */
 const NOT_A_KEY = new Set(['hardcoded_secret', 'ai_api_key', 'ci_secret', 'federated_credential', 'webhook_secret']);
 /** GitHub grants that let their holder push code, so run workflows of the repository. */
-const PUSH_ROLES = /^(contents:(write|admin)|workflows:write|deploy-key:write|repo|public_repo|workflow|org-admin|administration:write|push|maintain|admin|write)$/;
+const PUSH_ROLE_NAMES = ['contents:write', 'contents:admin', 'workflows:write', 'deploy-key:write', 'repo', 'public_repo', 'workflow', 'org-admin', 'administration:write', 'push', 'maintain', 'admin', 'write'] as const;
+const PUSH_ROLES = new Set<string>(PUSH_ROLE_NAMES);
 /** Azure grants that can add a credential to any application of the tenant. */
-const APP_WRITERS = /^(Application\.ReadWrite\.All|Application Administrator|Cloud Application Administrator|Global Administrator)$/;
+const APP_WRITER_ROLES = ['Application.ReadWrite.All', 'Application Administrator', 'Cloud Application Administrator', 'Global Administrator'] as const;
+const APP_WRITERS = new Set<string>(APP_WRITER_ROLES);
+
+/**
+ * The grants deriveEdges makes edges of (every other grant only gives its holder a privilege):
+ * those through an assumable role, GitHub grants that can push, and the Azure application writers.
+ * A reader that passes the privileges separately (EdgeSources.grantLevels) may leave out the rest:
+ * at a million identities, reading every grant whole was a fifth of the reach phase.
+ */
+export const EDGE_GRANTS = {
+  via: [ASSUMABLE_ROLE_VIA],
+  byProvider: { github: { privileges: ['write', 'admin'], roles: PUSH_ROLE_NAMES }, azure: { roles: APP_WRITER_ROLES } },
+} as const;
 const GCP_MINT = new Set(['roles/iam.serviceAccountTokenCreator', 'roles/iam.workloadIdentityUser']);
 const GCP_ADD_KEY = new Set(['roles/iam.serviceAccountKeyAdmin', 'roles/iam.serviceAccountAdmin']);
 
@@ -185,7 +207,7 @@ export function* deriveEdges(src: EdgeSources): Generator<ReachEdge> {
       }
       continue;
     }
-    if (g.provider === 'github' && (g.privilege === 'write' || g.privilege === 'admin') && PUSH_ROLES.test(g.role)) {
+    if (g.provider === 'github' && (g.privilege === 'write' || g.privilege === 'admin') && PUSH_ROLES.has(g.role)) {
       const m = /^github:([^/]+)(?:\/(.+))?$/.exec(g.resource);
       if (!m || m[2] === 'selected-repositories') continue; // which repositories is not recorded
       if (m[2]) {
@@ -199,7 +221,7 @@ export function* deriveEdges(src: EdgeSources): Generator<ReachEdge> {
       }
       continue;
     }
-    if (g.provider === 'azure' && APP_WRITERS.test(g.role)) {
+    if (g.provider === 'azure' && APP_WRITERS.has(g.role)) {
       const t = tenantOf(azureScope.get(g.identityId) ?? '') ?? tenantOf(g.resource.replace(/^tenant:/, 'azure:'));
       if (!t) continue;
       appWriterTenants.add(t);

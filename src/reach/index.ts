@@ -5,7 +5,7 @@ import { ASSUMABLE_ROLE_VIA, deriveEdges, type EdgeSources, type GrantInput } fr
 import type { ReachEdge } from './edges-types.js';
 import { LEVEL, ReachGraphBuilder, type ReachGraph } from './reach-graph.js';
 
-export { deriveEdges, CARRIER_KINDS, IDENTITIES_READ, ASSUMABLE_ROLE_VIA, type EdgeSources, type IdentityInput, type CredentialInput, type GrantInput, type TrustInput } from './derive-edges.js';
+export { deriveEdges, CARRIER_KINDS, IDENTITIES_READ, ASSUMABLE_ROLE_VIA, EDGE_GRANTS, type EdgeSources, type GrantLevel, type IdentityInput, type CredentialInput, type GrantInput, type TrustInput } from './derive-edges.js';
 export { MECHANISMS, ext, externalType, type Mechanism, type ReachEdge, type ExternalType } from './edges-types.js';
 export { ReachGraph, ReachGraphBuilder, LEVEL, graphFromArrays, type GraphArrays } from './reach-graph.js';
 export { computeReach, DEFAULT_MAX_DEPTH, LAYERS, Reach, type Hop, type ReachLayer, type ReachOptions, type ReachResult } from './compute-reach.js';
@@ -32,26 +32,35 @@ export function reachFromRows(src: EdgeSources, options: BuildOptions = {}): { g
   let holder: string | null = null;
   let level = 0;
   let prodLevel = 0;
+  const addLevel = (identityId: string, privilege: string, resource: string) => {
+    if (identityId !== holder) {
+      if (holder !== null) b.addLevels(holder, level, prodLevel);
+      holder = identityId;
+      level = prodLevel = 0;
+    }
+    const l = LEVEL[privilege as Privilege] ?? 0;
+    if (l > level) level = l;
+    // Only write and admin in production are layers: a read grant never asks where it is.
+    if (l >= LEVEL.write && l > prodLevel && isProd?.(resource, identityId)) prodLevel = l;
+  };
   const flush = () => {
     if (holder !== null) b.addLevels(holder, level, prodLevel);
+    holder = null;
   };
+  const levels = src.grantLevels;
+  // Levels read apart are taken when deriveEdges starts on the grants, where they would have come.
   function* tap(grants: Iterable<GrantInput>): Generator<GrantInput> {
+    if (levels) {
+      for (const [identityId, privilege, resource] of levels) addLevel(identityId, privilege, resource);
+      flush();
+      yield* grants;
+      return;
+    }
     for (const g of grants) {
-      if (g.via !== ASSUMABLE_ROLE_VIA) {
-        if (g.identityId !== holder) {
-          flush();
-          holder = g.identityId;
-          level = prodLevel = 0;
-        }
-        const l = LEVEL[g.privilege as Privilege] ?? 0;
-        if (l > level) level = l;
-        // Only write and admin in production are layers: a read grant never asks where it is.
-        if (l >= LEVEL.write && l > prodLevel && isProd?.(g.resource, g.identityId)) prodLevel = l;
-      }
+      if (g.via !== ASSUMABLE_ROLE_VIA) addLevel(g.identityId, g.privilege, g.resource);
       yield g;
     }
     flush();
-    holder = null;
   }
   let edges = 0;
   for (const e of deriveEdges({ ...src, grants: tap(src.grants) })) {

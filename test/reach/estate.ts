@@ -1,6 +1,8 @@
 // Tiny estates for reach scenarios: rows with only the fields the engine reads.
-import type { CredentialInput, EdgeSources, GrantInput, IdentityInput, TrustInput } from '../../src/reach/index.js';
-import { classifyEnvironment, reachFromRows } from '../../src/reach/index.js';
+import Database from 'better-sqlite3';
+import type { CredentialInput, EdgeSources, GrantInput, GrantLevel, IdentityInput, TrustInput } from '../../src/reach/index.js';
+import { ASSUMABLE_ROLE_VIA, classifyEnvironment, reachFromRows } from '../../src/reach/index.js';
+import { edgeGrants } from '../../src/inventory/reach-store.js';
 import { trustEdges } from '../../scanners/aws/trust.js';
 
 export interface Estate {
@@ -50,6 +52,22 @@ export function awsTrustsArn(e: Estate, role: string, principal: string): void {
 /** Reach of an estate, production told by scope names (`prod` in the resource). */
 export function reachOf(e: Estate, maxDepth?: number) {
   const src: EdgeSources = e;
+  return reachFromRows(src, { maxDepth, isProduction: (resource) => classifyEnvironment(resource) === 'prod' });
+}
+
+/**
+ * Reach of an estate read as the inventory reads it: every grant's privilege apart, and whole only
+ * the grants its SQL condition (edgeGrants) selects, here from an in-memory table of the grants.
+ */
+export function reachAsStored(e: Estate, maxDepth?: number) {
+  const db = new Database(':memory:');
+  db.exec('CREATE TABLE grants (n INTEGER, provider TEXT, role TEXT, privilege TEXT, via TEXT)');
+  const put = db.prepare('INSERT INTO grants VALUES (?, ?, ?, ?, ?)');
+  e.grants.forEach((g, n) => put.run(n, g.provider, g.role, g.privilege, g.via));
+  const picked = db.prepare(`SELECT n FROM grants WHERE ${edgeGrants} ORDER BY n`).pluck().all() as number[];
+  db.close();
+  const levels: GrantLevel[] = e.grants.filter((g) => g.via !== ASSUMABLE_ROLE_VIA).map((g) => [g.identityId, g.privilege, g.resource]);
+  const src: EdgeSources = { ...e, grants: picked.map((n) => e.grants[n]!), grantLevels: levels };
   return reachFromRows(src, { maxDepth, isProduction: (resource) => classifyEnvironment(resource) === 'prod' });
 }
 

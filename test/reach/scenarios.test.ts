@@ -1,10 +1,11 @@
 // Scenario table: each a tiny estate in, the expected reach and chain out.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { deriveEdges, ext, type CredentialInput, type Hop } from '../../src/reach/index.js';
-import { awsRole, awsTrustsArn, awsUser, credential, estate, grant, identity, keyId, reachOf, trust, type Estate } from './estate.js';
+import { deriveEdges, ext, type CredentialInput, type Hop, type ReachGraph } from '../../src/reach/index.js';
+import { awsRole, awsTrustsArn, awsUser, credential, estate, grant, identity, keyId, reachAsStored, reachOf, trust, type Estate } from './estate.js';
 
 const path = (chain: Hop[]) => chain.map((h) => `${h.mechanism}>${h.to}`);
+const edgeList = (g: ReachGraph) => Array.from({ length: g.edgeCount }, (_, i) => g.edge(i)).map((x) => `${x.from} ${x.mechanism} ${x.to}`).sort();
 
 interface Scenario {
   name: string;
@@ -261,12 +262,17 @@ const scenarios: Scenario[] = [
 for (const s of scenarios) {
   test(`reach: ${s.name}`, () => {
     const { e, from, maxDepth } = s.build();
-    const { reach } = reachOf(e, maxDepth);
+    const { reach, graph } = reachOf(e, maxDepth);
     const r = reach.strongest(from);
     assert.equal(r.privilege, s.privilege);
     if (s.chain) assert.deepEqual(path(r.chain), s.chain);
     if (s.evidence) assert.match(r.chain.map((h) => h.evidence).join('\n'), s.evidence);
     r.chain.forEach((h, i) => assert.equal(h.step, i + 1));
+    // The inventory reads privileges apart and only the grants that are edges whole: the same answer.
+    const asStored = reachAsStored(e, maxDepth);
+    const stored = asStored.reach.strongest(from);
+    assert.deepEqual({ privilege: stored.privilege, chain: path(stored.chain) }, { privilege: r.privilege, chain: path(r.chain) }, 'read as stored');
+    assert.deepEqual(edgeList(asStored.graph), edgeList(graph), 'the same edges read as stored');
   });
 }
 
