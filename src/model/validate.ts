@@ -31,6 +31,18 @@ function isTime(v: unknown): boolean {
   return typeof v === 'string' && (CANONICAL_TIME.test(v) || !Number.isNaN(Date.parse(v)));
 }
 
+/** Whether a JSON value holds a string longer than MAX_TEXT anywhere (no allocation: most never do). */
+function tooLong(v: unknown, depth = 0): boolean {
+  if (typeof v === 'string') return v.length > MAX_TEXT;
+  if (v === null || typeof v !== 'object' || depth > 32) return false;
+  if (Array.isArray(v)) {
+    for (const x of v) if (tooLong(x, depth + 1)) return true;
+    return false;
+  }
+  for (const k in v) if (Object.prototype.hasOwnProperty.call(v, k) && tooLong((v as Record<string, unknown>)[k], depth + 1)) return true;
+  return false;
+}
+
 /** Cut strings longer than MAX_TEXT anywhere inside a JSON value; returns whether anything was cut. */
 function truncateDeep(v: unknown, depth = 0): { value: unknown; cut: boolean } {
   if (typeof v === 'string') return v.length > MAX_TEXT ? { value: v.slice(0, MAX_TEXT) + TRUNCATED, cut: true } : { value: v, cut: false };
@@ -53,58 +65,51 @@ function truncateDeep(v: unknown, depth = 0): { value: unknown; cut: boolean } {
   return { value: cut ? out : v, cut };
 }
 
-function checkColumn(r: Record<string, unknown>, c: ColumnSpec, out: Validation): void {
-  if (c.derived || c.computed) return;
+/** A field whose oversized value was cut in place (checkField's other answers are problems). */
+const CUT = Symbol('cut');
+
+/** What is wrong with one field of a record, or CUT when its value was cut to size, or nothing. */
+function checkField(r: Record<string, unknown>, c: ColumnSpec): string | typeof CUT | undefined {
   const key = c.field;
   const v = r[key];
-  if (v === undefined || v === null) {
-    if (c.required && c.type !== 'boolean') out.problems.push(`${key} is required`);
-    return;
-  }
+  if (v === undefined || v === null) return c.required && c.type !== 'boolean' ? `${key} is required` : undefined;
   switch (c.type) {
     case 'text':
-      if (typeof v !== 'string') out.problems.push(`${key} must be a string`);
-      else if (c.required && v.length === 0) out.problems.push(`${key} must not be empty`);
-      else if (c.oneOf && !c.oneOf.includes(v)) out.problems.push(`${key} must be one of ${c.oneOf.join(', ')}, got ${JSON.stringify(v)}`);
-      else if (c.name && !PROVIDER_NAME.test(v)) out.problems.push(`${key} must be a lower-case provider name, got ${JSON.stringify(v.slice(0, 40))}`);
-      else if (v.length > MAX_TEXT) {
-        if (ID_FIELDS.has(key)) out.problems.push(`${key} is longer than ${MAX_TEXT} characters`);
-        else {
-          r[key] = v.slice(0, MAX_TEXT) + TRUNCATED;
-          out.truncated.push(key);
-        }
-      }
-      return;
+      if (typeof v !== 'string') return `${key} must be a string`;
+      if (c.required && v.length === 0) return `${key} must not be empty`;
+      if (c.oneOf && !c.oneOf.includes(v)) return `${key} must be one of ${c.oneOf.join(', ')}, got ${JSON.stringify(v)}`;
+      if (c.name && !PROVIDER_NAME.test(v)) return `${key} must be a lower-case provider name, got ${JSON.stringify(v.slice(0, 40))}`;
+      if (v.length <= MAX_TEXT) return undefined;
+      if (ID_FIELDS.has(key)) return `${key} is longer than ${MAX_TEXT} characters`;
+      r[key] = v.slice(0, MAX_TEXT) + TRUNCATED;
+      return CUT;
     case 'time':
-      if (!isTime(v)) out.problems.push(`${key} must be an ISO-8601 timestamp, got ${JSON.stringify(v)}`);
-      return;
+      return isTime(v) ? undefined : `${key} must be an ISO-8601 timestamp, got ${JSON.stringify(v)}`;
     case 'integer':
-      if (typeof v !== 'number' || !Number.isInteger(v)) out.problems.push(`${key} must be a whole number`);
-      return;
+      return typeof v === 'number' && Number.isInteger(v) ? undefined : `${key} must be a whole number`;
     case 'boolean':
-      if (typeof v !== 'boolean') out.problems.push(`${key} must be true or false`);
-      return;
+      return typeof v === 'boolean' ? undefined : `${key} must be true or false`;
     case 'json': {
-      if (c.column !== 'raw' && (typeof v !== 'object' || Array.isArray(v))) {
-        out.problems.push(`${key} must be an object`);
-        return;
-      }
-      const t = truncateDeep(v);
-      if (t.cut) {
-        r[key] = t.value;
-        out.truncated.push(key);
-      }
-      return;
+      if (c.column !== 'raw' && (typeof v !== 'object' || Array.isArray(v))) return `${key} must be an object`;
+      if (!tooLong(v)) return undefined;
+      r[key] = truncateDeep(v).value;
+      return CUT;
     }
   }
+  return undefined;
 }
+
+/** The fields a record of each type carries, to check (derived and computed columns are the inventory's). */
+const CHECKED = new Map<string, ColumnSpec[]>(Object.entries(ENTITY_BY_RECORD).map(([type, spec]) => [type, spec.columns.filter((c) => !c.derived && !c.computed)]));
+
+/** What every valid record gets: one shared, frozen, empty result rather than three objects a record. */
+const VALID: Validation = Object.freeze({ problems: Object.freeze([]) as unknown as string[], truncated: Object.freeze([]) as unknown as string[] });
 
 /**
  * Check a record and cut oversized values in place. A record with problems must not be stored;
  * truncated fields are worth a note.
  */
 export function checkRecord(record: ScanRecord): Validation {
-  const out: Validation = { problems: [], truncated: [] };
   const r = record as unknown as Record<string, unknown>;
   if (typeof r !== 'object' || r === null) return { problems: ['record must be an object'], truncated: [] };
   switch (record.type) {
@@ -112,34 +117,49 @@ export function checkRecord(record: ScanRecord): Validation {
     case 'credential':
     case 'grant':
     case 'trust':
-    case 'owner_candidate':
-      for (const c of ENTITY_BY_RECORD[record.type].columns) checkColumn(r, c, out);
-      if (record.type === 'credential') checkCredentialExtras(r, out.problems);
-      if (record.type === 'owner_candidate' && typeof r.confidence === 'number' && (r.confidence < 0 || r.confidence > 100)) out.problems.push('confidence must be 0 to 100');
-      break;
-    case 'error':
-      for (const k of ['operation', 'code', 'message']) if (typeof r[k] !== 'string' || !r[k]) out.problems.push(`${k} is required`);
-      break;
+    case 'owner_candidate': {
+      let out: Validation | null = null;
+      for (const c of CHECKED.get(record.type)!) {
+        const o = checkField(r, c);
+        if (o === undefined) continue;
+        out ??= { problems: [], truncated: [] };
+        if (o === CUT) out.truncated.push(c.field);
+        else out.problems.push(o);
+      }
+      const more = record.type === 'credential' ? credentialProblems(r) : record.type === 'owner_candidate' ? candidateProblems(r) : VALID.problems;
+      if (more.length) (out ??= { problems: [], truncated: [] }).problems.push(...more);
+      return out ?? VALID;
+    }
+    case 'error': {
+      const problems = ['operation', 'code', 'message'].filter((k) => typeof r[k] !== 'string' || !r[k]).map((k) => `${k} is required`);
+      return problems.length ? { problems, truncated: [] } : VALID;
+    }
     case 'note':
-      if (typeof r.message !== 'string' || !r.message) out.problems.push('message is required');
-      break;
+      return typeof r.message !== 'string' || !r.message ? { problems: ['message is required'], truncated: [] } : VALID;
     default:
-      out.problems.push(`unknown record type ${JSON.stringify((r as { type?: unknown }).type)}`);
+      return { problems: [`unknown record type ${JSON.stringify((r as { type?: unknown }).type)}`], truncated: [] };
   }
-  return out;
 }
 
-function checkCredentialExtras(r: Record<string, unknown>, p: string[]): void {
-  if (typeof r.preview === 'string' && r.preview.length > 16) p.push('preview is longer than a redacted preview may be (use ctx.secrets.protect)');
-  if (r.location === undefined || r.location === null) return;
+function candidateProblems(r: Record<string, unknown>): string[] {
+  return typeof r.confidence === 'number' && (r.confidence < 0 || r.confidence > 100) ? ['confidence must be 0 to 100'] : VALID.problems;
+}
+
+function credentialProblems(r: Record<string, unknown>): string[] {
+  const longPreview = typeof r.preview === 'string' && r.preview.length > 16;
+  if (!longPreview && (r.location === undefined || r.location === null)) return VALID.problems;
+  const p: string[] = [];
+  if (longPreview) p.push('preview is longer than a redacted preview may be (use ctx.secrets.protect)');
+  if (r.location === undefined || r.location === null) return p;
   const l = r.location as Record<string, unknown>;
   if (typeof l !== 'object') {
     p.push('location must be an object');
-    return;
+    return p;
   }
   if (typeof l.path !== 'string' || !l.path) p.push('location.path is required');
   if (l.date !== undefined && l.date !== null && !isTime(l.date)) p.push(`location.date must be an ISO-8601 timestamp, got ${JSON.stringify(l.date)}`);
   if (l.line !== undefined && (typeof l.line !== 'number' || !Number.isInteger(l.line) || l.line < 0)) p.push('location.line must be a line number');
+  return p;
 }
 
 /** Problems with a record (empty when valid). */
