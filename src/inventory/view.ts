@@ -62,7 +62,8 @@ export interface IdentityFilter {
 }
 
 export interface CredentialFilter {
-  kind?: string;
+  /** One kind, or any of several (one pass over the table, not one per kind). */
+  kind?: string | readonly string[];
   /** Expired by the clock (status expired, or past its expiry and not deactivated). */
   expired?: boolean;
   hasAttribute?: string;
@@ -120,9 +121,12 @@ export class InventoryView {
   credentials(f: CredentialFilter = {}): Generator<CredentialRow> {
     const where: string[] = [];
     const params: unknown[] = [];
-    if (f.kind) {
+    if (typeof f.kind === 'string') {
       where.push('kind = ?');
       params.push(f.kind);
+    } else if (f.kind) {
+      where.push(`kind IN (${f.kind.map(() => '?').join(', ')})`);
+      params.push(...f.kind);
     }
     if (f.expired) {
       where.push(`kind NOT IN ${FOUND_SECRET_SQL} AND (status = 'expired' OR (expires_at IS NOT NULL AND expires_at < ? AND status <> 'inactive'))`);

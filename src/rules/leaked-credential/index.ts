@@ -36,7 +36,9 @@ export const leakedCredential: Rule = {
     // Leaks are few (thousands at most), so they are grouped in memory.
     const byKey = new Map<string, CredentialRow[]>();
     const alone: CredentialRow[] = [];
-    for (const c of FOUND_SECRET_KINDS.flatMap((kind) => [...inventory.credentials({ kind })])) {
+    // One pass over the credentials for every found kind, then kind by kind as listed (stable: file order within a kind).
+    const found = [...inventory.credentials({ kind: FOUND_SECRET_KINDS })].sort((a, b) => FOUND_SECRET_KINDS.indexOf(a.kind) - FOUND_SECRET_KINDS.indexOf(b.kind));
+    for (const c of found) {
       if (!c.keyId) alone.push(c);
       else byKey.set(c.keyId, [...(byKey.get(c.keyId) ?? []), c]);
     }
