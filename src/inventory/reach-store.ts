@@ -69,16 +69,17 @@ function* leanRows<T>(db: DB, table: string, columns: string[], fields: string[]
   }
 }
 
+/** Constant names as an SQL list of string literals, for `IN (…)`. */
+const sqlList = (values: readonly string[]) => values.map((v) => `'${v.replace(/'/g, "''")}'`).join(', ');
+
 /** The grants deriveEdges makes edges of (EDGE_GRANTS), as an SQL condition on the grants table. */
-export const edgeGrants = (() => {
-  const list = (values: readonly string[]) => values.map((v) => `'${v.replace(/'/g, "''")}'`).join(', ');
-  const { via, byProvider } = EDGE_GRANTS;
-  return [
-    `via IN (${list(via)})`,
-    `provider = 'github' AND privilege IN (${list(byProvider.github.privileges)}) AND role IN (${list(byProvider.github.roles)})`,
-    `provider = 'azure' AND role IN (${list(byProvider.azure.roles)})`,
-  ].map((w) => `(${w})`).join(' OR ');
-})();
+export const edgeGrants = [
+  `via IN (${sqlList(EDGE_GRANTS.via)})`,
+  `provider = 'github' AND privilege IN (${sqlList(EDGE_GRANTS.byProvider.github.privileges)}) AND role IN (${sqlList(EDGE_GRANTS.byProvider.github.roles)})`,
+  `provider = 'azure' AND role IN (${sqlList(EDGE_GRANTS.byProvider.azure.roles)})`,
+]
+  .map((w) => `(${w})`)
+  .join(' OR ');
 
 /** Holder, privilege and resource of every grant that is not an edge, in rowid order (paged: see leanRows). */
 function* grantLevels(db: DB): Generator<GrantLevel> {
@@ -94,7 +95,6 @@ function* grantLevels(db: DB): Generator<GrantLevel> {
 
 /** The rows reach derives its edges from, read lean (no row hydration: at a million identities that was most of the reach phase). */
 function reachSources(db: DB): EdgeSources {
-  const sqlList = (values: readonly string[]) => values.map((v) => `'${v}'`).join(', ');
   const carriers = `kind IN (${sqlList(CARRIER_KINDS)})`;
   // Only the identities deriveEdges looks at; a key test on the JSON text keeps the rest unread.
   const identitiesRead = Object.entries(IDENTITIES_READ)

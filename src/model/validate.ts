@@ -43,26 +43,12 @@ function tooLong(v: unknown, depth = 0): boolean {
   return false;
 }
 
-/** Cut strings longer than MAX_TEXT anywhere inside a JSON value; returns whether anything was cut. */
-function truncateDeep(v: unknown, depth = 0): { value: unknown; cut: boolean } {
-  if (typeof v === 'string') return v.length > MAX_TEXT ? { value: v.slice(0, MAX_TEXT) + TRUNCATED, cut: true } : { value: v, cut: false };
-  if (v === null || typeof v !== 'object' || depth > 32) return { value: v, cut: false };
-  let cut = false;
-  if (Array.isArray(v)) {
-    const out = v.map((x) => {
-      const t = truncateDeep(x, depth + 1);
-      cut ||= t.cut;
-      return t.value;
-    });
-    return { value: cut ? out : v, cut };
-  }
-  const out: Record<string, unknown> = {};
-  for (const [k, x] of Object.entries(v)) {
-    const t = truncateDeep(x, depth + 1);
-    cut ||= t.cut;
-    out[k] = t.value;
-  }
-  return { value: cut ? out : v, cut };
+/** A copy of a JSON value with every string longer than MAX_TEXT cut (taken only when tooLong found one). */
+function truncateDeep(v: unknown, depth = 0): unknown {
+  if (typeof v === 'string') return v.length > MAX_TEXT ? v.slice(0, MAX_TEXT) + TRUNCATED : v;
+  if (v === null || typeof v !== 'object' || depth > 32) return v;
+  if (Array.isArray(v)) return v.map((x) => truncateDeep(x, depth + 1));
+  return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, truncateDeep(x, depth + 1)]));
 }
 
 /** A field whose oversized value was cut in place (checkField's other answers are problems). */
@@ -92,7 +78,7 @@ function checkField(r: Record<string, unknown>, c: ColumnSpec): string | typeof 
     case 'json': {
       if (c.column !== 'raw' && (typeof v !== 'object' || Array.isArray(v))) return `${key} must be an object`;
       if (!tooLong(v)) return undefined;
-      r[key] = truncateDeep(v).value;
+      r[key] = truncateDeep(v);
       return CUT;
     }
   }

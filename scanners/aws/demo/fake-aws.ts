@@ -509,13 +509,6 @@ export async function startFakeAws(estate: FakeEstate, wrap: (h: LocalHandler) =
       const page = ids.slice(start, start + size).map((Id) => ({ Id, Type: type }));
       return json(200, { Children: page, ...(start + size < ids.length ? { NextToken: Buffer.from(`children:${start + size}`).toString('base64') } : {}) });
     }
-    if (op === 'ListParents') {
-      const child = String(body.ChildId ?? '');
-      const ou = (o.ous ?? []).find((u) => u.id === child || u.accounts.includes(child));
-      const parent = ou ? (ou.id === child ? ou.parent : ou.id) : root;
-      if (child === root) return json(400, { __type: 'ChildNotFoundException', Message: `We can't find a root, OU, account, or policy with the ChildId that you specified.` });
-      return json(200, { Parents: [{ Id: parent, Type: parent.startsWith('r-') ? 'ROOT' : 'ORGANIZATIONAL_UNIT' }] });
-    }
     if (op === 'ListPolicies' || op === 'DescribePolicy' || op === 'ListTargetsForPolicy') {
       const notEnabled = () => json(400, { __type: 'PolicyTypeNotEnabledException', Message: 'This operation can be performed only for enabled policy types.' });
       const typed = [...(o.scps ?? []).map((p) => ({ ...p, type: 'SERVICE_CONTROL_POLICY' })), ...(o.rcps ?? []).map((p) => ({ ...p, type: 'RESOURCE_CONTROL_POLICY' }))];

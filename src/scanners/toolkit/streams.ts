@@ -32,7 +32,8 @@ export async function* mergeStreams<T>(streams: AsyncIterable<T>[]): AsyncGenera
 
 /**
  * Starts reading `source` now and keeps up to `max` items ahead of the consumer. The source's
- * failure reaches the consumer after the items read before it; a consumer that stops ends it.
+ * failure reaches the consumer after the items read before it; a consumer that stops ends it,
+ * whether or not it took anything.
  */
 export function readAhead<T>(source: AsyncIterable<T>, max: number): AsyncGenerator<T> {
   const it = source[Symbol.asyncIterator]();
@@ -62,7 +63,13 @@ export function readAhead<T>(source: AsyncIterable<T>, max: number): AsyncGenera
       wake('consumer');
     }
   })();
-  return (async function* () {
+  const stop = () => {
+    if (stopped) return;
+    stopped = true;
+    wake('producer');
+    void it.return?.(undefined)?.catch(() => undefined);
+  };
+  const consumer = (async function* () {
     try {
       for (;;) {
         while (buffer.length === 0 && failure === null) await new Promise<void>((r) => (wakeConsumer = r));
@@ -73,11 +80,15 @@ export function readAhead<T>(source: AsyncIterable<T>, max: number): AsyncGenera
         yield r.value;
       }
     } finally {
-      if (!stopped) {
-        stopped = true;
-        wake('producer');
-        void it.return?.(undefined)?.catch(() => undefined);
-      }
+      stop();
     }
   })();
+  // A generator never started skips its finally when returned: a consumer that gives up before
+  // taking anything must still end the source, not leave it waiting with pages in hand.
+  const giveUp = consumer.return.bind(consumer);
+  consumer.return = (value) => {
+    stop();
+    return giveUp(value);
+  };
+  return consumer;
 }

@@ -77,3 +77,12 @@ test('readAhead starts reading at once, keeps at most max items ahead, and hands
   await new Promise((r) => setTimeout(r, 40));
   assert.deepEqual(log, ['z closed'], 'a consumer that stops ends the source');
 });
+
+test('readAhead: a consumer that gives up before taking anything ends the source too', async () => {
+  const log: string[] = [];
+  const ahead = readAhead(paced('w', [1, 1, 1, 1, 1, 1, 1, 1], log), 3);
+  await new Promise((r) => setTimeout(r, 20));
+  await ahead.return(undefined);
+  await new Promise((r) => setTimeout(r, 40));
+  assert.deepEqual(log, ['w closed'], 'the source was ended, not left waiting with pages in hand');
+});
