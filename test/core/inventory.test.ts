@@ -8,6 +8,7 @@ import Database from 'better-sqlite3';
 import { defaultConfig } from '../../src/config/config.js';
 import { openInventory } from '../../src/inventory/db.js';
 import { MIGRATIONS, SCHEMA_VERSION } from '../../src/inventory/schema.js';
+import { withSortMemory } from '../../src/inventory/merge.js';
 import { runScan } from '../../src/scan/scan-service.js';
 import { diffScans, showIdentity } from '../../src/inventory/browse-queries.js';
 import type { ScanRecord } from '../../src/model/records.js';
@@ -268,4 +269,22 @@ test('a missing or foreign-platform SQLite module is explained with how to reins
     assert.match(e.hint ?? '', /npm rebuild better-sqlite3/);
   }
   assert.equal(explainSqliteError(new Error('something else'), '/x/nhi.db'), null);
+});
+
+test('index builds sort in small runs and give the connection its page cache back, also when one fails', () => {
+  const db = new Database(':memory:');
+  db.pragma('cache_size = -65536');
+  let during = 0;
+  withSortMemory(db, () => {
+    during = db.pragma('cache_size', { simple: true }) as number;
+  });
+  assert.ok(during < 0 && -during < 65536, `cache while sorting: ${during}`);
+  assert.equal(db.pragma('cache_size', { simple: true }), -65536);
+  assert.throws(() =>
+    withSortMemory(db, () => {
+      throw new Error('UNIQUE constraint failed');
+    }),
+  );
+  assert.equal(db.pragma('cache_size', { simple: true }), -65536);
+  db.close();
 });
