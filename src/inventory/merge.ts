@@ -2,7 +2,7 @@
 // its findings, inside the scan's one transaction (scan-writer.ts). Tables that already have rows
 // are upserted, changes logged and what completed targets no longer report marked gone; empty
 // tables (a first scan) are copied and indexed afterwards.
-import type { DB } from './db.js';
+import { withSortMemory, type DB } from './db.js';
 import { ENTITIES, ENTITY_BY_TABLE, stagedColumns, type EntityTable } from './entities.js';
 
 export interface MergeCounts {
@@ -120,24 +120,6 @@ function withIndexesRebuilt(db: DB, table: string, which: 'all' | 'secondary', w
   });
 }
 
-/** Page cache (KiB) while indexes are built: SQLite sizes each in-memory sorted run of an index build by it. */
-const SORT_CACHE_KIB = 8192;
-
-/**
- * Build indexes with a small page cache. SQLite sorts an index's keys in runs as large as the
- * cache; runs of 8 MB stay in the CPU's cache and, with PRAGMA threads, are sorted on both cores,
- * where 64 MB runs were not. At 1M identities the ten entity and finding indexes took 6.6-6.9 s
- * instead of 10.3-12.4 s. Dirty pages are kept (a smaller cache only stops caching clean ones).
- */
-export function withSortMemory(db: DB, work: () => void): void {
-  const before = db.pragma('cache_size', { simple: true }) as number;
-  db.pragma(`cache_size = -${SORT_CACHE_KIB}`);
-  try {
-    work();
-  } finally {
-    db.pragma(`cache_size = ${before}`);
-  }
-}
 
 /**
  * Rules upsert this scan's findings in place (no staging copy: it cost as much as evaluating);

@@ -1,7 +1,7 @@
 // The reach graph of the current inventory: computed from the current rows (src/reach), its edges
 // and what each node reaches through at least one hop stored in the `edges` and `reach` tables
 // (rewritten whole by each scan), and the in-memory Reach handed to the rules.
-import { getMeta, setMeta, type DB } from './db.js';
+import { getMeta, setMeta, withSortMemory, type DB } from './db.js';
 import { InventoryView } from './view.js';
 import { reachFromRows, classifyEnvironment, ASSUMABLE_ROLE_VIA, CARRIER_KINDS, EDGE_GRANTS, IDENTITIES_READ, type CredentialInput, type GrantLevel, type EdgeSources, type EnvironmentConfig, type GrantInput, type Hop, type IdentityInput, type Reach, type ReachLayer, type TrustInput } from '../reach/index.js';
 
@@ -171,8 +171,8 @@ export function computeReach(db: DB, settings: ReachSettings, store: boolean): R
   if (store) {
     edgeWriter!.flush();
     // The scope of the identity each edge leads to, for SQL users filtering by account or project.
-    db.exec(`UPDATE edges SET scope = i.scope FROM identities i WHERE i.id = edges.to_id;
-      CREATE INDEX edges_from ON edges(from_id); CREATE INDEX edges_to ON edges(to_id);`);
+    db.exec('UPDATE edges SET scope = i.scope FROM identities i WHERE i.id = edges.to_id');
+    withSortMemory(db, () => db.exec('CREATE INDEX edges_from ON edges(from_id); CREATE INDEX edges_to ON edges(to_id);'));
     const put = db.prepare('INSERT OR REPLACE INTO reach (node_id, layer, hops, holder, chain) VALUES (?, ?, ?, ?, ?)');
     // The layers worth a question (admin anywhere, write or admin in production); read and write
     // anywhere would be most of the estate, and the graph answers them on demand (`nhi paths`).
