@@ -88,6 +88,52 @@ function checkField(r: Record<string, unknown>, c: ColumnSpec): string | typeof 
 /** The fields a record of each type carries, to check (derived and computed columns are the inventory's). */
 const CHECKED = new Map<string, ColumnSpec[]>(Object.entries(ENTITY_BY_RECORD).map(([type, spec]) => [type, spec.columns.filter((c) => !c.derived && !c.computed)]));
 
+/**
+ * Per record type, one compiled predicate: true when every field is certainly valid and within
+ * size, false when anything needs a closer look (checkField then names the problem or cuts the
+ * value). It may answer false for a valid record (a timestamp in another ISO form), never true
+ * for one with a problem. A scan validates every record on its main thread, which is what staging
+ * waits for: the field-by-field walk over the specs took 4.1-4.7 s for 6M bench-shaped records.
+ */
+function compileFastCheck(columns: ColumnSpec[], extra: string): (r: Record<string, unknown>) => boolean {
+  const oneOf: (readonly string[])[] = [];
+  const tests = columns.map((c) => {
+    let ok: string;
+    switch (c.type) {
+      case 'text':
+        ok = `typeof v === 'string' && v.length <= ${MAX_TEXT}${c.required ? ' && v.length > 0' : ''}`;
+        if (c.oneOf) ok += ` && H.oneOf[${oneOf.push(c.oneOf) - 1}].includes(v)`;
+        if (c.name) ok += ' && H.NAME.test(v)';
+        break;
+      case 'time':
+        ok = "typeof v === 'string' && H.TIME.test(v)";
+        break;
+      case 'integer':
+        ok = "typeof v === 'number' && Number.isInteger(v)";
+        break;
+      case 'boolean':
+        ok = "typeof v === 'boolean'";
+        break;
+      case 'json':
+        ok = `${c.column === 'raw' ? '' : "typeof v === 'object' && !Array.isArray(v) && "}!H.tooLong(v)`;
+        break;
+    }
+    // A missing value is a problem only for a required field (booleans default to false).
+    const missingOk = !c.required || c.type === 'boolean';
+    return `v = r[${JSON.stringify(c.field)}]; if (${missingOk ? 'v != null && ' : 'v == null || '}!(${ok})) return false;`;
+  });
+  const helpers = { oneOf, NAME: PROVIDER_NAME, TIME: CANONICAL_TIME, tooLong };
+  return new Function('H', `return function fastCheck(r) { let v; ${tests.join(' ')} return ${extra}; }`)(helpers) as (r: Record<string, unknown>) => boolean;
+}
+
+/** What the fast check adds per type: the cross-field rules of credentialProblems and candidateProblems, in their plain case. */
+const FAST_EXTRA: Record<string, string> = {
+  credential: "!(typeof r.preview === 'string' && r.preview.length > 16) && r.location == null",
+  owner_candidate: '!(r.confidence < 0 || r.confidence > 100)',
+};
+
+const FAST = new Map([...CHECKED].map(([type, columns]) => [type, compileFastCheck(columns, FAST_EXTRA[type] ?? 'true')]));
+
 /** What every valid record gets: one shared, frozen, empty result rather than three objects a record. */
 const VALID: Validation = Object.freeze({ problems: Object.freeze([]) as unknown as string[], truncated: Object.freeze([]) as unknown as string[] });
 
@@ -104,6 +150,7 @@ export function checkRecord(record: ScanRecord): Validation {
     case 'grant':
     case 'trust':
     case 'owner_candidate': {
+      if (FAST.get(record.type)!(r)) return VALID;
       let out: Validation | null = null;
       for (const c of CHECKED.get(record.type)!) {
         const o = checkField(r, c);

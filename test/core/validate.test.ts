@@ -4,6 +4,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { MAX_TEXT, TRUNCATED, checkRecord } from '../../src/model/validate.js';
 import type { ScanRecord } from '../../src/model/records.js';
+import { ENTITY_BY_RECORD } from '../../src/inventory/entities.js';
 
 const identity = (extra: Record<string, unknown> = {}) =>
   ({ type: 'identity', id: 'aws:role/a', provider: 'aws', scope: 'aws:1', kind: 'iam_role', name: 'a', createdAt: '2026-01-01T00:00:00.000Z', tags: { env: 'prod' }, attributes: {}, ...extra }) as unknown as ScanRecord;
@@ -59,4 +60,44 @@ test('the shared result of a valid record cannot be changed by a caller', () => 
   const v = checkRecord(identity());
   assert.throws(() => v.problems.push('x'));
   assert.deepEqual(checkRecord(identity()).problems, []);
+});
+
+test('each field of each record type, broken alone, is named or cut: the compiled fast check never lets one through', () => {
+  const valid: Record<string, Record<string, unknown>> = {
+    identity: { ...(identity() as unknown as Record<string, unknown>), lastUsedAt: '2026-02-01T00:00:00.000Z', humanUse: false },
+    credential: { type: 'credential', id: 'k1', identityId: 'aws:role/a', provider: 'aws', scope: 'aws:1', kind: 'access_key', status: 'active', preview: 'AKIA…WXYZ', createdAt: '2026-01-01T00:00:00.000Z', attributes: {} },
+    grant: { type: 'grant', identityId: 'aws:role/a', provider: 'aws', resource: 'aws:1', role: 'ReadOnly', privilege: 'read', via: 'direct' },
+    trust: { type: 'trust', identityId: 'aws:role/a', provider: 'aws', principal: 'arn:aws:iam::1:root', principalType: 'account', risk: 'external' },
+    owner_candidate: { type: 'owner_candidate', identityId: 'aws:role/a', provider: 'aws', person: 'p', source: 'git', event: 'commit', at: '2026-01-01T00:00:00.000Z', confidence: 50, departed: false, evidence: 'committed src/a.ts' },
+  };
+  const long = 'x'.repeat(MAX_TEXT + 1);
+  let broken = 0;
+  for (const [type, spec] of Object.entries(ENTITY_BY_RECORD)) {
+    const base = valid[type]!;
+    assert.deepEqual(checkRecord({ ...base } as unknown as ScanRecord), { problems: [], truncated: [] }, `${type} base`);
+    for (const c of spec.columns.filter((col) => !col.derived && !col.computed)) {
+      const bad: unknown[] = [[], long];
+      if (c.type !== 'integer') bad.push(42);
+      if (c.required && c.type !== 'boolean') bad.push(null, undefined);
+      if (c.required && c.type === 'text') bad.push('');
+      if (c.oneOf || c.name) bad.push('Not-A-Listed Value');
+      if (c.type === 'time') bad.push('soon');
+      if (c.type === 'integer') bad.push(1.5, '3');
+      if (c.type === 'json') bad.push({ deep: [{ deeper: long }] }, 'text');
+      if (c.type === 'boolean') bad.push('yes');
+      for (const v of bad) {
+        // raw takes any JSON value: only size is a problem there.
+        if (c.column === 'raw' && v !== long && !(v as { deep?: unknown } | null)?.deep) continue;
+        const r = { ...base, [c.field]: v };
+        const out = checkRecord(r as unknown as ScanRecord);
+        const named = out.problems.some((p) => p.startsWith(c.field)) || out.truncated.includes(c.field);
+        assert.ok(named, `${type}.${c.field} = ${JSON.stringify(v)?.slice(0, 40)}: ${JSON.stringify(out)}`);
+        broken++;
+      }
+    }
+    // Another ISO-8601 form is not the canonical one, but valid: the fast check defers, the full check accepts.
+    const time = spec.columns.find((col) => col.type === 'time' && !col.derived);
+    if (time) assert.deepEqual(checkRecord({ ...base, [time.field]: '2026-01-01T00:00:00Z' } as unknown as ScanRecord).problems, [], `${type}.${time.field}`);
+  }
+  assert.ok(broken > 150, `${broken} broken fields tried`);
 });
