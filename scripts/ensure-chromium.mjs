@@ -16,11 +16,13 @@ export function ensureChromium() {
   }
   console.error('installing chromium for the HTML report browser test: apt-get install -y chromium');
   const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
-  let r = spawnSync('apt-get', ['install', '-y', 'chromium'], { stdio: 'inherit', env });
+  // apt-get's talk goes to standard error: standard output carries only the browser's path, which callers read.
+  const stdio = ['ignore', 2, 2];
+  let r = spawnSync('apt-get', ['install', '-y', 'chromium'], { stdio, env });
   // A fresh image has no package lists yet.
   if (r.status !== 0) {
-    spawnSync('apt-get', ['update'], { stdio: 'inherit', env });
-    r = spawnSync('apt-get', ['install', '-y', 'chromium'], { stdio: 'inherit', env });
+    spawnSync('apt-get', ['update'], { stdio, env });
+    r = spawnSync('apt-get', ['install', '-y', 'chromium'], { stdio, env });
   }
   if (r.status !== 0 || !existsSync(CHROMIUM)) throw new Error('`apt-get install -y chromium` failed; install Chromium by hand and run the tests again.');
   return CHROMIUM;
