@@ -120,7 +120,6 @@ function withIndexesRebuilt(db: DB, table: string, which: 'all' | 'secondary', w
   });
 }
 
-
 /**
  * Rules upsert this scan's findings in place (no staging copy: it cost as much as evaluating);
  * a temporary trigger logs the ones that come back, and what was not seen again is resolved.

@@ -50,22 +50,29 @@ class LeanRow {
 }
 
 /**
- * The current rows of a table with only the columns reach needs, as plain objects whose
- * `attributes` is parsed on first access (most rows never need it). Pages by rowid: the caller
+ * The current rows of a table, `columns` then the rowid, as raw arrays. Pages by rowid: the caller
  * writes edges on the same connection between pages.
  */
-function* leanRows<T>(db: DB, table: string, columns: string[], fields: string[], where = 'true'): Generator<T> {
-  const stmt = db.prepare(`SELECT rowid, ${columns.join(', ')}, attributes FROM ${table} WHERE gone_scan IS NULL AND (${where}) AND rowid > ? ORDER BY rowid LIMIT 10000`).raw(true);
+function* rawRows(db: DB, table: string, columns: string[], where = 'true'): Generator<Cell[]> {
+  const stmt = db.prepare(`SELECT ${columns.join(', ')}, rowid FROM ${table} WHERE gone_scan IS NULL AND (${where}) AND rowid > ? ORDER BY rowid LIMIT 10000`).raw(true);
   let after = 0;
   for (;;) {
     const rows = stmt.all(after) as Cell[][];
-    for (const r of rows) {
-      const o = new LeanRow(r[fields.length + 1] ?? null) as unknown as Record<string, unknown>;
-      for (let i = 0; i < fields.length; i++) o[fields[i] as string] = r[i + 1];
-      yield o as T;
-    }
+    yield* rows;
     if (rows.length < 10000) return;
-    after = rows[rows.length - 1]![0] as number;
+    after = rows[rows.length - 1]![columns.length] as number;
+  }
+}
+
+/**
+ * The current rows of a table with only the columns reach needs, as plain objects whose
+ * `attributes` is parsed on first access (most rows never need it).
+ */
+function* leanRows<T>(db: DB, table: string, columns: string[], fields: string[], where = 'true'): Generator<T> {
+  for (const r of rawRows(db, table, [...columns, 'attributes'], where)) {
+    const o = new LeanRow(r[fields.length] ?? null) as unknown as Record<string, unknown>;
+    for (let i = 0; i < fields.length; i++) o[fields[i] as string] = r[i];
+    yield o as T;
   }
 }
 
@@ -81,16 +88,9 @@ export const edgeGrants = [
   .map((w) => `(${w})`)
   .join(' OR ');
 
-/** Holder, privilege and resource of every grant that is not an edge, in rowid order (paged: see leanRows). */
-function* grantLevels(db: DB): Generator<GrantLevel> {
-  const stmt = db.prepare(`SELECT identity_id, privilege, resource, rowid FROM grants WHERE gone_scan IS NULL AND via IS NOT '${ASSUMABLE_ROLE_VIA}' AND rowid > ? ORDER BY rowid LIMIT 10000`).raw(true);
-  let after = 0;
-  for (;;) {
-    const rows = stmt.all(after) as [string, string, string, number][];
-    yield* rows;
-    if (rows.length < 10000) return;
-    after = rows[rows.length - 1]![3];
-  }
+/** Holder, privilege and resource of every grant that is not an edge, in rowid order. */
+function grantLevels(db: DB): Iterable<GrantLevel> {
+  return rawRows(db, 'grants', ['identity_id', 'privilege', 'resource'], `via IS NOT '${ASSUMABLE_ROLE_VIA}'`) as Iterable<GrantLevel>;
 }
 
 /** The rows reach derives its edges from, read lean (no row hydration: at a million identities that was most of the reach phase). */
