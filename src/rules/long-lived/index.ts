@@ -1,5 +1,5 @@
 import { FOUND_SECRET_KINDS } from '../../model/records.js';
-import { DAY_MS, joinAdmins, olderThan, sqlBool, sqlDays, sqlExisted, type Rule } from '../types.js';
+import { DAY_MS, computedOnce, joinAdmins, olderThan, sqlBool, sqlDays, sqlExisted, type Rule } from '../types.js';
 
 // Kinds with a secret value that can age; federated credentials and leaks are judged elsewhere.
 const EXCLUDED = `(${[...FOUND_SECRET_KINDS, 'federated_credential'].map((k) => `'${k}'`).join(', ')})`;
@@ -30,11 +30,11 @@ export const longLived: Rule = {
     yield {
       kind: 'query',
       // old and far compare text with cutoffs; the day counts are parsed only for what is flagged.
-      from: `FROM (SELECT c.id, c.identity_id, c.provider, c.kind, c.name, c.rotated_at,
+      from: `FROM ${computedOnce(`SELECT c.id, c.identity_id, c.provider, c.kind, c.name, c.rotated_at,
                      coalesce(c.rotated_at, c.created_at) <= @oldBefore AS old, ${never} AS never, c.expires_at >= @farAfter AS far,
                      ${sqlDays('coalesce(c.rotated_at, c.created_at)')} AS age, -${sqlDays('c.expires_at')} AS until, admin.id IS NOT NULL AS admin
                    FROM credentials c ${joinAdmins('c.identity_id')}
-                   WHERE c.gone_scan IS NULL AND ${sqlExisted('c')} AND c.status = 'active' AND c.kind NOT IN ${EXCLUDED})
+                   WHERE c.gone_scan IS NULL AND ${sqlExisted('c')} AND c.status = 'active' AND c.kind NOT IN ${EXCLUDED}`)}
              WHERE old OR never OR far`,
       params: { oldBefore: olderThan(now, maxAge), farAfter: new Date(now.getTime() + (maxExpiry + 1) * DAY_MS).toISOString() },
       provider: 'provider',

@@ -1,6 +1,6 @@
 import { FOUND_SECRET_SQL } from '../../model/records.js';
 import type { FindingQuery, Rule, RuleContext } from '../types.js';
-import { joinAdmins, olderThan, sqlBool, sqlExisted } from '../types.js';
+import { computedOnce, joinAdmins, olderThan, sqlBool, sqlExisted } from '../types.js';
 import { unusedSql } from '../../inventory/judgements.js';
 
 /** Message text over the inner query's columns (windowed, days, last_used_at). */
@@ -33,9 +33,9 @@ export const stale: Rule = {
     const id = unusedSql(true);
     yield {
       kind: 'query',
-      from: `FROM (SELECT i.id, i.provider, i.kind, i.name, i.last_used_at, ${id.windowed} AS windowed, ${id.days} AS days, admin.id IS NOT NULL AS admin
+      from: `FROM ${computedOnce(`SELECT i.id, i.provider, i.kind, i.name, i.last_used_at, ${id.windowed} AS windowed, ${id.days} AS days, admin.id IS NOT NULL AS admin
                FROM identities i ${joinAdmins('i.id')}
-               WHERE i.gone_scan IS NULL AND ${sqlExisted('i')} AND i.provider_managed = 0 AND i.disabled = 0 AND ${id.known} AND ${id.stale})`,
+               WHERE i.gone_scan IS NULL AND ${sqlExisted('i')} AND i.provider_managed = 0 AND i.disabled = 0 AND ${id.known} AND ${id.stale}`)}`,
       params,
       provider: 'provider',
       identityId: 'id',
@@ -48,9 +48,9 @@ export const stale: Rule = {
       kind: 'query',
       // A token or key that is its own identity (same id: GitHub PATs, SSH and deploy keys) is
       // judged once, as the identity.
-      from: `FROM (SELECT *, 0 AS windowed, ${cred.days} AS days FROM credentials c
+      from: `FROM ${computedOnce(`SELECT id, identity_id, provider, kind, name, last_used_at, 0 AS windowed, ${cred.days} AS days FROM credentials c
                WHERE gone_scan IS NULL AND ${sqlExisted('c')} AND status = 'active' AND kind NOT IN ${FOUND_SECRET_SQL} AND identity_id IS NOT id
-                 AND ${cred.known} AND ${cred.stale})`,
+                 AND ${cred.known} AND ${cred.stale}`)}`,
       params,
       provider: 'provider',
       identityId: 'identity_id',
