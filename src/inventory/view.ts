@@ -241,7 +241,10 @@ export class InventoryView {
           if (!_current) continue;
           if (_direct) direct.push(row.id as string);
           const unused = _days === null ? null : { days: _days as number, never: row.lastUsedAt === null && !_windowed, windowed: !!_windowed };
-          page.push({ identity: hydrate<AdminIdentity>('identities', row), unused });
+          const identity = hydrate<AdminIdentity>('identities', row);
+          // Every identity on a chain to admin is itself in the admin set: its label is known here.
+          this.labels.set(identity.id, { kind: identity.kind, name: identity.name });
+          page.push({ identity, unused });
         }
         const grants = new Map<string, GrantRow[]>();
         if (direct.length) {
