@@ -3,7 +3,7 @@
 // from. The rule engine (src/rules/engine.ts) decides what the findings are; this writes them.
 import type { DB } from './db.js';
 import type { FindingRow } from './rows.js';
-import { existedByCutoff, julianDay } from './judgements.js';
+import { DIRECT_ADMINS, existedByCutoff, julianDay } from './judgements.js';
 
 /**
  * Findings computed inside SQLite in one statement, for rules that flag a large share of an
@@ -75,10 +75,11 @@ export class FindingWriter {
     } else if (target.table === 'collect') {
       db.exec(`CREATE TEMP TABLE IF NOT EXISTS nhi_collect (id TEXT PRIMARY KEY, rule_id, severity, provider, identity_id, credential_id, message, evidence); DELETE FROM temp.nhi_collect;`);
     }
-    // direct: holds an admin grant of its own (addAdmins adds those that reach one through a chain).
+    // direct: holds an admin grant of its own (addAdmins adds those that reach one through a chain);
+    // r: the identity's row, for reading the admin set in file order (InventoryView.adminHolders).
     db.exec(`DROP TABLE IF EXISTS temp.nhi_admins;
-      CREATE TEMP TABLE nhi_admins (id TEXT PRIMARY KEY, direct INTEGER NOT NULL) WITHOUT ROWID;
-      INSERT OR IGNORE INTO temp.nhi_admins SELECT identity_id, 1 FROM grants WHERE privilege = 'admin' AND gone_scan IS NULL;`);
+      CREATE TEMP TABLE nhi_admins (id TEXT PRIMARY KEY, direct INTEGER NOT NULL, r INTEGER) WITHOUT ROWID;
+      INSERT OR IGNORE INTO temp.nhi_admins SELECT * FROM ${DIRECT_ADMINS};`);
     this.into = tableName(target);
     const scan = target.table === 'findings' ? target.scan : undefined;
     // Into the inventory: an upsert that keeps the finding's history; elsewhere, or into an empty
@@ -102,7 +103,7 @@ export class FindingWriter {
   /** More admin-equivalent identities (those that reach admin through a chain) for the rules' admin set. */
   addAdmins(ids: Iterable<{ id: string }>): void {
     // A thousand ids a statement: at a million identities, tens of thousands reach admin.
-    const add = this.db.prepare('INSERT OR IGNORE INTO temp.nhi_admins (id, direct) SELECT id, 0 FROM identities WHERE id IN (SELECT value FROM json_each(?)) AND gone_scan IS NULL');
+    const add = this.db.prepare('INSERT OR IGNORE INTO temp.nhi_admins (id, direct, r) SELECT id, 0, rowid FROM identities WHERE id IN (SELECT value FROM json_each(?)) AND gone_scan IS NULL');
     let batch: string[] = [];
     for (const { id } of ids) {
       batch.push(id);

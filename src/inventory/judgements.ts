@@ -36,3 +36,11 @@ export function existedByCutoff(now: Date): string {
 export function julianDay(d: Date): number {
   return (d.getTime() + 210_866_760_000_000) / 86_400_000;
 }
+
+/**
+ * Holders of a current admin grant as an SQL table (id, direct = 1, r = the identity's rowid, NULL
+ * when no identity row has that id): the admin set's first part, and all of it for a view read
+ * outside an evaluation.
+ */
+export const DIRECT_ADMINS = `(SELECT g.identity_id AS id, 1 AS direct, (SELECT i.rowid FROM identities i WHERE i.id = g.identity_id) AS r
+  FROM grants g WHERE g.privilege = 'admin' AND g.gone_scan IS NULL)`;

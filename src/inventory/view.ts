@@ -4,7 +4,7 @@
 import type { Statement } from 'better-sqlite3';
 import type { DB } from './db.js';
 import { FOUND_SECRET_SQL } from '../model/records.js';
-import { existedByCutoff, julianDay, unusedSql } from './judgements.js';
+import { DIRECT_ADMINS, existedByCutoff, julianDay, unusedSql } from './judgements.js';
 import { SELECT, hydrate, selectFields, type CredentialRow, type GrantRow, type IdentityRow, type TrustRow } from './rows.js';
 
 const PAGE = 2000;
@@ -204,7 +204,7 @@ export class InventoryView {
   /** The admin set as an SQL table expression: the rule engine materializes it once per evaluation (temp.nhi_admins). */
   private adminSetSql(): string {
     const hasTemp = this.db.prepare("SELECT 1 FROM temp.sqlite_master WHERE name = 'nhi_admins'").get();
-    return hasTemp ? 'temp.nhi_admins' : "(SELECT DISTINCT identity_id AS id, 1 AS direct FROM grants WHERE privilege = 'admin' AND gone_scan IS NULL)";
+    return hasTemp ? 'temp.nhi_admins' : DIRECT_ADMINS;
   }
 
   hasAdminGrant(identityId: string): boolean {
@@ -213,8 +213,8 @@ export class InventoryView {
 
   /**
    * Current admin-equivalent identities in stored order, each with its current admin grants (in the
-   * order they were stored; none for one that only reaches admin through a chain). The admin set is
-   * looked up in the id index once and the rows are read in file order: read in id order, a
+   * order they were stored; none for one that only reaches admin through a chain). The admin set
+   * carries each identity's rowid and the rows are read in file order: read in id order, a
    * hundred thousand admins were as many scattered page reads. Two queries per page of identities.
    */
   *adminHolders(): Generator<{ identity: AdminIdentity; grants: GrantRow[]; unused: Unused | null }> {
@@ -222,7 +222,7 @@ export class InventoryView {
     const u = unusedSql(true);
     this.db.exec(`DROP TABLE IF EXISTS temp.nhi_admin_rows;
       CREATE TEMP TABLE nhi_admin_rows (r INTEGER PRIMARY KEY, direct INTEGER NOT NULL);
-      INSERT OR IGNORE INTO temp.nhi_admin_rows SELECT i.rowid, a.direct FROM ${admins} a JOIN identities i ON i.id = a.id ORDER BY 1;`);
+      INSERT OR IGNORE INTO temp.nhi_admin_rows SELECT r, direct FROM ${admins} WHERE r IS NOT NULL ORDER BY 1;`);
     let after = 0;
     try {
       for (;;) {
