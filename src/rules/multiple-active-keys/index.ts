@@ -17,8 +17,9 @@ export const multipleActiveKeys: Rule = {
     yield {
       kind: 'query',
       from: `FROM (SELECT k.*, i.provider, i.id, i.kind, i.name, admin.id IS NOT NULL AS admin FROM (SELECT c.identity_id, c.kind AS ckind, count(*) AS n, json_group_array(c.key) AS keys
-               -- Only the three columns the grouping needs go through the sort.
-               FROM (SELECT identity_id, kind, coalesce(key_id, id) AS key FROM credentials c
+               -- Only the three columns the grouping needs go through the sort. Read in file order
+               -- and sorted (on both cores): in identity order each key was a page read out of file order.
+               FROM (SELECT identity_id, kind, coalesce(key_id, id) AS key FROM credentials c NOT INDEXED
                      WHERE gone_scan IS NULL AND ${sqlExisted('c')} AND status = 'active' AND identity_id IS NOT NULL AND kind IN ${KEYED}
                      ORDER BY identity_id, kind, key) c
                GROUP BY c.identity_id, c.kind HAVING count(*) > 1) k
