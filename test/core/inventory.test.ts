@@ -6,9 +6,8 @@ import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { defaultConfig } from '../../src/config/config.js';
-
-import { MIGRATIONS, SCHEMA_VERSION } from '../../src/inventory/schema.js';
 import { openInventory, withSortMemory } from '../../src/inventory/db.js';
+import { MIGRATIONS, SCHEMA_VERSION } from '../../src/inventory/schema.js';
 import { runScan } from '../../src/scan/scan-service.js';
 import { diffScans, showIdentity } from '../../src/inventory/browse-queries.js';
 import type { ScanRecord } from '../../src/model/records.js';
