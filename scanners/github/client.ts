@@ -85,6 +85,8 @@ interface LimitWait {
   kind: 'rate limit' | 'secondary rate limit';
   /** Seconds GitHub asks for (real time). */
   seconds: number;
+  /** When the limit clears: the reset GitHub sent, or now plus retry-after. */
+  resetAt: Date;
 }
 
 /** GitHub's primary (remaining 0 until reset) and secondary (retry-after) rate limits. */
@@ -94,11 +96,14 @@ function rateLimitOf(err: unknown): LimitWait | null {
   const h = e.response?.headers ?? {};
   if (h['x-ratelimit-remaining'] === '0' && h['x-ratelimit-reset']) {
     const resetMs = Number(h['x-ratelimit-reset']) * 1000;
-    return { kind: 'rate limit', seconds: Math.max(Math.ceil((resetMs - Date.now()) / 1000) + 1, 0) };
+    // A reset that is not a time (a broken or hostile answer) waits as long as an unnamed limit.
+    if (!Number.isFinite(resetMs) || resetMs <= 0) return { kind: 'rate limit', seconds: 60, resetAt: new Date(Date.now() + 60_000) };
+    return { kind: 'rate limit', seconds: Math.max(Math.ceil((resetMs - Date.now()) / 1000) + 1, 0), resetAt: new Date(resetMs) };
   }
   if (e.status === 429 || /\bsecondary rate\b/i.test(e.message ?? '') || h['retry-after'] !== undefined) {
     const after = retryAfterMs(h['retry-after']);
-    return { kind: 'secondary rate limit', seconds: after === null ? 60 : Math.ceil(after / 1000) };
+    const seconds = after === null ? 60 : Math.ceil(after / 1000);
+    return { kind: 'secondary rate limit', seconds, resetAt: new Date(Date.now() + seconds * 1000) };
   }
   return null;
 }
@@ -155,7 +160,7 @@ export function createClient(input: ClientInput): GitHubClient {
             throw err;
           }
           const waitMs = limit.seconds * baseMs;
-          if (waitMs > maxWaitMs) throw new RateLimitWaitError(op, limit.kind, new Date(Date.now() + limit.seconds * 1000), limit.seconds, Math.round(maxWaitMs / 1000));
+          if (waitMs > maxWaitMs) throw new RateLimitWaitError(op, limit.kind, limit.resetAt, limit.seconds, Math.round(maxWaitMs / 1000));
           limitRetries++;
           progress.waiting(Date.now() + waitMs, `GitHub ${limit.kind} (${op})`);
           progress.retry(op, waitMs, `waiting for the GitHub ${limit.kind}`);

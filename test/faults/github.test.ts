@@ -192,16 +192,29 @@ describe('github faults: stalls, rate limits and aborts', () => {
   });
 
   it('a rate limit resetting past --max-wait is not waited for: partial, with the reset time', async () => {
-    const reset = Math.floor(Date.now() / 1000) + 3600;
+    // An hour away, one second before a minute turns: the message must name the reset
+    // GitHub sent, not now plus the wait (which would land in the next minute).
+    const reset = Math.ceil((Date.now() / 1000 + 3600) / 60) * 60 + 59;
     const limited = { 'x-ratelimit-limit': '5000', 'x-ratelimit-remaining': '0', 'x-ratelimit-reset': String(reset) };
     const server = await serve({ [HOOKS]: { fault: raw(403, JSON.stringify({ message: 'API rate limit exceeded' }), 'application/json', limited) } });
     const run = await runScanner(githubScanner, options(server, { retryBaseMs: 1000, maxWait: 300 }));
-    // The reset is an hour away.
     assert.ok(run.elapsedMs < 20_000, `took ${run.elapsedMs} ms`);
     const err = run.errors.find((e) => e.operation === 'GET /orgs/{org}/hooks');
     assert.equal(err?.code, 'rate-limited', JSON.stringify(run.errors));
-    assert.ok(err?.message.includes(new Date(reset * 1000).toISOString().slice(0, 16)), err?.message);
+    assert.ok(err?.message.includes(`resets at ${new Date(reset * 1000).toISOString()}`), err?.message);
+    assert.ok(err?.fix?.includes(new Date(reset * 1000).toISOString()), err?.fix ?? undefined);
     assert.match(err?.fix ?? '', /--max-wait/);
+    assert.deepEqual(run.targets.map((t) => t.state), ['partial']);
+  });
+
+  it('a rate limit whose reset is not a time waits as an unnamed limit would: partial with a fix, no crash', async () => {
+    const limited = { 'x-ratelimit-limit': '5000', 'x-ratelimit-remaining': '0', 'x-ratelimit-reset': 'soon' };
+    const server = await serve({ [HOOKS]: { fault: raw(403, JSON.stringify({ message: 'API rate limit exceeded' }), 'application/json', limited) } });
+    const run = await runScanner(githubScanner, options(server, { retryBaseMs: 1000, maxWait: 30 }));
+    assert.ok(run.elapsedMs < 20_000, `took ${run.elapsedMs} ms`);
+    const err = run.errors.find((e) => e.operation === 'GET /orgs/{org}/hooks');
+    assert.equal(err?.code, 'rate-limited', JSON.stringify(run.errors));
+    assert.match(err?.message ?? '', /\(60 s away\)/);
     assert.deepEqual(run.targets.map((t) => t.state), ['partial']);
   });
 
