@@ -207,13 +207,19 @@ function migrate(db: DB, path: string, readonly: boolean): void {
 
 /** Scans left "running" by a process that no longer exists were interrupted; their staging files are litter. */
 function recoverInterruptedScans(db: DB, path: string): void {
-  const running = db.prepare("SELECT id, pid FROM scans WHERE status = 'running'").all() as { id: number; pid: number | null }[];
+  // A scan merged but not yet evaluated is still writing its staged findings when its process lives.
+  const running = db.prepare("SELECT id, pid, status FROM scans WHERE status = 'running' OR (evaluated_at IS NULL AND pid IS NOT NULL)").all() as {
+    id: number;
+    pid: number | null;
+    status: string;
+  }[];
   const alive = new Set<number>();
   for (const s of running) {
     if (pidAlive(s.pid)) {
       alive.add(s.id);
       continue;
     }
+    if (s.status !== 'running') continue;
     db.prepare("UPDATE scans SET status = 'interrupted', finished_at = coalesce(finished_at, ?) WHERE id = ?").run(new Date().toISOString(), s.id);
     db.prepare("UPDATE scan_targets SET status = 'failed' WHERE scan_id = ? AND status = 'running'").run(s.id);
   }

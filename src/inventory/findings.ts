@@ -1,7 +1,9 @@
 // Writing findings: the inventory's findings table (upserted by a scan, keeping each finding's
 // history), the temporary table an --as-of report re-evaluates into, and the one tests collect
 // from. The rule engine (src/rules/engine.ts) decides what the findings are; this writes them.
-import type { DB } from './db.js';
+import Database from 'better-sqlite3';
+import { existsSync } from 'node:fs';
+import { stagePath, type DB } from './db.js';
 import type { FindingRow } from './rows.js';
 import { DIRECT_ADMINS, existedByCutoff, julianDay } from './judgements.js';
 
@@ -42,13 +44,35 @@ export interface FindingValues {
 const FINDING_COLUMNS = 'id, rule_id, severity, provider, identity_id, credential_id, message, evidence';
 
 /** Where findings go: the inventory (as seen by scan N), an --as-of copy, or a collection for tests. */
-export type FindingTable = { table: 'findings'; scan: number } | { table: 'asof' } | { table: 'collect' };
+export type FindingTable = { table: 'findings'; scan: number } | { table: 'asof' } | { table: 'collect' } | { table: 'staged'; schema: string };
 
 function tableName(t: FindingTable): string {
+  if (t.table === 'staged') return `${t.schema}.nhi_staged_findings`;
   return t.table === 'findings' ? 'main.findings' : t.table === 'asof' ? 'temp.asof_findings' : 'temp.nhi_collect';
 }
 
 const DRAFT_ROWS = 100;
+
+/** How findings are written into a target: an INSERT head, the scan's columns, and the upsert tail. */
+function insertInto(db: DB, target: FindingTable) {
+  const into = tableName(target);
+  const scan = target.table === 'findings' ? target.scan : undefined;
+  // Into the inventory: an upsert that keeps the finding's history; elsewhere, or into an empty
+  // findings table (a first scan, its indexes dropped until the end), last one wins.
+  const history = scan !== undefined && Boolean(db.prepare(`SELECT EXISTS (SELECT 1 FROM ${into}) AS n`).pluck().get());
+  return {
+    into,
+    cols: scan === undefined ? FINDING_COLUMNS : `${FINDING_COLUMNS}, first_seen_scan, last_seen_scan, resolved_scan`,
+    extra: scan === undefined ? '' : ', @scan, @scan, NULL',
+    verb: history ? 'INSERT' : 'INSERT OR REPLACE',
+    upsert: history
+      ? ` ON CONFLICT (id) DO UPDATE SET severity = excluded.severity, provider = excluded.provider, identity_id = excluded.identity_id,
+          credential_id = excluded.credential_id, message = excluded.message, evidence = excluded.evidence,
+          last_seen_scan = excluded.last_seen_scan, resolved_scan = NULL`
+      : '',
+    scanParam: (scan === undefined ? {} : { scan }) as Record<string, number>,
+  };
+}
 
 export class FindingWriter {
   private readonly into: string;
@@ -72,6 +96,9 @@ export class FindingWriter {
     if (target.table === 'asof') {
       db.exec(`CREATE TEMP TABLE IF NOT EXISTS asof_findings (id TEXT PRIMARY KEY, rule_id TEXT, severity TEXT, provider TEXT, identity_id TEXT, credential_id TEXT,
         message TEXT, evidence TEXT, first_seen_scan INTEGER, last_seen_scan INTEGER, resolved_scan INTEGER); DELETE FROM temp.asof_findings;`);
+    } else if (target.table === 'staged') {
+      // In evaluation order, no key: the copy into the inventory (copyStagedFindings) keeps the last of an id.
+      db.exec(`CREATE TABLE IF NOT EXISTS ${target.schema}.nhi_staged_findings (${FINDING_COLUMNS}); DELETE FROM ${target.schema}.nhi_staged_findings;`);
     } else if (target.table === 'collect') {
       db.exec(`CREATE TEMP TABLE IF NOT EXISTS nhi_collect (id TEXT PRIMARY KEY, rule_id, severity, provider, identity_id, credential_id, message, evidence); DELETE FROM temp.nhi_collect;`);
     }
@@ -80,20 +107,7 @@ export class FindingWriter {
     db.exec(`DROP TABLE IF EXISTS temp.nhi_admins;
       CREATE TEMP TABLE nhi_admins (id TEXT PRIMARY KEY, direct INTEGER NOT NULL, r INTEGER) WITHOUT ROWID;
       INSERT OR IGNORE INTO temp.nhi_admins SELECT * FROM ${DIRECT_ADMINS};`);
-    this.into = tableName(target);
-    const scan = target.table === 'findings' ? target.scan : undefined;
-    // Into the inventory: an upsert that keeps the finding's history; elsewhere, or into an empty
-    // findings table (a first scan, its indexes dropped until the end), last one wins.
-    const history = scan !== undefined && Boolean(db.prepare(`SELECT EXISTS (SELECT 1 FROM ${this.into}) AS n`).pluck().get());
-    this.cols = scan === undefined ? FINDING_COLUMNS : `${FINDING_COLUMNS}, first_seen_scan, last_seen_scan, resolved_scan`;
-    this.extra = scan === undefined ? '' : ', @scan, @scan, NULL';
-    this.verb = history ? 'INSERT' : 'INSERT OR REPLACE';
-    this.upsert = history
-      ? ` ON CONFLICT (id) DO UPDATE SET severity = excluded.severity, provider = excluded.provider, identity_id = excluded.identity_id,
-          credential_id = excluded.credential_id, message = excluded.message, evidence = excluded.evidence,
-          last_seen_scan = excluded.last_seen_scan, resolved_scan = NULL`
-      : '';
-    this.scanParam = scan === undefined ? {} : { scan };
+    ({ into: this.into, cols: this.cols, extra: this.extra, verb: this.verb, upsert: this.upsert, scanParam: this.scanParam } = insertInto(db, target));
     this.clock = { now: now.toISOString(), nowJd: julianDay(now), existedBy: existedByCutoff(now) };
     const row = `(?,?,?,?,?,?,?,?${this.extra})`;
     this.draft = db.prepare(`${this.verb} INTO ${this.into} (${this.cols}) VALUES ${row}${this.upsert}`);
@@ -163,4 +177,48 @@ export function collectedFindings(db: DB): FindingRow[] {
     message: r.message as string,
     evidence: JSON.parse(r.evidence as string) as Record<string, unknown>,
   }));
+}
+
+/**
+ * Findings evaluated outside the scan's write transaction, on both cores, into tables of their
+ * own (a temporary table, and a file the second thread writes: `<inventory>.stage-<scan>-findings`,
+ * removed with the scan's other staging files). Copied into the inventory in one statement each,
+ * in evaluation order, with the same upsert as a direct evaluation.
+ */
+export function stagedFindingsPath(inventoryPath: string, scan: number): string {
+  return `${stagePath(inventoryPath, scan)}-findings`;
+}
+
+/** The second thread's connection: reads the committed inventory, writes its findings to `file` (schema `part`). */
+export function openStagedEvaluation(inventoryPath: string, file: string): DB {
+  // Not fileMustExist: an attached file takes the main file's open flags, and it must be created.
+  if (!existsSync(inventoryPath)) throw new Error(`the inventory ${inventoryPath} is gone`);
+  const db = new Database(inventoryPath);
+  db.pragma('busy_timeout = 10000');
+  db.pragma('cache_size = -65536');
+  db.prepare('ATTACH DATABASE ? AS part').run(file);
+  // A private file, discarded after the copy or a crash: no journal worth keeping (OFF is refused in defensive mode).
+  db.pragma('part.journal_mode = MEMORY');
+  db.pragma('part.synchronous = OFF');
+  return db;
+}
+
+/** Attach the second thread's staging file as `part` (outside a transaction: it cannot be detached inside one). */
+export function attachStagedFindings(db: DB, file: string): void {
+  db.prepare('ATTACH DATABASE ? AS part').run(file);
+}
+
+/** Detach it again and drop this thread's staged findings (after the copy, or to abandon them). */
+export function detachStagedFindings(db: DB): void {
+  if (db.prepare("SELECT EXISTS (SELECT 1 FROM pragma_database_list WHERE name = 'part')").pluck().get()) db.exec('DETACH DATABASE part');
+  db.exec('DROP TABLE IF EXISTS temp.nhi_staged_findings');
+}
+
+/** Copy staged findings (from `temp`, and `part` attached) into the scan's findings; returns how many. */
+export function copyStagedFindings(db: DB, scan: number): number {
+  // One head for both copies: the first fills an empty findings table, and the second must not take it for history.
+  const w = insertInto(db, { table: 'findings', scan });
+  const copy = (schema: string) =>
+    db.prepare(`${w.verb} INTO ${w.into} (${w.cols}) SELECT ${FINDING_COLUMNS}${w.extra} FROM ${schema}.nhi_staged_findings WHERE true${w.upsert}`).run(w.scanParam).changes;
+  return copy('temp') + copy('part');
 }

@@ -80,6 +80,11 @@ export function isFirstLoad(db: DB): boolean {
   return FIRST_LOAD_TABLES.every((t) => isEmpty(db, t));
 }
 
+/** Changes when another connection commits to the inventory (not this one's own commits). */
+export function dataVersion(db: DB): number {
+  return db.pragma('main.data_version', { simple: true }) as number;
+}
+
 /** Whether the inventory's journal mode is now `mode` (another connection to the file keeps it as it was). */
 export function setJournalMode(db: DB, mode: 'delete' | 'wal'): boolean {
   try {

@@ -140,6 +140,13 @@ export class ScanLog {
   }
 
   /** Scans whose data was merged into the inventory (interrupted ones never were), oldest first. */
+  /** Whether a scan after `evaluatedScan` merged what it read but did not evaluate it (stopped between its two commits). */
+  mergedSinceEvaluated(evaluatedScan: number): boolean {
+    return Boolean(
+      this.db.prepare("SELECT EXISTS (SELECT 1 FROM scans WHERE id > ? AND status IN ('complete','partial') AND evaluated_at IS NULL)").pluck().get(evaluatedScan),
+    );
+  }
+
   merged(): number[] {
     return (this.db.prepare("SELECT id FROM scans WHERE status IN ('complete','partial','failed') ORDER BY id").all() as { id: number }[]).map((r) => r.id);
   }

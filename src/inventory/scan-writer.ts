@@ -1,8 +1,9 @@
 // Writes one scan. Records stream into a private staging file in bounded batches;
-// only when the scan ends are they merged into the inventory (merge.ts), in one
-// transaction together with the rule evaluation. A scan killed at any point therefore leaves
-// every earlier snapshot exactly as it was, and its own row says "running" until
-// the next open marks it interrupted (db.ts).
+// only when the scan ends are they merged into the inventory (merge.ts), in one transaction
+// with reach, and the rules' findings in a second one that marks the scan evaluated. A scan
+// killed before the first commit leaves every earlier snapshot exactly as it was, and its own
+// row says "running" until the next open marks it interrupted (db.ts); one killed between the
+// two is merged but not evaluated, and reports evaluate it themselves (report-service).
 import type { Worker } from 'node:worker_threads';
 import { spawnWorker } from '../workers.js';
 import type { StageMessage, StageReply, StageWorkerData } from './stage-worker.js';
@@ -10,9 +11,10 @@ import { closeSync, existsSync, openSync, unlinkSync } from 'node:fs';
 import type { GrantRecord, InventoryRecord, OwnerCandidateRecord, TrustRecord } from '../model/records.js';
 import { resolveSuggestedOwners } from './owners-store.js';
 import { ENTITIES, stagedColumns, type EntitySpec, type EntityTable } from './entities.js';
-import { evaluateFindings, isFirstLoad, mergeEntity, mergeSightings, setJournalMode, type MergeCounts } from './merge.js';
+import { dataVersion, evaluateFindings, isFirstLoad, mergeEntity, mergeSightings, setJournalMode, type MergeCounts } from './merge.js';
 import { stagePath, type Inventory } from './db.js';
 import { stableId } from '../model/ids.js';
+import { InventoryError, errorMessage } from '../errors.js';
 import { CANONICAL_TIME } from '../model/validate.js';
 
 const BATCH = 5000;
@@ -85,6 +87,11 @@ export interface FinalizeInput {
    * table as seen by this scan (runRules with `scan`); runs inside the merge transaction.
    */
   evaluate?: (scan: number) => void;
+  /**
+   * Evaluates the rules ahead of the findings' transaction, over the committed merge (on two threads
+   * at scale); what it returns is copied in instead of calling `evaluate`. Null: evaluate inside.
+   */
+  stage?: (scan: number) => Promise<{ copy: (scan: number) => void; discard: () => void } | null>;
   /** Computes and stores reach over the merged rows (before the rules, which judge it); returns the edge count. */
   reach?: () => number;
   status: 'complete' | 'partial' | 'failed';
@@ -233,8 +240,12 @@ export class ScanWriter {
   }
 
   /**
-   * Merge the staged snapshot into the inventory, mark what completed targets no longer
-   * report as gone, evaluate rules and merge findings: one transaction, all or nothing.
+   * Merge the staged snapshot into the inventory, mark what completed targets no longer report as
+   * gone and compute reach: one transaction, all or nothing. Then the rules: evaluated (at scale on
+   * both cores, over the committed merge) and their findings merged in a second transaction that
+   * also marks the scan evaluated. A scan stopped between the two has merged but not evaluated:
+   * a report then evaluates the rules itself (report-service), so no gate reads old findings as
+   * this scan's.
    */
   async finalize(input: FinalizeInput): Promise<FinalizeResult> {
     await this.drain();
@@ -258,7 +269,17 @@ export class ScanWriter {
       t = n;
       return d;
     };
-    const run = db.transaction(() => {
+    const record = (evaluated: boolean) =>
+      db.prepare('UPDATE scans SET status = ?, finished_at = ?, evaluated_at = ?, counts = ? WHERE id = ?').run(
+        input.status,
+        new Date().toISOString(),
+        evaluated ? input.evaluatedAt : null,
+        JSON.stringify(result),
+        scan,
+      );
+    // A first scan writes a whole new inventory: both transactions use a rollback journal (below).
+    const firstLoad = isFirstLoad(db);
+    await this.commit(firstLoad, () => {
       result.gone = 0;
       result.changed = 0;
       const mark = db.prepare('INSERT OR IGNORE INTO stage.completed_targets VALUES (?)');
@@ -274,33 +295,63 @@ export class ScanWriter {
       result.mergeMs = lap();
       if (input.reach) result.edges = input.reach();
       result.reachMs = lap();
-      if (input.evaluate) {
-        const f = evaluateFindings(db, scan, input.evaluate);
-        result.findingsNew = f.new;
-        result.findingsResolved = f.resolved;
-        result.findingsOpen = f.open;
-      }
-      result.rulesMs = lap();
-      db.prepare('UPDATE scans SET status = ?, finished_at = ?, evaluated_at = ?, counts = ? WHERE id = ?').run(
-        input.status,
-        new Date().toISOString(),
-        input.evaluate ? input.evaluatedAt : null,
-        JSON.stringify(result),
-        scan,
-      );
+      record(false);
     });
-    // A first scan writes a whole new inventory. In WAL mode every page would be written twice
-    // (to the log, then checkpointed: 10 s of a 1M-identity scan); a rollback journal only keeps
-    // pages that existed before, and there are almost none. Needs the file to itself, so it is
-    // only tried, and WAL comes back right after the commit (the next open sets it too).
-    // Another scan committing into the same file (two first scans of a new inventory) can make
-    // SQLite give up on the lock to avoid a deadlock. The transaction then rolled back whole and
-    // the staged snapshot is intact: wait and merge again.
-    for (let attempt = 0; ; attempt++) {
-      const rollbackJournal = isFirstLoad(db) && setJournalMode(db, 'delete');
+    result.commitMs = lap();
+    if (input.evaluate) {
+      const evaluate = input.evaluate;
+      // Another connection that commits from here on (a second scan, an owner set) changes what the
+      // staged findings judged: data_version says so, and the rules then run again inside.
+      const version = dataVersion(db);
+      let staged: Awaited<ReturnType<NonNullable<FinalizeInput['stage']>>> = null;
       try {
-        run.immediate();
-        break;
+        staged = input.stage ? await input.stage(scan) : null;
+        await this.commit(firstLoad, (moved) => {
+          if (moved && input.reach) result.edges = input.reach();
+          const f = evaluateFindings(db, scan, staged && !moved ? staged.copy : evaluate);
+          result.findingsNew = f.new;
+          result.findingsResolved = f.resolved;
+          result.findingsOpen = f.open;
+          result.rulesMs = lap();
+          record(true);
+        }, version);
+      } catch (err) {
+        this.close();
+        throw new InventoryError(
+          `scan #${scan} stored what it read, but its findings were not written: ${errorMessage(err)}`,
+          'Run the scan again. Until a scan writes its findings, `nhi report` evaluates the rules itself over what is stored (slower, never stale).',
+          err,
+        );
+      } finally {
+        staged?.discard();
+      }
+      result.commitMs += lap();
+    }
+    this.close();
+    return result;
+  }
+
+  /**
+   * One write transaction. A first scan writes a whole new inventory: in WAL mode every page would
+   * be written twice (to the log, then checkpointed: 10 s of a 1M-identity scan); a rollback journal
+   * only keeps pages that existed before, and there are almost none. Needs the file to itself, so it
+   * is only tried, and WAL comes back right after the commit (the next open sets it too).
+   * Another scan committing into the same file (two first scans of a new inventory) can make SQLite
+   * give up on the lock to avoid a deadlock. The transaction then rolled back whole and the staged
+   * snapshot is intact: wait and run it again.
+   * `since`: a data_version read earlier; `work` is told whether another connection committed since.
+   * Checked before the journal switch too: once in rollback mode, SQLite does not count commits made
+   * in WAL mode before the switch.
+   */
+  private async commit(firstLoad: boolean, work: (moved: boolean) => void, since?: number): Promise<void> {
+    const db = this.inv.db;
+    for (let attempt = 0; ; attempt++) {
+      const movedBefore = since !== undefined && dataVersion(db) !== since;
+      const rollbackJournal = firstLoad && setJournalMode(db, 'delete');
+      const base = dataVersion(db);
+      try {
+        db.transaction(() => work(movedBefore || (since !== undefined && dataVersion(db) !== base))).immediate();
+        return;
       } catch (err) {
         const code = (err as { code?: string }).code ?? '';
         if (!/^SQLITE_(BUSY|LOCKED)/.test(code) || attempt >= 6) throw err;
@@ -308,11 +359,7 @@ export class ScanWriter {
         if (rollbackJournal) setJournalMode(db, 'wal');
       }
       await new Promise((r) => setTimeout(r, 100 * 2 ** attempt + Math.random() * 100));
-      t = performance.now();
     }
-    result.commitMs = lap();
-    this.close();
-    return result;
   }
 
   private attached = false;

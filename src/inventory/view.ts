@@ -111,6 +111,11 @@ export class InventoryView {
     return pageRows<T>(this.db, table, [...where, ...(dated ? this.current() : ['gone_scan IS NULL'])], params, Infinity, (sql) => this.stmt(sql));
   }
 
+  /** How many identities the inventory holds now (the size of the estate, for choosing how to evaluate). */
+  currentIdentityCount(): number {
+    return this.stmt('SELECT count(*) FROM identities WHERE gone_scan IS NULL').pluck().get() as number;
+  }
+
   /** Current identities (that existed by the evaluation clock) matching the filter. */
   identities(f: IdentityFilter = {}): Generator<IdentityRow> {
     const where: string[] = [];

@@ -118,8 +118,11 @@ export class Report {
         );
       }
       const evaluated = log.latest(true);
-      this.reEvaluated = options.asOf !== undefined || evaluated === null;
-      this.asOf = options.asOf ?? (evaluated?.evaluatedAt ? new Date(evaluated.evaluatedAt) : new Date());
+      // A scan that merged but was stopped before its findings were written: the stored findings
+      // judge an older snapshot, so the rules run here over what is stored now.
+      const unevaluated = evaluated !== null && log.mergedSinceEvaluated(evaluated.id);
+      this.reEvaluated = options.asOf !== undefined || evaluated === null || unevaluated;
+      this.asOf = options.asOf ?? (evaluated?.evaluatedAt && !unevaluated ? new Date(evaluated.evaluatedAt) : new Date());
       if (this.reEvaluated) {
         const db = this.inv.db;
         db.transaction(() => runRules({ db, config: options.config, now: this.asOf, into: { table: 'asof' } }))();

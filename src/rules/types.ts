@@ -68,6 +68,11 @@ import type { FindingQuery } from '../inventory/findings.js';
 export interface Rule {
   meta: RuleMeta;
   evaluate(ctx: RuleContext): Iterable<FindingDraft | FindingQuery>;
+  /**
+   * At scale, evaluated on a second thread while the others run (src/rules/engine.ts): for rules
+   * that read only the inventory and the admin set (joinAdmins), never `ctx.reach`.
+   */
+  offThread?: true;
 }
 
 /**

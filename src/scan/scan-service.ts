@@ -6,7 +6,7 @@ import { ScanWriter, type FinalizeResult } from '../inventory/scan-writer.js';
 import { ScanLog } from '../inventory/scan-log.js';
 import { computeReach, reachSettings, rememberEnvironments, type ReachComputed } from '../inventory/reach-store.js';
 import { InventoryError } from '../errors.js';
-import { runRules } from '../rules/engine.js';
+import { runRules, stageFindings } from '../rules/engine.js';
 import { loadHashKey } from '../secrets/hash-key.js';
 import { createProtector } from '../secrets/protect.js';
 import { VERSION } from '../version.js';
@@ -27,6 +27,8 @@ export interface ScanInput {
   now?: Date;
   listener?: ProgressListener;
   demo?: boolean;
+  /** Identities from which the rules run on two threads (PARALLEL_FROM; tests lower it to use the second thread on a small estate). */
+  parallelRulesFrom?: number;
 }
 
 export interface ScanSummary {
@@ -120,6 +122,8 @@ async function scanInto(inv: Inventory, input: ScanInput): Promise<ScanSummary> 
       return reach.edges;
     },
     evaluate: (scan) => runRules({ db, config: input.config, now, into: { table: 'findings', scan }, reach: reach?.reach }),
+    stage: async (scan) =>
+      reach ? stageFindings({ db, inventoryPath: inv.path, scan, config: input.config, now, reach: reach.reach, parallelFrom: input.parallelRulesFrom }) : null,
   });
   // A signal that came during the synchronous merge is handled in the event loop's next poll phase:
   // two turns through the check phase get past it. An abort seen then came during the commit.

@@ -8,6 +8,8 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
 import { openInventory } from '../../src/inventory/db.js';
+import { openReport } from '../../src/report/report-service.js';
+import { defaultConfig } from '../../src/config/config.js';
 import { tempDir } from '../helpers/temp.js';
 
 const child = fileURLToPath(new URL('../helpers/crash-child.ts', import.meta.url));
@@ -60,6 +62,7 @@ function snapshot(db: string) {
       identities: d.prepare("SELECT count(*) AS n, group_concat(DISTINCT json_extract(attributes, '$.tag')) AS tags FROM identities WHERE gone_scan IS NULL").get(),
       findings: (d.prepare('SELECT count(*) AS n FROM findings WHERE resolved_scan IS NULL').get() as { n: number }).n,
       scans: d.prepare('SELECT id, status FROM scans ORDER BY id').all() as { id: number; status: string }[],
+      unevaluated: d.prepare("SELECT count(*) FROM scans WHERE status = 'complete' AND evaluated_at IS NULL").pluck().get() as number,
     };
   } finally {
     d.close();
@@ -86,8 +89,21 @@ test('SIGKILL while staging, SIGKILL while merging, and Ctrl-C all leave the ear
     if (k.signal !== 'SIGKILL') assert.match(k.out, /done complete/, 'a scan that finished before the kill must be complete');
     else {
       const s = snapshot(db);
-      assert.deepEqual(s.identities, before.identities, `killed ${delayMs} ms into the merge: earlier snapshot must be intact`);
-      assert.equal(s.findings, before.findings);
+      if (s.unevaluated > 0) {
+        // Killed after the merge committed, before its findings did: the new snapshot whole, marked
+        // not evaluated, and a report judges it itself (1 god-mode + 1 unowned per identity).
+        assert.deepEqual(s.identities, { n: 90_000, tags: 'third' }, `killed ${delayMs} ms in, between the commits`);
+        const report = openReport({ dbPath: db, config: defaultConfig() });
+        try {
+          assert.equal(report.reEvaluated, true);
+          assert.equal(report.summary().totals.findings, 180_000);
+        } finally {
+          report.close();
+        }
+      } else {
+        assert.deepEqual(s.identities, before.identities, `killed ${delayMs} ms into the merge: earlier snapshot must be intact`);
+        assert.equal(s.findings, before.findings);
+      }
     }
   }
   assert.ok(killedInMerge >= 1, 'at least one kill must land inside the merge for this test to mean anything');
@@ -103,7 +119,8 @@ test('SIGKILL while staging, SIGKILL while merging, and Ctrl-C all leave the ear
   openInventory(db, { create: true }).close();
   const recovered = snapshot(db);
   assert.ok(recovered.scans.every((s) => s.status === 'complete' || s.status === 'interrupted'), JSON.stringify(recovered.scans));
-  assert.ok(recovered.scans.filter((s) => s.status === 'interrupted').length >= 2);
+  // Killed scans: interrupted, or merged and not evaluated when the kill came between the two commits.
+  assert.ok(recovered.scans.filter((s) => s.status === 'interrupted').length + recovered.unevaluated >= 2);
   assert.deepEqual(readdirSync(dir).filter((f) => f.includes('.stage-')), []);
   // Whatever the last complete scan was, what is stored is exactly one whole snapshot.
   const tags = (recovered.identities as { tags: string }).tags;
@@ -168,4 +185,5 @@ test('Ctrl-C while the merge commits: the scan is committed whole and says so, n
   assert.match(k.out, /done complete interrupted-while-committing/);
   assert.deepEqual(snapshot(db).identities, { n: 60_000, tags: 'first' });
   assert.deepEqual(snapshot(db).scans, [{ id: 1, status: 'complete' }]);
+  assert.equal(snapshot(db).unevaluated, 0, 'the Ctrl-C waited for the findings too');
 });

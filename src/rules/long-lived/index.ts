@@ -8,6 +8,7 @@ const EXCLUDED = `(${[...FOUND_SECRET_KINDS, 'federated_credential'].map((k) => 
 const NO_EXPIRY_CONCEPT = "('access_key')";
 
 export const longLived: Rule = {
+  offThread: true,
   meta: {
     id: 'long-lived',
     title: 'Long-lived credential',

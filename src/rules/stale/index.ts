@@ -14,6 +14,7 @@ function evidence(admin: boolean): string {
 }
 
 export const stale: Rule = {
+  offThread: true,
   meta: {
     id: 'stale',
     title: 'Unused identity or credential',

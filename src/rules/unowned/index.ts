@@ -10,6 +10,7 @@ export const NO_OWNER_MECHANISM: { provider: string; kind: string; why: string }
 ];
 
 export const unowned: Rule = {
+  offThread: true,
   meta: {
     id: 'unowned',
     title: 'Identity with no owner',
