@@ -1,6 +1,7 @@
 // The record of scans: a scan's row, its targets and what it could not read. Written by the scan
 // service as a scan runs (outside the merge transaction, so an interrupted scan still says what it
 // got to), read by `nhi scans`, reports and diff.
+import { InventoryError } from '../errors.js';
 import type { DB } from './db.js';
 
 export type ScanState = 'running' | 'complete' | 'partial' | 'failed' | 'interrupted';
@@ -140,11 +141,28 @@ export class ScanLog {
   }
 
   /** Scans whose data was merged into the inventory (interrupted ones never were), oldest first. */
-  /** Whether a scan after `evaluatedScan` merged what it read but did not evaluate it (stopped between its two commits). */
-  mergedSinceEvaluated(evaluatedScan: number): boolean {
-    return Boolean(
-      this.db.prepare("SELECT EXISTS (SELECT 1 FROM scans WHERE id > ? AND status IN ('complete','partial') AND evaluated_at IS NULL)").pluck().get(evaluatedScan),
+  /** A scan after `evaluatedScan` that merged what it read but did not write its findings (stopped between its two commits), or null. */
+  unevaluatedSince(evaluatedScan: number): number | null {
+    return (
+      (this.db.prepare("SELECT max(id) FROM scans WHERE id > ? AND status IN ('complete','partial') AND evaluated_at IS NULL").pluck().get(evaluatedScan) as number | null) ?? null
     );
+  }
+
+  /**
+   * The latest evaluated scan, for what is built from stored findings (a plan, a baseline). Refused
+   * when a later scan stored its records but not its findings: they would judge an older snapshot.
+   */
+  latestEvaluatedOrRefuse(path: string): ScanInfo {
+    const latest = this.latest(true);
+    if (!latest) throw new InventoryError(`${path} holds no evaluated scan yet`, 'Run `nhi scan` first (or `nhi scan --demo`).');
+    const later = this.unevaluatedSince(latest.id);
+    if (later !== null) {
+      throw new InventoryError(
+        `scan #${later} stored what it read, but its findings were not written: the stored findings are those of scan #${latest.id}`,
+        'Run `nhi scan` again, then this command. (`nhi report` evaluates the rules itself meanwhile.)',
+      );
+    }
+    return latest;
   }
 
   merged(): number[] {

@@ -2,7 +2,6 @@
 // plan, record its steps, and judge every recorded step against the latest scan.
 import { reachSettings } from '../inventory/reach-store.js';
 import type { ResolvedConfig } from '../config/config.js';
-import { InventoryError } from '../errors.js';
 import { openInventory, type DB } from '../inventory/db.js';
 import { PlanStore, type StoredStep } from '../inventory/plans.js';
 import { ScanLog } from '../inventory/scan-log.js';
@@ -28,8 +27,7 @@ function suppressedIds(dbPath: string, config: ResolvedConfig): Set<string> {
 }
 
 function clockOf(log: ScanLog, path: string): ScanClock {
-  const latest = log.latest(true);
-  if (!latest) throw new InventoryError(`${path} holds no evaluated scan yet`, 'Run `nhi scan` first (or `nhi scan --demo`).');
+  const latest = log.latestEvaluatedOrRefuse(path);
   return { scan: latest.id, at: new Date(latest.evaluatedAt ?? latest.startedAt) };
 }
 

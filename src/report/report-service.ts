@@ -120,7 +120,7 @@ export class Report {
       const evaluated = log.latest(true);
       // A scan that merged but was stopped before its findings were written: the stored findings
       // judge an older snapshot, so the rules run here over what is stored now.
-      const unevaluated = evaluated !== null && log.mergedSinceEvaluated(evaluated.id);
+      const unevaluated = evaluated !== null && log.unevaluatedSince(evaluated.id) !== null;
       this.reEvaluated = options.asOf !== undefined || evaluated === null || unevaluated;
       this.asOf = options.asOf ?? (evaluated?.evaluatedAt && !unevaluated ? new Date(evaluated.evaluatedAt) : new Date());
       if (this.reEvaluated) {

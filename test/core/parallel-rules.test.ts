@@ -11,6 +11,7 @@ import { defaultConfig } from '../../src/config/config.js';
 import { runScan } from '../../src/scan/scan-service.js';
 import { openReport } from '../../src/report/report-service.js';
 import { openInventory } from '../../src/inventory/db.js';
+import { runPlan } from '../../src/plan/plan-service.js';
 import { ScanWriter } from '../../src/inventory/scan-writer.js';
 import { ScanLog } from '../../src/inventory/scan-log.js';
 import type { InventoryRecord } from '../../src/model/records.js';
@@ -110,12 +111,19 @@ test('a scan stopped after its merge committed and before its findings: it says 
   } finally {
     report.close();
   }
+  // A plan or a baseline is built from stored findings: refused until a scan writes them.
+  assert.throws(() => runPlan({ dbPath: db, config: defaultConfig() }), (err: Error & { hint?: string }) => {
+    assert.match(err.message, /scan #2 stored what it read, but its findings were not written: the stored findings are those of scan #1/);
+    assert.match(err.hint ?? '', /Run `nhi scan` again/);
+    return true;
+  });
   // The next scan writes its findings, and reports read them again.
   rmSync(`${db}.stage-2-findings`, { recursive: true });
   assert.equal((await scan(1)).status, 'complete');
   const after = openReport({ dbPath: db, config: defaultConfig() });
   assert.equal(after.reEvaluated, false);
   after.close();
+  assert.ok(runPlan({ dbPath: db, config: defaultConfig() }).plan.identities.length > 0);
 });
 
 test('findings staged before another connection committed are not copied in: the rules run again inside the transaction', { timeout: 60_000 }, async () => {

@@ -1,6 +1,6 @@
 // `nhi baseline write FILE`: the findings open now, for `nhi report --baseline FILE --fail-on SEV`.
 import type { Command } from 'commander';
-import { EXIT, InventoryError } from '../../errors.js';
+import { EXIT } from '../../errors.js';
 import { openInventory } from '../../inventory/db.js';
 import { ScanLog } from '../../inventory/scan-log.js';
 import { writeBaseline } from '../../plan/baseline.js';
@@ -10,8 +10,7 @@ export async function baselineWriteCommand(file: string, flags: CommonFlags): Pr
   const ctx = commandContext(flags);
   const inv = openInventory(ctx.dbPath, { readonly: true });
   try {
-    const latest = new ScanLog(inv.db).latest(true);
-    if (!latest) throw new InventoryError(`${inv.path} holds no evaluated scan yet`, 'Run `nhi scan` first.');
+    const latest = new ScanLog(inv.db).latestEvaluatedOrRefuse(inv.path);
     const n = writeBaseline(inv.db, file, latest.id);
     process.stderr.write(`wrote a baseline of ${n} open finding(s) as of scan #${latest.id} to ${file}\n`);
     return EXIT.ok;
