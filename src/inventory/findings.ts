@@ -2,7 +2,7 @@
 // history), the temporary table an --as-of report re-evaluates into, and the one tests collect
 // from. The rule engine (src/rules/engine.ts) decides what the findings are; this writes them.
 import Database from 'better-sqlite3';
-import { existsSync } from 'node:fs';
+import { closeSync, existsSync, openSync } from 'node:fs';
 import { stagePath, type DB } from './db.js';
 import type { FindingRow } from './rows.js';
 import { DIRECT_ADMINS, existedByCutoff, julianDay } from './judgements.js';
@@ -193,6 +193,8 @@ export function stagedFindingsPath(inventoryPath: string, scan: number): string 
 export function openStagedEvaluation(inventoryPath: string, file: string): DB {
   // Not fileMustExist: an attached file takes the main file's open flags, and it must be created.
   if (!existsSync(inventoryPath)) throw new Error(`the inventory ${inventoryPath} is gone`);
+  // Findings are inventory data: the file is as private as the inventory (0600) from its first byte.
+  closeSync(openSync(file, 'wx', 0o600));
   const db = new Database(inventoryPath);
   db.pragma('busy_timeout = 10000');
   db.pragma('cache_size = -65536');

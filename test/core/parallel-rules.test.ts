@@ -5,7 +5,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { mkdirSync, readdirSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, rmSync, statSync, watch as fsWatch } from 'node:fs';
 import Database from 'better-sqlite3';
 import { defaultConfig } from '../../src/config/config.js';
 import { runScan } from '../../src/scan/scan-service.js';
@@ -65,6 +65,7 @@ test('rules on two threads store the same findings, history and change log as on
   const dir = tempDir();
   const one = await scanTwice(join(dir, 'one.db'), undefined);
   const two = await scanTwice(join(dir, 'two.db'), 0);
+  const modes: number[] = [];
   const rules = new Set(one.findings.map((f) => (f as { rule_id: string }).rule_id));
   // The estate gives the off-thread rules (long-lived, stale, unowned) and the others work, and some findings resolve.
   for (const r of ['long-lived', 'stale', 'unowned', 'god-mode', 'multiple-active-keys']) assert.ok(rules.has(r), `${r} in ${[...rules]}`);
@@ -73,7 +74,13 @@ test('rules on two threads store the same findings, history and change log as on
   assert.deepEqual(two.findings, one.findings);
   assert.deepEqual(two.changes, one.changes);
   assert.deepEqual(two.evaluated, [1, 1]);
-  // The second thread's staging file is gone with the scan.
+  // The second thread's staging file is as private as the inventory, and gone with the scan.
+  const watcher = fsWatch(dir, (_e, name) => {
+    if (name?.endsWith('-findings') && existsSync(join(dir, name))) modes.push(statSync(join(dir, name)).mode & 0o777);
+  });
+  await scanTwice(join(dir, 'three.db'), 0);
+  watcher.close();
+  assert.ok(modes.length > 0 && modes.every((m) => m === 0o600), modes.map((m) => m.toString(8)).join());
   assert.deepEqual(readdirSync(dir).filter((f) => f.includes('.stage-')), []);
 });
 
