@@ -7,7 +7,7 @@ import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
-import { tempDir } from '../helpers/temp.js';
+import { demoCopy } from '../cli/demo-copy.js';
 
 const BIN = fileURLToPath(new URL('../../bin/nhi', import.meta.url));
 const ENV = { ...process.env, NHI_DB: '', NHI_HASH_KEY: '', CI: '1' };
@@ -27,9 +27,9 @@ function identities(db: string): number {
 }
 
 test('a real scan refuses a demo inventory, and the demo refuses a real one', { timeout: 180_000 }, () => {
-  const dir = tempDir();
+  // The run's shared demo inventory, copied: a fresh \`nhi scan --demo\` here cost 7 s.
+  const { dir } = demoCopy();
   mkdirSync(join(dir, 'src'));
-  assert.equal(nhi(dir, ['scan', '--demo']).code, 0);
   const real = nhi(dir, ['scan', 'repo', 'src']);
   assert.equal(real.code, 2, real.err);
   assert.match(real.err, /is a demo inventory[\s\S]*--db nhi-real\.db/);
@@ -41,8 +41,7 @@ test('a real scan refuses a demo inventory, and the demo refuses a real one', { 
 });
 
 test('a demo re-run killed mid-way leaves the previous demo inventory whole', { timeout: 180_000 }, async () => {
-  const dir = tempDir();
-  assert.equal(nhi(dir, ['scan', '--demo']).code, 0);
+  const { dir } = demoCopy();
   const db = join(dir, 'nhi.db');
   const before = identities(db);
   assert.ok(before > 100);

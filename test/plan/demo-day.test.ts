@@ -7,6 +7,7 @@ import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'n
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { tempDir } from '../helpers/temp.js';
+import { demoCopy } from '../cli/demo-copy.js';
 
 const BIN = fileURLToPath(new URL('../../bin/nhi', import.meta.url));
 const GOLDEN = fileURLToPath(new URL('./golden/', import.meta.url));
@@ -39,8 +40,7 @@ function golden(name: string, actual: string): void {
 }
 
 test('the demo over 31 days: plan, steps applied, ready to delete, used again, done; the script refuses a changed inventory; baselines gate', { timeout: 400_000 }, () => {
-  const dir = tempDir();
-  assert.equal(nhi(dir, ['scan', '--demo']).code, 0);
+  const { dir } = demoCopy();
 
   const md = nhi(dir, ['plan', '--format', 'markdown']);
   assert.equal(md.code, 0, md.err);

@@ -18,6 +18,7 @@ import { fakeScanner, identity } from '../helpers/fake-scanner.js';
 import { nhi } from '../cli/nhi.js';
 import { demoSecrets } from '../../scanners/repo/demo.js';
 import { tempDir } from '../helpers/temp.js';
+import { demoCopy } from '../cli/demo-copy.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const HOSTILE_NAME = '<img src=x onerror=alert(1)>';
@@ -76,8 +77,7 @@ function pngSize(buf: Buffer): { width: number; height: number } {
 }
 
 test('the demo report: renders, offline, filters and sorts, opens details, draws chains; a screenshot', { timeout: 180_000 }, async () => {
-  const dir = tempDir();
-  assert.equal(nhi(dir, ['scan', '--demo']).code, 0);
+  const { dir } = demoCopy();
   // A second scan (the demo estate 30 days later), so the page has a change to show.
   assert.equal(nhi(dir, ['scan', '--demo', '--demo-day', '30']).code, 0);
   const r = nhi(dir, ['report', '--format', 'html', '--out', 'report.html']);
