@@ -198,7 +198,7 @@ export function openStagedEvaluation(inventoryPath: string, file: string): DB {
   const db = new Database(inventoryPath);
   db.pragma('busy_timeout = 10000');
   db.pragma('cache_size = -65536');
-  db.prepare('ATTACH DATABASE ? AS part').run(file);
+  attachStagedFindings(db, file);
   // A private file, discarded after the copy or a crash: no journal worth keeping (OFF is refused in defensive mode).
   db.pragma('part.journal_mode = MEMORY');
   db.pragma('part.synchronous = OFF');

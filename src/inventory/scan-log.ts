@@ -140,7 +140,6 @@ export class ScanLog {
       .all(scanId) as ScanErrorEntry[];
   }
 
-  /** Scans whose data was merged into the inventory (interrupted ones never were), oldest first. */
   /** A scan after `evaluatedScan` that merged what it read but did not write its findings (stopped between its two commits), or null. */
   unevaluatedSince(evaluatedScan: number): number | null {
     return (
@@ -165,6 +164,7 @@ export class ScanLog {
     return latest;
   }
 
+  /** Scans whose data was merged into the inventory (interrupted ones never were), oldest first. */
   merged(): number[] {
     return (this.db.prepare("SELECT id FROM scans WHERE status IN ('complete','partial','failed') ORDER BY id").all() as { id: number }[]).map((r) => r.id);
   }

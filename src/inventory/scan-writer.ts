@@ -79,6 +79,12 @@ const WRITERS = Object.fromEntries(ENTITIES.map((e) => [e.entity, compileRowWrit
 
 const TABLE_OF = Object.fromEntries(ENTITIES.map((e) => [e.entity, e.table])) as Record<InventoryRecord['type'], EntityTable>;
 
+/** Findings evaluated ahead of the scan's findings transaction, to be copied into it (or discarded). */
+export interface StagedFindings {
+  copy(scan: number): void;
+  discard(): void;
+}
+
 export interface FinalizeInput {
   /** Targets that finished without any error: what they did not report is gone. */
   completedTargets: string[];
@@ -91,7 +97,7 @@ export interface FinalizeInput {
    * Evaluates the rules ahead of the findings' transaction, over the committed merge (on two threads
    * at scale); what it returns is copied in instead of calling `evaluate`. Null: evaluate inside.
    */
-  stage?: (scan: number) => Promise<{ copy: (scan: number) => void; discard: () => void } | null>;
+  stage?: (scan: number) => Promise<StagedFindings | null>;
   /** Computes and stores reach over the merged rows (before the rules, which judge it); returns the edge count. */
   reach?: () => number;
   status: 'complete' | 'partial' | 'failed';
@@ -303,7 +309,7 @@ export class ScanWriter {
       // Another connection that commits from here on (a second scan, an owner set) changes what the
       // staged findings judged: data_version says so, and the rules then run again inside.
       const version = dataVersion(db);
-      let staged: Awaited<ReturnType<NonNullable<FinalizeInput['stage']>>> = null;
+      let staged: StagedFindings | null = null;
       try {
         staged = input.stage ? await input.stage(scan) : null;
         await this.commit(firstLoad, (moved) => {

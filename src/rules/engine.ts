@@ -8,6 +8,7 @@ import type { FindingRow } from '../inventory/rows.js';
 import { FindingWriter, attachStagedFindings, collectedFindings, copyStagedFindings, detachStagedFindings, stagedFindingsPath, type FindingTable } from '../inventory/findings.js';
 import { rmSync } from 'node:fs';
 import { spawnWorker } from '../workers.js';
+import type { StagedFindings } from '../inventory/scan-writer.js';
 import type { FindingDraft, FindingQuery, Rule } from './types.js';
 import { computeReach, reachSettings } from '../inventory/reach-store.js';
 import type { Reach } from '../reach/index.js';
@@ -93,12 +94,6 @@ export interface OffThreadWork {
   now: string;
 }
 
-/** Findings evaluated ahead of the scan's last transaction, to be copied into it (or discarded). */
-export interface StagedFindings {
-  copy(scan: number): number;
-  discard(): void;
-}
-
 export interface StageFindingsInput {
   db: DB;
   inventoryPath: string;
@@ -131,7 +126,7 @@ export async function stageFindings(input: StageFindingsInput): Promise<StagedFi
   const worker = spawnWorker(import.meta.url, 'evaluate-worker', work);
   // Handled at once: it may settle while this thread is still evaluating, or after it failed.
   const done = new Promise<void>((resolve, reject) => {
-    worker.once('message', (m: { n?: number; error?: string }) => (m.error ? reject(new Error(`rules on the second thread failed: ${m.error}`)) : resolve()));
+    worker.once('message', (m: { error?: string }) => (m.error ? reject(new Error(`rules on the second thread failed: ${m.error}`)) : resolve()));
     worker.once('error', reject);
     worker.once('exit', (code) => reject(new Error(`the rules' second thread ended (exit code ${code}) before its findings were written`)));
   });

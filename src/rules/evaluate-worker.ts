@@ -10,10 +10,10 @@ try {
   const db = openStagedEvaluation(work.inventoryPath, work.file);
   try {
     const rules = RULES.filter((r) => work.rules.includes(r.meta.id));
-    const n = db.transaction(() =>
+    db.transaction(() =>
       runRules({ db, config: work.config, now: new Date(work.now), into: { table: 'staged', schema: 'part' }, rules, admins: work.admins.map((id) => ({ id })) }),
     )();
-    parentPort!.postMessage({ n });
+    parentPort!.postMessage({});
   } finally {
     db.close();
   }
